@@ -1,0 +1,170 @@
+//! Command-line definitions only: no behaviour lives here. Settings flags are global so they
+//! can follow any subcommand (`omsso keycloak ensure --realm dev`).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::settings::HttpUrl;
+
+pub const EXIT_CODES: &str = "\
+Exit codes:
+  0  success
+  1  runtime failure (network, Keycloak, file system)
+  2  usage or configuration error (nothing was changed)
+  3  a check found a difference or a failure (ensure --check, verify)
+
+Secrets are never taken as flag values: use OMSSO_ADMIN_PASSWORD / OMSSO_ADMIN_CLIENT_SECRET,
+a --...-file option (`-` reads stdin), or answer the prompt on a terminal.";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "omsso",
+    version,
+    about = "OpenMetadata + Keycloak SSO: provision the client, render the config, seal the handoff",
+    long_about = "omsso automates OpenMetadata's Keycloak SSO guide: it creates or updates the \
+OpenMetadata client in a Keycloak realm, fetches its credentials and the realm's OIDC endpoints, \
+renders openmetadata.yaml / docker env / Helm values, and seals the client ID and secret with age \
+for the Collate team.",
+    after_help = EXIT_CODES,
+    propagate_version = true
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(flatten)]
+    pub settings: SettingsArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum OutputFormat {
+    /// Human-readable text
+    #[default]
+    Text,
+    /// One JSON document on stdout, stable field names
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Project settings file
+    #[arg(long, global = true, env = "OMSSO_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Named environment from the settings file's `environments:` section
+    #[arg(long = "env", global = true, env = "OMSSO_ENV", value_name = "NAME")]
+    pub env_name: Option<String>,
+    /// More detail on stderr (-v, -vv)
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// Only errors on stderr
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Result format on stdout
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        default_value_t,
+        value_name = "FORMAT"
+    )]
+    pub output: OutputFormat,
+    /// No colours, even on a terminal (NO_COLOR is honoured too)
+    #[arg(long, global = true)]
+    pub no_color: bool,
+}
+
+/// Every setting that can also come from omsso.yaml. Flag > env var > file > default.
+/// Keep in step with `settings::Layer::from_args` and the README's settings table.
+#[derive(Debug, Args, Default)]
+#[command(next_help_heading = "Settings (flag > OMSSO_* env > omsso.yaml > default)")]
+pub struct SettingsArgs {
+    /// Keycloak base URL as browsers reach it; decides the issuer [keycloak.url]
+    #[arg(long, global = true, env = "OMSSO_KEYCLOAK_URL", value_name = "URL")]
+    pub keycloak_url: Option<HttpUrl>,
+    /// Keycloak base URL as the OpenMetadata server reaches it [keycloak.internal_url]
+    #[arg(
+        long,
+        global = true,
+        env = "OMSSO_KEYCLOAK_INTERNAL_URL",
+        value_name = "URL"
+    )]
+    pub keycloak_internal_url: Option<HttpUrl>,
+    /// Realm that holds the OpenMetadata client (never `master`) [keycloak.realm]
+    #[arg(long, global = true, env = "OMSSO_REALM", value_name = "REALM")]
+    pub realm: Option<String>,
+    /// PEM file with a CA certificate to trust for Keycloak [keycloak.cacert]
+    #[arg(long, global = true, env = "OMSSO_CACERT", value_name = "FILE")]
+    pub cacert: Option<PathBuf>,
+    /// HTTP timeout in seconds [keycloak.timeout]
+    #[arg(long, global = true, env = "OMSSO_TIMEOUT", value_name = "SECONDS")]
+    pub timeout: Option<u64>,
+
+    /// Realm the admin logs in to [admin.realm, default master]
+    #[arg(long, global = true, env = "OMSSO_ADMIN_REALM", value_name = "REALM")]
+    pub admin_realm: Option<String>,
+    /// Admin user name (password grant via admin-cli) [admin.username]
+    #[arg(long, global = true, env = "OMSSO_ADMIN_USERNAME", value_name = "USER")]
+    pub admin_username: Option<String>,
+    /// File holding the admin password, `-` for stdin [admin.password_file]
+    #[arg(
+        long,
+        global = true,
+        env = "OMSSO_ADMIN_PASSWORD_FILE",
+        value_name = "FILE"
+    )]
+    pub admin_password_file: Option<PathBuf>,
+    /// Admin service-account client id (client-credentials grant) [admin.client_id]
+    #[arg(long, global = true, env = "OMSSO_ADMIN_CLIENT_ID", value_name = "ID")]
+    pub admin_client_id: Option<String>,
+    /// File holding the admin client secret, `-` for stdin [admin.client_secret_file]
+    #[arg(
+        long,
+        global = true,
+        env = "OMSSO_ADMIN_CLIENT_SECRET_FILE",
+        value_name = "FILE"
+    )]
+    pub admin_client_secret_file: Option<PathBuf>,
+
+    /// OpenMetadata server URL as browsers reach it [openmetadata.url]
+    #[arg(long, global = true, env = "OMSSO_OM_URL", value_name = "URL")]
+    pub om_url: Option<HttpUrl>,
+    /// Client id of the OpenMetadata client in Keycloak [openmetadata.client_id, default open-metadata]
+    #[arg(long, global = true, env = "OMSSO_CLIENT_ID", value_name = "ID")]
+    pub client_id: Option<String>,
+    /// OpenMetadata admin principal (repeatable; env: comma-separated) [openmetadata.admin_principals]
+    #[arg(
+        long = "admin-principal",
+        global = true,
+        env = "OMSSO_ADMIN_PRINCIPALS",
+        value_delimiter = ',',
+        value_name = "NAME"
+    )]
+    pub admin_principals: Vec<String>,
+    /// Principal domain, e.g. example.com [openmetadata.principal_domain]
+    #[arg(
+        long,
+        global = true,
+        env = "OMSSO_PRINCIPAL_DOMAIN",
+        value_name = "DOMAIN"
+    )]
+    pub principal_domain: Option<String>,
+
+    /// Output folder for generated files [output.dir, default out]
+    #[arg(long = "out", global = true, env = "OMSSO_OUT", value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Inspect the resolved settings
+    #[command(subcommand)]
+    Config(ConfigCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print the resolved settings and where each value came from (secrets redacted)
+    Show,
+}

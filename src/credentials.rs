@@ -1,0 +1,98 @@
+//! `Credentials`: the one value every stage after Keycloak consumes (render, seal, verify).
+//! It comes from `keycloak fetch`, from a credentials file, or from an opened handoff bundle,
+//! which is why render and seal also work offline.
+
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Credentials {
+    /// The OpenMetadata client's `clientId` in Keycloak.
+    pub client_id: String,
+    /// The client secret; `None` for a public client. Redacted in `Debug`.
+    #[serde(default)]
+    pub client_secret: Option<SecretString>,
+    pub realm: String,
+    /// The realm's discovery `issuer`, byte for byte (OpenMetadata's `authority`).
+    pub issuer: String,
+    /// Discovery document URL as the browser-facing Keycloak serves it.
+    pub discovery_uri: String,
+    /// The realm's `jwks_uri` from discovery.
+    pub jwks_uri: String,
+    #[serde(default)]
+    pub token_endpoint: Option<String>,
+    #[serde(default)]
+    pub authorization_endpoint: Option<String>,
+    #[serde(default)]
+    pub end_session_endpoint: Option<String>,
+    /// OpenMetadata server URL the client was set up for, when known.
+    #[serde(default)]
+    pub openmetadata_url: Option<String>,
+}
+
+/// The serialised form. `client_secret` is present only when the caller asked to reveal it
+/// (`--show-secret`, or writing a credentials file meant to hold it).
+#[derive(Debug, Serialize)]
+pub struct CredentialsView<'a> {
+    pub client_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_secret: Option<&'a str>,
+    pub client_secret_present: bool,
+    pub realm: &'a str,
+    pub issuer: &'a str,
+    pub discovery_uri: &'a str,
+    pub jwks_uri: &'a str,
+    pub token_endpoint: Option<&'a str>,
+    pub authorization_endpoint: Option<&'a str>,
+    pub end_session_endpoint: Option<&'a str>,
+    pub openmetadata_url: Option<&'a str>,
+}
+
+impl Credentials {
+    pub fn view(&self, reveal_secret: bool) -> CredentialsView<'_> {
+        CredentialsView {
+            client_id: &self.client_id,
+            client_secret: self
+                .client_secret
+                .as_ref()
+                .filter(|_| reveal_secret)
+                .map(|s| s.expose_secret()),
+            client_secret_present: self.client_secret.is_some(),
+            realm: &self.realm,
+            issuer: &self.issuer,
+            discovery_uri: &self.discovery_uri,
+            jwks_uri: &self.jwks_uri,
+            token_endpoint: self.token_endpoint.as_deref(),
+            authorization_endpoint: self.authorization_endpoint.as_deref(),
+            end_session_endpoint: self.end_session_endpoint.as_deref(),
+            openmetadata_url: self.openmetadata_url.as_deref(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Credentials {
+        serde_json::from_str(
+            r#"{"client_id":"open-metadata","client_secret":"s3cr3t-VALUE","realm":"r",
+            "issuer":"http://kc/realms/r","discovery_uri":"http://kc/realms/r/.well-known/openid-configuration",
+            "jwks_uri":"http://kc/realms/r/protocol/openid-connect/certs"}"#,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn debug_and_default_view_never_show_the_secret() {
+        let c = sample();
+        assert!(!format!("{c:?}").contains("s3cr3t-VALUE"));
+        assert!(!serde_json::to_string(&c.view(false))
+            .unwrap()
+            .contains("s3cr3t-VALUE"));
+        assert!(serde_json::to_string(&c.view(true))
+            .unwrap()
+            .contains("s3cr3t-VALUE"));
+    }
+}

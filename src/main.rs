@@ -1,0 +1,66 @@
+//! omsso: thin entry point. Parse, set up output, run the command, map errors to exit codes.
+
+mod cli;
+mod commands;
+mod credentials;
+mod error;
+mod output;
+mod settings;
+
+use std::process::ExitCode;
+
+use clap::{CommandFactory, FromArgMatches};
+
+use crate::error::{Error, Exit};
+
+fn main() -> ExitCode {
+    let matches = cli::Cli::command().get_matches();
+    let cli = match cli::Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    let ui = output::Ui::new(&cli.global);
+    output::init_logging(cli.global.verbose, cli.global.quiet);
+
+    let result = settings::Settings::resolve(
+        cli.global.config.as_deref(),
+        cli.global.env_name.as_deref(),
+        cli.settings,
+        &matches,
+    )
+    .map_err(Error::from)
+    .and_then(|settings| {
+        let ctx = commands::Context {
+            settings,
+            ui: ui.clone(),
+        };
+        run(commands::dispatch(cli.command, ctx))
+    });
+
+    match result {
+        Ok(()) => Exit::Ok.into(),
+        Err(e) => {
+            ui.error(&e);
+            e.exit().into()
+        }
+    }
+}
+
+/// Runs a command on a single-threaded runtime (the work is I/O-bound) and turns Ctrl-C into
+/// a clean exit: temporary files in flight are removed, finished files are left as they are.
+fn run(fut: impl std::future::Future<Output = error::Result<()>>) -> error::Result<()> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    rt.block_on(async {
+        tokio::select! {
+            r = fut => r,
+            _ = tokio::signal::ctrl_c() => {
+                output::files::remove_in_flight();
+                eprintln!("interrupted");
+                std::process::exit(130);
+            }
+        }
+    })
+}

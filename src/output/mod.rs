@@ -1,0 +1,131 @@
+//! Everything omsso shows or writes: progress and warnings on stderr, results on stdout (text or
+//! one JSON document), and files (see [`files`]).
+
+pub mod files;
+
+use std::fmt::Display;
+use std::io::{IsTerminal, Write};
+
+use serde::Serialize;
+
+use crate::cli::{GlobalArgs, OutputFormat};
+use crate::error::Error;
+
+pub use files::OutputError;
+
+#[derive(Debug, Clone)]
+pub struct Ui {
+    format: OutputFormat,
+    quiet: bool,
+    color: bool,
+}
+
+impl Ui {
+    pub fn new(args: &GlobalArgs) -> Ui {
+        let color = !args.no_color
+            && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            && std::io::stderr().is_terminal();
+        Ui {
+            format: args.output,
+            quiet: args.quiet,
+            color,
+        }
+    }
+
+    pub fn json(&self) -> bool {
+        self.format == OutputFormat::Json
+    }
+
+    pub fn quiet(&self) -> bool {
+        self.quiet
+    }
+
+    /// A progress line on stderr (not with `-q`).
+    pub fn step(&self, msg: impl Display) {
+        if !self.quiet {
+            eprintln!("{msg}");
+        }
+    }
+
+    pub fn warn(&self, msg: impl Display) {
+        if !self.quiet {
+            eprintln!("{} {msg}", self.paint("warning:", "33"));
+        }
+    }
+
+    /// The result of a command: `text` for people, `value` as JSON for machines.
+    pub fn emit<T: Serialize>(&self, value: &T, text: impl FnOnce() -> String) {
+        match self.format {
+            OutputFormat::Json => {
+                let doc = serde_json::to_string_pretty(value).expect("serialisable result");
+                print_stdout(&doc);
+            }
+            OutputFormat::Text => {
+                let t = text();
+                if !t.is_empty() {
+                    print_stdout(t.trim_end_matches('\n'));
+                }
+            }
+        }
+    }
+
+    /// `error: …` and `hint: …` on stderr; with `--output json` also a JSON document on
+    /// stdout so a pipeline reading stdout sees the failure.
+    pub fn error(&self, e: &Error) {
+        eprintln!("{} {e}", self.paint("error:", "31"));
+        let hint = e.hint();
+        if let Some(h) = &hint {
+            eprintln!("{} {h}", self.paint("hint:", "36"));
+        }
+        if self.json() {
+            let doc = serde_json::json!({
+                "ok": false,
+                "error": { "message": e.to_string(), "hint": hint, "exit_code": e.exit() as u8 },
+            });
+            print_stdout(&serde_json::to_string_pretty(&doc).expect("json"));
+        }
+    }
+
+    fn paint(&self, s: &str, code: &str) -> String {
+        if self.color {
+            format!("\x1b[1;{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    }
+}
+
+/// Writes a line to stdout. A closed pipe (`omsso … | head`) is not an error: exit quietly
+/// with success, as other Unix tools do.
+pub fn print_stdout(s: &str) {
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = writeln!(out, "{s}").and_then(|_| out.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("error: cannot write to stdout: {e}");
+        std::process::exit(1);
+    }
+}
+
+/// Sends `-v`/`-vv` detail from omsso's own modules to stderr. Dependencies stay silent: their
+/// debug output can include request bodies, and those can hold secrets.
+pub fn init_logging(verbose: u8, quiet: bool) {
+    use tracing_subscriber::filter::{LevelFilter, Targets};
+    use tracing_subscriber::prelude::*;
+    let level = match (quiet, verbose) {
+        (true, _) => LevelFilter::ERROR,
+        (false, 0) => LevelFilter::WARN,
+        (false, 1) => LevelFilter::DEBUG,
+        (false, _) => LevelFilter::TRACE,
+    };
+    let fmt = tracing_subscriber::fmt::layer()
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .without_time()
+        .with_ansi(false);
+    tracing_subscriber::registry()
+        .with(fmt)
+        .with(Targets::new().with_target("omsso", level))
+        .init();
+}

@@ -1,0 +1,512 @@
+//! omsso.yaml + OMSSO_* env vars + flags → [`Settings`]. Precedence: flag > env > file > default.
+//! A file may hold named environments (`environments: {dev: …, prod: …}`) that overlay its
+//! base sections; `--env NAME` picks one.
+
+mod layer;
+mod secret;
+mod url;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use clap::parser::ValueSource;
+use clap::{ArgMatches, CommandFactory};
+use serde::Deserialize;
+
+use crate::error::{Diagnose, Exit};
+
+pub use self::url::HttpUrl;
+pub use layer::{Layer, Source, Sources, KEYS};
+pub use secret::{AdminLogin, SecretSource};
+
+pub const DEFAULT_CONFIG: &str = "omsso.yaml";
+pub const DEFAULT_CLIENT_ID: &str = "open-metadata";
+pub const DEFAULT_ADMIN_REALM: &str = "master";
+pub const DEFAULT_OUT_DIR: &str = "out";
+pub const DEFAULT_TIMEOUT_SECS: u64 = 30;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    #[error("cannot read settings file {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// `message` comes from the YAML parser and names the key, line and column.
+    #[error("{path}: {message}")]
+    Parse { path: PathBuf, message: String },
+    #[error("environment `{name}` is not defined in {path}")]
+    UnknownEnv {
+        name: String,
+        path: PathBuf,
+        available: Vec<String>,
+    },
+    #[error("--env {0} was given but there is no settings file")]
+    EnvWithoutFile(String),
+    #[error("{key} is not set")]
+    Missing {
+        key: &'static str,
+        flag: String,
+        env: String,
+    },
+    #[error("{key} must not be empty")]
+    Empty { key: &'static str },
+    #[error("cannot read the {what} from {path}: {source}")]
+    SecretFile {
+        what: &'static str,
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("the {what} is empty")]
+    EmptySecret { what: &'static str },
+    #[error("no admin credentials for Keycloak")]
+    NoAdminLogin,
+    #[error("the {what} is not given")]
+    NoSecret {
+        what: &'static str,
+        env: &'static str,
+    },
+    #[error("cannot prompt for the {what}: {source}")]
+    Prompt {
+        what: &'static str,
+        source: std::io::Error,
+    },
+}
+
+impl Diagnose for SettingsError {
+    fn exit(&self) -> Exit {
+        Exit::Usage
+    }
+
+    fn hint(&self) -> Option<String> {
+        Some(match self {
+            SettingsError::Read { .. } => {
+                "check the path given by --config / OMSSO_CONFIG".to_string()
+            }
+            SettingsError::Parse { .. } => {
+                "fix that line; examples/omsso.yaml lists every key with a comment".to_string()
+            }
+            SettingsError::UnknownEnv { available, .. } if available.is_empty() => {
+                "the file has no `environments:` section".to_string()
+            }
+            SettingsError::UnknownEnv { available, .. } => {
+                format!("defined environments: {}", available.join(", "))
+            }
+            SettingsError::EnvWithoutFile(_) => {
+                format!("create {DEFAULT_CONFIG} or pass --config FILE")
+            }
+            SettingsError::Missing { key, flag, env } => {
+                format!("pass {flag}, set {env}, or add `{key}` to {DEFAULT_CONFIG}")
+            }
+            SettingsError::Empty { key } => format!("give `{key}` a value"),
+            SettingsError::SecretFile { .. } => {
+                "the file must exist and be readable by you".to_string()
+            }
+            SettingsError::EmptySecret { .. } => {
+                "the file or variable holding it has no content".to_string()
+            }
+            SettingsError::NoAdminLogin => "set --admin-username with OMSSO_ADMIN_PASSWORD or \
+                 --admin-password-file, or --admin-client-id with OMSSO_ADMIN_CLIENT_SECRET"
+                .to_string(),
+            SettingsError::NoSecret { env, .. } => {
+                format!(
+                    "set {env}, pass its --...-file option (`-` reads stdin), or run on a terminal"
+                )
+            }
+            SettingsError::Prompt { .. } => {
+                "provide it through its environment variable or --...-file instead".to_string()
+            }
+        })
+    }
+}
+
+/// The whole settings file: the base sections plus named environments.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SettingsFile {
+    #[serde(default)]
+    keycloak: layer::KeycloakLayer,
+    #[serde(default)]
+    admin: layer::AdminLayer,
+    #[serde(default)]
+    openmetadata: layer::OpenMetadataLayer,
+    #[serde(default)]
+    output: layer::OutputLayer,
+    #[serde(default)]
+    environments: BTreeMap<String, Layer>,
+}
+
+impl SettingsFile {
+    fn load(path: &Path) -> Result<SettingsFile, SettingsError> {
+        let text = std::fs::read_to_string(path).map_err(|source| SettingsError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        // An empty (or comments-only) file is a valid file with nothing in it.
+        let value: serde_yaml::Value =
+            serde_yaml::from_str(&text).map_err(|e| parse_error(path, &text, e))?;
+        if value.is_null() {
+            return Ok(SettingsFile::default());
+        }
+        serde_yaml::from_str(&text).map_err(|e| parse_error(path, &text, e))
+    }
+}
+
+fn parse_error(path: &Path, text: &str, e: serde_yaml::Error) -> SettingsError {
+    let mut message = e.to_string();
+    // The parser gives no position for an unknown key at the top level; find its line.
+    if !message.contains(" at line ") {
+        if let Some(line) = unknown_field(&message).and_then(|k| key_line(text, k)) {
+            message.push_str(&format!(" at line {line}"));
+        }
+    }
+    SettingsError::Parse {
+        path: path.to_path_buf(),
+        message,
+    }
+}
+
+fn unknown_field(message: &str) -> Option<&str> {
+    let rest = message.split("unknown field `").nth(1)?;
+    rest.split('`').next()
+}
+
+/// 1-based line of the first top-level `key:` in `text`.
+fn key_line(text: &str, key: &str) -> Option<usize> {
+    text.lines()
+        .position(|l| {
+            l.strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with(':'))
+        })
+        .map(|i| i + 1)
+}
+
+/// The resolved settings. Values that only some commands need are checked when asked for
+/// (`keycloak_url()?`), so `config show` and offline commands work with a partial file.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub config_file: Option<PathBuf>,
+    pub env_name: Option<String>,
+    values: Layer,
+    sources: Sources,
+    admin_password: SecretSource,
+    admin_client_secret: SecretSource,
+}
+
+impl Settings {
+    /// Builds the settings from the parsed command line. `matches` tells which values came
+    /// from a flag and which from an env var.
+    pub fn resolve(
+        config: Option<&Path>,
+        env_name: Option<&str>,
+        args: crate::cli::SettingsArgs,
+        matches: &ArgMatches,
+    ) -> Result<Settings, SettingsError> {
+        let mut values = Layer::default();
+        let mut sources = Sources::new();
+
+        let config_file = match config {
+            Some(p) => Some(p.to_path_buf()),
+            None => Some(PathBuf::from(DEFAULT_CONFIG)).filter(|p| p.exists()),
+        };
+        if let Some(path) = &config_file {
+            let file = SettingsFile::load(path)?;
+            let dir = path.parent().unwrap_or(Path::new("."));
+            let shown = path.display().to_string();
+            let mut base = Layer {
+                keycloak: file.keycloak,
+                admin: file.admin,
+                openmetadata: file.openmetadata,
+                output: file.output,
+            };
+            base.rebase_paths(dir);
+            values.overlay(base, &mut sources, |_| Source::File(shown.clone()));
+            if let Some(name) = env_name {
+                let mut envs = file.environments;
+                let available: Vec<String> = envs.keys().cloned().collect();
+                let mut env = envs.remove(name).ok_or_else(|| SettingsError::UnknownEnv {
+                    name: name.to_string(),
+                    path: path.clone(),
+                    available,
+                })?;
+                env.rebase_paths(dir);
+                let shown = format!("{shown} (environments.{name})");
+                values.overlay(env, &mut sources, |_| Source::File(shown.clone()));
+            }
+        } else if let Some(name) = env_name {
+            return Err(SettingsError::EnvWithoutFile(name.to_string()));
+        }
+
+        values.overlay(Layer::from_args(args), &mut sources, |key| {
+            arg_source(key, matches)
+        });
+
+        let admin_password = SecretSource::pick(
+            "admin password",
+            "OMSSO_ADMIN_PASSWORD",
+            values.admin.password_file.clone(),
+            sources.get("admin.password_file"),
+        );
+        let admin_client_secret = SecretSource::pick(
+            "admin client secret",
+            "OMSSO_ADMIN_CLIENT_SECRET",
+            values.admin.client_secret_file.clone(),
+            sources.get("admin.client_secret_file"),
+        );
+
+        let settings = Settings {
+            config_file,
+            env_name: env_name.map(str::to_string),
+            values,
+            sources,
+            admin_password,
+            admin_client_secret,
+        };
+        settings.check_not_empty()?;
+        Ok(settings)
+    }
+
+    fn check_not_empty(&self) -> Result<(), SettingsError> {
+        let v = &self.values;
+        let strings = [
+            ("keycloak.realm", &v.keycloak.realm),
+            ("admin.realm", &v.admin.realm),
+            ("admin.username", &v.admin.username),
+            ("admin.client_id", &v.admin.client_id),
+            ("openmetadata.client_id", &v.openmetadata.client_id),
+        ];
+        for (key, value) in strings {
+            if value.as_deref().is_some_and(|s| s.trim().is_empty()) {
+                return Err(SettingsError::Empty { key });
+            }
+        }
+        Ok(())
+    }
+
+    fn missing(&self, key: &'static str) -> SettingsError {
+        let (flag, env) = arg_names(key);
+        SettingsError::Missing { key, flag, env }
+    }
+
+    pub fn keycloak_url(&self) -> Result<&HttpUrl, SettingsError> {
+        self.values
+            .keycloak
+            .url
+            .as_ref()
+            .ok_or_else(|| self.missing("keycloak.url"))
+    }
+
+    /// The Keycloak address the OpenMetadata server uses; the public one when not set.
+    pub fn keycloak_internal_url(&self) -> Option<&HttpUrl> {
+        self.values.keycloak.internal_url.as_ref()
+    }
+
+    pub fn realm(&self) -> Result<&str, SettingsError> {
+        self.values
+            .keycloak
+            .realm
+            .as_deref()
+            .ok_or_else(|| self.missing("keycloak.realm"))
+    }
+
+    pub fn cacert(&self) -> Option<&Path> {
+        self.values.keycloak.cacert.as_deref()
+    }
+
+    pub fn timeout(&self) -> Duration {
+        Duration::from_secs(self.values.keycloak.timeout.unwrap_or(DEFAULT_TIMEOUT_SECS))
+    }
+
+    pub fn admin_realm(&self) -> &str {
+        self.values
+            .admin
+            .realm
+            .as_deref()
+            .unwrap_or(DEFAULT_ADMIN_REALM)
+    }
+
+    /// How to log in to the admin API. Reads the secret now (file, env, stdin or prompt), so
+    /// call it once, only in commands that talk to the admin API.
+    pub fn admin_login(&self) -> Result<AdminLogin, SettingsError> {
+        let realm = self.admin_realm().to_string();
+        if let Some(client_id) = &self.values.admin.client_id {
+            let secret = self.admin_client_secret.read()?;
+            return Ok(AdminLogin::ClientCredentials {
+                realm,
+                client_id: client_id.clone(),
+                secret,
+            });
+        }
+        let Some(username) = &self.values.admin.username else {
+            return Err(SettingsError::NoAdminLogin);
+        };
+        let password = self.admin_password.read()?;
+        Ok(AdminLogin::Password {
+            realm,
+            username: username.clone(),
+            password,
+        })
+    }
+
+    pub fn om_url(&self) -> Result<&HttpUrl, SettingsError> {
+        self.values
+            .openmetadata
+            .url
+            .as_ref()
+            .ok_or_else(|| self.missing("openmetadata.url"))
+    }
+
+    pub fn client_id(&self) -> &str {
+        self.values
+            .openmetadata
+            .client_id
+            .as_deref()
+            .unwrap_or(DEFAULT_CLIENT_ID)
+    }
+
+    pub fn admin_principals(&self) -> &[String] {
+        self.values
+            .openmetadata
+            .admin_principals
+            .as_deref()
+            .unwrap_or(&[])
+    }
+
+    pub fn principal_domain(&self) -> Option<&str> {
+        self.values.openmetadata.principal_domain.as_deref()
+    }
+
+    pub fn out_dir(&self) -> &Path {
+        self.values
+            .output
+            .dir
+            .as_deref()
+            .unwrap_or(Path::new(DEFAULT_OUT_DIR))
+    }
+
+    /// Every setting with its value (secrets redacted, never read) and its source, in a stable
+    /// order, for `config show`.
+    pub fn describe(&self) -> Vec<(&'static str, serde_json::Value, Source)> {
+        use serde_json::json;
+        let v = &self.values;
+        let path = |p: &Option<PathBuf>| json!(p.as_ref().map(|p| p.display().to_string()));
+        let rows: Vec<(&'static str, serde_json::Value, Option<&str>)> = vec![
+            (
+                "keycloak.url",
+                json!(v.keycloak.url.as_ref().map(HttpUrl::as_str)),
+                None,
+            ),
+            (
+                "keycloak.internal_url",
+                json!(v.keycloak.internal_url.as_ref().map(HttpUrl::as_str)),
+                None,
+            ),
+            ("keycloak.realm", json!(v.keycloak.realm), None),
+            ("keycloak.cacert", path(&v.keycloak.cacert), None),
+            (
+                "keycloak.timeout",
+                json!(self.timeout().as_secs()),
+                Some("30"),
+            ),
+            (
+                "admin.realm",
+                json!(self.admin_realm()),
+                Some(DEFAULT_ADMIN_REALM),
+            ),
+            ("admin.username", json!(v.admin.username), None),
+            (
+                "admin.password",
+                json!(self.admin_password.describe()),
+                None,
+            ),
+            ("admin.client_id", json!(v.admin.client_id), None),
+            (
+                "admin.client_secret",
+                json!(self.admin_client_secret.describe()),
+                None,
+            ),
+            (
+                "openmetadata.url",
+                json!(v.openmetadata.url.as_ref().map(HttpUrl::as_str)),
+                None,
+            ),
+            (
+                "openmetadata.client_id",
+                json!(self.client_id()),
+                Some(DEFAULT_CLIENT_ID),
+            ),
+            (
+                "openmetadata.admin_principals",
+                json!(self.admin_principals()),
+                Some("[]"),
+            ),
+            (
+                "openmetadata.principal_domain",
+                json!(v.openmetadata.principal_domain),
+                None,
+            ),
+            (
+                "output.dir",
+                json!(self.out_dir().display().to_string()),
+                Some(DEFAULT_OUT_DIR),
+            ),
+        ];
+        rows.into_iter()
+            .map(|(key, value, default)| {
+                let source = match key {
+                    "admin.password" => self.admin_password.source(),
+                    "admin.client_secret" => self.admin_client_secret.source(),
+                    _ => self.sources.get(key).cloned().unwrap_or(Source::Default),
+                };
+                let value = match (&source, default) {
+                    (Source::Default, None) => serde_json::Value::Null,
+                    _ => value,
+                };
+                (key, value, source)
+            })
+            .collect()
+    }
+}
+
+/// The flag and env var that set `key`, read from the clap definition so they cannot drift.
+pub fn arg_names(key: &str) -> (String, String) {
+    let id = KEYS
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map(|(_, id)| *id)
+        .unwrap_or(key);
+    let cmd = crate::cli::Cli::command();
+    let arg = cmd.get_arguments().find(|a| a.get_id() == id);
+    let flag = arg
+        .and_then(|a| a.get_long())
+        .map(|l| format!("--{l}"))
+        .unwrap_or_default();
+    let env = arg
+        .and_then(|a| a.get_env())
+        .map(|e| e.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    (flag, env)
+}
+
+fn arg_source(key: &str, matches: &ArgMatches) -> Source {
+    let id = KEYS
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map(|(_, id)| *id)
+        .unwrap_or(key);
+    let (flag, env) = arg_names(key);
+    // Global args are recorded in the matches of the subcommand they were written after.
+    let mut m = matches;
+    let mut source = m.value_source(id);
+    while let Some((_, sub)) = m.subcommand() {
+        m = sub;
+        if let Some(s) = m.value_source(id) {
+            source = Some(s);
+        }
+    }
+    match source {
+        Some(ValueSource::EnvVariable) => Source::Env(env),
+        _ => Source::Flag(flag),
+    }
+}
