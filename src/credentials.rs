@@ -2,8 +2,38 @@
 //! It comes from `keycloak fetch`, from a credentials file, or from an opened handoff bundle,
 //! which is why render and seal also work offline.
 
+use std::path::{Path, PathBuf};
+
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
+
+use crate::error::{Diagnose, Exit};
+
+#[derive(Debug, thiserror::Error)]
+pub enum CredentialsError {
+    #[error("cannot read credentials file {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// `message` comes from the parser and names the field and line; it never quotes values.
+    #[error("{}: not an omsso credentials file: {message}", path.display())]
+    Parse { path: PathBuf, message: String },
+}
+
+impl Diagnose for CredentialsError {
+    fn exit(&self) -> Exit {
+        Exit::Usage
+    }
+
+    fn hint(&self) -> Option<String> {
+        Some(
+            "write one with `omsso keycloak fetch --write FILE` (JSON or YAML with client_id, \
+             client_secret, realm, issuer, discovery_uri, jwks_uri)"
+                .to_string(),
+        )
+    }
+}
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -29,6 +59,9 @@ pub struct Credentials {
     /// OpenMetadata server URL the client was set up for, when known.
     #[serde(default)]
     pub openmetadata_url: Option<String>,
+    /// Written by [`CredentialsView`] for readers; carries no information of its own.
+    #[serde(default, rename = "client_secret_present")]
+    _client_secret_present: Option<bool>,
 }
 
 /// The serialised form. `client_secret` is present only when the caller asked to reveal it
@@ -50,6 +83,19 @@ pub struct CredentialsView<'a> {
 }
 
 impl Credentials {
+    /// Reads a credentials file (JSON or YAML; the form `keycloak fetch --write` produces).
+    pub fn load(path: &Path) -> Result<Credentials, CredentialsError> {
+        let text = std::fs::read_to_string(path).map_err(|source| CredentialsError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        // JSON is YAML, so one parser reads both. Parse errors name fields, never values.
+        serde_yaml::from_str(&text).map_err(|e| CredentialsError::Parse {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })
+    }
+
     pub fn view(&self, reveal_secret: bool) -> CredentialsView<'_> {
         CredentialsView {
             client_id: &self.client_id,
@@ -82,6 +128,22 @@ mod tests {
             "jwks_uri":"http://kc/realms/r/protocol/openid-connect/certs"}"#,
         )
         .unwrap()
+    }
+
+    #[test]
+    fn a_revealed_view_reads_back_as_the_same_credentials() {
+        let c = sample();
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("c.json");
+        std::fs::write(&p, serde_json::to_string(&c.view(true)).unwrap()).unwrap();
+        let back = Credentials::load(&p).unwrap();
+        assert_eq!(back.client_secret.unwrap().expose_secret(), "s3cr3t-VALUE");
+        assert_eq!(back.issuer, c.issuer);
+        std::fs::write(&p, "client_id: x\nrealm: [\n").unwrap();
+        assert!(matches!(
+            Credentials::load(&p),
+            Err(CredentialsError::Parse { .. })
+        ));
     }
 
     #[test]

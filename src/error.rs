@@ -39,6 +39,8 @@ pub enum Error {
     Settings(#[from] crate::settings::SettingsError),
     #[error(transparent)]
     Output(#[from] crate::output::OutputError),
+    #[error(transparent)]
+    Credentials(#[from] crate::credentials::CredentialsError),
     /// A check command ran fine and found problems; its report was already printed.
     #[error("{0}")]
     CheckFailed(String),
@@ -49,6 +51,7 @@ impl Error {
         match self {
             Error::Settings(e) => Some(e),
             Error::Output(e) => Some(e),
+            Error::Credentials(e) => Some(e),
             Error::CheckFailed(_) => None,
         }
     }
