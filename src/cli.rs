@@ -150,6 +150,16 @@ pub struct SettingsArgs {
         value_name = "DOMAIN"
     )]
     pub principal_domain: Option<String>,
+    /// Enable the implicit flow on the OpenMetadata client; `false` for the auth-code-only
+    /// setup [openmetadata.implicit_flow, default true]
+    #[arg(
+        long,
+        global = true,
+        env = "OMSSO_IMPLICIT_FLOW",
+        value_name = "BOOL",
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
+    pub implicit_flow: Option<bool>,
 
     /// Output folder for generated files [output.dir, default out]
     #[arg(long = "out", global = true, env = "OMSSO_OUT", value_name = "DIR")]
@@ -161,10 +171,91 @@ pub enum Command {
     /// Inspect the resolved settings
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Provision the OpenMetadata client in Keycloak and read its credentials
+    #[command(subcommand)]
+    Keycloak(KeycloakCommand),
 }
 
 #[derive(Debug, Subcommand)]
 pub enum ConfigCommand {
     /// Print the resolved settings and where each value came from (secrets redacted)
     Show,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeycloakCommand {
+    /// Create or update the realm's OpenMetadata client so it matches the desired state
+    #[command(after_help = ENSURE_HELP)]
+    Ensure(EnsureArgs),
+    /// Read the client's credentials and the realm's OIDC endpoints (changes nothing)
+    Fetch(FetchArgs),
+    /// Regenerate the client secret; the old one stops working at once
+    Rotate(RotateArgs),
+}
+
+const ENSURE_HELP: &str = "\
+Managed fields (others are left as they are): enabled, bearerOnly=false, publicClient=false,
+clientAuthenticatorType=client-secret, standardFlowEnabled, implicitFlowEnabled (setting
+openmetadata.implicit_flow), serviceAccountsEnabled, rootUrl={om}; redirectUris contain
+{om}/callback (and {om}/silent-callback with the implicit flow); webOrigins allow {om}'s
+origin; post.logout.redirect.uris contain {om}/*; default client scopes include profile, email
+and basic.
+
+Exit codes: 0 done or up to date, 1 Keycloak or network failure, 2 configuration error,
+3 --check found a difference.";
+
+/// How omsso reaches Keycloak, for every command that talks to it.
+#[derive(Debug, Clone, Copy, Default, Args)]
+pub struct ConnectArgs {
+    /// Do not verify Keycloak's TLS certificate (dangerous: prefer --cacert FILE)
+    #[arg(long)]
+    pub insecure: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct EnsureArgs {
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+    /// Print the plan (create, or each field: current → desired) and change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Like --dry-run, and exit 3 when anything differs
+    #[arg(long, conflicts_with = "dry_run")]
+    pub check: bool,
+    /// Create the realm when it does not exist
+    #[arg(long)]
+    pub create_realm: bool,
+}
+
+/// What to do with the credentials read from Keycloak.
+#[derive(Debug, Args)]
+pub struct CredentialsArgs {
+    /// Print the client secret (hidden by default)
+    #[arg(long)]
+    pub show_secret: bool,
+    /// Write the credentials, secret included, to FILE (mode 0600) for render and seal
+    #[arg(long, value_name = "FILE")]
+    pub write: Option<PathBuf>,
+    /// Replace FILE when it holds different credentials
+    #[arg(long, requires = "write")]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct FetchArgs {
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+    #[command(flatten)]
+    pub credentials: CredentialsArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct RotateArgs {
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+    /// Regenerate without asking (required when stdin is not a terminal)
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    #[command(flatten)]
+    pub credentials: CredentialsArgs,
 }

@@ -83,6 +83,30 @@ pub struct CredentialsView<'a> {
 }
 
 impl Credentials {
+    /// The required parts; the optional endpoints and URL are public fields to set after.
+    pub fn new(
+        client_id: String,
+        client_secret: Option<SecretString>,
+        realm: String,
+        issuer: String,
+        discovery_uri: String,
+        jwks_uri: String,
+    ) -> Credentials {
+        Credentials {
+            client_id,
+            client_secret,
+            realm,
+            issuer,
+            discovery_uri,
+            jwks_uri,
+            token_endpoint: None,
+            authorization_endpoint: None,
+            end_session_endpoint: None,
+            openmetadata_url: None,
+            _client_secret_present: None,
+        }
+    }
+
     /// Reads a credentials file (JSON or YAML; the form `keycloak fetch --write` produces).
     pub fn load(path: &Path) -> Result<Credentials, CredentialsError> {
         let text = std::fs::read_to_string(path).map_err(|source| CredentialsError::Read {

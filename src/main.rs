@@ -4,6 +4,7 @@ mod cli;
 mod commands;
 mod credentials;
 mod error;
+mod keycloak;
 mod output;
 mod settings;
 

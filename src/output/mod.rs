@@ -77,7 +77,9 @@ impl Ui {
         if let Some(h) = &hint {
             eprintln!("{} {h}", self.paint("hint:", "36"));
         }
-        if self.json() {
+        // A failed check already printed its report as the JSON document; a second
+        // document would make stdout unparseable.
+        if self.json() && !matches!(e, Error::CheckFailed(_)) {
             let doc = serde_json::json!({
                 "ok": false,
                 "error": { "message": e.to_string(), "hint": hint, "exit_code": e.exit() as u8 },

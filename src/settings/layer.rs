@@ -36,6 +36,7 @@ pub struct OpenMetadataLayer {
     pub client_id: Option<String>,
     pub admin_principals: Option<Vec<String>>,
     pub principal_domain: Option<String>,
+    pub implicit_flow: Option<bool>,
 }
 
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -96,6 +97,7 @@ pub const KEYS: &[(&str, &str)] = &[
     ("openmetadata.client_id", "client_id"),
     ("openmetadata.admin_principals", "admin_principals"),
     ("openmetadata.principal_domain", "principal_domain"),
+    ("openmetadata.implicit_flow", "implicit_flow"),
     ("output.dir", "out_dir"),
 ];
 
@@ -120,7 +122,7 @@ impl Layer {
         overlay_section!(self.admin, top.admin, sources, source, "admin":
             realm, username, password_file, client_id, client_secret_file);
         overlay_section!(self.openmetadata, top.openmetadata, sources, source, "openmetadata":
-            url, client_id, admin_principals, principal_domain);
+            url, client_id, admin_principals, principal_domain, implicit_flow);
         overlay_section!(self.output, top.output, sources, source, "output": dir);
     }
 
@@ -145,6 +147,7 @@ impl Layer {
                 client_id: a.client_id,
                 admin_principals: (!a.admin_principals.is_empty()).then_some(a.admin_principals),
                 principal_domain: a.principal_domain,
+                implicit_flow: a.implicit_flow,
             },
             output: OutputLayer { dir: a.out_dir },
         }

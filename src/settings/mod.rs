@@ -25,6 +25,7 @@ pub const DEFAULT_CLIENT_ID: &str = "open-metadata";
 pub const DEFAULT_ADMIN_REALM: &str = "master";
 pub const DEFAULT_OUT_DIR: &str = "out";
 pub const DEFAULT_TIMEOUT_SECS: u64 = 30;
+pub const DEFAULT_IMPLICIT_FLOW: bool = true;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SettingsError {
@@ -377,6 +378,15 @@ impl Settings {
         self.values.openmetadata.principal_domain.as_deref()
     }
 
+    /// Whether the OpenMetadata client allows the implicit flow (OpenMetadata's docs set it
+    /// on; `false` gives the auth-code-only client).
+    pub fn implicit_flow(&self) -> bool {
+        self.values
+            .openmetadata
+            .implicit_flow
+            .unwrap_or(DEFAULT_IMPLICIT_FLOW)
+    }
+
     pub fn out_dir(&self) -> &Path {
         self.values
             .output
@@ -445,6 +455,11 @@ impl Settings {
                 "openmetadata.principal_domain",
                 json!(v.openmetadata.principal_domain),
                 None,
+            ),
+            (
+                "openmetadata.implicit_flow",
+                json!(self.implicit_flow()),
+                Some("true"),
             ),
             (
                 "output.dir",

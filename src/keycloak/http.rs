@@ -1,0 +1,409 @@
+//! The one HTTP client omsso uses for Keycloak: one connection pool, timeouts, the trusted CA,
+//! request counting, and retries. Only requests that are safe to repeat are retried (idempotent
+//! methods and token requests), and only on failures a repeat can fix: a connection that could
+//! not be made or broke, and 502/503/504 from a proxy or a Keycloak that is starting.
+
+use std::error::Error as StdError;
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use reqwest::{Method, RequestBuilder, StatusCode};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use super::KeycloakError;
+
+/// Attempts per request, the first included.
+const MAX_ATTEMPTS: u32 = 4;
+const FIRST_BACKOFF: Duration = Duration::from_millis(250);
+/// No single wait is longer than this, whatever a `Retry-After` header asks for.
+const MAX_BACKOFF: Duration = Duration::from_secs(2);
+
+/// What a request is for; token requests are counted apart from admin API requests so a
+/// report of "writes sent" is not muddied by logins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Purpose {
+    Api,
+    Token,
+}
+
+/// Requests sent, by method (every attempt counts, retries included). Token requests are
+/// counted in `token` only.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct RequestCounts {
+    #[serde(rename = "GET")]
+    pub get: usize,
+    #[serde(rename = "POST")]
+    pub post: usize,
+    #[serde(rename = "PUT")]
+    pub put: usize,
+    #[serde(rename = "DELETE")]
+    pub delete: usize,
+    #[serde(skip)]
+    pub token: usize,
+}
+
+impl std::fmt::Display for RequestCounts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "GET {}, POST {}, PUT {}, DELETE {} (+ {} token request{})",
+            self.get,
+            self.post,
+            self.put,
+            self.delete,
+            self.token,
+            if self.token == 1 { "" } else { "s" }
+        )
+    }
+}
+
+#[derive(Debug, Default)]
+struct Counters {
+    get: AtomicUsize,
+    post: AtomicUsize,
+    put: AtomicUsize,
+    delete: AtomicUsize,
+    token: AtomicUsize,
+}
+
+impl Counters {
+    fn record(&self, method: &Method, purpose: Purpose) {
+        let counter = match (purpose, method.as_str()) {
+            (Purpose::Token, _) => &self.token,
+            (_, "GET") => &self.get,
+            (_, "POST") => &self.post,
+            (_, "PUT") => &self.put,
+            (_, "DELETE") => &self.delete,
+            _ => return,
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
+
+    fn snapshot(&self) -> RequestCounts {
+        RequestCounts {
+            get: self.get.load(Ordering::Relaxed),
+            post: self.post.load(Ordering::Relaxed),
+            put: self.put.load(Ordering::Relaxed),
+            delete: self.delete.load(Ordering::Relaxed),
+            token: self.token.load(Ordering::Relaxed),
+        }
+    }
+}
+
+/// A complete HTTP answer (Keycloak's bodies are small, so they are read whole).
+#[derive(Debug)]
+pub(crate) struct Reply {
+    pub method: Method,
+    pub url: String,
+    pub status: StatusCode,
+    pub location: Option<String>,
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T, KeycloakError> {
+        serde_json::from_slice(&self.body)
+            .map_err(|e| self.bad(format!("not the JSON expected: {e}")))
+    }
+
+    pub fn bad(&self, detail: impl Into<String>) -> KeycloakError {
+        KeycloakError::BadResponse {
+            method: self.method.to_string(),
+            url: self.url.clone(),
+            detail: detail.into(),
+        }
+    }
+
+    /// Keycloak's error text: `errorMessage`, else `error_description`, else `error` (its four
+    /// error shapes), else the status reason. One line, bounded length.
+    pub fn error_text(&self) -> String {
+        let v: serde_json::Value = serde_json::from_slice(&self.body).unwrap_or_default();
+        let text = ["errorMessage", "error_description", "error"]
+            .iter()
+            .find_map(|k| v.get(k).and_then(|s| s.as_str()).filter(|s| !s.is_empty()))
+            .map(str::to_string)
+            .unwrap_or_else(|| {
+                self.status
+                    .canonical_reason()
+                    .unwrap_or("no description")
+                    .to_string()
+            });
+        let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        match one_line.char_indices().nth(200) {
+            Some((i, _)) => format!("{}…", &one_line[..i]),
+            None => one_line,
+        }
+    }
+
+    /// The error for a status the caller did not expect.
+    pub fn status_error(&self) -> KeycloakError {
+        KeycloakError::Status {
+            method: self.method.to_string(),
+            url: self.url.clone(),
+            status: self.status.as_u16(),
+            description: self.error_text(),
+        }
+    }
+}
+
+pub(crate) struct Http {
+    client: reqwest::Client,
+    timeout: Duration,
+    counters: Counters,
+}
+
+impl Http {
+    /// `insecure` turns off certificate checks; the caller warns about it.
+    pub fn new(
+        timeout: Duration,
+        cacert: Option<&Path>,
+        insecure: bool,
+    ) -> Result<Http, KeycloakError> {
+        let mut builder = reqwest::Client::builder()
+            .timeout(timeout)
+            .connect_timeout(timeout)
+            .user_agent(concat!("omsso/", env!("CARGO_PKG_VERSION")));
+        if let Some(path) = cacert {
+            let pem = std::fs::read(path).map_err(|source| KeycloakError::CaCertRead {
+                path: path.to_path_buf(),
+                source,
+            })?;
+            let certs = reqwest::Certificate::from_pem_bundle(&pem).unwrap_or_default();
+            if certs.is_empty() {
+                return Err(KeycloakError::CaCertInvalid {
+                    path: path.to_path_buf(),
+                });
+            }
+            for cert in certs {
+                builder = builder.add_root_certificate(cert);
+            }
+        }
+        if insecure {
+            builder = builder.danger_accept_invalid_certs(true);
+        }
+        let client = builder
+            .build()
+            .map_err(|e| KeycloakError::HttpClient(innermost(&e)))?;
+        Ok(Http {
+            client,
+            timeout,
+            counters: Counters::default(),
+        })
+    }
+
+    pub fn counts(&self) -> RequestCounts {
+        self.counters.snapshot()
+    }
+
+    /// Sends a request built by `prepare` (called again for each attempt) and reads the whole
+    /// answer. Any HTTP status is a `Reply`; only transport failures are errors.
+    pub async fn send(
+        &self,
+        method: Method,
+        url: &str,
+        purpose: Purpose,
+        prepare: impl Fn(RequestBuilder) -> RequestBuilder,
+    ) -> Result<Reply, KeycloakError> {
+        // A token request creates nothing a repeat would duplicate (at most one more
+        // short-lived session), so it is as safe to repeat as an idempotent one.
+        let repeatable = method.is_idempotent() || purpose == Purpose::Token;
+        let mut attempt = 1;
+        loop {
+            self.counters.record(&method, purpose);
+            let started = Instant::now();
+            let result = self.attempt(&method, url, &prepare).await;
+            let elapsed = started.elapsed().as_millis();
+            let wait = match &result {
+                Ok(reply) => {
+                    tracing::debug!("{method} {url} → {} ({elapsed} ms)", reply.status.as_u16());
+                    retry_status(reply.status).then(|| backoff(attempt, reply.retry_after))
+                }
+                Err(e) => {
+                    tracing::debug!("{method} {url} → {e} ({elapsed} ms)");
+                    matches!(
+                        e,
+                        KeycloakError::Connect { .. } | KeycloakError::Transport { .. }
+                    )
+                    .then(|| backoff(attempt, None))
+                }
+            };
+            match wait {
+                Some(wait) if repeatable && attempt < MAX_ATTEMPTS => {
+                    tracing::info!(
+                        "{method} {url}: retrying in {} ms (attempt {}/{MAX_ATTEMPTS})",
+                        wait.as_millis(),
+                        attempt + 1
+                    );
+                    tokio::time::sleep(wait).await;
+                    attempt += 1;
+                }
+                _ => return result.map(|r| r.reply),
+            }
+        }
+    }
+
+    async fn attempt(
+        &self,
+        method: &Method,
+        url: &str,
+        prepare: &impl Fn(RequestBuilder) -> RequestBuilder,
+    ) -> Result<Attempt, KeycloakError> {
+        let fail = |e: reqwest::Error| classify(&e, url, self.timeout);
+        let resp = prepare(self.client.request(method.clone(), url))
+            .send()
+            .await
+            .map_err(fail)?;
+        let status = resp.status();
+        let header = |name| {
+            resp.headers()
+                .get(name)
+                .and_then(|v: &reqwest::header::HeaderValue| v.to_str().ok())
+                .map(str::to_string)
+        };
+        let location = header(reqwest::header::LOCATION);
+        let retry_after = header(reqwest::header::RETRY_AFTER)
+            .and_then(|s| s.trim().parse::<u64>().ok())
+            .map(Duration::from_secs);
+        let body = resp.bytes().await.map_err(fail)?.to_vec();
+        Ok(Attempt {
+            retry_after,
+            reply: Reply {
+                method: method.clone(),
+                url: url.to_string(),
+                status,
+                location,
+                body,
+            },
+        })
+    }
+}
+
+struct Attempt {
+    reply: Reply,
+    retry_after: Option<Duration>,
+}
+
+impl std::ops::Deref for Attempt {
+    type Target = Reply;
+    fn deref(&self) -> &Reply {
+        &self.reply
+    }
+}
+
+fn retry_status(status: StatusCode) -> bool {
+    matches!(status.as_u16(), 502..=504)
+}
+
+/// 250 ms, 500 ms, 1 s, … capped at [`MAX_BACKOFF`]; a server's `Retry-After` (seconds) is
+/// honoured up to the same cap.
+fn backoff(attempt: u32, retry_after: Option<Duration>) -> Duration {
+    let exp = FIRST_BACKOFF.saturating_mul(1 << (attempt - 1).min(8));
+    retry_after.unwrap_or(exp).min(MAX_BACKOFF)
+}
+
+/// Turns a transport error into the error a user can act on.
+fn classify(e: &reqwest::Error, url: &str, timeout: Duration) -> KeycloakError {
+    let url = url.to_string();
+    let reason = innermost(e);
+    if is_tls(e) {
+        KeycloakError::Tls { url, reason }
+    } else if e.is_timeout() {
+        KeycloakError::Timeout { url, timeout }
+    } else if e.is_connect() {
+        KeycloakError::Connect { url, reason }
+    } else {
+        KeycloakError::Transport { url, reason }
+    }
+}
+
+/// The message of the deepest cause ("Connection refused (os error 111)", "failed to lookup
+/// address information: …", "invalid peer certificate: UnknownIssuer").
+fn innermost(e: &(dyn StdError + 'static)) -> String {
+    let mut cur = e;
+    while let Some(next) = cur.source() {
+        cur = next;
+    }
+    cur.to_string()
+}
+
+/// Whether rustls failed somewhere in the chain. `io::Error` hides its payload from
+/// `source()`, so look inside it too.
+fn is_tls(e: &(dyn StdError + 'static)) -> bool {
+    let mut cur = Some(e);
+    while let Some(err) = cur {
+        if err.is::<rustls::Error>() {
+            return true;
+        }
+        if let Some(inner) = err
+            .downcast_ref::<std::io::Error>()
+            .and_then(std::io::Error::get_ref)
+        {
+            if inner.is::<rustls::Error>() {
+                return true;
+            }
+        }
+        cur = err.source();
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        assert_eq!(backoff(1, None), Duration::from_millis(250));
+        assert_eq!(backoff(2, None), Duration::from_millis(500));
+        assert_eq!(backoff(3, None), Duration::from_secs(1));
+        assert_eq!(backoff(9, None), MAX_BACKOFF);
+        assert_eq!(backoff(1, Some(Duration::from_secs(60))), MAX_BACKOFF);
+        assert_eq!(
+            backoff(1, Some(Duration::from_secs(1))),
+            Duration::from_secs(1)
+        );
+    }
+
+    fn reply(status: u16, body: &str) -> Reply {
+        Reply {
+            method: Method::GET,
+            url: "http://kc/x".into(),
+            status: StatusCode::from_u16(status).unwrap(),
+            location: None,
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn error_text_reads_keycloaks_error_shapes_in_order() {
+        let r = reply(
+            409,
+            r#"{"errorMessage":"Client x already exists","error":"e"}"#,
+        );
+        assert_eq!(r.error_text(), "Client x already exists");
+        let r = reply(
+            400,
+            r#"{"error":"invalid_grant","error_description":"Invalid user credentials"}"#,
+        );
+        assert_eq!(r.error_text(), "Invalid user credentials");
+        assert_eq!(
+            reply(404, r#"{"error":"Realm not found."}"#).error_text(),
+            "Realm not found."
+        );
+        assert_eq!(reply(502, "<html>\n</html>").error_text(), "Bad Gateway");
+        let long = format!(r#"{{"error":"{}"}}"#, "x".repeat(500));
+        assert!(reply(500, &long).error_text().chars().count() <= 201);
+    }
+
+    #[test]
+    fn only_gateway_and_unavailable_statuses_are_retried() {
+        for s in [502, 503, 504] {
+            assert!(retry_status(StatusCode::from_u16(s).unwrap()));
+        }
+        for s in [200, 400, 401, 404, 409, 500] {
+            assert!(!retry_status(StatusCode::from_u16(s).unwrap()));
+        }
+    }
+}

@@ -1,0 +1,27 @@
+//! Keycloak's Admin REST API, for the one job omsso has there: make the realm's OpenMetadata
+//! client match the desired state (plan, then apply), and read its credentials.
+//!
+//! - [`session`]: where Keycloak serves, admin login, token refresh, 401 retry.
+//! - [`http`]: the HTTP client (timeouts, CA, retries, request counts).
+//! - [`client`]: desired state, plan (diff), apply.
+//! - [`scopes`]: the client's default client scopes.
+//! - [`discovery`]: the realm's OIDC discovery document.
+//! - [`secret`]: credentials (read the secret, or rotate it).
+
+pub mod client;
+pub mod discovery;
+mod error;
+mod http;
+pub mod scopes;
+pub mod secret;
+mod session;
+
+pub use client::{apply, check_realm, plan, Action, Desired, Plan};
+pub use error::KeycloakError;
+pub use secret::{fetch_credentials, rotate_secret};
+pub use session::Session;
+
+/// Printed whenever `--insecure` is in effect.
+pub const INSECURE_WARNING: &str = "--insecure: TLS certificates are NOT verified; anyone on the \
+     network path can impersonate Keycloak and read the admin password and client secret. Use \
+     --cacert FILE instead.";

@@ -1,0 +1,194 @@
+//! The client's default client scopes. OpenMetadata asks for `openid email profile`; `openid`
+//! is a request scope with no client scope behind it, and since Keycloak 25 the `basic` scope
+//! carries the `sub` claim. So the client needs `profile`, `email` and `basic` as *default*
+//! scopes. They are added one by one by name, never by sending `defaultClientScopes` (which
+//! replaces the realm's defaults wholesale).
+
+use reqwest::Method;
+use serde::{Deserialize, Serialize};
+
+use super::client::{expect_failed, segment};
+use super::error::Role;
+use super::session::Op;
+use super::{KeycloakError, Session};
+
+pub const REQUIRED: [&str; 3] = ["profile", "email", "basic"];
+
+/// A client scope as the admin API lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct ScopeRef {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ScopePlan {
+    /// The client's default scopes now (for a client still to be created: the realm's
+    /// defaults for new clients), by name, sorted.
+    pub current: Vec<String>,
+    /// Required scopes to add as default scopes.
+    pub add: Vec<ScopeRef>,
+    /// Those of `add` that are now optional scopes of the client (they move to default).
+    pub from_optional: Vec<String>,
+    /// Required scopes the realm does not have at all (Keycloak < 25 has no `basic`).
+    pub unavailable: Vec<String>,
+}
+
+impl ScopePlan {
+    /// The default scopes once applied, sorted.
+    pub fn after(&self) -> Vec<String> {
+        let mut all = self.current.clone();
+        all.extend(self.add.iter().map(|s| s.name.clone()));
+        all.sort();
+        all.dedup();
+        all
+    }
+}
+
+/// Compares the default scopes of client `uuid` (or, with `None`, the realm's defaults for
+/// new clients) with the required ones.
+pub async fn plan(
+    session: &Session,
+    realm: &str,
+    uuid: Option<&str>,
+) -> Result<ScopePlan, KeycloakError> {
+    let r = segment(realm);
+    let current = match uuid {
+        Some(id) => {
+            let path = format!("/{r}/clients/{}/default-client-scopes", segment(id));
+            list(session, realm, &path, "read the client's default scopes").await?
+        }
+        None => {
+            let path = format!("/{r}/default-default-client-scopes");
+            list(
+                session,
+                realm,
+                &path,
+                "read the realm's default client scopes",
+            )
+            .await?
+        }
+    };
+    let mut plan = ScopePlan {
+        current: sorted_names(&current),
+        ..ScopePlan::default()
+    };
+    let missing: Vec<&str> = REQUIRED
+        .into_iter()
+        .filter(|n| !plan.current.iter().any(|c| c == n))
+        .collect();
+    if missing.is_empty() {
+        return Ok(plan);
+    }
+    let path = format!("/{r}/client-scopes");
+    let in_realm = list(session, realm, &path, "read the realm's client scopes").await?;
+    for name in missing {
+        match in_realm.iter().find(|s| s.name == name) {
+            Some(s) => plan.add.push(s.clone()),
+            None => plan.unavailable.push(name.to_string()),
+        }
+    }
+    if let (Some(id), false) = (uuid, plan.add.is_empty()) {
+        let path = format!("/{r}/clients/{}/optional-client-scopes", segment(id));
+        let optional = list(session, realm, &path, "read the client's optional scopes").await?;
+        plan.from_optional = plan
+            .add
+            .iter()
+            .filter(|a| optional.iter().any(|o| o.id == a.id))
+            .map(|a| a.name.clone())
+            .collect();
+    }
+    Ok(plan)
+}
+
+/// Adds the planned scopes to client `uuid` as default scopes. A scope that is an optional
+/// scope of the client is removed from there first: a scope is linked to a client once.
+pub async fn apply(
+    session: &Session,
+    realm: &str,
+    uuid: &str,
+    client_id: &str,
+    plan: &ScopePlan,
+) -> Result<(), KeycloakError> {
+    let base = format!("/{}/clients/{}", segment(realm), segment(uuid));
+    for scope in &plan.add {
+        let id = segment(&scope.id);
+        if plan.from_optional.contains(&scope.name) {
+            let action = format!(
+                "remove optional scope `{}` from client `{client_id}` in realm `{realm}`",
+                scope.name
+            );
+            let path = format!("{base}/optional-client-scopes/{id}");
+            write(session, realm, Method::DELETE, &path, &action).await?;
+        }
+        let action = format!(
+            "add default scope `{}` to client `{client_id}` in realm `{realm}`",
+            scope.name
+        );
+        let path = format!("{base}/default-client-scopes/{id}");
+        write(session, realm, Method::PUT, &path, &action).await?;
+    }
+    Ok(())
+}
+
+async fn write(
+    session: &Session,
+    realm: &str,
+    method: Method,
+    path: &str,
+    action: &str,
+) -> Result<(), KeycloakError> {
+    let op = Op {
+        realm,
+        role: Role::ManageClients,
+        action,
+    };
+    let reply = session.admin(method, path, None, op).await?;
+    if reply.status.is_success() {
+        return Ok(());
+    }
+    Err(expect_failed(session, &reply, realm, action))
+}
+
+async fn list(
+    session: &Session,
+    realm: &str,
+    path: &str,
+    action: &str,
+) -> Result<Vec<ScopeRef>, KeycloakError> {
+    let action = format!("{action} in realm `{realm}`");
+    let op = Op {
+        realm,
+        role: Role::ManageClients,
+        action: &action,
+    };
+    let reply = session.admin(Method::GET, path, None, op).await?;
+    if !reply.status.is_success() {
+        return Err(expect_failed(session, &reply, realm, &action));
+    }
+    reply.json()
+}
+
+fn sorted_names(scopes: &[ScopeRef]) -> Vec<String> {
+    let mut names: Vec<String> = scopes.iter().map(|s| s.name.clone()).collect();
+    names.sort();
+    names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn after_is_the_sorted_union() {
+        let p = ScopePlan {
+            current: vec!["acr".into(), "profile".into()],
+            add: vec![ScopeRef {
+                id: "1".into(),
+                name: "basic".into(),
+            }],
+            ..ScopePlan::default()
+        };
+        assert_eq!(p.after(), ["acr", "basic", "profile"]);
+    }
+}

@@ -1,0 +1,344 @@
+//! An admin API session: finds where Keycloak serves (with or without the `/auth` prefix of
+//! Keycloak < 17), logs in (password grant with `admin-cli`, or client credentials), keeps the
+//! access token fresh (master-realm tokens live 60 s), and retries a request once with a new
+//! token when Keycloak answers 401.
+
+use std::time::{Duration, Instant};
+
+use reqwest::{Method, StatusCode};
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::error::Role;
+use super::http::{Http, Purpose, Reply, RequestCounts};
+use super::KeycloakError;
+use crate::settings::{AdminLogin, HttpUrl, Settings};
+
+/// The password grant logs in through this client, as Keycloak's own admin CLI does.
+const ADMIN_CLI: &str = "admin-cli";
+/// A token is renewed when less than this much of its life is left (or half its lifetime,
+/// for very short-lived tokens), so no request goes out with a token about to expire.
+const RENEW_MARGIN: Duration = Duration::from_secs(15);
+
+/// What an admin API call is for: the role it needs and a phrase for error messages.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Op<'a> {
+    pub realm: &'a str,
+    pub role: Role,
+    /// "read clients", "update client `open-metadata`", …
+    pub action: &'a str,
+}
+
+pub struct Session {
+    http: Http,
+    /// Keycloak's base URL as omsso reaches it, `/auth` included when Keycloak serves there.
+    base: String,
+    login: AdminLogin,
+    token: tokio::sync::Mutex<Option<Token>>,
+}
+
+struct Token {
+    access: SecretString,
+    expires_at: Instant,
+    lifetime: Duration,
+    refresh: Option<(SecretString, Instant)>,
+}
+
+impl Token {
+    fn fresh(&self, now: Instant) -> bool {
+        let margin = RENEW_MARGIN.min(self.lifetime / 2);
+        now + margin < self.expires_at
+    }
+
+    fn refreshable(&self, now: Instant) -> Option<&SecretString> {
+        self.refresh
+            .as_ref()
+            .filter(|(_, until)| now + Duration::from_secs(1) < *until)
+            .map(|(t, _)| t)
+    }
+}
+
+#[derive(Deserialize)]
+struct TokenResponse {
+    access_token: SecretString,
+    expires_in: u64,
+    #[serde(default)]
+    refresh_token: Option<SecretString>,
+    #[serde(default)]
+    refresh_expires_in: Option<u64>,
+}
+
+impl Session {
+    /// Reads the admin credentials (env, file or prompt), finds Keycloak and logs in.
+    /// `insecure` turns off TLS certificate checks; the caller must warn about it.
+    pub async fn connect(settings: &Settings, insecure: bool) -> Result<Session, KeycloakError> {
+        let url = settings.keycloak_url()?.clone();
+        let login = settings.admin_login()?;
+        let http = Http::new(settings.timeout(), settings.cacert(), insecure)?;
+        let base = detect_base(&http, &url).await?;
+        let session = Session {
+            http,
+            base,
+            login,
+            token: tokio::sync::Mutex::new(None),
+        };
+        session.access_token().await?;
+        Ok(session)
+    }
+
+    /// Keycloak's base URL as reached (with `/auth` on Keycloak < 17).
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    /// Requests sent so far, by method.
+    pub fn requests(&self) -> RequestCounts {
+        self.http.counts()
+    }
+
+    /// "user `admin`" or "client `x`", for messages.
+    pub fn principal(&self) -> String {
+        self.login.principal()
+    }
+
+    pub fn login_realm(&self) -> &str {
+        self.login.realm()
+    }
+
+    /// An unauthenticated GET below the base URL (discovery documents).
+    pub(crate) async fn public_get(&self, path: &str) -> Result<Reply, KeycloakError> {
+        let url = format!("{}{path}", self.base);
+        self.http.send(Method::GET, &url, Purpose::Api, |r| r).await
+    }
+
+    /// An admin API request (`path` below `/admin/realms`). A 403 becomes
+    /// [`KeycloakError::Forbidden`] naming `op.role`; every other status is the caller's.
+    pub(crate) async fn admin(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+        op: Op<'_>,
+    ) -> Result<Reply, KeycloakError> {
+        let url = format!("{}/admin/realms{path}", self.base);
+        let mut renewed = false;
+        loop {
+            let token = self.access_token().await?;
+            let reply = self
+                .http
+                .send(method.clone(), &url, Purpose::Api, |r| {
+                    let r = r.bearer_auth(token.expose_secret());
+                    match body {
+                        Some(b) => r.json(b),
+                        None => r,
+                    }
+                })
+                .await?;
+            match reply.status {
+                // The token expired early or the session was ended on the server: log in
+                // again, once.
+                StatusCode::UNAUTHORIZED if !renewed => {
+                    tracing::debug!("{url}: 401 with the current admin token; logging in again");
+                    *self.token.lock().await = None;
+                    renewed = true;
+                }
+                StatusCode::FORBIDDEN => return Err(self.forbidden(op)),
+                _ => return Ok(reply),
+            }
+        }
+    }
+
+    pub(crate) fn forbidden(&self, op: Op<'_>) -> KeycloakError {
+        KeycloakError::Forbidden {
+            principal: self.principal(),
+            login_realm: self.login_realm().to_string(),
+            realm: op.realm.to_string(),
+            action: op.action.to_string(),
+            role: op.role,
+        }
+    }
+
+    /// A valid access token: the current one, a refreshed one, or one from a new login.
+    async fn access_token(&self) -> Result<SecretString, KeycloakError> {
+        let mut slot = self.token.lock().await;
+        let now = Instant::now();
+        if let Some(token) = slot.as_ref() {
+            if token.fresh(now) {
+                return Ok(token.access.clone());
+            }
+            if let Some(refresh) = token.refreshable(now) {
+                tracing::debug!("admin token about to expire; refreshing it");
+                match self.refresh(refresh).await {
+                    Ok(t) => {
+                        let access = t.access.clone();
+                        *slot = Some(t);
+                        return Ok(access);
+                    }
+                    // An ended SSO session makes the refresh fail; a new login may not.
+                    Err(e) => tracing::debug!("refresh failed ({e}); logging in again"),
+                }
+            }
+        }
+        let t = self.log_in().await?;
+        let access = t.access.clone();
+        *slot = Some(t);
+        Ok(access)
+    }
+
+    async fn log_in(&self) -> Result<Token, KeycloakError> {
+        let form: Vec<(&str, &str)> = match &self.login {
+            AdminLogin::Password {
+                username, password, ..
+            } => vec![
+                ("grant_type", "password"),
+                ("client_id", ADMIN_CLI),
+                ("username", username),
+                ("password", password.expose_secret()),
+            ],
+            AdminLogin::ClientCredentials {
+                client_id, secret, ..
+            } => vec![
+                ("grant_type", "client_credentials"),
+                ("client_id", client_id),
+                ("client_secret", secret.expose_secret()),
+            ],
+        };
+        self.token_request(&form).await
+    }
+
+    async fn refresh(&self, refresh: &SecretString) -> Result<Token, KeycloakError> {
+        let client_id = match &self.login {
+            AdminLogin::Password { .. } => ADMIN_CLI,
+            AdminLogin::ClientCredentials { client_id, .. } => client_id,
+        };
+        let mut form = vec![
+            ("grant_type", "refresh_token"),
+            ("client_id", client_id),
+            ("refresh_token", refresh.expose_secret()),
+        ];
+        if let AdminLogin::ClientCredentials { secret, .. } = &self.login {
+            form.push(("client_secret", secret.expose_secret()));
+        }
+        self.token_request(&form).await
+    }
+
+    async fn token_request(&self, form: &[(&str, &str)]) -> Result<Token, KeycloakError> {
+        let realm = self.login.realm();
+        let url = format!("{}/realms/{realm}/protocol/openid-connect/token", self.base);
+        let reply = self
+            .http
+            .send(Method::POST, &url, Purpose::Token, |r| r.form(form))
+            .await?;
+        match reply.status.as_u16() {
+            200 => {}
+            // invalid_grant (wrong password, account not set up), invalid_client /
+            // unauthorized_client (wrong client secret), unknown login realm.
+            400 | 401 | 404 => {
+                let reason = if reply.status == StatusCode::NOT_FOUND {
+                    format!("realm `{realm}` does not exist")
+                } else {
+                    reply.error_text()
+                };
+                return Err(KeycloakError::LoginRejected {
+                    principal: self.principal(),
+                    realm: realm.to_string(),
+                    reason,
+                    password_grant: matches!(self.login, AdminLogin::Password { .. }),
+                });
+            }
+            _ => return Err(reply.status_error()),
+        }
+        let t: TokenResponse = reply.json()?;
+        let now = Instant::now();
+        let lifetime = Duration::from_secs(t.expires_in);
+        Ok(Token {
+            access: t.access_token,
+            expires_at: now + lifetime,
+            lifetime,
+            refresh: t.refresh_token.zip(
+                t.refresh_expires_in
+                    .filter(|s| *s > 0)
+                    .map(|s| now + Duration::from_secs(s)),
+            ),
+        })
+    }
+}
+
+/// Finds the base URL Keycloak serves under: as given, or with `/auth` (Keycloak < 17, or
+/// `--http-relative-path=/auth`). The master realm always exists, so its public info tells.
+async fn detect_base(http: &Http, url: &HttpUrl) -> Result<String, KeycloakError> {
+    let mut candidates = vec![url.as_str().to_string()];
+    if !url.as_str().ends_with("/auth") {
+        candidates.push(url.join("auth"));
+    }
+    for base in &candidates {
+        let probe = format!("{base}/realms/master");
+        let reply = http.send(Method::GET, &probe, Purpose::Api, |r| r).await?;
+        match reply.status {
+            s if s.is_success() => {
+                let v: Value = serde_json::from_slice(&reply.body).unwrap_or_default();
+                if v.get("realm").and_then(Value::as_str) == Some("master") {
+                    if base != url.as_str() {
+                        tracing::debug!("Keycloak serves under {base}");
+                    }
+                    return Ok(base.clone());
+                }
+                return Err(KeycloakError::NotKeycloak {
+                    base: url.to_string(),
+                    detail: format!("{probe} is not Keycloak's realm information"),
+                });
+            }
+            StatusCode::NOT_FOUND => continue,
+            _ => return Err(reply.status_error()),
+        }
+    }
+    Err(KeycloakError::NotKeycloak {
+        base: url.to_string(),
+        detail: format!(
+            "{} answered 404",
+            candidates
+                .iter()
+                .map(|b| format!("{b}/realms/master"))
+                .collect::<Vec<_>>()
+                .join(" and ")
+        ),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn token(lifetime_secs: u64, refresh_secs: Option<u64>, now: Instant) -> Token {
+        let lifetime = Duration::from_secs(lifetime_secs);
+        Token {
+            access: SecretString::from("a"),
+            expires_at: now + lifetime,
+            lifetime,
+            refresh: refresh_secs.map(|s| (SecretString::from("r"), now + Duration::from_secs(s))),
+        }
+    }
+
+    #[test]
+    fn a_master_token_is_renewed_in_its_last_fifteen_seconds() {
+        let now = Instant::now();
+        let t = token(60, Some(1800), now);
+        assert!(t.fresh(now));
+        assert!(t.fresh(now + Duration::from_secs(44)));
+        assert!(!t.fresh(now + Duration::from_secs(46)));
+        assert!(t.refreshable(now + Duration::from_secs(46)).is_some());
+    }
+
+    #[test]
+    fn short_tokens_are_renewed_at_half_life_and_client_tokens_log_in_again() {
+        let now = Instant::now();
+        let t = token(10, None, now);
+        assert!(t.fresh(now + Duration::from_secs(4)));
+        assert!(!t.fresh(now + Duration::from_secs(6)));
+        // Client-credentials tokens come without a refresh token.
+        assert!(t.refreshable(now).is_none());
+        let t = token(60, Some(30), now);
+        assert!(t.refreshable(now + Duration::from_secs(30)).is_none());
+    }
+}
