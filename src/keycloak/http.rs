@@ -329,24 +329,20 @@ fn innermost(e: &(dyn StdError + 'static)) -> String {
 }
 
 /// Whether rustls failed somewhere in the chain. `io::Error` hides its payload from
-/// `source()`, so look inside it too.
+/// `source()` (and hyper nests one inside another), so look inside each one too.
 fn is_tls(e: &(dyn StdError + 'static)) -> bool {
-    let mut cur = Some(e);
-    while let Some(err) = cur {
-        if err.is::<rustls::Error>() {
+    if e.is::<rustls::Error>() {
+        return true;
+    }
+    let payload = e
+        .downcast_ref::<std::io::Error>()
+        .and_then(std::io::Error::get_ref);
+    if let Some(inner) = payload {
+        if is_tls(inner) {
             return true;
         }
-        if let Some(inner) = err
-            .downcast_ref::<std::io::Error>()
-            .and_then(std::io::Error::get_ref)
-        {
-            if inner.is::<rustls::Error>() {
-                return true;
-            }
-        }
-        cur = err.source();
     }
-    false
+    e.source().is_some_and(is_tls)
 }
 
 #[cfg(test)]

@@ -1,0 +1,126 @@
+//! Helpers for the `keycloak_*` tests: running `omsso keycloak …` against the shared Keycloak
+//! (admin password through OMSSO_ADMIN_PASSWORD, never argv), reading what Keycloak holds,
+//! and trying a client's secret in a client-credentials grant.
+#![allow(dead_code)]
+
+use std::path::Path;
+use std::process::Command;
+
+use base64::Engine;
+use serde_json::{json, Value};
+
+use crate::common::{self, omsso, run, Admin, Run};
+
+pub const OM_URL: &str = "http://om.example.test:8585";
+pub const CLIENT_ID: &str = "open-metadata";
+
+/// `omsso keycloak <sub>` for `realm`, logged in as the bootstrap admin. Settings come from
+/// OMSSO_* variables so a test can override any of them with its flag.
+pub fn keycloak(dir: &Path, sub: &str, realm: &str) -> Command {
+    let mut cmd = omsso(dir);
+    cmd.env("OMSSO_ADMIN_PASSWORD", common::admin_password())
+        .env("OMSSO_KEYCLOAK_URL", common::keycloak_url())
+        .env("OMSSO_ADMIN_USERNAME", common::ADMIN_USER)
+        .env("OMSSO_OM_URL", OM_URL)
+        .env("OMSSO_REALM", realm)
+        .args(["keycloak", sub]);
+    cmd
+}
+
+/// Runs a command that prints one JSON document and parses it.
+pub fn run_json(cmd: &mut Command) -> (Run, Value) {
+    let r = run(cmd.args(["--output", "json"]));
+    let v = serde_json::from_str(&r.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not one JSON document ({e}): {}\nstderr: {}",
+            r.stdout, r.stderr
+        )
+    });
+    (r, v)
+}
+
+/// `ensure` that must succeed; returns its JSON report.
+pub fn ensure_ok(dir: &Path, realm: &str) -> Value {
+    let (r, v) = run_json(&mut keycloak(dir, "ensure", realm));
+    assert_eq!(r.code, 0, "ensure failed: {}", r.stderr);
+    v
+}
+
+pub fn client(admin: &Admin, realm: &str) -> Value {
+    admin
+        .client(realm, CLIENT_ID)
+        .expect("the client exists in Keycloak")
+}
+
+/// The secret Keycloak holds, read directly through the admin API.
+pub fn secret(admin: &Admin, realm: &str) -> String {
+    let uuid = client(admin, realm)["id"].as_str().unwrap().to_string();
+    let v = admin.get(&format!("/{realm}/clients/{uuid}/client-secret"));
+    v["value"].as_str().unwrap().to_string()
+}
+
+pub fn default_scopes(admin: &Admin, realm: &str) -> Vec<String> {
+    let uuid = client(admin, realm)["id"].as_str().unwrap().to_string();
+    let list = admin.get(&format!("/{realm}/clients/{uuid}/default-client-scopes"));
+    let mut names: Vec<String> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap().to_string())
+        .collect();
+    names.sort();
+    names
+}
+
+/// A client-credentials grant with `secret`: the access token's claims, or the HTTP status
+/// when Keycloak refuses.
+pub fn client_credentials(realm: &str, secret: &str) -> Result<Value, u16> {
+    let url = format!(
+        "{}/realms/{realm}/protocol/openid-connect/token",
+        common::keycloak_url()
+    );
+    let resp = reqwest::blocking::Client::new()
+        .post(url)
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", CLIENT_ID),
+            ("client_secret", secret),
+        ])
+        .send()
+        .unwrap();
+    if !resp.status().is_success() {
+        return Err(resp.status().as_u16());
+    }
+    let body: Value = resp.json().unwrap();
+    let token = body["access_token"].as_str().unwrap();
+    let payload = token.split('.').nth(1).expect("a JWT");
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload)
+        .unwrap();
+    Ok(serde_json::from_slice(&bytes).unwrap())
+}
+
+/// Creates an enabled user with a password and no roles at all in `realm`.
+pub fn user_without_roles(admin: &Admin, realm: &str, username: &str, password: &str) {
+    let r = admin.post(
+        &format!("/{realm}/users"),
+        &json!({
+            "username": username,
+            "enabled": true,
+            "email": format!("{username}@example.test"),
+            "emailVerified": true,
+            "firstName": "No",
+            "lastName": "Roles",
+            "credentials": [{ "type": "password", "value": password, "temporary": false }],
+        }),
+    );
+    assert_eq!(r.status().as_u16(), 201, "create user {username}");
+}
+
+/// Asserts that neither output stream holds `secret`.
+pub fn assert_no_secret(r: &Run, secret: &str) {
+    assert!(
+        !r.stdout.contains(secret) && !r.stderr.contains(secret),
+        "the secret leaked into the output"
+    );
+}

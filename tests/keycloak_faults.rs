@@ -1,0 +1,200 @@
+//! Faults a real Keycloak cannot produce on demand, against a tiny local fake HTTP server: a
+//! server that never answers (timeout error naming the URL) and 503s that go away (idempotent
+//! requests are retried and succeed; a POST is not repeated).
+
+mod common;
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use common::{omsso, run};
+use serde_json::{json, Value};
+
+/// The answer for one request: `Some((status, body))`, or `None` to never answer.
+type Handler = dyn Fn(&str, usize) -> Option<(u16, String)> + Send + Sync;
+
+/// A fake server on 127.0.0.1:0. The handler gets "METHOD /path?query" and how many times
+/// that request has been seen (1 for the first). Every request seen is counted.
+struct Fake {
+    url: String,
+    seen: Arc<Mutex<HashMap<String, usize>>>,
+}
+
+impl Fake {
+    fn start(
+        handler: impl Fn(&str, usize) -> Option<(u16, String)> + Send + Sync + 'static,
+    ) -> Fake {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let seen: Arc<Mutex<HashMap<String, usize>>> = Arc::default();
+        let handler: Arc<Handler> = Arc::new(handler);
+        let counts = seen.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let (handler, counts) = (handler.clone(), counts.clone());
+                std::thread::spawn(move || answer(stream, &*handler, &counts));
+            }
+        });
+        Fake { url, seen }
+    }
+
+    fn count(&self, request: &str) -> usize {
+        self.seen.lock().unwrap().get(request).copied().unwrap_or(0)
+    }
+}
+
+fn answer(stream: TcpStream, handler: &Handler, counts: &Mutex<HashMap<String, usize>>) {
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut request_line = String::new();
+    if reader.read_line(&mut request_line).is_err() {
+        return;
+    }
+    let mut length = 0;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+            break;
+        }
+        if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+            length = v.trim().parse().unwrap_or(0);
+        }
+    }
+    let mut body = vec![0; length];
+    let _ = reader.read_exact(&mut body);
+    let mut parts = request_line.split_whitespace();
+    let key = format!(
+        "{} {}",
+        parts.next().unwrap_or(""),
+        parts.next().unwrap_or("")
+    );
+    let n = {
+        let mut c = counts.lock().unwrap();
+        let n = c.entry(key.clone()).or_insert(0);
+        *n += 1;
+        *n
+    };
+    match handler(&key, n) {
+        Some((status, body)) => {
+            let mut stream = stream;
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+        // Hold the connection open and say nothing.
+        None => std::thread::sleep(Duration::from_secs(120)),
+    }
+}
+
+/// Canned answers of a Keycloak holding realm `data` with the client `open-metadata`.
+fn keycloak_answer(base: &str, key: &str) -> Option<(u16, String)> {
+    let body = match key {
+        "GET /realms/master" => json!({ "realm": "master" }),
+        "POST /realms/master/protocol/openid-connect/token" => json!({
+            "access_token": "fake-access-token", "expires_in": 60,
+            "refresh_token": "fake-refresh-token", "refresh_expires_in": 1800,
+            "token_type": "Bearer",
+        }),
+        "GET /admin/realms/data/clients?clientId=open-metadata" => json!([{
+            "id": "u-1", "clientId": "open-metadata", "publicClient": false,
+            "rootUrl": "http://om.test",
+        }]),
+        "GET /admin/realms/data/clients/u-1/client-secret"
+        | "POST /admin/realms/data/clients/u-1/client-secret" => {
+            json!({ "type": "secret", "value": "fake-secret-value" })
+        }
+        "GET /realms/data/.well-known/openid-configuration" => json!({
+            "issuer": format!("{base}/realms/data"),
+            "jwks_uri": format!("{base}/realms/data/protocol/openid-connect/certs"),
+            "token_endpoint": format!("{base}/realms/data/protocol/openid-connect/token"),
+        }),
+        _ => return Some((404, json!({ "error": "not faked" }).to_string())),
+    };
+    Some((200, body.to_string()))
+}
+
+fn omsso_against(fake: &Fake, dir: &std::path::Path) -> std::process::Command {
+    let mut cmd = omsso(dir);
+    cmd.env("OMSSO_ADMIN_PASSWORD", "fake-admin-password")
+        .env("OMSSO_KEYCLOAK_URL", &fake.url)
+        .env("OMSSO_ADMIN_USERNAME", "admin")
+        .env("OMSSO_REALM", "data");
+    cmd
+}
+
+#[test]
+fn a_server_that_never_answers_is_a_timeout_naming_the_url() {
+    let fake = Fake::start(|_, _| None);
+    let dir = tempfile::tempdir().unwrap();
+    let started = Instant::now();
+    let r = run(omsso_against(&fake, dir.path()).args(["keycloak", "fetch", "--timeout", "1"]));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!(
+            "{}/realms/master did not answer within 1 s",
+            fake.url
+        )),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("--timeout"), "{}", r.stderr);
+    // A timeout is not retried: one attempt, about one second.
+    assert_eq!(fake.count("GET /realms/master"), 1);
+    assert!(started.elapsed() < Duration::from_secs(10));
+}
+
+#[test]
+fn idempotent_requests_are_retried_through_503s_and_succeed() {
+    let base = Arc::new(Mutex::new(String::new()));
+    let b = base.clone();
+    let fake = Fake::start(move |key, n| match (key, n) {
+        ("GET /realms/master", 1) => Some((503, "{}".into())),
+        ("GET /admin/realms/data/clients?clientId=open-metadata", 1 | 2) => {
+            Some((503, "{}".into()))
+        }
+        _ => keycloak_answer(&b.lock().unwrap(), key),
+    });
+    *base.lock().unwrap() = fake.url.clone();
+    let dir = tempfile::tempdir().unwrap();
+    let r = run(omsso_against(&fake, dir.path()).args([
+        "keycloak",
+        "fetch",
+        "--show-secret",
+        "--output",
+        "json",
+    ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["client_secret"], "fake-secret-value");
+    assert_eq!(v["issuer"], format!("{}/realms/data", fake.url));
+    assert_eq!(fake.count("GET /realms/master"), 2);
+    assert_eq!(
+        fake.count("GET /admin/realms/data/clients?clientId=open-metadata"),
+        3
+    );
+    // The admin password never reaches the output.
+    assert!(!r.stderr.contains("fake-admin-password") && !r.stdout.contains("fake-admin-password"));
+}
+
+#[test]
+fn a_post_is_not_repeated_on_503() {
+    let base = Arc::new(Mutex::new(String::new()));
+    let b = base.clone();
+    let fake = Fake::start(move |key, _| match key {
+        "POST /admin/realms/data/clients/u-1/client-secret" => Some((503, "{}".into())),
+        _ => keycloak_answer(&b.lock().unwrap(), key),
+    });
+    *base.lock().unwrap() = fake.url.clone();
+    let dir = tempfile::tempdir().unwrap();
+    let r = run(omsso_against(&fake, dir.path()).args(["keycloak", "rotate", "--yes"]));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("HTTP 503"), "{}", r.stderr);
+    assert_eq!(
+        fake.count("POST /admin/realms/data/clients/u-1/client-secret"),
+        1
+    );
+}
