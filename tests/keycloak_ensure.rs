@@ -32,6 +32,16 @@ fn creates_the_client_from_nothing_with_every_field() {
     let realm = admin.new_realm("ens-create");
     let dir = tempfile::tempdir().unwrap();
 
+    let (r, plan) = run_json(keycloak(dir.path(), "ensure", &realm).arg("--dry-run"));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let planned = plan["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["field"] == "defaultClientScopes")
+        .expect("the plan lists the default scopes")["desired"]
+        .clone();
+
     let v = ensure_ok(dir.path(), &realm);
     assert_eq!(v["action"], "create");
     assert_eq!(v["applied"]["client_created"], true);
@@ -70,6 +80,11 @@ fn creates_the_client_from_nothing_with_every_field() {
             "{needed} missing: {scopes:?}"
         );
     }
+    // The plan predicted them (Keycloak adds `service_account` for service accounts itself).
+    let mut predicted = strings(&planned);
+    predicted.push("service_account".into());
+    predicted.sort();
+    assert_eq!(predicted, scopes);
 
     // A token issued for the new client carries `sub` (the `basic` scope's mapper).
     let claims = kc::client_credentials(&realm, &kc::secret(&admin, &realm))

@@ -162,3 +162,66 @@ fn missing_settings_are_named_before_connecting() {
     ]));
     expect(&r, 2, &["no admin credentials"]);
 }
+
+/// Puts a client policy on `realm` whose `reject-implicit-grant` executor either refuses
+/// clients with the implicit flow or (auto-configure) silently turns it off.
+fn reject_implicit_flow(admin: &Admin, realm: &str, auto_configure: bool) {
+    admin.put(
+        &format!("/{realm}/client-policies/profiles"),
+        &serde_json::json!({ "profiles": [{
+            "name": "no-implicit",
+            "executors": [{
+                "executor": "reject-implicit-grant",
+                "configuration": { "auto-configure": auto_configure.to_string() },
+            }],
+        }]}),
+    );
+    admin.put(
+        &format!("/{realm}/client-policies/policies"),
+        &serde_json::json!({ "policies": [{
+            "name": "no-implicit", "enabled": true,
+            "conditions": [{ "condition": "any-client", "configuration": {} }],
+            "profiles": ["no-implicit"],
+        }]}),
+    );
+}
+
+#[test]
+fn a_realm_policy_rejecting_the_implicit_flow_is_shown_with_keycloaks_words() {
+    let admin = Admin::login();
+    let realm = admin.new_realm("err-policy");
+    reject_implicit_flow(&admin, &realm, false);
+    let dir = tempfile::tempdir().unwrap();
+    let r = run(&mut keycloak(dir.path(), "ensure", &realm));
+    expect(
+        &r,
+        1,
+        &[
+            "Keycloak refused to create client",
+            "implicit flow",
+            "--implicit-flow false",
+        ],
+    );
+    assert!(admin.client(&realm, kc::CLIENT_ID).is_none());
+    // The auth-code-only client passes the same policy.
+    let r = run(keycloak(dir.path(), "ensure", &realm).args(["--implicit-flow", "false"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+#[test]
+fn a_policy_that_silently_rewrites_a_field_is_reported() {
+    let admin = Admin::login();
+    let realm = admin.new_realm("err-autoconf");
+    reject_implicit_flow(&admin, &realm, true);
+    let dir = tempfile::tempdir().unwrap();
+    let r = run(&mut keycloak(dir.path(), "ensure", &realm));
+    expect(
+        &r,
+        1,
+        &[
+            "did not keep",
+            "implicitFlowEnabled",
+            "--implicit-flow false",
+        ],
+    );
+}

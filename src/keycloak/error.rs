@@ -97,7 +97,7 @@ pub enum KeycloakError {
         url: String,
         detail: String,
     },
-    #[error("Keycloak did not keep {}: they still differ after the update", fields.join(", "))]
+    #[error("Keycloak did not keep what omsso wrote to {}", fields.join(", "))]
     NotKept { fields: Vec<String> },
     #[error("refusing to regenerate the client secret without confirmation")]
     NotConfirmed,
@@ -230,6 +230,12 @@ impl Diagnose for KeycloakError {
             Status { .. } | BadResponse { .. } => {
                 "check --keycloak-url and the Keycloak version (omsso needs 17 or newer, or \
                  an older one under /auth)"
+                    .to_string()
+            }
+            NotKept { fields } if fields.iter().any(|f| f == "implicitFlowEnabled") => {
+                "a client policy of this realm turns the implicit flow off: use \
+                 --implicit-flow false (the auth-code-only setup) or change the realm's \
+                 client policies"
                     .to_string()
             }
             NotKept { .. } => "a client policy of the realm may rewrite these fields on every \

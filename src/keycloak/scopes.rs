@@ -19,6 +19,17 @@ pub const REQUIRED: [&str; 3] = ["profile", "email", "basic"];
 pub struct ScopeRef {
     pub id: String,
     pub name: String,
+    #[serde(default)]
+    pub protocol: Option<String>,
+}
+
+impl ScopeRef {
+    /// Realm-wide lists mix in SAML scopes, which an OpenID Connect client never gets.
+    fn oidc(&self) -> bool {
+        self.protocol
+            .as_deref()
+            .is_none_or(|p| p == "openid-connect")
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -69,6 +80,7 @@ pub async fn plan(
             .await?
         }
     };
+    let current: Vec<ScopeRef> = current.into_iter().filter(ScopeRef::oidc).collect();
     let mut plan = ScopePlan {
         current: sorted_names(&current),
         ..ScopePlan::default()
@@ -83,7 +95,7 @@ pub async fn plan(
     let path = format!("/{r}/client-scopes");
     let in_realm = list(session, realm, &path, "read the realm's client scopes").await?;
     for name in missing {
-        match in_realm.iter().find(|s| s.name == name) {
+        match in_realm.iter().find(|s| s.name == name && s.oidc()) {
             Some(s) => plan.add.push(s.clone()),
             None => plan.unavailable.push(name.to_string()),
         }
@@ -186,6 +198,7 @@ mod tests {
             add: vec![ScopeRef {
                 id: "1".into(),
                 name: "basic".into(),
+                protocol: None,
             }],
             ..ScopePlan::default()
         };
