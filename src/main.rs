@@ -6,6 +6,7 @@ mod credentials;
 mod error;
 mod output;
 mod settings;
+mod verify;
 
 use std::process::ExitCode;
 

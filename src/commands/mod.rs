@@ -1,6 +1,8 @@
 //! One module per subcommand; each turns parsed arguments + settings into work and a report.
 
+mod completions;
 mod config;
+mod verify;
 
 use crate::cli::Command;
 use crate::error::Result;
@@ -16,5 +18,8 @@ pub struct Context {
 pub async fn dispatch(command: Command, ctx: Context) -> Result<()> {
     match command {
         Command::Config(c) => config::run(c, &ctx),
+        Command::Verify(args) => verify::run(args, &ctx),
+        Command::Completions(args) => completions::completions(args.shell),
+        Command::Man => completions::man(),
     }
 }

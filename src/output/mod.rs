@@ -70,14 +70,17 @@ impl Ui {
     }
 
     /// `error: …` and `hint: …` on stderr; with `--output json` also a JSON document on
-    /// stdout so a pipeline reading stdout sees the failure.
+    /// stdout so a pipeline reading stdout sees the failure (except for a failed check, whose
+    /// report is that document).
     pub fn error(&self, e: &Error) {
         eprintln!("{} {e}", self.paint("error:", "31"));
         let hint = e.hint();
         if let Some(h) = &hint {
             eprintln!("{} {h}", self.paint("hint:", "36"));
         }
-        if self.json() {
+        // A failed check already printed its report as the one JSON document on stdout; a
+        // second document would break `| jq`.
+        if self.json() && !matches!(e, Error::CheckFailed(_)) {
             let doc = serde_json::json!({
                 "ok": false,
                 "error": { "message": e.to_string(), "hint": hint, "exit_code": e.exit() as u8 },
