@@ -136,6 +136,10 @@ fixtures! {
     yaml_auth_callback: "yaml-auth-callback.yaml" => [("callback-auth-callback", Some(16))];
     yaml_placeholder: "yaml-placeholder.yaml" => [("placeholder", Some(8))];
     yaml_provider_keycloak: "yaml-provider-keycloak.yaml" => [("provider-invalid", Some(3))];
+    yaml_discovery_uri: "yaml-discovery-uri.yaml" => [("discovery-uri-invalid", Some(15))];
+    yaml_master_realm: "yaml-master-realm.yaml" => [("master-realm", Some(9))];
+    yaml_client_type: "yaml-client-type.yaml" => [("client-type-invalid", Some(5))];
+    yaml_duplicate_key: "yaml-duplicate-key.yaml" => [("duplicate-key", Some(11))];
     yaml_unknown_key: "yaml-unknown-key.yaml" => [
         ("unknown-key", Some(6)),
         ("public-keys-missing", Some(2)),
@@ -157,6 +161,12 @@ fixtures! {
     env_auth_callback: "env-auth-callback.env" => [("callback-auth-callback", Some(11))];
     env_inline_comment: "env-inline-comment.env" => [("env-inline-comment", Some(8))];
     env_not_passed: "env-not-passed.env" => [("env-not-passed", Some(13))];
+    env_url_invalid: "env-url-invalid.env" => [("url-invalid", Some(12))];
+    env_callback_server_mismatch: "env-callback-server-mismatch.env" => [
+        ("callback-server-mismatch", Some(11)),
+    ];
+    env_callback_path: "env-callback-path.env" => [("callback-path", Some(11))];
+    env_other_provider: "env-other-provider.env" => [("not-keycloak", Some(2))];
     env_secret_problems: "env-secret-problems.env" => [
         ("key-in-value", Some(9)),
         ("placeholder", Some(13)),

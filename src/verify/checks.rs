@@ -818,6 +818,7 @@ fn url_syntax(f: &Field, r: &mut Report) {
         format!("{} holds {}, which is not an http(s) URL", f.key, f.shown()),
         "write the full URL, starting with http:// or https://",
     );
+    r.flaw(f.line);
 }
 
 // ---------------------------------------------------------------------------------------------
