@@ -174,6 +174,48 @@ pub enum Command {
     /// Provision the OpenMetadata client in Keycloak and read its credentials
     #[command(subcommand)]
     Keycloak(KeycloakCommand),
+    /// Check an OpenMetadata auth configuration; with --file, lint files without Keycloak
+    Verify(VerifyArgs),
+    /// Print a shell completion script on stdout
+    Completions(CompletionsArgs),
+    /// Print omsso's man page (roff) on stdout
+    Man,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  omsso verify --file out/openmetadata.yaml
+  omsso verify --file .env --kind env --output json
+  omsso verify --file values.yaml --file openmetadata.env
+
+Exit codes: 0 no error found, 2 usage (unreadable file, unknown format), 3 errors found.")]
+pub struct VerifyArgs {
+    /// Lint this file (repeatable; `-` reads stdin): an openmetadata.yaml, a docker env file
+    /// or Helm values. Needs no Keycloak.
+    #[arg(long = "file", value_name = "PATH")]
+    pub files: Vec<PathBuf>,
+    /// Format of the --file files [default: detected from each file's content]
+    #[arg(long, value_enum, requires = "files", value_name = "KIND")]
+    pub kind: Option<crate::verify::Kind>,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Install, for example:
+  omsso completions bash > ~/.local/share/bash-completion/completions/omsso
+  omsso completions zsh  > ~/.zfunc/_omsso      # with fpath+=~/.zfunc before compinit
+  omsso completions fish > ~/.config/fish/completions/omsso.fish")]
+pub struct CompletionsArgs {
+    #[arg(value_enum)]
+    pub shell: Shell,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
 }
 
 #[derive(Debug, Subcommand)]

@@ -43,6 +43,8 @@ pub enum Error {
     Credentials(#[from] crate::credentials::CredentialsError),
     #[error(transparent)]
     Keycloak(#[from] crate::keycloak::KeycloakError),
+    #[error(transparent)]
+    Verify(#[from] crate::verify::VerifyError),
     /// A check command ran fine and found problems; its report was already printed.
     #[error("{0}")]
     CheckFailed(String),
@@ -55,6 +57,7 @@ impl Error {
             Error::Output(e) => Some(e),
             Error::Credentials(e) => Some(e),
             Error::Keycloak(e) => Some(e),
+            Error::Verify(e) => Some(e),
             Error::CheckFailed(_) => None,
         }
     }

@@ -7,6 +7,7 @@ mod error;
 mod keycloak;
 mod output;
 mod settings;
+mod verify;
 
 use std::process::ExitCode;
 
@@ -23,19 +24,27 @@ fn main() -> ExitCode {
     let ui = output::Ui::new(&cli.global);
     output::init_logging(cli.global.verbose, cli.global.quiet);
 
-    let result = settings::Settings::resolve(
-        cli.global.config.as_deref(),
-        cli.global.env_name.as_deref(),
-        cli.settings,
-        &matches,
-    )
-    .map_err(Error::from)
-    .and_then(|settings| {
-        let ctx = commands::Context {
-            settings,
-            ui: ui.clone(),
-        };
-        run(commands::dispatch(cli.command, ctx))
+    // These describe the CLI itself: a broken omsso.yaml must not stop them.
+    let early = match &cli.command {
+        cli::Command::Completions(a) => Some(commands::completions::completions(a.shell)),
+        cli::Command::Man => Some(commands::completions::man()),
+        _ => None,
+    };
+    let result = early.unwrap_or_else(|| {
+        settings::Settings::resolve(
+            cli.global.config.as_deref(),
+            cli.global.env_name.as_deref(),
+            cli.settings,
+            &matches,
+        )
+        .map_err(Error::from)
+        .and_then(|settings| {
+            let ctx = commands::Context {
+                settings,
+                ui: ui.clone(),
+            };
+            run(commands::dispatch(cli.command, ctx))
+        })
     });
 
     match result {

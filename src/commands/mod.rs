@@ -1,7 +1,9 @@
 //! One module per subcommand; each turns parsed arguments + settings into work and a report.
 
+pub mod completions;
 mod config;
 mod keycloak;
+mod verify;
 
 use crate::cli::Command;
 use crate::error::Result;
@@ -18,5 +20,8 @@ pub async fn dispatch(command: Command, ctx: Context) -> Result<()> {
     match command {
         Command::Config(c) => config::run(c, &ctx),
         Command::Keycloak(c) => keycloak::run(c, &ctx).await,
+        Command::Verify(args) => verify::run(args, &ctx),
+        Command::Completions(args) => completions::completions(args.shell),
+        Command::Man => completions::man(),
     }
 }

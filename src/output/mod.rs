@@ -70,7 +70,8 @@ impl Ui {
     }
 
     /// `error: …` and `hint: …` on stderr; with `--output json` also a JSON document on
-    /// stdout so a pipeline reading stdout sees the failure.
+    /// stdout so a pipeline reading stdout sees the failure (except for a failed check, whose
+    /// report is that document).
     pub fn error(&self, e: &Error) {
         eprintln!("{} {e}", self.paint("error:", "31"));
         let hint = e.hint();

@@ -1,0 +1,109 @@
+//! What a check reports: a named finding with a severity, the file line and a fix hint.
+
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+
+use super::view::Field;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The configuration will not work as written (exit 3).
+    Error,
+    /// Likely wrong, or wrong in some deployments.
+    Warning,
+    /// Worth knowing; nothing to fix.
+    Info,
+}
+
+impl Severity {
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// Stable id of the check, e.g. `public-keys-no-om-jwks`.
+    pub check: &'static str,
+    pub severity: Severity,
+    /// 1-based line in the file, when the finding belongs to one.
+    pub line: Option<usize>,
+    /// What is wrong. Never contains a secret value.
+    pub message: String,
+    /// What to do about it.
+    pub hint: String,
+}
+
+/// Collects findings for one file. It also remembers lines whose value is already known to be
+/// broken (a placeholder, a repeated key, a stray quote), so later checks do not pile more
+/// findings about the same typo onto that line.
+#[derive(Debug, Default)]
+pub struct Report {
+    findings: Vec<Finding>,
+    flawed: BTreeSet<usize>,
+}
+
+impl Report {
+    pub fn add(
+        &mut self,
+        check: &'static str,
+        severity: Severity,
+        line: Option<usize>,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) {
+        self.findings.push(Finding {
+            check,
+            severity,
+            line,
+            message: message.into(),
+            hint: hint.into(),
+        });
+    }
+
+    /// A finding about `field`'s value. When that value is only the default of
+    /// `${VAR:-default}`, the environment can still override it: the message says so and an
+    /// error is reported as a warning.
+    pub fn on(
+        &mut self,
+        field: &Field,
+        check: &'static str,
+        severity: Severity,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) {
+        let mut message = message.into();
+        let mut severity = severity;
+        if let Some(var) = &field.env_var {
+            message.push_str(&format!(
+                " (the default of ${{{var}}}; fine only if the environment sets {var})"
+            ));
+            // Severities order Error < Warning < Info: `max` caps an error at a warning.
+            severity = severity.max(Severity::Warning);
+        }
+        self.add(check, severity, field.line, message, hint);
+    }
+
+    pub fn flaw(&mut self, line: Option<usize>) {
+        if let Some(l) = line {
+            self.flawed.insert(l);
+        }
+    }
+
+    pub fn is_flawed(&self, field: &Field) -> bool {
+        field.line.is_some_and(|l| self.flawed.contains(&l))
+    }
+
+    /// Findings in file order; findings without a line last.
+    pub fn finish(mut self) -> Vec<Finding> {
+        self.findings
+            .sort_by_key(|f| (f.line.is_none(), f.line, f.severity, f.check));
+        self.findings
+    }
+}

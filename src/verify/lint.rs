@@ -1,0 +1,295 @@
+//! The static lint: the text of one file in, its findings out. Pure (no I/O), so the command,
+//! the tests and a future `verify` live mode can all call it.
+//!
+//! Format-level problems are found here, while the text is still at hand (YAML slips, env-file
+//! syntax, repeated keys, unknown keys); everything about what the values mean is checked once
+//! for all formats in [`super::checks`].
+
+use super::env_file::{self, EnvFile, EnvProblem};
+use super::finding::{Finding, Report, Severity};
+use super::known_keys;
+use super::view::{self, AuthView};
+use super::yaml_tree::{self, Node};
+use super::{checks, Kind};
+
+pub const YAML_INVALID: &str = "yaml-invalid";
+pub const YAML_MISSING_SPACE: &str = "yaml-missing-space";
+pub const STRAY_QUOTE: &str = "stray-quote";
+pub const DUPLICATE_KEY: &str = "duplicate-key";
+pub const ENV_SYNTAX: &str = "env-syntax";
+pub const ENV_INLINE_COMMENT: &str = "env-inline-comment";
+pub const ENV_NOT_PASSED: &str = "env-not-passed";
+pub const AUTH_BLOCK_MISSING: &str = "auth-block-missing";
+
+/// Where the auth blocks sit in a Helm values file: under `openmetadata.config` in a full
+/// values file, or at the top of a hand-written fragment.
+const HELM_PREFIXES: &[&[&str]] = &[&["openmetadata", "config"], &["config"], &[]];
+
+pub fn lint(text: &str, kind: Kind) -> Vec<Finding> {
+    let mut r = Report::default();
+    let view = match kind {
+        Kind::Env => {
+            let file = env_file::parse(text);
+            env_format(&file, &mut r);
+            let v = view::from_env(&file);
+            let any_auth = file.entries.iter().any(|e| {
+                e.key.starts_with("AUTHENTICATION_")
+                    || e.key.starts_with("OIDC_")
+                    || e.key.starts_with("AUTHORIZER_")
+                    || e.key == "CUSTOM_OIDC_AUTHENTICATION_PROVIDER_NAME"
+            });
+            if any_auth {
+                Some(v)
+            } else {
+                r.add(
+                    AUTH_BLOCK_MISSING,
+                    Severity::Error,
+                    None,
+                    "no AUTHENTICATION_*, OIDC_* or AUTHORIZER_* settings: OpenMetadata keeps \
+                     its basic login",
+                    "add the Keycloak settings (omsso render writes a complete env file)",
+                );
+                None
+            }
+        }
+        Kind::Yaml | Kind::Helm => yaml_format(text, kind, &mut r),
+    };
+    if let Some(v) = view {
+        checks::run(&v, &mut r);
+    }
+    r.finish()
+}
+
+// ---------------------------------------------------------------------------------------------
+// YAML (openmetadata.yaml and Helm values)
+
+fn yaml_format(text: &str, kind: Kind, r: &mut Report) -> Option<AuthView> {
+    let repaired = yaml_slips(text, r);
+    let root = match yaml_tree::parse(&repaired) {
+        Ok(root) => root,
+        Err(e) => {
+            r.add(
+                YAML_INVALID,
+                Severity::Error,
+                Some(e.line),
+                format!("invalid YAML: {}", e.message),
+                "fix the syntax on or just before this line (a `key: value` needs a space \
+                 after the colon; quotes must pair up; indent with spaces, not tabs)",
+            );
+            return None;
+        }
+    };
+    let mut dups = Vec::new();
+    root.duplicate_keys("", &mut dups);
+    for (path, line) in dups {
+        r.add(
+            DUPLICATE_KEY,
+            Severity::Warning,
+            Some(line),
+            format!("`{path}` is set twice; the later one wins and the earlier one is ignored"),
+            "keep one of them",
+        );
+    }
+    let view = match kind {
+        Kind::Helm => helm_view(&root, r),
+        _ => {
+            let v = view::from_yaml(
+                Kind::Yaml,
+                &root,
+                &["authenticationConfiguration"],
+                &[&["authorizerConfiguration"]],
+            );
+            if let Some(auth) = root.get("authenticationConfiguration") {
+                known_keys::yaml_unknown_keys(auth, "authenticationConfiguration", r);
+            }
+            v
+        }
+    };
+    if view.is_none() {
+        let (block, hint) = if kind == Kind::Helm {
+            (
+                "openmetadata.config.authentication",
+                "lint the chart values that set openmetadata.config.authentication, or pass \
+                 --kind if this is another kind of file",
+            )
+        } else {
+            (
+                "authenticationConfiguration",
+                "lint the openmetadata.yaml that holds authenticationConfiguration, or pass \
+                 --kind if this is another kind of file",
+            )
+        };
+        r.add(
+            AUTH_BLOCK_MISSING,
+            Severity::Error,
+            None,
+            format!("no {block} block: there is nothing to check"),
+            hint,
+        );
+    }
+    view
+}
+
+fn helm_view(root: &Node, r: &mut Report) -> Option<AuthView> {
+    for prefix in HELM_PREFIXES {
+        let auth_path: Vec<&str> = prefix.iter().copied().chain(["authentication"]).collect();
+        let authz_path: Vec<&str> = prefix.iter().copied().chain(["authorizer"]).collect();
+        let auth = view::locate(root, &auth_path).map(|(n, _)| (n, auth_path.join(".")));
+        let authz = view::locate(root, &authz_path).map(|(n, _)| (n, authz_path.join(".")));
+        if auth.is_none() && authz.is_none() {
+            continue;
+        }
+        known_keys::helm_keys(auth, authz, r);
+        return view::from_yaml(Kind::Helm, root, &auth_path, &[&authz_path]);
+    }
+    None
+}
+
+/// Reports the two slips copied from the docs and returns the text with `key:"value"` repaired
+/// (same lines, one space added), so the rest of the file can still be checked.
+fn yaml_slips(text: &str, r: &mut Report) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        let n = i + 1;
+        if let Some(at) = yaml_tree::missing_space_after_colon(line) {
+            let key = line[..at - 1].trim_start().trim_start_matches("- ");
+            r.add(
+                YAML_MISSING_SPACE,
+                Severity::Error,
+                Some(n),
+                format!(
+                    "`{key}:` has no space before its value, so this is not a `key: value` \
+                     pair and the YAML is invalid (a bug copied from OpenMetadata's docs)"
+                ),
+                format!("write `{key}: \"…\"` with a space after the colon"),
+            );
+            out.push_str(&line[..at]);
+            out.push(' ');
+            out.push_str(&line[at..]);
+            continue;
+        }
+        if let Some(key) = yaml_tree::stray_closing_quote(line) {
+            r.add(
+                STRAY_QUOTE,
+                Severity::Error,
+                Some(n),
+                format!(
+                    "`{key}` ends with a quote that was never opened, so the quote becomes part \
+                     of the value (a bug copied from OpenMetadata's docs)"
+                ),
+                "quote the whole value (key: \"http://…/callback\") or drop the stray quote",
+            );
+            r.flaw(Some(n));
+        }
+        out.push_str(line);
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// docker env file
+
+/// Auth settings the 1.9.0 quickstart compose file does not pass to the server container
+/// (NOTES.md §1): set in the env file alone, they are silently dropped.
+const NOT_PASSED_BY_COMPOSE: &[&str] = &[
+    "AUTHENTICATION_TOKEN_VALIDATION_ALGORITHM",
+    "OIDC_OM_REFRESH_TOKEN_VALIDITY",
+    "AUTHORIZER_USE_ROLES_FROM_PROVIDER",
+    "AUTHENTICATION_ENABLE_AUTO_REDIRECT",
+    "FORCE_SECURE_SESSION_COOKIE",
+    "AUTHENTICATION_EMAIL_CLAIM",
+    "AUTHENTICATION_DISPLAY_NAME_CLAIM",
+    "AUTHENTICATION_SESSION_EXPIRY",
+    "AUTHENTICATION_MAX_ACTIVE_SESSIONS_PER_USER",
+    "AUTHENTICATION_ADDITIONAL_TRUSTED_REDIRECT_URIS",
+    "OIDC_END_SESSION_WITH_PROVIDER",
+    "AUTHORIZER_ADMIN_EMAILS",
+    "AUTHORIZER_ALLOWED_EMAIL_DOMAINS",
+    "AUTHORIZER_BOT_DOMAIN",
+    "AUTHORIZER_DEFAULT_OAUTH_ROLE",
+];
+
+fn env_format(file: &EnvFile, r: &mut Report) {
+    for (line, key, problem) in &file.problems {
+        let key = key.as_deref().unwrap_or("this line");
+        let (message, hint) = match problem {
+            EnvProblem::YamlStyle => (
+                format!("`{key}: …` is YAML style; docker compose's env-file parser rejects it"),
+                format!("write {key}=value"),
+            ),
+            EnvProblem::NotAssignment => (
+                format!("{key} is not a KEY=value line"),
+                "write KEY=value, or start the line with # to make it a comment".to_string(),
+            ),
+            EnvProblem::UnclosedQuote => (
+                format!("the quoted value of {key} is never closed on its line"),
+                "close the quote at the end of the value".to_string(),
+            ),
+            EnvProblem::TextAfterQuote => (
+                format!("{key} has text after its closing quote"),
+                "put the whole value inside the quotes; a comment after it must start with #"
+                    .to_string(),
+            ),
+        };
+        r.add(ENV_SYNTAX, Severity::Error, Some(*line), message, hint);
+        r.flaw(Some(*line));
+    }
+    for (i, e) in file.entries.iter().enumerate() {
+        if let Some(prev) = file.entries[..i].iter().rev().find(|p| p.key == e.key) {
+            r.add(
+                DUPLICATE_KEY,
+                Severity::Warning,
+                Some(e.line),
+                format!(
+                    "{} is set twice (also on line {}); docker compose uses this later one",
+                    e.key, prev.line
+                ),
+                "keep one of them",
+            );
+        }
+        if e.stray_quote {
+            r.add(
+                STRAY_QUOTE,
+                Severity::Error,
+                Some(e.line),
+                format!(
+                    "the value of {} ends with a quote that was never opened, so the quote \
+                     becomes part of the value",
+                    e.key
+                ),
+                format!("write {}=\"…\" with both quotes, or none", e.key),
+            );
+            r.flaw(Some(e.line));
+        }
+        if e.inline_comment {
+            r.add(
+                ENV_INLINE_COMMENT,
+                Severity::Warning,
+                Some(e.line),
+                format!(
+                    "{} has a trailing `# comment`: docker compose strips it, but `docker run \
+                     --env-file` and other env-file readers keep it as part of the value",
+                    e.key
+                ),
+                "move the comment to its own line above",
+            );
+        }
+        if NOT_PASSED_BY_COMPOSE.contains(&e.key.as_str()) {
+            r.add(
+                ENV_NOT_PASSED,
+                Severity::Warning,
+                Some(e.line),
+                format!(
+                    "{} is not in the quickstart docker-compose.yml's environment list, so it \
+                     never reaches the server",
+                    e.key
+                ),
+                format!(
+                    "add `{0}: ${{{0}}}` under openmetadata-server.environment (and \
+                     execute-migrate-all) in docker-compose.yml",
+                    e.key
+                ),
+            );
+        }
+    }
+}

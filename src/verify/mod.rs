@@ -1,0 +1,160 @@
+//! `omsso verify`: checks that an OpenMetadata auth configuration will work.
+//!
+//! - [`lint`]: the static lint of an existing file (openmetadata.yaml, docker env file or Helm
+//!   values), no Keycloak needed: text in, findings out, nothing else touched.
+//! - `live` (to come): the same configuration checked against the running Keycloak.
+//!
+//! The lint reads each format with a parser that keeps line numbers ([`yaml_tree`],
+//! [`env_file`]), turns it into one format-neutral [`view::AuthView`], and runs the semantic
+//! checks ([`checks`]) once for all formats; format-only checks live with their format
+//! ([`lint`] for YAML slips and env syntax, [`known_keys`] for schema keys and Helm types).
+
+mod checks;
+mod env_file;
+mod finding;
+mod known_keys;
+pub mod lint;
+mod view;
+mod yaml_tree;
+
+use std::path::PathBuf;
+
+pub use finding::{Finding, Severity};
+
+use crate::error::{Diagnose, Exit};
+
+/// The three shapes of OpenMetadata auth configuration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// openmetadata.yaml (the server config, or just its auth blocks)
+    Yaml,
+    /// docker env file (`KEY=value` lines, as `docker compose --env-file` reads them)
+    Env,
+    /// Helm values for the openmetadata chart
+    Helm,
+}
+
+impl Kind {
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Yaml => "openmetadata.yaml",
+            Kind::Env => "env file",
+            Kind::Helm => "Helm values",
+        }
+    }
+
+    /// Tells the format from the text alone, without parsing it (the file may be invalid).
+    pub fn detect(text: &str) -> Option<Kind> {
+        let mut helm_block = false;
+        let (mut assignments, mut other) = (0usize, 0usize);
+        for line in text.lines() {
+            if line.starts_with("authenticationConfiguration:")
+                || line.starts_with("authorizerConfiguration:")
+            {
+                return Some(Kind::Yaml);
+            }
+            if line.starts_with("openmetadata:") {
+                return Some(Kind::Helm);
+            }
+            let body = line.trim();
+            if body.is_empty() || body.starts_with('#') {
+                continue;
+            }
+            if body.starts_with("authentication:") || body.starts_with("authorizer:") {
+                helm_block = true;
+            }
+            if is_assignment(body) {
+                assignments += 1;
+            } else {
+                other += 1;
+            }
+        }
+        if helm_block {
+            Some(Kind::Helm)
+        } else if assignments > 0 && assignments >= other {
+            Some(Kind::Env)
+        } else {
+            None
+        }
+    }
+}
+
+fn is_assignment(line: &str) -> bool {
+    let body = line.strip_prefix("export ").unwrap_or(line);
+    let key_len = body
+        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.')))
+        .unwrap_or(body.len());
+    key_len > 0 && body[key_len..].trim_start().starts_with('=')
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum VerifyError {
+    #[error(
+        "`omsso verify` needs --file PATH: the live checks against Keycloak are not available yet"
+    )]
+    NoFile,
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{} is not a text file (not UTF-8)", path.display())]
+    NotText { path: PathBuf },
+    #[error(
+        "cannot tell whether {} is an openmetadata.yaml, an env file or Helm values",
+        path.display()
+    )]
+    UnknownKind { path: PathBuf },
+}
+
+impl Diagnose for VerifyError {
+    fn exit(&self) -> Exit {
+        match self {
+            VerifyError::Read { source, .. } if source.kind() != std::io::ErrorKind::NotFound => {
+                Exit::Runtime
+            }
+            _ => Exit::Usage,
+        }
+    }
+
+    fn hint(&self) -> Option<String> {
+        Some(match self {
+            VerifyError::NoFile => {
+                "lint a file instead: omsso verify --file out/openmetadata.yaml (repeatable)"
+                    .to_string()
+            }
+            VerifyError::Read { .. } | VerifyError::NotText { .. } => {
+                "give the path of an openmetadata.yaml, a docker env file or Helm values"
+                    .to_string()
+            }
+            VerifyError::UnknownKind { .. } => {
+                "say which it is with --kind yaml|env|helm".to_string()
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_the_format() {
+        assert_eq!(
+            Kind::detect("# c\nauthenticationConfiguration:\n  provider: x\n"),
+            Some(Kind::Yaml)
+        );
+        assert_eq!(Kind::detect("openmetadata:\n  config:\n"), Some(Kind::Helm));
+        assert_eq!(
+            Kind::detect("authentication:\n  clientType: public\n"),
+            Some(Kind::Helm)
+        );
+        assert_eq!(
+            Kind::detect("# x\nAUTHENTICATION_PROVIDER=custom-oidc\nOIDC_TYPE: bad\n"),
+            Some(Kind::Env)
+        );
+        assert_eq!(Kind::detect("foo:\n  bar: 1\n"), None);
+        assert_eq!(Kind::detect(""), None);
+    }
+}
