@@ -184,13 +184,27 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 #[command(after_help = "\
+Without --file, checks the rendered openmetadata.yaml against the live Keycloak: discovery
+reachable and its issuer equal to authority, the JWKS answering with an RS256 key, both
+publicKeyUrls, the client (exists, confidential, callback registered, profile/email/basic
+scopes), the secret authenticating with a token whose iss is the authority, and the URLs
+agreeing with each other.
+
 Examples:
-  omsso verify --file out/openmetadata.yaml
+  omsso verify                                   # live, against out/openmetadata.yaml
+  omsso verify --om-config /etc/openmetadata/openmetadata.yaml
+  omsso verify --file out/openmetadata.yaml      # static lint, no Keycloak
   omsso verify --file .env --kind env --output json
   omsso verify --file values.yaml --file openmetadata.env
 
-Exit codes: 0 no error found, 2 usage (unreadable file, unknown format), 3 errors found.")]
+Exit codes: 0 no error found, 1 Keycloak unreachable, 2 usage (unreadable file, unknown
+format), 3 a check failed.")]
 pub struct VerifyArgs {
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+    /// Live mode: the openmetadata.yaml to check against Keycloak [default: <out>/openmetadata.yaml]
+    #[arg(long, value_name = "PATH", conflicts_with = "files")]
+    pub om_config: Option<PathBuf>,
     /// Lint this file (repeatable; `-` reads stdin): an openmetadata.yaml, a docker env file
     /// or Helm values. Needs no Keycloak.
     #[arg(long = "file", value_name = "PATH")]

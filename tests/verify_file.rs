@@ -471,11 +471,11 @@ fn kind_can_be_forced_and_stdin_read() {
 }
 
 #[test]
-fn verify_without_file_is_a_usage_error_until_live_mode_exists() {
+fn live_verify_without_a_rendered_file_is_a_usage_error() {
     let dir = tempfile::tempdir().unwrap();
     let r = run(omsso(dir.path()).arg("verify"));
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("--file"), "{}", r.stderr);
+    assert!(r.stderr.contains("openmetadata.yaml"), "{}", r.stderr);
     assert!(r.stdout.is_empty());
 }
 

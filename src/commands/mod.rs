@@ -20,7 +20,7 @@ pub async fn dispatch(command: Command, ctx: Context) -> Result<()> {
     match command {
         Command::Config(c) => config::run(c, &ctx),
         Command::Keycloak(c) => keycloak::run(c, &ctx).await,
-        Command::Verify(args) => verify::run(args, &ctx),
+        Command::Verify(args) => verify::run(args, &ctx).await,
         Command::Completions(args) => completions::completions(args.shell),
         Command::Man => completions::man(),
     }

@@ -1,5 +1,5 @@
-//! `omsso verify`: with `--file`, the static lint of existing configuration files. Without it,
-//! the live checks against Keycloak (not built yet: a usage error until they are).
+//! `omsso verify`: with `--file`, the static lint of existing configuration files; without it,
+//! the live checks of the rendered openmetadata.yaml against Keycloak.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -8,9 +8,9 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::Context;
-use crate::cli::VerifyArgs;
+use crate::cli::{ConnectArgs, VerifyArgs};
 use crate::error::{Error, Result};
-use crate::verify::{lint, Finding, Kind, Severity, VerifyError};
+use crate::verify::{lint, live, Finding, Kind, Severity, VerifyError};
 
 /// One linted file.
 #[derive(Debug, Serialize)]
@@ -23,17 +23,83 @@ struct FileReport {
     findings: Vec<Finding>,
 }
 
-pub fn run(args: VerifyArgs, ctx: &Context) -> Result<()> {
+pub async fn run(args: VerifyArgs, ctx: &Context) -> Result<()> {
     if args.files.is_empty() {
-        return Err(VerifyError::NoFile.into());
+        let path = args
+            .om_config
+            .unwrap_or_else(|| ctx.settings.out_dir().join("openmetadata.yaml"));
+        return live(&path, args.connect, ctx).await;
     }
+    lint_files(&args.files, args.kind, ctx)
+}
+
+/// Checks an openmetadata.yaml against the live Keycloak.
+pub async fn live(path: &Path, connect: ConnectArgs, ctx: &Context) -> Result<()> {
+    let text = read(&path.to_path_buf()).map_err(|e| match e {
+        VerifyError::Read { source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
+            VerifyError::NotOpenMetadataConfig {
+                path: path.to_path_buf(),
+                reason: "no such file".to_string(),
+            }
+        }
+        other => other,
+    })?;
+    let deployed =
+        live::Deployed::from_yaml(&text).map_err(|reason| VerifyError::NotOpenMetadataConfig {
+            path: path.to_path_buf(),
+            reason,
+        })?;
+    let realm = ctx.settings.realm()?.to_string();
+    let session = super::keycloak::connect(ctx, connect).await?;
+    let checks = live::run(&session, &realm, &deployed).await?;
+    report_live(path, &checks, ctx)
+}
+
+fn report_live(path: &Path, checks: &[live::Check], ctx: &Context) -> Result<()> {
+    let failed: Vec<&str> = checks
+        .iter()
+        .filter(|c| c.status == live::Status::Fail)
+        .map(|c| c.name)
+        .collect();
+    let doc = json!({
+        "ok": failed.is_empty(),
+        "file": path.display().to_string(),
+        "checks": checks,
+    });
+    ctx.ui.emit(&doc, || {
+        let mut out = format!("{}: live checks against Keycloak\n", path.display());
+        for c in checks {
+            let mark = match c.status {
+                live::Status::Pass => "ok  ",
+                live::Status::Fail => "FAIL",
+                live::Status::Warn => "warn",
+            };
+            out.push_str(&format!("  {mark} {:<26} {}\n", c.name, c.detail));
+            if let Some(h) = &c.hint {
+                out.push_str(&format!("       hint: {h}\n"));
+            }
+        }
+        out
+    });
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::CheckFailed(format!(
+            "{} of {} live checks failed: {}",
+            failed.len(),
+            checks.len(),
+            failed.join(", ")
+        )))
+    }
+}
+
+fn lint_files(files: &[PathBuf], kind: Option<Kind>, ctx: &Context) -> Result<()> {
     // Read and classify every file before reporting anything, so a typo in the last path
     // fails the whole command up front instead of after a partial report.
     let mut inputs = Vec::new();
-    for path in &args.files {
+    for path in files {
         let text = read(path)?;
-        let kind = args
-            .kind
+        let kind = kind
             .or_else(|| Kind::detect(&text))
             .ok_or_else(|| VerifyError::UnknownKind { path: path.clone() })?;
         inputs.push((display(path), kind, text));

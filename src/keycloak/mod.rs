@@ -12,6 +12,7 @@ pub mod client;
 pub mod discovery;
 mod error;
 mod http;
+pub(crate) mod probe;
 pub mod scopes;
 pub mod secret;
 mod session;

@@ -106,6 +106,10 @@ impl Session {
         self.login.realm()
     }
 
+    pub(crate) fn http(&self) -> &Http {
+        &self.http
+    }
+
     /// An unauthenticated GET below the base URL (discovery documents).
     pub(crate) async fn public_get(&self, path: &str) -> Result<Reply, KeycloakError> {
         let url = format!("{}{path}", self.base);

@@ -2,7 +2,8 @@
 //!
 //! - [`lint`]: the static lint of an existing file (openmetadata.yaml, docker env file or Helm
 //!   values), no Keycloak needed: text in, findings out, nothing else touched.
-//! - `live` (to come): the same configuration checked against the running Keycloak.
+//! - [`live`]: the configuration OpenMetadata will run with, checked against the running
+//!   Keycloak (discovery, issuer, JWKS, the client, the secret).
 //!
 //! The lint reads each format with a parser that keeps line numbers ([`yaml_tree`],
 //! [`env_file`]), turns it into one format-neutral [`view::AuthView`], and runs the semantic
@@ -14,6 +15,7 @@ mod env_file;
 mod finding;
 mod known_keys;
 pub mod lint;
+pub mod live;
 mod view;
 mod yaml_tree;
 
@@ -90,10 +92,8 @@ fn is_assignment(line: &str) -> bool {
 
 #[derive(Debug, thiserror::Error)]
 pub enum VerifyError {
-    #[error(
-        "`omsso verify` needs --file PATH: the live checks against Keycloak are not available yet"
-    )]
-    NoFile,
+    #[error("cannot check {} against Keycloak: {reason}", path.display())]
+    NotOpenMetadataConfig { path: PathBuf, reason: String },
     #[error("cannot read {}: {source}", path.display())]
     Read {
         path: PathBuf,
@@ -120,9 +120,8 @@ impl Diagnose for VerifyError {
 
     fn hint(&self) -> Option<String> {
         Some(match self {
-            VerifyError::NoFile => {
-                "lint a file instead: omsso verify --file out/openmetadata.yaml (repeatable)"
-                    .to_string()
+            VerifyError::NotOpenMetadataConfig { .. } => {
+                "render it with `omsso render`, or name the file with --om-config PATH".to_string()
             }
             VerifyError::Read { .. } | VerifyError::NotText { .. } => {
                 "give the path of an openmetadata.yaml, a docker env file or Helm values"

@@ -1,0 +1,74 @@
+//! Read-only requests for `omsso verify`: it checks the configuration OpenMetadata will use,
+//! so it follows the URLs written in that configuration (which may name another host than
+//! the admin URL) and tries the client secret the way the OpenMetadata server will.
+
+use reqwest::Method;
+use secrecy::{ExposeSecret, SecretString};
+use serde_json::Value;
+
+use super::client::{find, id_of, segment};
+use super::error::Role;
+use super::http::Purpose;
+pub(crate) use super::http::Reply;
+use super::scopes::ScopeRef;
+use super::session::Op;
+use super::{KeycloakError, Session};
+
+/// An unauthenticated GET of an absolute URL (discovery, JWKS).
+pub(crate) async fn get(session: &Session, url: &str) -> Result<Reply, KeycloakError> {
+    session
+        .http()
+        .send(Method::GET, url, Purpose::Api, |r| r)
+        .await
+}
+
+/// A client-credentials grant at `token_endpoint`, with the secret in the form body
+/// (`client_secret_post`, OpenMetadata's default authentication method).
+pub(crate) async fn client_credentials(
+    session: &Session,
+    token_endpoint: &str,
+    client_id: &str,
+    secret: &SecretString,
+) -> Result<Reply, KeycloakError> {
+    let form = [
+        ("grant_type", "client_credentials"),
+        ("client_id", client_id),
+        ("client_secret", secret.expose_secret()),
+    ];
+    session
+        .http()
+        .send(Method::POST, token_endpoint, Purpose::Token, |r| {
+            r.form(&form)
+        })
+        .await
+}
+
+/// The client's representation and the names of its default client scopes; `None` when the
+/// realm has no client with that client id.
+pub(crate) async fn client_and_scopes(
+    session: &Session,
+    realm: &str,
+    client_id: &str,
+) -> Result<Option<(Value, Vec<String>)>, KeycloakError> {
+    let Some(client) = find(session, realm, client_id, Role::ViewClients).await? else {
+        return Ok(None);
+    };
+    let uuid = id_of(&client)?;
+    let action = format!("read the default client scopes of `{client_id}`");
+    let op = Op {
+        realm,
+        role: Role::ViewClients,
+        action: &action,
+    };
+    let path = format!(
+        "/{}/clients/{}/default-client-scopes",
+        segment(realm),
+        segment(&uuid)
+    );
+    let reply = session.admin(Method::GET, &path, None, op).await?;
+    if !reply.status.is_success() {
+        return Err(reply.status_error());
+    }
+    let scopes: Vec<ScopeRef> = reply.json()?;
+    Ok(Some((client, scopes.into_iter().map(|s| s.name).collect())))
+}
