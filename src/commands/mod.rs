@@ -1,6 +1,7 @@
 //! One module per subcommand; each turns parsed arguments + settings into work and a report.
 
 mod config;
+pub mod render;
 
 use crate::cli::Command;
 use crate::error::Result;
@@ -16,5 +17,6 @@ pub struct Context {
 pub async fn dispatch(command: Command, ctx: Context) -> Result<()> {
     match command {
         Command::Config(c) => config::run(c, &ctx),
+        Command::Render(args) => render::run(args, &ctx),
     }
 }
