@@ -214,7 +214,7 @@ pub enum RenderError {
         line: Option<usize>,
         message: String,
     },
-    #[error("cannot write {}{} into {template}: {reason}", key.as_deref().unwrap_or("a value"), at(*line))]
+    #[error("cannot write {} into {template}{}: {reason}", key.as_deref().unwrap_or("a value"), line.map(|l| format!(" (line {l})")).unwrap_or_default())]
     Unrepresentable {
         template: String,
         line: Option<usize>,

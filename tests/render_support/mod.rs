@@ -62,21 +62,14 @@ impl Creds<'_> {
 }
 
 /// `omsso render --credentials credentials.json` in `dir`, with the settings every rendering
-/// needs (overridable: later flags win).
+/// needs given as env vars (so flags in `args` win).
 pub fn render(dir: &Path, args: &[&str]) -> Run {
     let mut cmd = omsso(dir);
-    cmd.args([
-        "render",
-        "--credentials",
-        "credentials.json",
-        "--om-url",
-        OM_URL,
-        "--principal-domain",
-        "example.com",
-        "--admin-principal",
-        "admin",
-    ]);
-    cmd.args(args);
+    cmd.env("OMSSO_OM_URL", OM_URL)
+        .env("OMSSO_PRINCIPAL_DOMAIN", "example.com")
+        .env("OMSSO_ADMIN_PRINCIPALS", "admin")
+        .args(["render", "--credentials", "credentials.json"])
+        .args(args);
     run(&mut cmd)
 }
 
