@@ -92,9 +92,15 @@ fn ordinary_values_arrive_byte_for_byte() {
         ("OIDC_CLIENT_ID", "open-metadata"),
         ("AUTHENTICATION_CLIENT_TYPE", "confidential"),
         ("AUTHENTICATION_PROVIDER", "custom-oidc"),
-        ("AUTHENTICATION_AUTHORITY", "https://sso.example.com/realms/data"),
+        (
+            "AUTHENTICATION_AUTHORITY",
+            "https://sso.example.com/realms/data",
+        ),
         ("OIDC_CALLBACK", "https://om.example.com/callback"),
-        ("AUTHENTICATION_CALLBACK_URL", "https://om.example.com/callback"),
+        (
+            "AUTHENTICATION_CALLBACK_URL",
+            "https://om.example.com/callback",
+        ),
         ("OIDC_SCOPE", "openid email profile"),
         ("AUTHORIZER_ADMIN_PRINCIPALS", "[admin]"),
         ("OIDC_TENANT", "\"\""),
@@ -113,7 +119,10 @@ fn ordinary_values_arrive_byte_for_byte() {
         &["admin"],
         &creds.issuer(),
     );
-    assert_eq!(om(&env, "OIDC_CUSTOM_PARAMS"), Value::Mapping(Default::default()));
+    assert_eq!(
+        om(&env, "OIDC_CUSTOM_PARAMS"),
+        Value::Mapping(Default::default())
+    );
 }
 
 #[test]
@@ -152,7 +161,13 @@ fn values_full_of_special_characters_arrive_unchanged() {
         let principal_arg = format!("--admin-principal={principal}");
         let (_, env) = through_compose(
             dir.path(),
-            &["--om-version", "1.12", &provider_arg, &domain_arg, &principal_arg],
+            &[
+                "--om-version",
+                "1.12",
+                &provider_arg,
+                &domain_arg,
+                &principal_arg,
+            ],
         );
         check_values(
             &env,
@@ -178,11 +193,16 @@ fn values_no_quoting_can_carry_are_refused_naming_the_key() {
         let r = render(dir.path(), &["--target", "env"]);
         assert_eq!(r.code, 2, "{secret}: {}", r.stderr);
         assert!(
-            r.stderr.contains("cannot write OIDC_CLIENT_SECRET into openmetadata.env (line "),
+            r.stderr
+                .contains("cannot write OIDC_CLIENT_SECRET into openmetadata.env (line "),
             "{}",
             r.stderr
         );
-        assert!(!r.stderr.contains(secret), "the secret leaked: {}", r.stderr);
+        assert!(
+            !r.stderr.contains(secret),
+            "the secret leaked: {}",
+            r.stderr
+        );
         assert!(!dir.path().join("out").exists(), "nothing is written");
         // The YAML outputs can carry the same value.
         let yaml = om_yaml(&render_stdout(dir.path(), "openmetadata-yaml", &[]));
@@ -214,10 +234,8 @@ fn the_warning_names_exactly_the_variables_compose_drops() {
 
 #[test]
 fn the_passthrough_list_matches_the_reference_compose_file() {
-    let text = std::fs::read_to_string(common::reference(
-        "openmetadata/docker/docker-compose.yml",
-    ))
-    .unwrap();
+    let text = std::fs::read_to_string(common::reference("openmetadata/docker/docker-compose.yml"))
+        .unwrap();
     let doc: Value = serde_yaml::from_str(&text).unwrap();
     let in_file: BTreeSet<String> = doc["services"]["openmetadata-server"]["environment"]
         .as_mapping()

@@ -149,7 +149,10 @@ fn helm_values_and_secret_read_back_as_openmetadata_receives_them() {
     );
     let oidc = &authn["oidcConfiguration"];
     assert_eq!(oidc["enabled"], Value::Bool(true));
-    assert_eq!(om(&oidc["customParams"]), Value::Mapping(Default::default()));
+    assert_eq!(
+        om(&oidc["customParams"]),
+        Value::Mapping(Default::default())
+    );
     assert_eq!(
         as_str(&oidc["clientSecret"]["secretRef"]),
         as_str(&r.secret["metadata"]["name"])
@@ -195,10 +198,7 @@ fn a_yaml_1_1_parser_like_openmetadata_s_reads_the_same_values() {
     let fragments = [
         (&cfg["authentication"]["clientId"], json!(CLIENT_NASTY)),
         (&cfg["authorizer"]["principalDomain"], json!(DOMAIN_NASTY)),
-        (
-            &cfg["authorizer"]["initialAdmins"][2],
-            json!(PRINCIPALS[2]),
-        ),
+        (&cfg["authorizer"]["initialAdmins"][2], json!(PRINCIPALS[2])),
         (
             &r.secret["stringData"]["openmetadata-oidc-client-secret"],
             json!(SECRET_NASTY),
@@ -212,7 +212,17 @@ fn a_yaml_1_1_parser_like_openmetadata_s_reads_the_same_values() {
         }));
     }
     // Plain words YAML 1.1 would misread must come out quoted.
-    for word in ["yes", "off", "0755", "1e3", "0x1f", "12:30", "2024-01-02", "null", "~"] {
+    for word in [
+        "yes",
+        "off",
+        "0755",
+        "1e3",
+        "0x1f",
+        "12:30",
+        "2024-01-02",
+        "null",
+        "~",
+    ] {
         let d = tempfile::tempdir().unwrap();
         Creds {
             client_id: word,

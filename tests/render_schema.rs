@@ -71,7 +71,11 @@ fn the_schema_check_catches_what_openmetadata_rejects() {
         }
     }]}));
     assert!(!ok, "{report}");
-    for needle in ["'keycloak' is not one of", "'' is not of type 'object'", "sessionExpiry"] {
+    for needle in [
+        "'keycloak' is not one of",
+        "'' is not of type 'object'",
+        "sessionExpiry",
+    ] {
         assert!(report.contains(needle), "{needle} missing from {report}");
     }
 }

@@ -141,6 +141,7 @@ pub fn render_all(
     targets: &[Target],
     templates_dir: Option<&Path>,
 ) -> Result<Vec<RenderedFile>, RenderError> {
+    let env = templates::environment(templates_dir)?;
     let mut wanted = Vec::new();
     for t in targets {
         wanted.extend(t.files(input.client_type)?);
@@ -168,7 +169,6 @@ pub fn render_all(
         None => (model.clone(), model.clone()),
     };
 
-    let env = templates::environment(templates_dir)?;
     let mut files = Vec::new();
     for (name, _) in templates::BUILTIN {
         if !wanted.contains(name) {

@@ -14,9 +14,7 @@ pub const OM_URL: &str = "https://om.example.com";
 pub const KC_PUBLIC: &str = "https://sso.example.com";
 pub const KC_INTERNAL: &str = "http://keycloak:8080";
 pub const SECRET: &str = "Xk2pL9qW0zT7vR4mN8bC1dF6gH3jS5aY";
-pub const VERSIONS: &[&str] = &[
-    "1.6", "1.7", "1.8", "1.9", "1.10", "1.11", "1.12", "1.13",
-];
+pub const VERSIONS: &[&str] = &["1.6", "1.7", "1.8", "1.9", "1.10", "1.11", "1.12", "1.13"];
 
 /// What goes into a credentials file.
 pub struct Creds<'a> {
