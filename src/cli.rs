@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::settings::HttpUrl;
+use crate::settings::{ClientType, HttpUrl, Namespace, OmVersion, SecretName};
 
 pub const EXIT_CODES: &str = "\
 Exit codes:
@@ -160,6 +160,38 @@ pub struct SettingsArgs {
         value_parser = clap::builder::BoolishValueParser::new()
     )]
     pub implicit_flow: Option<bool>,
+    /// OpenMetadata release the configuration is for, 1.6 to 1.13 [openmetadata.version, default 1.13]
+    #[arg(long, global = true, env = "OMSSO_OM_VERSION", value_name = "VERSION")]
+    pub om_version: Option<OmVersion>,
+    /// OIDC client type [openmetadata.client_type, default confidential]
+    #[arg(
+        long,
+        global = true,
+        env = "OMSSO_CLIENT_TYPE",
+        value_enum,
+        value_name = "TYPE"
+    )]
+    pub client_type: Option<ClientType>,
+    /// Name on OpenMetadata's login button [openmetadata.provider_name, default KeyCloak]
+    #[arg(long, global = true, env = "OMSSO_PROVIDER_NAME", value_name = "NAME")]
+    pub provider_name: Option<String>,
+
+    /// Kubernetes Secret holding the client id and secret [helm.secret_name, default oidc-secrets]
+    #[arg(
+        long,
+        global = true,
+        env = "OMSSO_HELM_SECRET_NAME",
+        value_name = "NAME"
+    )]
+    pub helm_secret_name: Option<SecretName>,
+    /// Namespace of that Secret [helm.namespace, default: kubectl's current]
+    #[arg(
+        long,
+        global = true,
+        env = "OMSSO_HELM_NAMESPACE",
+        value_name = "NAMESPACE"
+    )]
+    pub helm_namespace: Option<Namespace>,
 
     /// Output folder for generated files [output.dir, default out]
     #[arg(long = "out", global = true, env = "OMSSO_OUT", value_name = "DIR")]
@@ -174,6 +206,9 @@ pub enum Command {
     /// Provision the OpenMetadata client in Keycloak and read its credentials
     #[command(subcommand)]
     Keycloak(KeycloakCommand),
+    /// Write OpenMetadata's auth configuration (openmetadata.yaml, docker env file, Helm values
+    /// and Secret) from a credentials file
+    Render(crate::commands::render::RenderArgs),
     /// Check an OpenMetadata auth configuration; with --file, lint files without Keycloak
     Verify(VerifyArgs),
     /// Print a shell completion script on stdout

@@ -45,6 +45,8 @@ pub enum Error {
     Keycloak(#[from] crate::keycloak::KeycloakError),
     #[error(transparent)]
     Verify(#[from] crate::verify::VerifyError),
+    #[error(transparent)]
+    Render(#[from] crate::render::RenderError),
     /// A check command ran fine and found problems; its report was already printed.
     #[error("{0}")]
     CheckFailed(String),
@@ -58,6 +60,7 @@ impl Error {
             Error::Credentials(e) => Some(e),
             Error::Keycloak(e) => Some(e),
             Error::Verify(e) => Some(e),
+            Error::Render(e) => Some(e),
             Error::CheckFailed(_) => None,
         }
     }

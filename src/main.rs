@@ -6,6 +6,7 @@ mod credentials;
 mod error;
 mod keycloak;
 mod output;
+mod render;
 mod settings;
 mod verify;
 

@@ -3,6 +3,7 @@
 pub mod completions;
 mod config;
 mod keycloak;
+pub mod render;
 mod verify;
 
 use crate::cli::Command;
@@ -23,5 +24,6 @@ pub async fn dispatch(command: Command, ctx: Context) -> Result<()> {
         Command::Verify(args) => verify::run(args, &ctx).await,
         Command::Completions(args) => completions::completions(args.shell),
         Command::Man => completions::man(),
+        Command::Render(args) => render::run(args, &ctx),
     }
 }

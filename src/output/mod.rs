@@ -111,6 +111,19 @@ pub fn print_stdout(s: &str) {
     }
 }
 
+/// Writes bytes to stdout as they are (a rendered file), with the same broken-pipe handling as
+/// [`print_stdout`].
+pub fn write_stdout(bytes: &[u8]) {
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_all(bytes).and_then(|_| out.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("error: cannot write to stdout: {e}");
+        std::process::exit(1);
+    }
+}
+
 /// Sends `-v`/`-vv` detail from omsso's own modules to stderr. Dependencies stay silent: their
 /// debug output can include request bodies, and those can hold secrets.
 pub fn init_logging(verbose: u8, quiet: bool) {

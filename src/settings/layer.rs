@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use serde::Deserialize;
 
+use super::openmetadata::{ClientType, Namespace, OmVersion, SecretName};
 use super::HttpUrl;
 
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -37,6 +38,16 @@ pub struct OpenMetadataLayer {
     pub admin_principals: Option<Vec<String>>,
     pub principal_domain: Option<String>,
     pub implicit_flow: Option<bool>,
+    pub version: Option<OmVersion>,
+    pub client_type: Option<ClientType>,
+    pub provider_name: Option<String>,
+}
+
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HelmLayer {
+    pub secret_name: Option<SecretName>,
+    pub namespace: Option<Namespace>,
 }
 
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -54,6 +65,8 @@ pub struct Layer {
     pub admin: AdminLayer,
     #[serde(default)]
     pub openmetadata: OpenMetadataLayer,
+    #[serde(default)]
+    pub helm: HelmLayer,
     #[serde(default)]
     pub output: OutputLayer,
 }
@@ -98,6 +111,11 @@ pub const KEYS: &[(&str, &str)] = &[
     ("openmetadata.admin_principals", "admin_principals"),
     ("openmetadata.principal_domain", "principal_domain"),
     ("openmetadata.implicit_flow", "implicit_flow"),
+    ("openmetadata.version", "om_version"),
+    ("openmetadata.client_type", "client_type"),
+    ("openmetadata.provider_name", "provider_name"),
+    ("helm.secret_name", "helm_secret_name"),
+    ("helm.namespace", "helm_namespace"),
     ("output.dir", "out_dir"),
 ];
 
@@ -122,7 +140,9 @@ impl Layer {
         overlay_section!(self.admin, top.admin, sources, source, "admin":
             realm, username, password_file, client_id, client_secret_file);
         overlay_section!(self.openmetadata, top.openmetadata, sources, source, "openmetadata":
-            url, client_id, admin_principals, principal_domain, implicit_flow);
+            url, client_id, admin_principals, principal_domain, implicit_flow, version,
+            client_type, provider_name);
+        overlay_section!(self.helm, top.helm, sources, source, "helm": secret_name, namespace);
         overlay_section!(self.output, top.output, sources, source, "output": dir);
     }
 
@@ -148,6 +168,13 @@ impl Layer {
                 admin_principals: (!a.admin_principals.is_empty()).then_some(a.admin_principals),
                 principal_domain: a.principal_domain,
                 implicit_flow: a.implicit_flow,
+                version: a.om_version,
+                client_type: a.client_type,
+                provider_name: a.provider_name,
+            },
+            helm: HelmLayer {
+                secret_name: a.helm_secret_name,
+                namespace: a.helm_namespace,
             },
             output: OutputLayer { dir: a.out_dir },
         }

@@ -3,6 +3,7 @@
 //! base sections; `--env NAME` picks one.
 
 mod layer;
+mod openmetadata;
 mod secret;
 mod url;
 
@@ -16,6 +17,7 @@ use serde::Deserialize;
 
 use crate::error::{Diagnose, Exit};
 
+pub use self::openmetadata::{ClientType, Namespace, OmVersion, SecretName};
 pub use self::url::HttpUrl;
 pub use layer::{Layer, Source, Sources, KEYS};
 pub use secret::{AdminLogin, SecretSource};
@@ -26,6 +28,11 @@ pub const DEFAULT_ADMIN_REALM: &str = "master";
 pub const DEFAULT_OUT_DIR: &str = "out";
 pub const DEFAULT_TIMEOUT_SECS: u64 = 30;
 pub const DEFAULT_IMPLICIT_FLOW: bool = true;
+/// `CUSTOM_OIDC_AUTHENTICATION_PROVIDER_NAME` in OpenMetadata's Keycloak docs: the name on
+/// the login button.
+pub const DEFAULT_PROVIDER_NAME: &str = "KeyCloak";
+/// The Secret name OpenMetadata's Helm chart refers to by default.
+pub const DEFAULT_HELM_SECRET_NAME: &str = "oidc-secrets";
 
 #[derive(Debug, thiserror::Error)]
 pub enum SettingsError {
@@ -133,6 +140,8 @@ struct SettingsFile {
     #[serde(default)]
     openmetadata: layer::OpenMetadataLayer,
     #[serde(default)]
+    helm: layer::HelmLayer,
+    #[serde(default)]
     output: layer::OutputLayer,
     #[serde(default)]
     environments: BTreeMap<String, Layer>,
@@ -219,6 +228,7 @@ impl Settings {
                 keycloak: file.keycloak,
                 admin: file.admin,
                 openmetadata: file.openmetadata,
+                helm: file.helm,
                 output: file.output,
             };
             base.rebase_paths(dir);
@@ -276,6 +286,7 @@ impl Settings {
             ("admin.username", &v.admin.username),
             ("admin.client_id", &v.admin.client_id),
             ("openmetadata.client_id", &v.openmetadata.client_id),
+            ("openmetadata.provider_name", &v.openmetadata.provider_name),
         ];
         for (key, value) in strings {
             if value.as_deref().is_some_and(|s| s.trim().is_empty()) {
@@ -387,6 +398,41 @@ impl Settings {
             .unwrap_or(DEFAULT_IMPLICIT_FLOW)
     }
 
+    /// The OpenMetadata release line the rendered configuration is for (default: the newest).
+    pub fn om_version(&self) -> OmVersion {
+        self.values.openmetadata.version.unwrap_or_default()
+    }
+
+    pub fn client_type(&self) -> ClientType {
+        self.values.openmetadata.client_type.unwrap_or_default()
+    }
+
+    pub fn provider_name(&self) -> &str {
+        self.values
+            .openmetadata
+            .provider_name
+            .as_deref()
+            .unwrap_or(DEFAULT_PROVIDER_NAME)
+    }
+
+    pub fn helm_secret_name(&self) -> &str {
+        self.values
+            .helm
+            .secret_name
+            .as_ref()
+            .map_or(DEFAULT_HELM_SECRET_NAME, SecretName::as_str)
+    }
+
+    /// Namespace for the rendered Secret; none means kubectl's current namespace.
+    pub fn helm_namespace(&self) -> Option<&str> {
+        self.values.helm.namespace.as_ref().map(Namespace::as_str)
+    }
+
+    /// The error for a setting a command needs but nobody set, naming its flag and env var.
+    pub fn missing_error(&self, key: &'static str) -> SettingsError {
+        self.missing(key)
+    }
+
     pub fn out_dir(&self) -> &Path {
         self.values
             .output
@@ -461,6 +507,27 @@ impl Settings {
                 json!(self.implicit_flow()),
                 Some("true"),
             ),
+            (
+                "openmetadata.version",
+                json!(self.om_version().to_string()),
+                Some("newest"),
+            ),
+            (
+                "openmetadata.client_type",
+                json!(self.client_type().as_str()),
+                Some("confidential"),
+            ),
+            (
+                "openmetadata.provider_name",
+                json!(self.provider_name()),
+                Some(DEFAULT_PROVIDER_NAME),
+            ),
+            (
+                "helm.secret_name",
+                json!(self.helm_secret_name()),
+                Some(DEFAULT_HELM_SECRET_NAME),
+            ),
+            ("helm.namespace", json!(self.helm_namespace()), None),
             (
                 "output.dir",
                 json!(self.out_dir().display().to_string()),

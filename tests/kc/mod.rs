@@ -46,10 +46,18 @@ pub fn ensure_ok(dir: &Path, realm: &str) -> Value {
     v
 }
 
+/// The client representation, with its scope lists sorted: Keycloak returns them in an order
+/// that varies between reads, and they are sets.
 pub fn client(admin: &Admin, realm: &str) -> Value {
-    admin
+    let mut c = admin
         .client(realm, CLIENT_ID)
-        .expect("the client exists in Keycloak")
+        .expect("the client exists in Keycloak");
+    for key in ["defaultClientScopes", "optionalClientScopes"] {
+        if let Some(list) = c.get_mut(key).and_then(Value::as_array_mut) {
+            list.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
+        }
+    }
+    c
 }
 
 /// The secret Keycloak holds, read directly through the admin API.

@@ -1,0 +1,111 @@
+//! `omsso render`: credentials + settings → OpenMetadata's auth configuration files.
+
+use std::path::PathBuf;
+
+use serde_json::json;
+
+use super::Context;
+use crate::credentials::Credentials;
+use crate::error::Result;
+use crate::output;
+use crate::render::{self, compose, write, RenderInput, Target};
+
+#[derive(Debug, clap::Args)]
+pub struct RenderArgs {
+    /// What to render
+    #[arg(long, value_enum, default_value = "all", value_name = "TARGET")]
+    pub target: Target,
+    /// Print the rendered file on stdout instead of writing it (targets with one file)
+    #[arg(long, conflicts_with = "force")]
+    pub stdout: bool,
+    /// Replace existing files that differ from what omsso would write
+    #[arg(long)]
+    pub force: bool,
+    /// Folder whose files replace the built-in templates of the same name
+    #[arg(long, env = "OMSSO_TEMPLATES", value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+    /// Credentials file (JSON or YAML: client_id, client_secret, realm, issuer, discovery_uri,
+    /// jwks_uri)
+    #[arg(long, env = "OMSSO_CREDENTIALS", value_name = "FILE")]
+    pub credentials: PathBuf,
+}
+
+pub fn run(args: RenderArgs, ctx: &Context) -> Result<()> {
+    let ui = &ctx.ui;
+    let credentials = credentials(&args)?;
+    let input = RenderInput::new(credentials, &ctx.settings)?;
+
+    let mut warnings = Vec::new();
+    if input.client_type == crate::settings::ClientType::Public
+        && input.credentials.client_secret.is_some()
+    {
+        warnings.push("the credentials hold a client secret; a public client does not use it, so it is not written".to_string());
+    }
+    if let Some(dir) = &args.templates {
+        for name in render::unknown_overrides(dir) {
+            warnings.push(format!(
+                "{}: not a template name, ignored",
+                dir.join(name).display()
+            ));
+        }
+    }
+
+    let files = render::render_all(&input, &[args.target], args.templates.as_deref())?;
+    for f in files
+        .iter()
+        .filter(|f| f.rel_path.extension() == Some("env".as_ref()))
+    {
+        for key in compose::not_passed(&String::from_utf8_lossy(&f.bytes)) {
+            warnings.push(format!(
+                "{key} is not passed to openmetadata-server by {}: add it to that service's \
+                 environment list, or the server never sees it",
+                compose::QUICKSTART
+            ));
+        }
+    }
+    for w in &warnings {
+        ui.warn(w);
+    }
+
+    if args.stdout {
+        let [file] = files.as_slice() else {
+            return Err(render::RenderError::StdoutNeedsOneFile { count: files.len() }.into());
+        };
+        output::write_stdout(&file.bytes);
+        return Ok(());
+    }
+
+    let out_dir = ctx.settings.out_dir();
+    let written = write::write_all(out_dir, &files, args.force, |diff| eprint!("{diff}"))?;
+    let doc = json!({
+        "ok": true,
+        "om_version": input.version.to_string(),
+        "client_type": input.client_type.as_str(),
+        "files": written,
+        "warnings": warnings,
+    });
+    ui.emit(&doc, || {
+        written
+            .iter()
+            .map(|w| {
+                let verb = match w.status {
+                    write::Status::Written => "wrote",
+                    write::Status::Unchanged => "unchanged",
+                };
+                let secret = if w.holds_secret {
+                    ", holds the client secret"
+                } else {
+                    ""
+                };
+                format!("{verb} {} ({}{secret})\n", w.path.display(), w.mode)
+            })
+            .collect()
+    });
+    Ok(())
+}
+
+/// Where the credentials come from. The one place to extend with other sources (fetching
+/// them live from Keycloak, opening a sealed bundle).
+fn credentials(args: &RenderArgs) -> Result<Credentials> {
+    Ok(Credentials::load(&args.credentials)?)
+}

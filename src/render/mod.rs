@@ -1,0 +1,371 @@
+//! Credentials + settings → OpenMetadata's auth configuration: `openmetadata.yaml`, a docker
+//! compose env file, Helm values and the Kubernetes Secret they refer to.
+//!
+//! [`render_all`] is a pure function of its input (it reads override templates, nothing else),
+//! so `omsso render` and `omsso run` share it; [`write`] puts the result on disk.
+
+pub mod compose;
+mod diff;
+pub mod escape;
+mod model;
+mod templates;
+pub mod write;
+
+use std::path::{Path, PathBuf};
+
+use minijinja::Value;
+use secrecy::ExposeSecret;
+
+use crate::credentials::Credentials;
+use crate::error::{Diagnose, Exit};
+use crate::settings::{ClientType, HttpUrl, OmVersion, Settings, SettingsError};
+
+pub use escape::EnvRefusal;
+pub use templates::{unknown_overrides, REDACTED};
+
+/// Everything a rendering depends on, resolved.
+#[derive(Debug, Clone)]
+pub struct RenderInput {
+    pub credentials: Credentials,
+    /// OpenMetadata as browsers reach it.
+    pub om_url: HttpUrl,
+    /// Keycloak as the OpenMetadata server reaches it; `None` = the issuer's own address.
+    pub keycloak_internal_url: Option<HttpUrl>,
+    pub version: OmVersion,
+    pub client_type: ClientType,
+    pub provider_name: String,
+    pub admin_principals: Vec<String>,
+    pub principal_domain: String,
+    pub helm_secret_name: String,
+    pub helm_namespace: Option<String>,
+}
+
+impl RenderInput {
+    /// Combines credentials with the settings. The OpenMetadata URL comes from the settings,
+    /// else from the credentials (a bundle or fetch records it).
+    pub fn new(credentials: Credentials, s: &Settings) -> Result<RenderInput, crate::error::Error> {
+        let om_url = match s.om_url() {
+            Ok(u) => u.clone(),
+            Err(missing) => match &credentials.openmetadata_url {
+                Some(u) => u.parse().map_err(|reason| RenderError::CredentialsUrl {
+                    field: "openmetadata_url",
+                    reason,
+                })?,
+                None => return Err(missing.into()),
+            },
+        };
+        let principal_domain = s
+            .principal_domain()
+            .ok_or_else(|| s.missing_error("openmetadata.principal_domain"))?
+            .to_string();
+        if s.admin_principals().is_empty() {
+            // Without one, nobody could administer OpenMetadata after switching to SSO.
+            return Err(s.missing_error("openmetadata.admin_principals").into());
+        }
+        if s.admin_principals().iter().any(|p| p.trim().is_empty()) {
+            return Err(SettingsError::Empty {
+                key: "openmetadata.admin_principals",
+            }
+            .into());
+        }
+        Ok(RenderInput {
+            credentials,
+            om_url,
+            keycloak_internal_url: s.keycloak_internal_url().cloned(),
+            version: s.om_version(),
+            client_type: s.client_type(),
+            provider_name: s.provider_name().to_string(),
+            admin_principals: s.admin_principals().to_vec(),
+            principal_domain,
+            helm_secret_name: s.helm_secret_name().to_string(),
+            helm_namespace: s.helm_namespace().map(str::to_string),
+        })
+    }
+}
+
+/// What to render (`--target`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Target {
+    /// openmetadata.yaml: the authorizer and authentication sections (bare metal)
+    OpenmetadataYaml,
+    /// openmetadata.env, for `docker compose --env-file`
+    Env,
+    /// helm/values.yaml and helm/oidc-secrets.yaml
+    Helm,
+    /// helm/values.yaml only
+    HelmValues,
+    /// helm/oidc-secrets.yaml only (the Kubernetes Secret)
+    HelmSecret,
+    /// Everything
+    All,
+}
+
+impl Target {
+    /// The template names (= output paths) this target renders. A public client has no
+    /// secret, so no Secret manifest.
+    fn files(self, client_type: ClientType) -> Result<Vec<&'static str>, RenderError> {
+        let secret = client_type == ClientType::Confidential;
+        let helm_secret = || secret.then_some("helm/oidc-secrets.yaml");
+        Ok(match self {
+            Target::OpenmetadataYaml => vec!["openmetadata.yaml"],
+            Target::Env => vec!["openmetadata.env"],
+            Target::HelmValues => vec!["helm/values.yaml"],
+            Target::HelmSecret => vec![helm_secret().ok_or(RenderError::PublicHasNoSecret)?],
+            Target::Helm => std::iter::once("helm/values.yaml")
+                .chain(helm_secret())
+                .collect(),
+            Target::All => ["openmetadata.yaml", "openmetadata.env", "helm/values.yaml"]
+                .into_iter()
+                .chain(helm_secret())
+                .collect(),
+        })
+    }
+}
+
+/// One rendered file.
+#[derive(Debug, Clone)]
+pub struct RenderedFile {
+    /// Path relative to the output folder, e.g. `helm/values.yaml`.
+    pub rel_path: PathBuf,
+    pub bytes: Vec<u8>,
+    /// Whether the file holds the client secret (it is written 0600 then). Found by rendering
+    /// it a second time with the secret redacted, so it also holds for overridden templates.
+    pub holds_secret: bool,
+    /// The same file with the secret replaced by `<redacted>`, safe to show.
+    pub redacted: String,
+}
+
+/// Renders `targets` (duplicates are rendered once, in template order).
+pub fn render_all(
+    input: &RenderInput,
+    targets: &[Target],
+    templates_dir: Option<&Path>,
+) -> Result<Vec<RenderedFile>, RenderError> {
+    let env = templates::environment(templates_dir)?;
+    let mut wanted = Vec::new();
+    for t in targets {
+        wanted.extend(t.files(input.client_type)?);
+    }
+    let secret = match input.client_type {
+        ClientType::Confidential => Some(
+            input
+                .credentials
+                .client_secret
+                .as_ref()
+                .ok_or(RenderError::NoSecret)?,
+        ),
+        ClientType::Public => None,
+    };
+    let model = Value::from_serialize(model::Model::build(input)?);
+    let with_secret = |secret: Value| {
+        minijinja::context! { client_secret => secret, ..model.clone() }
+    };
+    let (real, redacted) = match secret {
+        Some(s) => (
+            with_secret(Value::from(s.expose_secret())),
+            with_secret(Value::from_object(templates::Redacted)),
+        ),
+        // No `client_secret` at all: a template that uses it for a public client fails loudly.
+        None => (model.clone(), model.clone()),
+    };
+
+    let mut files = Vec::new();
+    for (name, _) in templates::BUILTIN {
+        if !wanted.contains(name) {
+            continue;
+        }
+        let tmpl = env
+            .get_template(name)
+            .map_err(|e| RenderError::from_template_error(e, name))?;
+        let render = |ctx: &Value| {
+            tmpl.render(ctx)
+                .map_err(|e| RenderError::from_template_error(e, name))
+        };
+        let text = render(&real)?;
+        let shown = render(&redacted)?;
+        files.push(RenderedFile {
+            rel_path: PathBuf::from(name),
+            holds_secret: text != shown,
+            bytes: text.into_bytes(),
+            redacted: shown,
+        });
+    }
+    Ok(files)
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error("--templates {}: not a folder", path.display())]
+    TemplatesDir { path: PathBuf },
+    #[error("cannot read template {}: {source}", path.display())]
+    ReadTemplate {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("template {template}{}: undefined variable{}", at(*line), expr.as_ref().map(|e| format!(" `{e}`")).unwrap_or_default())]
+    Undefined {
+        template: String,
+        line: Option<usize>,
+        expr: Option<String>,
+    },
+    #[error("template {template}{}: {message}", at(*line))]
+    Template {
+        template: String,
+        line: Option<usize>,
+        message: String,
+    },
+    #[error("cannot write {} into {template}{}: {reason}", key.as_deref().unwrap_or("a value"), line.map(|l| format!(" (line {l})")).unwrap_or_default())]
+    Unrepresentable {
+        template: String,
+        line: Option<usize>,
+        key: Option<String>,
+        reason: EnvRefusal,
+    },
+    #[error("the credentials hold no client secret, but a confidential client needs one")]
+    NoSecret,
+    #[error("a public client has no secret, so there is no Secret to render")]
+    PublicHasNoSecret,
+    #[error("the issuer `{issuer}` is not a Keycloak realm URL (…/realms/NAME)")]
+    IssuerShape { issuer: String },
+    #[error("the {what} `{url}` is not under the issuer's Keycloak address `{base}`, so it cannot be moved to keycloak.internal_url")]
+    NotUnderIssuer {
+        what: &'static str,
+        url: String,
+        base: String,
+    },
+    #[error("the credentials' {field} is not usable: {reason}")]
+    CredentialsUrl { field: &'static str, reason: String },
+    #[error("--stdout prints one file, but this target renders {count}")]
+    StdoutNeedsOneFile { count: usize },
+    #[error("{} already exist{} and differ{} from what omsso would write", list(paths), if paths.len() == 1 { "s" } else { "" }, if paths.len() == 1 { "s" } else { "" })]
+    WouldOverwrite { paths: Vec<PathBuf> },
+}
+
+fn at(line: Option<usize>) -> String {
+    line.map(|l| format!(" line {l}")).unwrap_or_default()
+}
+
+fn list(paths: &[PathBuf]) -> String {
+    paths
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl RenderError {
+    fn from_template_error(e: minijinja::Error, name: &str) -> RenderError {
+        let template = e.name().unwrap_or(name).to_string();
+        let line = e.line();
+        if e.kind() == minijinja::ErrorKind::UndefinedError {
+            let expr = e
+                .template_source()
+                .zip(e.range())
+                .and_then(|(src, r)| src.get(r))
+                .map(str::to_string);
+            return RenderError::Undefined {
+                template,
+                line,
+                expr,
+            };
+        }
+        let refusal = std::error::Error::source(&e).and_then(|s| s.downcast_ref::<EnvRefusal>());
+        if let Some(reason) = refusal {
+            let key = e
+                .template_source()
+                .zip(line)
+                .and_then(|(src, l)| src.lines().nth(l.checked_sub(1)?))
+                .and_then(key_of_line);
+            return RenderError::Unrepresentable {
+                template,
+                line,
+                key,
+                reason: reason.clone(),
+            };
+        }
+        let message = e
+            .detail()
+            .map(str::to_string)
+            .unwrap_or_else(|| e.kind().to_string());
+        RenderError::Template {
+            template,
+            line,
+            message,
+        }
+    }
+}
+
+/// The variable a template line sets (`OIDC_CLIENT_SECRET={{ … }}` → `OIDC_CLIENT_SECRET`),
+/// so an error can name the key without quoting the value.
+fn key_of_line(line: &str) -> Option<String> {
+    let line = line.trim_start().trim_start_matches("- ");
+    let end = line.find(['=', ':'])?;
+    let key = line[..end].trim();
+    (!key.is_empty() && !key.contains("{{")).then(|| key.to_string())
+}
+
+impl Diagnose for RenderError {
+    fn exit(&self) -> Exit {
+        match self {
+            RenderError::ReadTemplate { .. } => Exit::Runtime,
+            _ => Exit::Usage,
+        }
+    }
+
+    fn hint(&self) -> Option<String> {
+        Some(match self {
+            RenderError::TemplatesDir { .. } | RenderError::ReadTemplate { .. } => {
+                "--templates takes a folder holding files named like the built-in templates".into()
+            }
+            RenderError::Undefined { .. } => {
+                "use only the variables the built-in templates use (see templates/ in the omsso \
+                 sources); `{% if … %}` guards optional ones"
+                    .into()
+            }
+            RenderError::Template { .. } => "fix the template at that line".into(),
+            RenderError::Unrepresentable { .. } => {
+                "change that value (for the client secret: regenerate it in Keycloak), or use the \
+                 openmetadata.yaml or Helm output, which can carry it"
+                    .into()
+            }
+            RenderError::NoSecret => "pass --client-type public for a public client, or use \
+                 credentials that include client_secret"
+                .into(),
+            RenderError::PublicHasNoSecret => {
+                "use --target helm-values, or --client-type confidential".into()
+            }
+            RenderError::IssuerShape { .. } | RenderError::CredentialsUrl { .. } => {
+                "fetch the credentials again from Keycloak".into()
+            }
+            RenderError::NotUnderIssuer { .. } => {
+                "unset keycloak.internal_url, or fetch the credentials through the same Keycloak \
+                 address that issues the tokens"
+                    .into()
+            }
+            RenderError::StdoutNeedsOneFile { .. } => {
+                "choose --target openmetadata-yaml, env, helm-values or helm-secret".into()
+            }
+            RenderError::WouldOverwrite { .. } => {
+                "the differences are shown above; pass --force to replace the files".into()
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_key_of_a_template_line() {
+        assert_eq!(
+            key_of_line("OIDC_CLIENT_SECRET={{ client_secret }}").as_deref(),
+            Some("OIDC_CLIENT_SECRET")
+        );
+        assert_eq!(
+            key_of_line("    secret: {{ client_secret }}").as_deref(),
+            Some("secret")
+        );
+        assert_eq!(key_of_line("{{ x }}"), None);
+    }
+}

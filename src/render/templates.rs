@@ -1,0 +1,241 @@
+//! The template environment: the built-in templates (embedded at build time), per-file
+//! overrides from `--templates DIR`, strict undefined, and escaping chosen by the output
+//! format of each template, so templates never quote values by hand.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use minijinja::value::{Object, ObjectRepr};
+use minijinja::{
+    AutoEscape, Environment, Error, ErrorKind, Output, State, UndefinedBehavior, Value,
+};
+
+use super::escape::{self, Fragment};
+use super::RenderError;
+
+/// Every template, by the path of the file it renders (relative to the output folder).
+pub const BUILTIN: &[(&str, &str)] = &[
+    (
+        "openmetadata.yaml",
+        include_str!("../../templates/openmetadata.yaml"),
+    ),
+    (
+        "openmetadata.env",
+        include_str!("../../templates/openmetadata.env"),
+    ),
+    (
+        "helm/values.yaml",
+        include_str!("../../templates/helm/values.yaml"),
+    ),
+    (
+        "helm/oidc-secrets.yaml",
+        include_str!("../../templates/helm/oidc-secrets.yaml"),
+    ),
+];
+
+/// What a printed value is escaped for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    /// `openmetadata.yaml`: YAML that OpenMetadata's config loader reads, which substitutes
+    /// `${…}` before parsing.
+    OmConfigYaml,
+    /// Other YAML (Helm values, the Kubernetes Secret).
+    Yaml,
+    /// A docker compose env file whose values OpenMetadata reads.
+    Env,
+}
+
+impl Format {
+    fn of(name: &str) -> Format {
+        if name.ends_with(".env") {
+            Format::Env
+        } else if name == "openmetadata.yaml" {
+            Format::OmConfigYaml
+        } else {
+            Format::Yaml
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Format::OmConfigYaml => "om-config-yaml",
+            Format::Yaml => "yaml",
+            Format::Env => "env",
+        }
+    }
+
+    fn from_name(name: &str) -> Option<Format> {
+        [Format::OmConfigYaml, Format::Yaml, Format::Env]
+            .into_iter()
+            .find(|f| f.name() == name)
+    }
+}
+
+/// Written where a secret would be, in the redacted rendering shown in diffs.
+pub const REDACTED: &str = "<redacted>";
+
+/// Stands for the client secret in the redacted rendering.
+#[derive(Debug)]
+pub struct Redacted;
+
+impl Object for Redacted {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Plain
+    }
+
+    fn render(self: &Arc<Self>, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(REDACTED)
+    }
+}
+
+fn is_redacted(value: &Value) -> bool {
+    value.downcast_object_ref::<Redacted>().is_some()
+}
+
+/// Builds the environment with the built-in templates, each replaced by `DIR/<name>` when
+/// that file exists.
+pub fn environment(templates_dir: Option<&Path>) -> Result<Environment<'static>, RenderError> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_keep_trailing_newline(true);
+    env.set_trim_blocks(true);
+    env.set_lstrip_blocks(true);
+    env.set_auto_escape_callback(|name| AutoEscape::Custom(Format::of(name).name()));
+    env.set_formatter(format_value);
+    env.add_filter("om_value", om_value);
+
+    if let Some(dir) = templates_dir {
+        if !dir.is_dir() {
+            return Err(RenderError::TemplatesDir {
+                path: dir.to_path_buf(),
+            });
+        }
+    }
+    for (name, builtin) in BUILTIN {
+        let source = match templates_dir.map(|d| d.join(name)).filter(|p| p.exists()) {
+            Some(path) => std::fs::read_to_string(&path)
+                .map_err(|source| RenderError::ReadTemplate { path, source })?,
+            None => (*builtin).to_string(),
+        };
+        env.add_template_owned(*name, source)
+            .map_err(|e| RenderError::from_template_error(e, name))?;
+    }
+    Ok(env)
+}
+
+/// Files in an override folder that match no template name (probably a typo).
+pub fn unknown_overrides(dir: &Path) -> Vec<String> {
+    let mut unknown = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if let Ok(rel) = path.strip_prefix(dir) {
+                let rel = rel.to_string_lossy().into_owned();
+                if !BUILTIN.iter().any(|(name, _)| *name == rel) {
+                    unknown.push(rel);
+                }
+            }
+        }
+    }
+    unknown.sort();
+    unknown
+}
+
+/// Prints a value escaped for the format of the template being rendered.
+fn format_value(out: &mut Output, state: &State, value: &Value) -> Result<(), Error> {
+    let AutoEscape::Custom(name) = state.auto_escape() else {
+        return minijinja::escape_formatter(out, state, value);
+    };
+    let format = Format::from_name(name).expect("every template gets one of our formats");
+    if value.is_safe() {
+        return write!(out, "{value}").map_err(Error::from);
+    }
+    if is_redacted(value) {
+        return out.write_str(REDACTED).map_err(Error::from);
+    }
+    let text = match format {
+        Format::OmConfigYaml => escape::escape_substitution(&yaml_value(value)?),
+        Format::Yaml => yaml_value(value)?,
+        Format::Env => escape::env_value(&fragment(value)?).map_err(|refusal| {
+            Error::new(ErrorKind::InvalidOperation, "value cannot be written").with_source(refusal)
+        })?,
+    };
+    out.write_str(&text).map_err(Error::from)
+}
+
+/// A value as YAML: strings double-quoted, collections in flow style.
+fn yaml_value(value: &Value) -> Result<String, Error> {
+    use minijinja::value::ValueKind;
+    Ok(match value.kind() {
+        ValueKind::String => escape::yaml_quoted(value.as_str().unwrap_or_default()),
+        ValueKind::Bool | ValueKind::Number => value.to_string(),
+        ValueKind::Seq | ValueKind::Iterable => {
+            let items: Result<Vec<String>, Error> =
+                value.try_iter()?.map(|v| yaml_value(&v)).collect();
+            format!("[{}]", items?.join(", "))
+        }
+        ValueKind::Map => {
+            let mut entries = Vec::new();
+            for key in value.try_iter()? {
+                let v = value.get_item(&key)?;
+                entries.push(format!("{}: {}", yaml_value(&key)?, yaml_value(&v)?));
+            }
+            format!("{{{}}}", entries.join(", "))
+        }
+        other => return Err(not_printable(other)),
+    })
+}
+
+/// A value in the shape OpenMetadata reads from one environment variable.
+fn fragment(value: &Value) -> Result<Fragment, Error> {
+    use minijinja::value::ValueKind;
+    let scalar = |v: &Value| -> Result<String, Error> {
+        match v.kind() {
+            ValueKind::String => Ok(v.as_str().unwrap_or_default().to_string()),
+            ValueKind::Bool | ValueKind::Number => Ok(v.to_string()),
+            other => Err(not_printable(other)),
+        }
+    };
+    Ok(match value.kind() {
+        ValueKind::String => Fragment::Str(scalar(value)?),
+        ValueKind::Bool | ValueKind::Number => Fragment::Raw(value.to_string()),
+        ValueKind::Seq | ValueKind::Iterable => Fragment::Seq(
+            value
+                .try_iter()?
+                .map(|v| scalar(&v))
+                .collect::<Result<_, _>>()?,
+        ),
+        ValueKind::Map => {
+            let mut entries = Vec::new();
+            for key in value.try_iter()? {
+                let v = value.get_item(&key)?;
+                entries.push((scalar(&key)?, scalar(&v)?));
+            }
+            Fragment::Map(entries)
+        }
+        other => return Err(not_printable(other)),
+    })
+}
+
+fn not_printable(kind: minijinja::value::ValueKind) -> Error {
+    Error::new(
+        ErrorKind::InvalidOperation,
+        format!("cannot write a value of kind {kind} (guard optional values with `{{% if … %}}`)"),
+    )
+}
+
+/// `{{ x | om_value }}`: for YAML values that OpenMetadata later reads from an environment
+/// variable (Helm values and the Secret): the value as OpenMetadata's loader must find it.
+/// The YAML escaping of the printed result still happens as usual.
+fn om_value(value: Value) -> Result<Value, Error> {
+    if is_redacted(&value) {
+        return Ok(value);
+    }
+    Ok(Value::from(escape::om_fragment(&fragment(&value)?)))
+}

@@ -1,0 +1,106 @@
+//! Puts rendered files into the output folder: all or nothing. When an existing file differs
+//! from what omsso would write and `--force` is not given, nothing is written; the differences
+//! are shown instead (with the secret masked), and the command exits 2.
+
+use std::fs;
+use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use super::diff::masked_diff;
+use super::{RenderError, RenderedFile};
+use crate::error::Result;
+use crate::output::files::{self, OutputError, PUBLIC_MODE, SECRET_MODE};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Written,
+    Unchanged,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Written {
+    pub path: PathBuf,
+    pub status: Status,
+    pub holds_secret: bool,
+    /// `0600` or `0644`.
+    pub mode: String,
+}
+
+/// Writes `files` under `out_dir` (created 0700 with a `.gitignore`). Files that hold the
+/// secret get mode 0600. `report_diff` receives the masked diff of each file that would be
+/// replaced without `force`.
+pub fn write_all(
+    out_dir: &Path,
+    files: &[RenderedFile],
+    force: bool,
+    mut report_diff: impl FnMut(&str),
+) -> Result<Vec<Written>> {
+    let mut conflicts = Vec::new();
+    for f in files {
+        let path = out_dir.join(&f.rel_path);
+        if let Ok(existing) = fs::read(&path) {
+            if existing != f.bytes && !force {
+                report_diff(&masked_diff(&path.display().to_string(), &existing, f));
+                conflicts.push(path);
+            }
+        }
+    }
+    if !conflicts.is_empty() {
+        return Err(RenderError::WouldOverwrite { paths: conflicts }.into());
+    }
+
+    files::prepare_out_dir(out_dir)?;
+    let mut written = Vec::new();
+    for f in files {
+        let path = out_dir.join(&f.rel_path);
+        if let Some(parent) = path.parent().filter(|p| !p.exists()) {
+            // Subfolders hold secrets as much as the output folder does.
+            fs::DirBuilder::new()
+                .recursive(true)
+                .mode(0o700)
+                .create(parent)
+                .map_err(|source| OutputError::Io {
+                    op: "create folder",
+                    path: parent.to_path_buf(),
+                    source,
+                })?;
+        }
+        let mode = if f.holds_secret {
+            SECRET_MODE
+        } else {
+            PUBLIC_MODE
+        };
+        let changed = files::write_new(&path, &f.bytes, mode, force)?;
+        if !changed && f.holds_secret {
+            tighten(&path)?;
+        }
+        written.push(Written {
+            path,
+            status: if changed {
+                Status::Written
+            } else {
+                Status::Unchanged
+            },
+            holds_secret: f.holds_secret,
+            mode: format!("{mode:04o}"),
+        });
+    }
+    Ok(written)
+}
+
+/// An unchanged secret file someone made readable to others is set back to 0600.
+fn tighten(path: &Path) -> Result<(), OutputError> {
+    let io = |source| OutputError::Io {
+        op: "set permissions of",
+        path: path.to_path_buf(),
+        source,
+    };
+    let mode = fs::metadata(path).map_err(io)?.permissions().mode();
+    if mode & 0o077 != 0 {
+        fs::set_permissions(path, fs::Permissions::from_mode(SECRET_MODE)).map_err(io)?;
+    }
+    Ok(())
+}
