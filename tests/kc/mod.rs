@@ -17,13 +17,22 @@ pub const CLIENT_ID: &str = "open-metadata";
 /// `omsso keycloak <sub>` for `realm`, logged in as the bootstrap admin. Settings come from
 /// OMSSO_* variables so a test can override any of them with its flag.
 pub fn keycloak(dir: &Path, sub: &str, realm: &str) -> Command {
+    let mut cmd = configured(dir, realm);
+    cmd.args(["keycloak", sub]);
+    cmd
+}
+
+/// omsso with every setting a whole run needs for `realm` (Keycloak, admin login through
+/// OMSSO_ADMIN_PASSWORD, OpenMetadata URL and admins), and no arguments yet.
+pub fn configured(dir: &Path, realm: &str) -> Command {
     let mut cmd = omsso(dir);
     cmd.env("OMSSO_ADMIN_PASSWORD", common::admin_password())
         .env("OMSSO_KEYCLOAK_URL", common::keycloak_url())
         .env("OMSSO_ADMIN_USERNAME", common::ADMIN_USER)
         .env("OMSSO_OM_URL", OM_URL)
         .env("OMSSO_REALM", realm)
-        .args(["keycloak", sub]);
+        .env("OMSSO_ADMIN_PRINCIPALS", "admin")
+        .env("OMSSO_PRINCIPAL_DOMAIN", "example.test");
     cmd
 }
 
