@@ -41,6 +41,8 @@ pub enum Error {
     Output(#[from] crate::output::OutputError),
     #[error(transparent)]
     Credentials(#[from] crate::credentials::CredentialsError),
+    #[error(transparent)]
+    Seal(#[from] crate::seal::SealError),
     /// A check command ran fine and found problems; its report was already printed.
     #[error("{0}")]
     CheckFailed(String),
@@ -52,6 +54,7 @@ impl Error {
             Error::Settings(e) => Some(e),
             Error::Output(e) => Some(e),
             Error::Credentials(e) => Some(e),
+            Error::Seal(e) => Some(e),
             Error::CheckFailed(_) => None,
         }
     }

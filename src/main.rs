@@ -5,6 +5,7 @@ mod commands;
 mod credentials;
 mod error;
 mod output;
+mod seal;
 mod settings;
 
 use std::process::ExitCode;

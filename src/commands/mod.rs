@@ -1,6 +1,9 @@
 //! One module per subcommand; each turns parsed arguments + settings into work and a report.
 
 mod config;
+mod keygen;
+mod open;
+mod seal;
 
 use crate::cli::Command;
 use crate::error::Result;
@@ -16,5 +19,8 @@ pub struct Context {
 pub async fn dispatch(command: Command, ctx: Context) -> Result<()> {
     match command {
         Command::Config(c) => config::run(c, &ctx),
+        Command::Seal(a) => seal::run(a, &ctx),
+        Command::Open(a) => open::run(a, &ctx),
+        Command::Keygen(a) => keygen::run(a, &ctx),
     }
 }

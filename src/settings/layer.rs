@@ -46,6 +46,13 @@ pub struct OutputLayer {
 
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
+pub struct SealLayer {
+    pub recipients: Option<Vec<String>>,
+    pub recipients_files: Option<Vec<PathBuf>>,
+}
+
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Layer {
     #[serde(default)]
     pub keycloak: KeycloakLayer,
@@ -55,6 +62,8 @@ pub struct Layer {
     pub openmetadata: OpenMetadataLayer,
     #[serde(default)]
     pub output: OutputLayer,
+    #[serde(default)]
+    pub seal: SealLayer,
 }
 
 /// Where a value came from, for `config show` and for error messages.
@@ -97,6 +106,8 @@ pub const KEYS: &[(&str, &str)] = &[
     ("openmetadata.admin_principals", "admin_principals"),
     ("openmetadata.principal_domain", "principal_domain"),
     ("output.dir", "out_dir"),
+    ("seal.recipients", "seal_recipients"),
+    ("seal.recipients_files", "seal_recipients_files"),
 ];
 
 /// Copies each field `top` sets over `base` and records where it came from. `source` maps a
@@ -122,6 +133,8 @@ impl Layer {
         overlay_section!(self.openmetadata, top.openmetadata, sources, source, "openmetadata":
             url, client_id, admin_principals, principal_domain);
         overlay_section!(self.output, top.output, sources, source, "output": dir);
+        overlay_section!(self.seal, top.seal, sources, source, "seal":
+            recipients, recipients_files);
     }
 
     pub fn from_args(a: crate::cli::SettingsArgs) -> Layer {
@@ -147,6 +160,11 @@ impl Layer {
                 principal_domain: a.principal_domain,
             },
             output: OutputLayer { dir: a.out_dir },
+            seal: SealLayer {
+                recipients: (!a.seal_recipients.is_empty()).then_some(a.seal_recipients),
+                recipients_files: (!a.seal_recipients_files.is_empty())
+                    .then_some(a.seal_recipients_files),
+            },
         }
     }
 
@@ -163,6 +181,11 @@ impl Layer {
         .flatten()
         {
             if p.is_relative() && p.as_os_str() != "-" {
+                *p = dir.join(&*p);
+            }
+        }
+        for p in self.seal.recipients_files.iter_mut().flatten() {
+            if p.is_relative() {
                 *p = dir.join(&*p);
             }
         }
