@@ -97,7 +97,7 @@ pub fn run(args: OpenArgs, ctx: &Context) -> Result<()> {
             if sealed_for.is_empty() {
                 "a passphrase".into()
             } else {
-                sealed_for.join("\n                  ")
+                sealed_for.join("\n                    ")
             },
         ));
         rows.push((
@@ -113,7 +113,7 @@ pub fn run(args: OpenArgs, ctx: &Context) -> Result<()> {
             bundle.version
         );
         for (key, value) in rows {
-            out.push_str(&format!("  {key:16}{value}\n"));
+            out.push_str(&format!("  {key:18}{value}\n"));
         }
         out
     });

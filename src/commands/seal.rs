@@ -20,6 +20,10 @@ const DAY: Duration = Duration::from_secs(24 * 60 * 60);
 pub fn run(args: SealArgs, ctx: &Context) -> Result<()> {
     let ui = &ctx.ui;
     let credentials = Credentials::load(&args.credentials)?;
+    // Refuse before asking anything (the bundle would refuse it later anyway).
+    if credentials.client_secret.is_none() {
+        return Err(SealError::NoClientSecret.into());
+    }
     let target = seal::resolve_target(
         &ctx.settings.seal_recipients(),
         args.target.passphrase,

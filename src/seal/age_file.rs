@@ -87,8 +87,14 @@ impl<'a> Sealed<'a> {
                 path: path.to_path_buf(),
             });
         }
-        let decryptor = age::Decryptor::new(ArmoredReader::new(bytes))
-            .map_err(|e| decrypt_error(path, e, false))?;
+        let decryptor = age::Decryptor::new(ArmoredReader::new(bytes)).map_err(|e| match e {
+            // age reports a v1 header it cannot parse as an unknown version; a file that
+            // starts like v1 is a damaged v1 file.
+            DecryptError::UnknownFormat if claims_v1(bytes) => SealError::Damaged {
+                path: path.to_path_buf(),
+            },
+            e => decrypt_error(path, e, false),
+        })?;
         Ok(Sealed { path, decryptor })
     }
 
@@ -126,6 +132,13 @@ impl<'a> Sealed<'a> {
         let identity = age::scrypt::Identity::new(passphrase);
         self.decrypt(std::iter::once(&identity as &dyn age::Identity))
     }
+}
+
+/// Whether the (de-armored) file starts with the age v1 header line.
+fn claims_v1(bytes: &[u8]) -> bool {
+    const V1: &[u8] = b"age-encryption.org/v1\n";
+    let mut start = [0u8; V1.len()];
+    ArmoredReader::new(bytes).read_exact(&mut start).is_ok() && start == V1
 }
 
 fn decrypt_error(path: &Path, e: DecryptError, passphrase: bool) -> SealError {

@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use serde::Serialize;
+use ssh_key::private::{KeypairData, RsaKeypair};
+use ssh_key::public::KeyData;
 use ssh_key::{Algorithm, Fingerprint, HashAlg, LineEnding, PrivateKey, PublicKey, SshSig};
 
 use super::SealError;
@@ -73,16 +75,47 @@ impl SigningKey {
 
     /// The armored signature (`-----BEGIN SSH SIGNATURE-----`) over `message`.
     pub fn sign(&self, message: &[u8]) -> Result<String, SealError> {
-        let unsupported = |e: ssh_key::Error| SealError::SigningKeyUnsupported {
+        let unsupported = |detail: String| SealError::SigningKeyUnsupported {
             path: self.path.clone(),
-            detail: e.to_string(),
+            detail,
         };
-        self.key
-            .sign(NAMESPACE, HashAlg::Sha512, message)
-            .map_err(unsupported)?
-            .to_pem(LineEnding::LF)
-            .map_err(unsupported)
+        let sig = match self.key.key_data() {
+            KeypairData::Rsa(pair) => sign_rsa(pair, self.key.public_key().key_data(), message),
+            _ => self.key.sign(NAMESPACE, HashAlg::Sha512, message),
+        };
+        sig.and_then(|s| s.to_pem(LineEnding::LF))
+            .map_err(|e| unsupported(e.to_string()))
     }
+}
+
+/// RSA sshsig (rsa-sha2-512), done here because ssh-key 0.6's own RSA signing builds the
+/// private key from the prime p twice (RustCrypto/SSH#217, fixed only in 0.7 pre-releases)
+/// and so always fails.
+fn sign_rsa(pair: &RsaKeypair, public: &KeyData, message: &[u8]) -> ssh_key::Result<SshSig> {
+    use rsa::signature::{SignatureEncoding, Signer};
+    let big = |m: &ssh_key::Mpint| {
+        m.as_positive_bytes()
+            .map(rsa::BigUint::from_bytes_be)
+            .ok_or(ssh_key::Error::Crypto)
+    };
+    let key = rsa::RsaPrivateKey::from_components(
+        big(&pair.public.n)?,
+        big(&pair.public.e)?,
+        big(&pair.private.d)?,
+        vec![big(&pair.private.p)?, big(&pair.private.q)?],
+    )
+    .map_err(|_| ssh_key::Error::Crypto)?;
+    let signed_data = SshSig::signed_data(NAMESPACE, HashAlg::Sha512, message)?;
+    let signature = rsa::pkcs1v15::SigningKey::<sha2::Sha512>::new(key)
+        .try_sign(&signed_data)
+        .map_err(|_| ssh_key::Error::Crypto)?;
+    let signature = ssh_key::Signature::new(
+        Algorithm::Rsa {
+            hash: Some(HashAlg::Sha512),
+        },
+        signature.to_vec(),
+    )?;
+    SshSig::new(public.clone(), NAMESPACE, HashAlg::Sha512, signature)
 }
 
 /// Who signed a file, from the allowed-signers entry that vouched for the key.
