@@ -12,10 +12,12 @@ Exit codes:
   0  success
   1  runtime failure (network, Keycloak, file system)
   2  usage or configuration error (nothing was changed)
-  3  a check found a difference or a failure (ensure --check, verify)
+  3  a check found a difference or a failure (ensure --check, verify,
+     open --expect-client-id)
 
 Secrets are never taken as flag values: use OMSSO_ADMIN_PASSWORD / OMSSO_ADMIN_CLIENT_SECRET,
-a --...-file option (`-` reads stdin), or answer the prompt on a terminal.";
+OMSSO_SEAL_PASSPHRASE / OMSSO_IDENTITY_PASSPHRASE / OMSSO_SIGN_PASSPHRASE, a --...-file option
+(`-` reads stdin), or answer the prompt on a terminal.";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -204,6 +206,13 @@ pub struct SealArgs {
     /// Credentials file to seal (JSON or YAML, as `keycloak fetch --write` writes it)
     #[arg(long, value_name = "FILE")]
     pub credentials: PathBuf,
+    #[command(flatten)]
+    pub handoff: HandoffArgs,
+}
+
+/// How to seal and where to write the handoff; shared by every command that seals.
+#[derive(Debug, Args)]
+pub struct HandoffArgs {
     #[command(flatten)]
     pub target: SealTargetArgs,
     /// Write the age file in binary instead of ASCII armor

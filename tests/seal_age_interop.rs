@@ -357,3 +357,42 @@ fn keygen_writes_a_private_identity_and_prints_its_recipient() {
     let doc: Value = serde_json::from_str(&r.stdout).unwrap();
     assert!(doc["recipient"].as_str().unwrap().starts_with("age1"));
 }
+
+#[test]
+fn on_a_terminal_recipients_are_confirmed_and_a_new_passphrase_is_asked_twice() {
+    let kit = Kit::new();
+    let recipient = kit.age_keygen("me.txt");
+    let seal = format!("seal --credentials creds.json -r {recipient} -o t.age");
+    let (code, screen) = kit.omsso_on_terminal(&seal, &["n"]);
+    assert_eq!(code, 1, "{screen}");
+    assert!(screen.contains(&recipient) && screen.contains("Seal for these recipients? [y/N]"));
+    assert!(
+        screen.contains("sealing cancelled; nothing was written"),
+        "{screen}"
+    );
+    assert!(!kit.exists("t.age"));
+    let (code, screen) = kit.omsso_on_terminal(&seal, &["y"]);
+    assert_eq!(code, 0, "{screen}");
+    assert!(kit.exists("t.age"));
+
+    let seal = "seal --credentials creds.json --passphrase -o p.age";
+    let (code, screen) = kit.omsso_on_terminal(seal, &["first-pass", "other-pass"]);
+    assert_eq!(code, 2, "{screen}");
+    assert!(
+        screen.contains("the two entries of the seal passphrase differ"),
+        "{screen}"
+    );
+    assert!(
+        !screen.contains("first-pass"),
+        "the passphrase is not echoed"
+    );
+    assert!(!kit.exists("p.age"));
+    let (code, screen) = kit.omsso_on_terminal(seal, &["first-pass", "first-pass"]);
+    assert_eq!(code, 0, "{screen}");
+    let (code, screen) = kit.omsso_on_terminal("open p.age", &["first-pass"]);
+    assert_eq!(code, 0, "{screen}");
+    assert!(
+        screen.contains("sealed_for        a passphrase"),
+        "{screen}"
+    );
+}

@@ -8,7 +8,7 @@ use std::time::Duration;
 use serde_json::json;
 
 use super::Context;
-use crate::cli::SealArgs;
+use crate::cli::{HandoffArgs, SealArgs};
 use crate::credentials::Credentials;
 use crate::error::Result;
 use crate::output::files::prepare_out_dir;
@@ -18,8 +18,19 @@ use crate::settings::{SecretSource, Source};
 const DAY: Duration = Duration::from_secs(24 * 60 * 60);
 
 pub fn run(args: SealArgs, ctx: &Context) -> Result<()> {
-    let ui = &ctx.ui;
     let credentials = Credentials::load(&args.credentials)?;
+    seal_credentials(&credentials, &args.handoff, ctx)
+}
+
+/// Seals `credentials` as `args` say (recipients or passphrase, confirmation, signature) and
+/// writes the handoff file, reporting the result. Used by `seal` and by commands that end in
+/// a handoff.
+pub fn seal_credentials(
+    credentials: &Credentials,
+    args: &HandoffArgs,
+    ctx: &Context,
+) -> Result<()> {
+    let ui = &ctx.ui;
     // Refuse before asking anything (the bundle would refuse it later anyway).
     if credentials.client_secret.is_none() {
         return Err(SealError::NoClientSecret.into());
@@ -49,7 +60,7 @@ pub fn run(args: SealArgs, ctx: &Context) -> Result<()> {
 
     let to = match target {
         Target::Recipients(recipients) => {
-            ui.step(recipient_list(&credentials, &recipients));
+            ui.step(recipient_list(credentials, &recipients));
             if !args.yes && std::io::stdin().is_terminal() && !confirm()? {
                 return Err(SealError::Cancelled.into());
             }
@@ -76,7 +87,7 @@ pub fn run(args: SealArgs, ctx: &Context) -> Result<()> {
         note: args.note.clone(),
         expires_in: args.expires_in.map(|days| DAY * days),
     };
-    let sealed = seal::seal(&credentials, &options)?;
+    let sealed = seal::seal(credentials, &options)?;
     let signature = match &signing_key {
         Some(key) => Some(key.sign(&sealed.ciphertext)?),
         None => None,

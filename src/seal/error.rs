@@ -274,7 +274,7 @@ impl Diagnose for SealError {
             NoClientSecret => {
                 "fetch the credentials of a confidential client (Client authentication on)".into()
             }
-            Cancelled => return None,
+            Cancelled => "answer y to seal, or pass --yes".into(),
             IdentityMalformed { .. } | IdentityEmpty { .. } => "pass an age identity file \
                  (`omsso keygen`), a passphrase-encrypted one, or an OpenSSH private key"
                 .into(),

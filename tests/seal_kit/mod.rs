@@ -148,6 +148,32 @@ impl Kit {
     }
 }
 
+impl Kit {
+    /// Runs `omsso ARGS` on a pseudo-terminal (via `script`), typing each of `answers` after
+    /// a pause. Returns the exit code and the terminal transcript.
+    pub fn omsso_on_terminal(&self, args: &str, answers: &[&str]) -> (i32, String) {
+        let mut typing = String::from("sleep 1");
+        for a in answers {
+            typing.push_str(&format!("; printf '%s\\n' '{a}'; sleep 1"));
+        }
+        let command = format!("{} {args}", env!("CARGO_BIN_EXE_omsso"));
+        let script =
+            format!("({typing}; sleep 2) | timeout 60 script -qec \"{command}\" /dev/null");
+        let mut cmd = Command::new("sh");
+        cmd.args(["-c", &script]).current_dir(self.dir.path());
+        for (k, _) in std::env::vars_os() {
+            if k.to_string_lossy().starts_with("OMSSO_") {
+                cmd.env_remove(&k);
+            }
+        }
+        let out = cmd.env("NO_COLOR", "1").output().unwrap();
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    }
+}
+
 /// Asserts the run failed the way every bad input must: non-zero exit, one `error:` line that
 /// contains `needle`, a hint, and no secret anywhere.
 pub fn assert_clean_failure(r: &Run, code: i32, needle: &str) {
