@@ -12,10 +12,12 @@ Exit codes:
   0  success
   1  runtime failure (network, Keycloak, file system)
   2  usage or configuration error (nothing was changed)
-  3  a check found a difference or a failure (ensure --check, verify)
+  3  a check found a difference or a failure (ensure --check, verify,
+     open --expect-client-id)
 
 Secrets are never taken as flag values: use OMSSO_ADMIN_PASSWORD / OMSSO_ADMIN_CLIENT_SECRET,
-a --...-file option (`-` reads stdin), or answer the prompt on a terminal.";
+OMSSO_SEAL_PASSPHRASE / OMSSO_IDENTITY_PASSPHRASE / OMSSO_SIGN_PASSPHRASE, a --...-file option
+(`-` reads stdin), or answer the prompt on a terminal.";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -196,6 +198,29 @@ pub struct SettingsArgs {
     /// Output folder for generated files [output.dir, default out]
     #[arg(long = "out", global = true, env = "OMSSO_OUT", value_name = "DIR")]
     pub out_dir: Option<PathBuf>,
+
+    /// Seal to this recipient: age1…, "ssh-ed25519 …" or "ssh-rsa …" (repeatable; env:
+    /// comma-separated) [seal.recipients]
+    #[arg(
+        short = 'r',
+        long = "recipient",
+        global = true,
+        env = "OMSSO_SEAL_RECIPIENTS",
+        value_delimiter = ',',
+        value_name = "RECIPIENT"
+    )]
+    pub seal_recipients: Vec<String>,
+    /// Seal to the recipients in FILE: one a line, `#` comments (age recipients file or
+    /// authorized_keys) (repeatable; env: comma-separated) [seal.recipients_files]
+    #[arg(
+        short = 'R',
+        long = "recipients-file",
+        global = true,
+        env = "OMSSO_SEAL_RECIPIENTS_FILES",
+        value_delimiter = ',',
+        value_name = "FILE"
+    )]
+    pub seal_recipients_files: Vec<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -209,6 +234,12 @@ pub enum Command {
     /// Write OpenMetadata's auth configuration (openmetadata.yaml, docker env file, Helm values
     /// and Secret) from a credentials file
     Render(crate::commands::render::RenderArgs),
+    /// Encrypt the client credentials for the Collate team (age), optionally signed
+    Seal(SealArgs),
+    /// Decrypt and check a sealed handoff bundle
+    Open(OpenArgs),
+    /// Create an age identity file to receive sealed handoffs; prints its public key
+    Keygen(KeygenArgs),
     /// Check an OpenMetadata auth configuration; with --file, lint files without Keycloak
     Verify(VerifyArgs),
     /// Print a shell completion script on stdout
@@ -265,6 +296,110 @@ pub enum Shell {
     Bash,
     Zsh,
     Fish,
+}
+
+/// `omsso seal`. Recipients come from -r/-R (global settings flags, see below) or
+/// seal.recipients in omsso.yaml.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Recipients: -r/--recipient and -R/--recipients-file (repeatable), \
+OMSSO_SEAL_RECIPIENTS[_FILES], or seal.recipients[_files] in omsso.yaml. The passphrase of \
+--passphrase comes from --passphrase-file, OMSSO_SEAL_PASSPHRASE, or a prompt (twice)."
+)]
+pub struct SealArgs {
+    /// Credentials file to seal (JSON or YAML, as `keycloak fetch --write` writes it)
+    #[arg(long, value_name = "FILE")]
+    pub credentials: PathBuf,
+    #[command(flatten)]
+    pub handoff: HandoffArgs,
+}
+
+/// How to seal and where to write the handoff; shared by every command that seals.
+#[derive(Debug, Args)]
+pub struct HandoffArgs {
+    #[command(flatten)]
+    pub target: SealTargetArgs,
+    /// Write the age file in binary instead of ASCII armor
+    #[arg(long)]
+    pub binary: bool,
+    /// Do not ask for confirmation on a terminal
+    #[arg(short, long)]
+    pub yes: bool,
+    /// A note for the receiver, stored in the bundle
+    #[arg(long, value_name = "TEXT")]
+    pub note: Option<String>,
+    /// Advisory expiry in days, stored in the bundle (the receiver is warned after it)
+    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(1..))]
+    pub expires_in: Option<u32>,
+    /// Where to write the sealed file [default: <output.dir>/collate-handoff.age]
+    #[arg(short = 'o', long = "output-file", value_name = "PATH")]
+    pub output_file: Option<PathBuf>,
+    /// Replace an existing sealed file (and its signature)
+    #[arg(long)]
+    pub force: bool,
+    /// Sign the sealed file with this OpenSSH private key; writes <file>.sig
+    #[arg(long, value_name = "SSH_PRIVATE_KEY")]
+    pub sign_with: Option<PathBuf>,
+    /// File holding the signing key's passphrase, `-` for stdin (or OMSSO_SIGN_PASSPHRASE)
+    #[arg(long, value_name = "FILE", requires = "sign_with")]
+    pub sign_passphrase_file: Option<PathBuf>,
+}
+
+/// Sealing to a passphrase instead of recipients (shared with commands that seal).
+#[derive(Debug, Args)]
+pub struct SealTargetArgs {
+    /// Seal to a passphrase instead of recipients
+    #[arg(long)]
+    pub passphrase: bool,
+    /// File holding the passphrase, `-` for stdin; implies --passphrase
+    #[arg(long, value_name = "FILE")]
+    pub passphrase_file: Option<PathBuf>,
+}
+
+/// `omsso open`.
+#[derive(Debug, Args)]
+pub struct OpenArgs {
+    /// The sealed file (armored or binary)
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Identity file: age identities, a passphrase-encrypted identity file, or an OpenSSH
+    /// private key (repeatable)
+    #[arg(short, long = "identity", value_name = "FILE")]
+    pub identities: Vec<PathBuf>,
+    /// File holding the passphrase of protected identity files, `-` for stdin (or
+    /// OMSSO_IDENTITY_PASSPHRASE)
+    #[arg(long, value_name = "FILE")]
+    pub identity_passphrase_file: Option<PathBuf>,
+    /// For a file sealed to a passphrase: the file holding it, `-` for stdin (or
+    /// OMSSO_SEAL_PASSPHRASE, or the prompt)
+    #[arg(long, value_name = "FILE", conflicts_with = "identities")]
+    pub passphrase_file: Option<PathBuf>,
+    /// Require a valid signature by a key in this OpenSSH allowed_signers file
+    #[arg(long, value_name = "ALLOWED_SIGNERS")]
+    pub signers: Option<PathBuf>,
+    /// The signature file [default: FILE.sig]
+    #[arg(long, value_name = "SIG", requires = "signers")]
+    pub signature: Option<PathBuf>,
+    /// Fail (exit 3) unless the bundle is for this client id
+    #[arg(long, value_name = "ID")]
+    pub expect_client_id: Option<String>,
+    /// Show the client secret in the summary
+    #[arg(long)]
+    pub show_secret: bool,
+    /// Write the credentials to FILE (0600) for `render --credentials`
+    #[arg(long, value_name = "FILE")]
+    pub write_credentials: Option<PathBuf>,
+    /// Replace an existing --write-credentials file
+    #[arg(long, requires = "write_credentials")]
+    pub force: bool,
+}
+
+/// `omsso keygen`.
+#[derive(Debug, Args)]
+pub struct KeygenArgs {
+    /// The identity file to create (0600; never overwritten)
+    #[arg(short = 'o', long = "output-file", value_name = "FILE")]
+    pub output_file: PathBuf,
 }
 
 #[derive(Debug, Subcommand)]

@@ -35,7 +35,9 @@ impl Diagnose for CredentialsError {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+// `Default` lets other stages (an opened handoff bundle) build one field by field, since
+// `_client_secret_present` is private.
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Credentials {
     /// The OpenMetadata client's `clientId` in Keycloak.

@@ -47,6 +47,8 @@ pub enum Error {
     Verify(#[from] crate::verify::VerifyError),
     #[error(transparent)]
     Render(#[from] crate::render::RenderError),
+    #[error(transparent)]
+    Seal(#[from] crate::seal::SealError),
     /// A check command ran fine and found problems; its report was already printed.
     #[error("{0}")]
     CheckFailed(String),
@@ -61,6 +63,7 @@ impl Error {
             Error::Keycloak(e) => Some(e),
             Error::Verify(e) => Some(e),
             Error::Render(e) => Some(e),
+            Error::Seal(e) => Some(e),
             Error::CheckFailed(_) => None,
         }
     }

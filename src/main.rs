@@ -7,6 +7,7 @@ mod error;
 mod keycloak;
 mod output;
 mod render;
+mod seal;
 mod settings;
 mod verify;
 

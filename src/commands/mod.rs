@@ -3,7 +3,10 @@
 pub mod completions;
 mod config;
 mod keycloak;
+mod keygen;
+mod open;
 pub mod render;
+mod seal;
 mod verify;
 
 use crate::cli::Command;
@@ -25,5 +28,8 @@ pub async fn dispatch(command: Command, ctx: Context) -> Result<()> {
         Command::Completions(args) => completions::completions(args.shell),
         Command::Man => completions::man(),
         Command::Render(args) => render::run(args, &ctx),
+        Command::Seal(a) => seal::run(a, &ctx),
+        Command::Open(a) => open::run(a, &ctx),
+        Command::Keygen(a) => keygen::run(a, &ctx),
     }
 }

@@ -58,6 +58,13 @@ pub struct OutputLayer {
 
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
+pub struct SealLayer {
+    pub recipients: Option<Vec<String>>,
+    pub recipients_files: Option<Vec<PathBuf>>,
+}
+
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Layer {
     #[serde(default)]
     pub keycloak: KeycloakLayer,
@@ -69,6 +76,8 @@ pub struct Layer {
     pub helm: HelmLayer,
     #[serde(default)]
     pub output: OutputLayer,
+    #[serde(default)]
+    pub seal: SealLayer,
 }
 
 /// Where a value came from, for `config show` and for error messages.
@@ -117,6 +126,8 @@ pub const KEYS: &[(&str, &str)] = &[
     ("helm.secret_name", "helm_secret_name"),
     ("helm.namespace", "helm_namespace"),
     ("output.dir", "out_dir"),
+    ("seal.recipients", "seal_recipients"),
+    ("seal.recipients_files", "seal_recipients_files"),
 ];
 
 /// Copies each field `top` sets over `base` and records where it came from. `source` maps a
@@ -144,6 +155,8 @@ impl Layer {
             client_type, provider_name);
         overlay_section!(self.helm, top.helm, sources, source, "helm": secret_name, namespace);
         overlay_section!(self.output, top.output, sources, source, "output": dir);
+        overlay_section!(self.seal, top.seal, sources, source, "seal":
+            recipients, recipients_files);
     }
 
     pub fn from_args(a: crate::cli::SettingsArgs) -> Layer {
@@ -177,6 +190,11 @@ impl Layer {
                 namespace: a.helm_namespace,
             },
             output: OutputLayer { dir: a.out_dir },
+            seal: SealLayer {
+                recipients: (!a.seal_recipients.is_empty()).then_some(a.seal_recipients),
+                recipients_files: (!a.seal_recipients_files.is_empty())
+                    .then_some(a.seal_recipients_files),
+            },
         }
     }
 
@@ -193,6 +211,11 @@ impl Layer {
         .flatten()
         {
             if p.is_relative() && p.as_os_str() != "-" {
+                *p = dir.join(&*p);
+            }
+        }
+        for p in self.seal.recipients_files.iter_mut().flatten() {
+            if p.is_relative() {
                 *p = dir.join(&*p);
             }
         }

@@ -75,6 +75,8 @@ pub enum SettingsError {
         what: &'static str,
         env: &'static str,
     },
+    #[error("the two entries of the {what} differ")]
+    Mismatch { what: &'static str },
     #[error("cannot prompt for the {what}: {source}")]
     Prompt {
         what: &'static str,
@@ -122,6 +124,7 @@ impl Diagnose for SettingsError {
                     "set {env}, pass its --...-file option (`-` reads stdin), or run on a terminal"
                 )
             }
+            SettingsError::Mismatch { .. } => "type the same value twice".to_string(),
             SettingsError::Prompt { .. } => {
                 "provide it through its environment variable or --...-file instead".to_string()
             }
@@ -143,6 +146,8 @@ struct SettingsFile {
     helm: layer::HelmLayer,
     #[serde(default)]
     output: layer::OutputLayer,
+    #[serde(default)]
+    seal: layer::SealLayer,
     #[serde(default)]
     environments: BTreeMap<String, Layer>,
 }
@@ -192,6 +197,17 @@ fn key_line(text: &str, key: &str) -> Option<usize> {
         .map(|i| i + 1)
 }
 
+/// Whom `seal` encrypts to by default (see [`Settings::seal_recipients`]).
+#[derive(Debug, Clone)]
+pub struct SealRecipients {
+    pub recipients: Vec<String>,
+    pub files: Vec<PathBuf>,
+    /// Where `recipients` came from, to name it in error messages.
+    pub recipients_source: Source,
+    /// True when the recipients were given as flags or env vars (not only the settings file).
+    pub command_line: bool,
+}
+
 /// The resolved settings. Values that only some commands need are checked when asked for
 /// (`keycloak_url()?`), so `config show` and offline commands work with a partial file.
 #[derive(Debug, Clone)]
@@ -230,6 +246,7 @@ impl Settings {
                 openmetadata: file.openmetadata,
                 helm: file.helm,
                 output: file.output,
+                seal: file.seal,
             };
             base.rebase_paths(dir);
             values.overlay(base, &mut sources, |_| Source::File(shown.clone()));
@@ -441,6 +458,33 @@ impl Settings {
             .unwrap_or(Path::new(DEFAULT_OUT_DIR))
     }
 
+    /// The recipients to seal to by default. Recipients given on the command line (flag or
+    /// env var) replace both lists from the settings file, not just the one they name:
+    /// sealing to someone the user did not ask for is worse than missing a default.
+    pub fn seal_recipients(&self) -> SealRecipients {
+        let v = &self.values.seal;
+        let source = |key| self.sources.get(key).cloned().unwrap_or(Source::Default);
+        let (recipients_source, files_source) =
+            (source("seal.recipients"), source("seal.recipients_files"));
+        let given = |s: &Source| matches!(s, Source::Flag(_) | Source::Env(_));
+        let command_line = given(&recipients_source) || given(&files_source);
+        let keep = |s: &Source| !command_line || given(s);
+        SealRecipients {
+            recipients: v
+                .recipients
+                .clone()
+                .filter(|_| keep(&recipients_source))
+                .unwrap_or_default(),
+            files: v
+                .recipients_files
+                .clone()
+                .filter(|_| keep(&files_source))
+                .unwrap_or_default(),
+            recipients_source,
+            command_line,
+        }
+    }
+
     /// Every setting with its value (secrets redacted, never read) and its source, in a stable
     /// order, for `config show`.
     pub fn describe(&self) -> Vec<(&'static str, serde_json::Value, Source)> {
@@ -532,6 +576,15 @@ impl Settings {
                 "output.dir",
                 json!(self.out_dir().display().to_string()),
                 Some(DEFAULT_OUT_DIR),
+            ),
+            ("seal.recipients", json!(v.seal.recipients), None),
+            (
+                "seal.recipients_files",
+                json!(v.seal.recipients_files.as_ref().map(|files| files
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>())),
+                None,
             ),
         ];
         rows.into_iter()

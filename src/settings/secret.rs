@@ -5,7 +5,7 @@
 use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
 
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 
 use super::{SettingsError, Source};
 
@@ -72,7 +72,30 @@ impl SecretSource {
         self.origin.clone()
     }
 
+    /// Whether reading asks on the terminal.
+    pub fn prompts(&self) -> bool {
+        matches!(self.kind, Kind::Prompt)
+    }
+
     pub fn read(&self) -> Result<SecretString, SettingsError> {
+        self.read_with_prompt(&format!("{}: ", self.what))
+    }
+
+    /// Reads a secret being chosen rather than recalled (a new passphrase): on a terminal it
+    /// is asked twice and must match, so a typo cannot lock the reader out.
+    pub fn read_new(&self) -> Result<SecretString, SettingsError> {
+        let first = self.read()?;
+        if self.prompts() {
+            let again = self.read_with_prompt(&format!("{} (again): ", self.what))?;
+            if again.expose_secret() != first.expose_secret() {
+                return Err(SettingsError::Mismatch { what: self.what });
+            }
+        }
+        Ok(first)
+    }
+
+    /// Like [`read`](Self::read) with a prompt naming what the secret unlocks (a key file).
+    pub fn read_with_prompt(&self, prompt: &str) -> Result<SecretString, SettingsError> {
         let what = self.what;
         let value = match &self.kind {
             Kind::Env(var) => {
@@ -96,7 +119,7 @@ impl SecretSource {
                 })?;
                 s
             }
-            Kind::Prompt => rpassword::prompt_password(format!("{what}: "))
+            Kind::Prompt => rpassword::prompt_password(prompt)
                 .map_err(|source| SettingsError::Prompt { what, source })?,
             Kind::Absent => {
                 return Err(SettingsError::NoSecret {

@@ -1,0 +1,420 @@
+//! The credential handoff: `Credentials` → a versioned bundle → age encryption to the
+//! receivers' keys (or a passphrase) → an optional SSH signature beside it; and back.
+//!
+//! - [`bundle`]: the document that is sealed, and its versioning rules.
+//! - [`recipients`]: whom to seal to (age X25519, SSH ed25519/RSA keys, recipient files).
+//! - [`identity`]: what opens it (age identity files, encrypted ones, OpenSSH keys).
+//! - [`sign`]: detached sshsig signatures and allowed-signers checks.
+//! - [`age_file`]: age encryption in memory, with precise errors for damaged input.
+
+pub mod age_file;
+pub mod bundle;
+pub mod error;
+pub mod identity;
+pub mod recipients;
+pub mod sign;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::credentials::Credentials;
+use crate::output::files::{self, PUBLIC_MODE, SECRET_MODE};
+use crate::output::OutputError;
+use crate::settings::{SealRecipients, SecretSource, Source};
+
+pub use bundle::{Bundle, RecipientInfo};
+pub use error::SealError;
+pub use identity::Identities;
+pub use recipients::Recipient;
+pub use sign::{signature_path, Signer, SigningKey};
+
+/// The default file name of a sealed handoff, inside the output folder.
+pub const DEFAULT_FILE_NAME: &str = "collate-handoff.age";
+/// Env var holding the passphrase of a passphrase-sealed bundle (seal and open).
+pub const PASSPHRASE_ENV: &str = "OMSSO_SEAL_PASSPHRASE";
+/// Env var holding the passphrase of protected identity files (`open -i`).
+pub const IDENTITY_PASSPHRASE_ENV: &str = "OMSSO_IDENTITY_PASSPHRASE";
+/// Env var holding the passphrase of a protected signing key (`seal --sign-with`).
+pub const SIGN_PASSPHRASE_ENV: &str = "OMSSO_SIGN_PASSPHRASE";
+
+/// What a bundle is sealed to, once decided (passphrase not read yet).
+#[derive(Debug)]
+pub enum Target {
+    Recipients(Vec<Recipient>),
+    /// `ignored_defaults`: recipients from the settings file that `--passphrase` set aside.
+    Passphrase {
+        source: SecretSource,
+        ignored_defaults: bool,
+    },
+}
+
+/// Decides between recipients and a passphrase. Recipients given on the command line (or
+/// their env vars) never mix with a passphrase; recipients from the settings file are
+/// defaults that an explicit `--passphrase`/`--passphrase-file` sets aside, but not a
+/// passphrase that merely sits in the environment (that could be left over, and sealing to
+/// it instead of the configured recipients would surprise).
+pub fn resolve_target(
+    configured: &SealRecipients,
+    passphrase_requested: bool,
+    passphrase_file: Option<&Path>,
+) -> Result<Target, SealError> {
+    let requested = passphrase_requested || passphrase_file.is_some();
+    let in_env = std::env::var_os(PASSPHRASE_ENV).is_some();
+    let has_recipients = !configured.recipients.is_empty() || !configured.files.is_empty();
+    let source = || {
+        SecretSource::pick(
+            "seal passphrase",
+            PASSPHRASE_ENV,
+            passphrase_file.map(Path::to_path_buf),
+            Some(&Source::Flag("--passphrase-file".into())),
+        )
+    };
+    let mixed = |from: String| {
+        Err(SealError::PassphraseWithRecipients {
+            recipients_from: from,
+        })
+    };
+    match (has_recipients, configured.command_line, requested, in_env) {
+        (true, true, true, _) | (true, true, _, true) => {
+            mixed("-r/-R or OMSSO_SEAL_RECIPIENTS[_FILES]".into())
+        }
+        (_, _, true, _) => Ok(Target::Passphrase {
+            source: source(),
+            ignored_defaults: has_recipients,
+        }),
+        (true, false, false, true) => mixed(format!(
+            "seal.recipients from {}, with {PASSPHRASE_ENV} set",
+            configured.recipients_source
+        )),
+        (true, ..) => Ok(Target::Recipients(Recipient::collect(
+            &configured.recipients,
+            &configured.recipients_source.to_string(),
+            &configured.files,
+        )?)),
+        (false, _, false, true) => Ok(Target::Passphrase {
+            source: source(),
+            ignored_defaults: false,
+        }),
+        (false, _, false, false) => Err(SealError::NoRecipients),
+    }
+}
+
+/// What to seal to, with the passphrase read.
+#[derive(Debug)]
+pub enum SealTo {
+    Recipients(Vec<Recipient>),
+    Passphrase(SecretString),
+}
+
+#[derive(Debug)]
+pub struct SealOptions {
+    pub to: SealTo,
+    /// ASCII armor (the default) or binary.
+    pub armor: bool,
+    pub note: Option<String>,
+    /// Advisory expiry, written into the bundle.
+    pub expires_in: Option<Duration>,
+}
+
+/// A sealed bundle, not written yet.
+#[derive(Debug)]
+pub struct Sealed {
+    pub bundle: Bundle,
+    /// The age file's bytes (armored or binary).
+    pub ciphertext: Vec<u8>,
+}
+
+/// Seals `credentials` into an age file in memory.
+pub fn seal(credentials: &Credentials, options: &SealOptions) -> Result<Sealed, SealError> {
+    let infos = match &options.to {
+        SealTo::Recipients(rs) => rs.iter().map(|r| r.info.clone()).collect(),
+        SealTo::Passphrase(_) => Vec::new(),
+    };
+    let bundle = Bundle::new(
+        credentials,
+        infos,
+        options.note.clone(),
+        options.expires_in,
+        SystemTime::now(),
+    )?;
+    let plaintext = secrecy::SecretSlice::from(bundle.to_bytes());
+    let ciphertext = match &options.to {
+        SealTo::Recipients(rs) if rs.is_empty() => return Err(SealError::NoRecipients),
+        SealTo::Recipients(rs) => age_file::encrypt(
+            plaintext.expose_secret(),
+            rs.iter().map(Recipient::as_age),
+            options.armor,
+        ),
+        SealTo::Passphrase(p) => {
+            age_file::encrypt_with_passphrase(plaintext.expose_secret(), p.clone(), options.armor)
+        }
+    };
+    Ok(Sealed { bundle, ciphertext })
+}
+
+/// What [`write`] left on disk.
+#[derive(Debug)]
+pub struct Written {
+    pub file: PathBuf,
+    pub signature: Option<PathBuf>,
+    /// A signature from an earlier seal that no longer matched, removed.
+    pub removed_stale_signature: Option<PathBuf>,
+}
+
+/// Refuses early (before any prompt or work) when `path` or its signature exists and
+/// `force` is not set.
+pub fn check_writable(path: &Path, signing: bool, force: bool) -> Result<(), SealError> {
+    let sig = signature_path(path);
+    for p in std::iter::once(path).chain(signing.then_some(sig.as_path())) {
+        if !force && p.exists() {
+            return Err(OutputError::Exists {
+                path: p.to_path_buf(),
+            }
+            .into());
+        }
+    }
+    Ok(())
+}
+
+/// Writes the sealed file (0600, atomically) and, when given, its signature as `<path>.sig`.
+/// Nothing is replaced without `force`.
+pub fn write(
+    path: &Path,
+    ciphertext: &[u8],
+    signature: Option<&str>,
+    force: bool,
+) -> Result<Written, SealError> {
+    check_writable(path, signature.is_some(), force)?;
+    let sig_path = signature_path(path);
+    files::write_atomic(path, ciphertext, SECRET_MODE)?;
+    let mut written = Written {
+        file: path.to_path_buf(),
+        signature: None,
+        removed_stale_signature: None,
+    };
+    match signature {
+        Some(sig) => {
+            files::write_atomic(&sig_path, sig.as_bytes(), PUBLIC_MODE)?;
+            written.signature = Some(sig_path);
+        }
+        // An old signature beside a new file would only ever fail to verify.
+        None if sig_path.exists() => {
+            std::fs::remove_file(&sig_path).map_err(|source| OutputError::Io {
+                op: "remove stale signature",
+                path: sig_path.clone(),
+                source,
+            })?;
+            written.removed_stale_signature = Some(sig_path);
+        }
+        None => {}
+    }
+    Ok(written)
+}
+
+#[derive(Debug)]
+pub struct OpenOptions {
+    /// `-i` files; empty for a passphrase-sealed file.
+    pub identities: Vec<PathBuf>,
+    /// Unlocks protected identity files.
+    pub identity_passphrase: SecretSource,
+    /// Opens a passphrase-sealed file.
+    pub passphrase: SecretSource,
+    /// When set, the file must carry a valid signature by one of these signers.
+    pub signers: Option<PathBuf>,
+    /// The signature file; `<file>.sig` when not set.
+    pub signature: Option<PathBuf>,
+    pub expect_client_id: Option<String>,
+}
+
+impl OpenOptions {
+    /// Options with the passphrase sources picked the standard way (env var, file flag,
+    /// prompt on a terminal).
+    pub fn new(
+        identities: Vec<PathBuf>,
+        identity_passphrase_file: Option<PathBuf>,
+        passphrase_file: Option<PathBuf>,
+    ) -> OpenOptions {
+        OpenOptions {
+            identities,
+            identity_passphrase: SecretSource::pick(
+                "identity passphrase",
+                IDENTITY_PASSPHRASE_ENV,
+                identity_passphrase_file,
+                Some(&Source::Flag("--identity-passphrase-file".into())),
+            ),
+            passphrase: SecretSource::pick(
+                "seal passphrase",
+                PASSPHRASE_ENV,
+                passphrase_file,
+                Some(&Source::Flag("--passphrase-file".into())),
+            ),
+            signers: None,
+            signature: None,
+            expect_client_id: None,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct Opened {
+    pub bundle: Bundle,
+    pub credentials: Credentials,
+    /// Who signed it, when `signers` was given.
+    pub signer: Option<Signer>,
+}
+
+/// Opens a sealed bundle: checks the signature first (when asked), then decrypts and reads
+/// the bundle. A file that fails any step yields an error and no plaintext.
+pub fn open(path: &Path, options: &OpenOptions) -> Result<Opened, SealError> {
+    let bytes = read_limited(path)?;
+    let signer = match &options.signers {
+        Some(signers) => {
+            let sig = options
+                .signature
+                .clone()
+                .unwrap_or_else(|| signature_path(path));
+            Some(sign::verify(path, &bytes, &sig, signers)?)
+        }
+        None => None,
+    };
+    let sealed = age_file::Sealed::parse(path, &bytes)?;
+    let plaintext = if sealed.is_passphrase() {
+        if !options.identities.is_empty() {
+            return Err(SealError::NeedsPassphrase {
+                path: path.to_path_buf(),
+            });
+        }
+        sealed.decrypt_with_passphrase(options.passphrase.read()?)?
+    } else {
+        if options.identities.is_empty() {
+            return Err(SealError::NeedsIdentity {
+                path: path.to_path_buf(),
+            });
+        }
+        let identities = Identities::load(&options.identities, &options.identity_passphrase)?;
+        sealed.decrypt(identities.iter())?
+    };
+    let bundle = Bundle::from_bytes(plaintext.expose_secret())?;
+    if let Some(expected) = &options.expect_client_id {
+        if *expected != bundle.client_id {
+            return Err(SealError::ClientIdMismatch {
+                expected: expected.clone(),
+                found: bundle.client_id.clone(),
+            });
+        }
+    }
+    Ok(Opened {
+        credentials: bundle.credentials(),
+        bundle,
+        signer,
+    })
+}
+
+fn read_limited(path: &Path) -> Result<Vec<u8>, SealError> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(age_file::MAX_SIZE + 1).read_to_end(&mut bytes))
+        .map_err(|source| SealError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    if bytes.len() as u64 > age_file::MAX_SIZE {
+        return Err(SealError::TooLarge {
+            path: path.to_path_buf(),
+        });
+    }
+    Ok(bytes)
+}
+
+/// A new age identity file's content (the layout `age-keygen` writes) and its recipient.
+pub fn new_identity(now: SystemTime) -> (SecretString, String) {
+    let identity = age::x25519::Identity::generate();
+    let recipient = identity.to_public().to_string();
+    let text = format!(
+        "# created: {}\n# public key: {recipient}\n{}\n",
+        bundle::timestamp(now),
+        identity.to_string().expose_secret()
+    );
+    (SecretString::from(text), recipient)
+}
+
+/// Writes a new identity file (0600). Never replaces an existing file, not even with force:
+/// that would make everything sealed to the old key unreadable.
+pub fn write_identity(path: &Path, content: &SecretString) -> Result<(), SealError> {
+    if path.exists() || path.is_symlink() {
+        return Err(SealError::IdentityExists {
+            path: path.to_path_buf(),
+        });
+    }
+    files::write_atomic(path, content.expose_secret().as_bytes(), SECRET_MODE)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn credentials() -> Credentials {
+        serde_json::from_str(
+            r#"{"client_id":"open-metadata","client_secret":"s3cr3t-VALUE","realm":"r",
+            "issuer":"http://kc/realms/r","discovery_uri":"http://kc/realms/r/.well-known/openid-configuration",
+            "jwks_uri":"http://kc/realms/r/protocol/openid-connect/certs"}"#,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn sealed_bytes_decrypt_to_exactly_the_bundle_bytes() {
+        let id = age::x25519::Identity::generate();
+        let r = Recipient::parse(
+            &id.to_public().to_string(),
+            None,
+            &error::Origin::Value {
+                index: 1,
+                source: "test".into(),
+            },
+        )
+        .unwrap();
+        let options = SealOptions {
+            to: SealTo::Recipients(vec![r]),
+            armor: true,
+            note: Some("hi".into()),
+            expires_in: None,
+        };
+        let sealed = seal(&credentials(), &options).unwrap();
+        let plain = age_file::Sealed::parse(Path::new("x"), &sealed.ciphertext)
+            .unwrap()
+            .decrypt(std::iter::once(&id as &dyn age::Identity))
+            .unwrap();
+        assert_eq!(plain.expose_secret(), &sealed.bundle.to_bytes()[..]);
+    }
+
+    #[test]
+    fn no_debug_output_shows_a_secret() {
+        let options = SealOptions {
+            to: SealTo::Passphrase(SecretString::from("pass-PHRASE")),
+            armor: true,
+            note: None,
+            expires_in: None,
+        };
+        let debug = format!("{options:?}");
+        assert!(!debug.contains("pass-PHRASE"), "{debug}");
+        let sealed = Sealed {
+            bundle: Bundle::new(&credentials(), vec![], None, None, SystemTime::now()).unwrap(),
+            ciphertext: vec![],
+        };
+        let opened = Opened {
+            credentials: sealed.bundle.credentials(),
+            bundle: sealed.bundle.clone(),
+            signer: None,
+        };
+        for debug in [format!("{sealed:?}"), format!("{opened:?}")] {
+            assert!(!debug.contains("s3cr3t-VALUE"), "{debug}");
+        }
+        let (identity, _) = new_identity(SystemTime::now());
+        assert!(!format!("{identity:?}").contains("AGE-SECRET-KEY"));
+    }
+}
