@@ -90,11 +90,13 @@ fn answer(stream: TcpStream, handler: &Handler, counts: &Mutex<HashMap<String, u
     }
 }
 
+const TOKEN: &str = "POST /realms/master/protocol/openid-connect/token";
+
 /// Canned answers of a Keycloak holding realm `data` with the client `open-metadata`.
 fn keycloak_answer(base: &str, key: &str) -> Option<(u16, String)> {
     let body = match key {
         "GET /realms/master" => json!({ "realm": "master" }),
-        "POST /realms/master/protocol/openid-connect/token" => json!({
+        TOKEN => json!({
             "access_token": "fake-access-token", "expires_in": 60,
             "refresh_token": "fake-refresh-token", "refresh_expires_in": 1800,
             "token_type": "Bearer",
@@ -133,9 +135,10 @@ fn a_server_that_never_answers_is_a_timeout_naming_the_url() {
     let started = Instant::now();
     let r = run(omsso_against(&fake, dir.path()).args(["keycloak", "fetch", "--timeout", "1"]));
     assert_eq!(r.code, 1, "{}", r.stderr);
+    // The first request is the login, straight at the URL given.
     assert!(
         r.stderr.contains(&format!(
-            "{}/realms/master did not answer within 1 s",
+            "{}/realms/master/protocol/openid-connect/token did not answer within 1 s",
             fake.url
         )),
         "{}",
@@ -143,7 +146,7 @@ fn a_server_that_never_answers_is_a_timeout_naming_the_url() {
     );
     assert!(r.stderr.contains("--timeout"), "{}", r.stderr);
     // A timeout is not retried: one attempt, about one second.
-    assert_eq!(fake.count("GET /realms/master"), 1);
+    assert_eq!(fake.count(TOKEN), 1);
     assert!(started.elapsed() < Duration::from_secs(10));
 }
 
@@ -152,7 +155,7 @@ fn idempotent_requests_are_retried_through_503s_and_succeed() {
     let base = Arc::new(Mutex::new(String::new()));
     let b = base.clone();
     let fake = Fake::start(move |key, n| match (key, n) {
-        ("GET /realms/master", 1) => Some((503, "{}".into())),
+        (TOKEN, 1) => Some((503, "{}".into())),
         ("GET /admin/realms/data/clients?clientId=open-metadata", 1 | 2) => {
             Some((503, "{}".into()))
         }
@@ -171,7 +174,9 @@ fn idempotent_requests_are_retried_through_503s_and_succeed() {
     let v: Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(v["client_secret"], "fake-secret-value");
     assert_eq!(v["issuer"], format!("{}/realms/data", fake.url));
-    assert_eq!(fake.count("GET /realms/master"), 2);
+    assert_eq!(fake.count(TOKEN), 2);
+    // A login that works needs no probe of the base URL.
+    assert_eq!(fake.count("GET /realms/master"), 0);
     assert_eq!(
         fake.count("GET /admin/realms/data/clients?clientId=open-metadata"),
         3
@@ -195,6 +200,37 @@ fn a_post_is_not_repeated_on_503() {
     assert!(r.stderr.contains("HTTP 503"), "{}", r.stderr);
     assert_eq!(
         fake.count("POST /admin/realms/data/clients/u-1/client-secret"),
+        1
+    );
+}
+
+#[test]
+fn a_keycloak_under_auth_is_found_when_the_first_login_misses() {
+    // Keycloak < 17 (or --http-relative-path=/auth): everything lives under /auth.
+    let base = Arc::new(Mutex::new(String::new()));
+    let b = base.clone();
+    let fake = Fake::start(move |key, _| {
+        let (method, path) = key.split_once(' ').unwrap();
+        match path.strip_prefix("/auth") {
+            Some(rest) => keycloak_answer(
+                &format!("{}/auth", b.lock().unwrap()),
+                &format!("{method} {rest}"),
+            ),
+            None => Some((404, "{}".into())),
+        }
+    });
+    *base.lock().unwrap() = fake.url.clone();
+    let dir = tempfile::tempdir().unwrap();
+    let r = run(omsso_against(&fake, dir.path()).args(["keycloak", "fetch", "--output", "json"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["issuer"], format!("{}/auth/realms/data", fake.url));
+    // The login at the URL as given missed, the probe found /auth, the login there worked.
+    assert_eq!(fake.count(TOKEN), 1);
+    assert_eq!(fake.count("GET /realms/master"), 1);
+    assert_eq!(fake.count("GET /auth/realms/master"), 1);
+    assert_eq!(
+        fake.count("POST /auth/realms/master/protocol/openid-connect/token"),
         1
     );
 }

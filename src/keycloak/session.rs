@@ -72,18 +72,34 @@ struct TokenResponse {
 impl Session {
     /// Reads the admin credentials (env, file or prompt), finds Keycloak and logs in.
     /// `insecure` turns off TLS certificate checks; the caller must warn about it.
+    ///
+    /// The login goes straight to the URL as given: a token from there shows that Keycloak
+    /// serves there, so the usual case costs no request beyond the login. Only when the login
+    /// fails is the base URL probed, to tell a Keycloak that serves under `/auth`, a URL that
+    /// is not Keycloak, and a rejected login apart.
     pub async fn connect(settings: &Settings, insecure: bool) -> Result<Session, KeycloakError> {
         let url = settings.keycloak_url()?.clone();
         let login = settings.admin_login()?;
         let http = Http::new(settings.timeout(), settings.cacert(), insecure)?;
-        let base = detect_base(&http, &url).await?;
-        let session = Session {
+        let mut session = Session {
             http,
-            base,
+            base: url.as_str().to_string(),
             login,
             token: tokio::sync::Mutex::new(None),
         };
-        session.access_token().await?;
+        let first = session.log_in_reply().await?;
+        let token = match session.token_from(&first) {
+            Ok(token) => token,
+            Err(rejected) => {
+                let base = detect_base(&session.http, &url).await?;
+                if base == session.base {
+                    return Err(rejected);
+                }
+                session.base = base;
+                session.log_in().await?
+            }
+        };
+        *session.token.get_mut() = Some(token);
         Ok(session)
     }
 
@@ -191,6 +207,12 @@ impl Session {
     }
 
     async fn log_in(&self) -> Result<Token, KeycloakError> {
+        let reply = self.log_in_reply().await?;
+        self.token_from(&reply)
+    }
+
+    /// Keycloak's answer to a login (any status).
+    async fn log_in_reply(&self) -> Result<Reply, KeycloakError> {
         let form: Vec<(&str, &str)> = match &self.login {
             AdminLogin::Password {
                 username, password, ..
@@ -208,7 +230,7 @@ impl Session {
                 ("client_secret", secret.expose_secret()),
             ],
         };
-        self.token_request(&form).await
+        self.token_reply(&form).await
     }
 
     async fn refresh(&self, refresh: &SecretString) -> Result<Token, KeycloakError> {
@@ -228,12 +250,21 @@ impl Session {
     }
 
     async fn token_request(&self, form: &[(&str, &str)]) -> Result<Token, KeycloakError> {
+        let reply = self.token_reply(form).await?;
+        self.token_from(&reply)
+    }
+
+    async fn token_reply(&self, form: &[(&str, &str)]) -> Result<Reply, KeycloakError> {
         let realm = self.login.realm();
         let url = format!("{}/realms/{realm}/protocol/openid-connect/token", self.base);
-        let reply = self
-            .http
+        self.http
             .send(Method::POST, &url, Purpose::Token, |r| r.form(form))
-            .await?;
+            .await
+    }
+
+    /// The token in a token endpoint's answer, or the error it stands for.
+    fn token_from(&self, reply: &Reply) -> Result<Token, KeycloakError> {
+        let realm = self.login.realm();
         match reply.status.as_u16() {
             200 => {}
             // invalid_grant (wrong password, account not set up), invalid_client /

@@ -141,11 +141,11 @@ pub fn render_all(
     targets: &[Target],
     templates_dir: Option<&Path>,
 ) -> Result<Vec<RenderedFile>, RenderError> {
-    let env = templates::environment(templates_dir)?;
     let mut wanted = Vec::new();
     for t in targets {
         wanted.extend(t.files(input.client_type)?);
     }
+    let env = templates::environment(templates_dir, &wanted)?;
     let secret = match input.client_type {
         ClientType::Confidential => Some(
             input

@@ -92,9 +92,13 @@ fn is_redacted(value: &Value) -> bool {
     value.downcast_object_ref::<Redacted>().is_some()
 }
 
-/// Builds the environment with the built-in templates, each replaced by `DIR/<name>` when
-/// that file exists.
-pub fn environment(templates_dir: Option<&Path>) -> Result<Environment<'static>, RenderError> {
+/// Builds the environment with the built-in templates named in `wanted`, each replaced by
+/// `DIR/<name>` when that file exists. Templates that are not wanted are neither read nor
+/// compiled.
+pub fn environment(
+    templates_dir: Option<&Path>,
+    wanted: &[&str],
+) -> Result<Environment<'static>, RenderError> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_keep_trailing_newline(true);
@@ -111,7 +115,7 @@ pub fn environment(templates_dir: Option<&Path>) -> Result<Environment<'static>,
             });
         }
     }
-    for (name, builtin) in BUILTIN {
+    for (name, builtin) in BUILTIN.iter().filter(|(name, _)| wanted.contains(name)) {
         let source = match templates_dir.map(|d| d.join(name)).filter(|p| p.exists()) {
             Some(path) => std::fs::read_to_string(&path)
                 .map_err(|source| RenderError::ReadTemplate { path, source })?,

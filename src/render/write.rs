@@ -11,7 +11,7 @@ use serde::Serialize;
 use super::diff::masked_diff;
 use super::{RenderError, RenderedFile};
 use crate::error::Result;
-use crate::output::files::{self, OutputError, PUBLIC_MODE, SECRET_MODE};
+use crate::output::files::{self, NewFile, OutputError, PUBLIC_MODE, SECRET_MODE};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -31,20 +31,22 @@ pub struct Written {
 
 /// Writes `files` under `out_dir` (created 0700 with a `.gitignore`). Files that hold the
 /// secret get mode 0600. `report_diff` receives the masked diff of each file that would be
-/// replaced without `force`.
+/// replaced without `force`. Each existing file is read once; the files that change are
+/// written in one batch (synced together).
 pub fn write_all(
     out_dir: &Path,
     files: &[RenderedFile],
     force: bool,
     mut report_diff: impl FnMut(&str),
 ) -> Result<Vec<Written>> {
+    let paths: Vec<PathBuf> = files.iter().map(|f| out_dir.join(&f.rel_path)).collect();
+    let existing: Vec<Option<Vec<u8>>> = paths.iter().map(|p| fs::read(p).ok()).collect();
     let mut conflicts = Vec::new();
-    for f in files {
-        let path = out_dir.join(&f.rel_path);
-        if let Ok(existing) = fs::read(&path) {
-            if existing != f.bytes && !force {
-                report_diff(&masked_diff(&path.display().to_string(), &existing, f));
-                conflicts.push(path);
+    for ((f, path), old) in files.iter().zip(&paths).zip(&existing) {
+        if let Some(old) = old.as_ref().filter(|old| **old != f.bytes) {
+            if !force {
+                report_diff(&masked_diff(&path.display().to_string(), old, f));
+                conflicts.push(path.clone());
             }
         }
     }
@@ -52,10 +54,9 @@ pub fn write_all(
         return Err(RenderError::WouldOverwrite { paths: conflicts }.into());
     }
 
-    files::prepare_out_dir(out_dir)?;
+    let mut batch = files::create_out_dir(out_dir)?;
     let mut written = Vec::new();
-    for f in files {
-        let path = out_dir.join(&f.rel_path);
+    for ((f, path), old) in files.iter().zip(paths).zip(existing) {
         if let Some(parent) = path.parent().filter(|p| !p.exists()) {
             // Subfolders hold secrets as much as the output folder does.
             fs::DirBuilder::new()
@@ -73,8 +74,14 @@ pub fn write_all(
         } else {
             PUBLIC_MODE
         };
-        let changed = files::write_new(&path, &f.bytes, mode, force)?;
-        if !changed && f.holds_secret {
+        let changed = old.as_ref() != Some(&f.bytes);
+        if changed {
+            batch.push(NewFile {
+                path: path.clone(),
+                bytes: f.bytes.clone(),
+                mode,
+            });
+        } else if f.holds_secret {
             tighten(&path)?;
         }
         written.push(Written {
@@ -88,6 +95,7 @@ pub fn write_all(
             mode: format!("{mode:04o}"),
         });
     }
+    files::write_atomic_all(&batch)?;
     Ok(written)
 }
 

@@ -178,37 +178,44 @@ pub fn check_writable(path: &Path, signing: bool, force: bool) -> Result<(), Sea
     Ok(())
 }
 
-/// Writes the sealed file (0600, atomically) and, when given, its signature as `<path>.sig`.
-/// Nothing is replaced without `force`.
+/// Writes the sealed file (0600, atomically) and, when given, its signature as `<path>.sig`,
+/// together with `along` (e.g. the output folder's `.gitignore`) in one batch that is synced
+/// at once. Nothing is replaced without `force`.
 pub fn write(
     path: &Path,
     ciphertext: &[u8],
     signature: Option<&str>,
     force: bool,
+    mut along: Vec<files::NewFile>,
 ) -> Result<Written, SealError> {
     check_writable(path, signature.is_some(), force)?;
     let sig_path = signature_path(path);
-    files::write_atomic(path, ciphertext, SECRET_MODE)?;
+    along.push(files::NewFile {
+        path: path.to_path_buf(),
+        bytes: ciphertext.to_vec(),
+        mode: SECRET_MODE,
+    });
+    if let Some(sig) = signature {
+        along.push(files::NewFile {
+            path: sig_path.clone(),
+            bytes: sig.as_bytes().to_vec(),
+            mode: PUBLIC_MODE,
+        });
+    }
+    files::write_atomic_all(&along)?;
     let mut written = Written {
         file: path.to_path_buf(),
-        signature: None,
+        signature: signature.is_some().then(|| sig_path.clone()),
         removed_stale_signature: None,
     };
-    match signature {
-        Some(sig) => {
-            files::write_atomic(&sig_path, sig.as_bytes(), PUBLIC_MODE)?;
-            written.signature = Some(sig_path);
-        }
-        // An old signature beside a new file would only ever fail to verify.
-        None if sig_path.exists() => {
-            std::fs::remove_file(&sig_path).map_err(|source| OutputError::Io {
-                op: "remove stale signature",
-                path: sig_path.clone(),
-                source,
-            })?;
-            written.removed_stale_signature = Some(sig_path);
-        }
-        None => {}
+    // An old signature beside a new file would only ever fail to verify.
+    if signature.is_none() && sig_path.exists() {
+        std::fs::remove_file(&sig_path).map_err(|source| OutputError::Io {
+            op: "remove stale signature",
+            path: sig_path.clone(),
+            source,
+        })?;
+        written.removed_stale_signature = Some(sig_path);
     }
     Ok(written)
 }
