@@ -30,6 +30,8 @@ struct Report {
     #[serde(skip_serializing_if = "Option::is_none")]
     environment: Option<String>,
     ok: bool,
+    /// `--dry-run`: the plan only, nothing changed or written.
+    dry_run: bool,
     /// `ensure`, `fetch`, `render`, `seal`, `verify` → what each did (absent: skipped).
     steps: serde_json::Map<String, Value>,
     files: Vec<FileEntry>,
@@ -53,6 +55,7 @@ pub async fn run(args: RunArgs, ctx: &Context) -> Result<()> {
     }
     let mut report = Report {
         environment: ctx.settings.env_name.clone(),
+        dry_run: args.dry_run,
         ..Report::default()
     };
     let result = pipeline(&args, ctx, &mut report).await;
@@ -281,7 +284,11 @@ fn summary_text(report: &Report) -> String {
     if let Some(env) = &report.environment {
         out.push_str(&format!("environment {env}: "));
     }
-    out.push_str(if report.ok { "done\n" } else { "FAILED\n" });
+    out.push_str(match (report.ok, report.dry_run) {
+        (true, true) => "dry run: nothing was changed or written\n",
+        (true, false) => "done\n",
+        (false, _) => "FAILED\n",
+    });
     for f in &report.files {
         out.push_str(&format!("  {:<44} {}  {}\n", f.path, f.mode, f.status));
     }
@@ -303,6 +310,7 @@ async fn all_envs(args: &RunArgs, ctx: &Context) -> Result<()> {
             let ui = ctx.ui.tagged(name);
             let mut report = Report {
                 environment: Some(name.clone()),
+                dry_run: args.dry_run,
                 ..Report::default()
             };
             let result = match ctx.resolver.resolve(Some(name)) {
