@@ -33,20 +33,22 @@ fn main() -> ExitCode {
         _ => None,
     };
     let result = early.unwrap_or_else(|| {
-        settings::Settings::resolve(
-            cli.global.config.as_deref(),
-            cli.global.env_name.as_deref(),
-            cli.settings,
-            &matches,
-        )
-        .map_err(Error::from)
-        .and_then(|settings| {
-            let ctx = commands::Context {
-                settings,
-                ui: ui.clone(),
-            };
-            run(commands::dispatch(cli.command, ctx))
-        })
+        let resolver = commands::Resolver {
+            config: cli.global.config.clone(),
+            args: cli.settings,
+            matches,
+        };
+        resolver
+            .resolve(cli.global.env_name.as_deref())
+            .map_err(Error::from)
+            .and_then(|settings| {
+                let ctx = commands::Context {
+                    settings,
+                    ui: ui.clone(),
+                    resolver: std::rc::Rc::new(resolver),
+                };
+                run(commands::dispatch(cli.command, ctx))
+            })
     });
 
     match result {
