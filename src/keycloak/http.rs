@@ -197,6 +197,15 @@ impl Http {
         self.counters.snapshot()
     }
 
+    /// Another handle on the same connection pool (and TLS setup), counting its own requests.
+    pub fn sharing_pool(&self) -> Http {
+        Http {
+            client: self.client.clone(),
+            timeout: self.timeout,
+            counters: Counters::default(),
+        }
+    }
+
     /// Sends a request built by `prepare` (called again for each attempt) and reads the whole
     /// answer. Any HTTP status is a `Reply`; only transport failures are errors.
     pub async fn send(

@@ -2,7 +2,15 @@
 //! Keycloak < 17), logs in (password grant with `admin-cli`, or client credentials), keeps the
 //! access token fresh (master-realm tokens live 60 s), and retries a request once with a new
 //! token when Keycloak answers 401.
+//!
+//! Sessions of one process that log in to the same Keycloak as the same principal share the
+//! login (one token) and the connection pool, each counting its own requests: `run
+//! --all-envs` runs many environments against one Keycloak, and each login costs Keycloak a
+//! password hash (most of a run's time, docs/BENCHMARKS.md).
 
+use std::cell::RefCell;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use reqwest::{Method, StatusCode};
@@ -35,7 +43,111 @@ pub struct Session {
     /// Keycloak's base URL as omsso reaches it, `/auth` included when Keycloak serves there.
     base: String,
     login: AdminLogin,
-    token: tokio::sync::Mutex<Option<Token>>,
+    /// Shared with the other sessions of the same login (see the module documentation).
+    token: Rc<TokenSlot>,
+}
+
+type TokenSlot = tokio::sync::Mutex<Option<Token>>;
+
+/// A login other sessions can join: what makes it the same, and what it found once made.
+struct SharedLogin {
+    url: String,
+    cacert: Option<PathBuf>,
+    insecure: bool,
+    timeout: Duration,
+    login: AdminLogin,
+    /// Locked while the first session logs in, so sessions started at the same moment wait
+    /// for that login instead of each making their own.
+    made: tokio::sync::Mutex<Option<MadeLogin>>,
+}
+
+struct MadeLogin {
+    /// The pool; each session gets its own handle on it.
+    http: Http,
+    base: String,
+    token: Rc<TokenSlot>,
+}
+
+impl SharedLogin {
+    fn matches(
+        &self,
+        url: &str,
+        cacert: Option<&Path>,
+        insecure: bool,
+        timeout: Duration,
+        login: &AdminLogin,
+    ) -> bool {
+        self.url == url
+            && self.cacert.as_deref() == cacert
+            && self.insecure == insecure
+            && self.timeout == timeout
+            && same_login(&self.login, login)
+    }
+}
+
+/// Same realm, same principal, same secret.
+fn same_login(a: &AdminLogin, b: &AdminLogin) -> bool {
+    match (a, b) {
+        (
+            AdminLogin::Password {
+                realm: r1,
+                username: u1,
+                password: p1,
+            },
+            AdminLogin::Password {
+                realm: r2,
+                username: u2,
+                password: p2,
+            },
+        ) => r1 == r2 && u1 == u2 && p1.expose_secret() == p2.expose_secret(),
+        (
+            AdminLogin::ClientCredentials {
+                realm: r1,
+                client_id: c1,
+                secret: s1,
+            },
+            AdminLogin::ClientCredentials {
+                realm: r2,
+                client_id: c2,
+                secret: s2,
+            },
+        ) => r1 == r2 && c1 == c2 && s1.expose_secret() == s2.expose_secret(),
+        _ => false,
+    }
+}
+
+thread_local! {
+    /// The logins of this process (commands run on one thread).
+    static LOGINS: RefCell<Vec<Rc<SharedLogin>>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The shared login for these settings, registered if it is the first.
+fn shared_login(
+    url: &str,
+    cacert: Option<&Path>,
+    insecure: bool,
+    timeout: Duration,
+    login: &AdminLogin,
+) -> Rc<SharedLogin> {
+    LOGINS.with(|logins| {
+        let mut logins = logins.borrow_mut();
+        if let Some(l) = logins
+            .iter()
+            .find(|l| l.matches(url, cacert, insecure, timeout, login))
+        {
+            return Rc::clone(l);
+        }
+        let l = Rc::new(SharedLogin {
+            url: url.to_string(),
+            cacert: cacert.map(Path::to_path_buf),
+            insecure,
+            timeout,
+            login: login.clone(),
+            made: tokio::sync::Mutex::new(None),
+        });
+        logins.push(Rc::clone(&l));
+        l
+    })
 }
 
 struct Token {
@@ -80,12 +192,37 @@ impl Session {
     pub async fn connect(settings: &Settings, insecure: bool) -> Result<Session, KeycloakError> {
         let url = settings.keycloak_url()?.clone();
         let login = settings.admin_login()?;
-        let http = Http::new(settings.timeout(), settings.cacert(), insecure)?;
+        let (cacert, timeout) = (settings.cacert(), settings.timeout());
+        let shared = shared_login(url.as_str(), cacert, insecure, timeout, &login);
+        let mut made = shared.made.lock().await;
+        if let Some(m) = made.as_ref() {
+            tracing::debug!("reusing the login to {} of this process", m.base);
+            return Ok(Session {
+                http: m.http.sharing_pool(),
+                base: m.base.clone(),
+                login,
+                token: Rc::clone(&m.token),
+            });
+        }
+        let session = Session::log_in_at(url, login, Http::new(timeout, cacert, insecure)?).await?;
+        *made = Some(MadeLogin {
+            http: session.http.sharing_pool(),
+            base: session.base.clone(),
+            token: Rc::clone(&session.token),
+        });
+        Ok(session)
+    }
+
+    async fn log_in_at(
+        url: HttpUrl,
+        login: AdminLogin,
+        http: Http,
+    ) -> Result<Session, KeycloakError> {
         let mut session = Session {
             http,
             base: url.as_str().to_string(),
             login,
-            token: tokio::sync::Mutex::new(None),
+            token: Rc::new(tokio::sync::Mutex::new(None)),
         };
         let first = session.log_in_reply().await?;
         let token = match session.token_from(&first) {
@@ -99,7 +236,7 @@ impl Session {
                 session.log_in().await?
             }
         };
-        *session.token.get_mut() = Some(token);
+        *session.token.lock().await = Some(token);
         Ok(session)
     }
 

@@ -141,7 +141,7 @@ impl SecretSource {
 }
 
 /// How omsso logs in to Keycloak's admin API.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum AdminLogin {
     /// Password grant with the `admin-cli` client.
     Password {
