@@ -234,3 +234,44 @@ fn a_keycloak_under_auth_is_found_when_the_first_login_misses() {
         1
     );
 }
+
+#[test]
+fn environments_on_one_keycloak_share_one_login() {
+    let base = Arc::new(Mutex::new(String::new()));
+    let b = base.clone();
+    let fake = Fake::start(move |key, _| keycloak_answer(&b.lock().unwrap(), key));
+    *base.lock().unwrap() = fake.url.clone();
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = format!(
+        "keycloak: {{url: \"{}\", realm: data}}\nadmin: {{username: admin}}\n\
+         openmetadata: {{admin_principals: [admin], principal_domain: example.com}}\n\
+         environments:\n",
+        fake.url
+    );
+    for env in ["dev", "test", "prod"] {
+        settings.push_str(&format!("  {env}: {{output: {{dir: out/{env}}}}}\n"));
+    }
+    std::fs::write(dir.path().join("omsso.yaml"), settings).unwrap();
+    let r = run(omsso_against(&fake, dir.path()).args([
+        "run",
+        "--all-envs",
+        "--no-ensure",
+        "--no-verify",
+        "--output",
+        "json",
+    ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    let envs = v["environments"].as_array().unwrap();
+    assert_eq!(envs.len(), 3);
+    for env in envs {
+        assert_eq!(env["ok"], true, "{env}");
+        // Each environment counts its own requests: find, discovery, secret.
+        assert_eq!(env["requests"]["GET"], 3, "{env}");
+    }
+    // One login for all three environments.
+    assert_eq!(fake.count(TOKEN), 1);
+    for env in ["dev", "test", "prod"] {
+        assert!(dir.path().join(format!("out/{env}/openmetadata.yaml")).exists());
+    }
+}
