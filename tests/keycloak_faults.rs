@@ -272,6 +272,9 @@ fn environments_on_one_keycloak_share_one_login() {
     // One login for all three environments.
     assert_eq!(fake.count(TOKEN), 1);
     for env in ["dev", "test", "prod"] {
-        assert!(dir.path().join(format!("out/{env}/openmetadata.yaml")).exists());
+        assert!(dir
+            .path()
+            .join(format!("out/{env}/openmetadata.yaml"))
+            .exists());
     }
 }
