@@ -13,7 +13,8 @@ use std::time::{Duration, Instant};
 use common::{omsso, run};
 use serde_json::{json, Value};
 
-/// The answer for one request: `Some((status, body))`, or `None` to never answer.
+/// The answer for one request: `Some((status, body))`, or `None` to never answer. For a
+/// redirect (3xx) the body is the `Location`.
 type Handler = dyn Fn(&str, usize) -> Option<(u16, String)> + Send + Sync;
 
 /// A fake server on 127.0.0.1:0. The handler gets "METHOD /path?query" and how many times
@@ -77,6 +78,13 @@ fn answer(stream: TcpStream, handler: &Handler, counts: &Mutex<HashMap<String, u
         *n
     };
     match handler(&key, n) {
+        Some((status, location)) if (300..400).contains(&status) => {
+            let mut stream = stream;
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status} X\r\nLocation: {location}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            );
+        }
         Some((status, body)) => {
             let mut stream = stream;
             let _ = write!(
@@ -277,4 +285,30 @@ fn environments_on_one_keycloak_share_one_login() {
             .join(format!("out/{env}/openmetadata.yaml"))
             .exists());
     }
+}
+
+#[test]
+fn a_redirect_from_http_to_https_is_followed_over_tls() {
+    // Plain-HTTP requests go through a client without the system's root certificates; a
+    // redirect to https must still be followed, with certificate checks. The fake speaks no
+    // TLS, so following it ends in a failed TLS handshake with the https URL (not in a bare
+    // HTTP 302).
+    let target = Arc::new(Mutex::new(String::new()));
+    let t = target.clone();
+    let fake = Fake::start(move |key, _| {
+        let path = key.split_once(' ').unwrap().1;
+        Some((302, format!("{}{path}", t.lock().unwrap())))
+    });
+    let https = fake.url.replace("http://", "https://");
+    *target.lock().unwrap() = https.clone();
+    let dir = tempfile::tempdir().unwrap();
+    let r = run(omsso_against(&fake, dir.path()).args(["keycloak", "fetch"]));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let token_url = format!("{https}/realms/master/protocol/openid-connect/token");
+    assert!(r.stderr.contains(&token_url), "{}", r.stderr);
+    assert!(
+        r.stderr.to_lowercase().contains("tls handshake"),
+        "{}",
+        r.stderr
+    );
 }

@@ -3,8 +3,10 @@
 //! methods and token requests), and only on failures a repeat can fix: a connection that could
 //! not be made or broke, and 502/503/504 from a proxy or a Keycloak that is starting.
 
+use std::cell::OnceCell;
 use std::error::Error as StdError;
 use std::path::Path;
+use std::rc::Rc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
@@ -149,48 +151,100 @@ impl Reply {
 }
 
 pub(crate) struct Http {
-    client: reqwest::Client,
+    /// For `http://` URLs. Built without the system's root certificates: reading and parsing
+    /// that store (hundreds of files on Debian) took a third of a whole `omsso run`'s CPU time
+    /// (docs/BENCHMARKS.md), and plain HTTP never uses it.
+    plain: reqwest::Client,
+    /// For `https://` URLs: built on first use, then shared by every handle on this pool.
+    tls: Rc<OnceCell<reqwest::Client>>,
+    tls_setup: Rc<TlsSetup>,
     timeout: Duration,
     counters: Counters,
 }
 
+/// What the TLS client trusts, read (and checked) when the session starts.
+struct TlsSetup {
+    /// `--cacert`, on top of the system's roots.
+    extra_roots: Vec<reqwest::Certificate>,
+    insecure: bool,
+}
+
+/// Settings both clients share.
+fn builder(timeout: Duration) -> reqwest::ClientBuilder {
+    reqwest::Client::builder()
+        .timeout(timeout)
+        .connect_timeout(timeout)
+        .user_agent(concat!("omsso/", env!("CARGO_PKG_VERSION")))
+}
+
 impl Http {
-    /// `insecure` turns off certificate checks; the caller warns about it.
+    /// `insecure` turns off certificate checks; the caller warns about it. A `cacert` file
+    /// is read and checked here, so a bad one fails before any request.
     pub fn new(
         timeout: Duration,
         cacert: Option<&Path>,
         insecure: bool,
     ) -> Result<Http, KeycloakError> {
-        let mut builder = reqwest::Client::builder()
-            .timeout(timeout)
-            .connect_timeout(timeout)
-            .user_agent(concat!("omsso/", env!("CARGO_PKG_VERSION")));
+        let mut extra_roots = Vec::new();
         if let Some(path) = cacert {
             let pem = std::fs::read(path).map_err(|source| KeycloakError::CaCertRead {
                 path: path.to_path_buf(),
                 source,
             })?;
-            let certs = reqwest::Certificate::from_pem_bundle(&pem).unwrap_or_default();
-            if certs.is_empty() {
+            extra_roots = reqwest::Certificate::from_pem_bundle(&pem).unwrap_or_default();
+            if extra_roots.is_empty() {
                 return Err(KeycloakError::CaCertInvalid {
                     path: path.to_path_buf(),
                 });
             }
-            for cert in certs {
-                builder = builder.add_root_certificate(cert);
-            }
         }
-        if insecure {
-            builder = builder.danger_accept_invalid_certs(true);
-        }
-        let client = builder
+        // A redirect to https is not followed by this client (it trusts no one); `attempt`
+        // sends such a request again through the TLS client.
+        let plain = builder(timeout)
+            .tls_built_in_root_certs(false)
+            .redirect(reqwest::redirect::Policy::custom(|attempt| {
+                if is_https(attempt.url().as_str()) {
+                    attempt.stop()
+                } else if attempt.previous().len() >= MAX_REDIRECTS {
+                    attempt.error("too many redirects")
+                } else {
+                    attempt.follow()
+                }
+            }))
             .build()
             .map_err(|e| KeycloakError::HttpClient(innermost(&e)))?;
         Ok(Http {
-            client,
+            plain,
+            tls: Rc::default(),
+            tls_setup: Rc::new(TlsSetup {
+                extra_roots,
+                insecure,
+            }),
             timeout,
             counters: Counters::default(),
         })
+    }
+
+    /// The client for `url`: the TLS one (built now if this is the first https request) or
+    /// the plain one.
+    fn client_for(&self, url: &str) -> Result<&reqwest::Client, KeycloakError> {
+        if !is_https(url) {
+            return Ok(&self.plain);
+        }
+        if let Some(client) = self.tls.get() {
+            return Ok(client);
+        }
+        let mut b = builder(self.timeout);
+        for cert in &self.tls_setup.extra_roots {
+            b = b.add_root_certificate(cert.clone());
+        }
+        if self.tls_setup.insecure {
+            b = b.danger_accept_invalid_certs(true);
+        }
+        let client = b
+            .build()
+            .map_err(|e| KeycloakError::HttpClient(innermost(&e)))?;
+        Ok(self.tls.get_or_init(|| client))
     }
 
     pub fn counts(&self) -> RequestCounts {
@@ -200,7 +254,9 @@ impl Http {
     /// Another handle on the same connection pool (and TLS setup), counting its own requests.
     pub fn sharing_pool(&self) -> Http {
         Http {
-            client: self.client.clone(),
+            plain: self.plain.clone(),
+            tls: Rc::clone(&self.tls),
+            tls_setup: Rc::clone(&self.tls_setup),
             timeout: self.timeout,
             counters: Counters::default(),
         }
@@ -260,10 +316,29 @@ impl Http {
         prepare: &impl Fn(RequestBuilder) -> RequestBuilder,
     ) -> Result<Attempt, KeycloakError> {
         let fail = |e: reqwest::Error| classify(&e, url, self.timeout);
-        let resp = prepare(self.client.request(method.clone(), url))
+        let client = self.client_for(url)?;
+        let mut resp = prepare(client.request(method.clone(), url))
             .send()
             .await
             .map_err(fail)?;
+        // The plain client follows redirects to http itself and stops at one to https: follow
+        // that with the TLS client.
+        if !is_https(url) && resp.status().is_redirection() {
+            let target = resp
+                .headers()
+                .get(reqwest::header::LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|l| resp.url().join(l).ok())
+                .filter(|u| is_https(u.as_str()));
+            if let Some(target) = target {
+                tracing::debug!("{url} redirects to {target}; following it over TLS");
+                let client = self.client_for(target.as_str())?;
+                resp = prepare(client.request(method.clone(), target.clone()))
+                    .send()
+                    .await
+                    .map_err(|e| classify(&e, target.as_str(), self.timeout))?;
+            }
+        }
         let status = resp.status();
         let header = |name| {
             resp.headers()
@@ -299,6 +374,14 @@ impl std::ops::Deref for Attempt {
     fn deref(&self) -> &Reply {
         &self.reply
     }
+}
+
+/// Redirects either client follows at most (reqwest's default limit).
+const MAX_REDIRECTS: usize = 10;
+
+fn is_https(url: &str) -> bool {
+    url.get(..8)
+        .is_some_and(|scheme| scheme.eq_ignore_ascii_case("https://"))
 }
 
 fn retry_status(status: StatusCode) -> bool {
