@@ -152,8 +152,8 @@ impl Reply {
 
 pub(crate) struct Http {
     /// For `http://` URLs. Built without the system's root certificates: reading and parsing
-    /// that store (hundreds of files on Debian) took a third of a whole `omsso run`'s CPU time
-    /// (docs/BENCHMARKS.md), and plain HTTP never uses it.
+    /// that store (hundreds of files on Debian) took about a third of the CPU time of a whole
+    /// `omsso run` (docs/BENCHMARKS.md), and plain HTTP never uses it.
     plain: reqwest::Client,
     /// For `https://` URLs: built on first use, then shared by every handle on this pool.
     tls: Rc<OnceCell<reqwest::Client>>,

@@ -100,9 +100,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8], mode: u32) -> Result<(), OutputEr
 /// Writes several files, each atomically, and makes them durable together: every temporary
 /// file is written first, then all of them are synced at the same time, then each is renamed
 /// over its target, then each folder is synced once. One journal commit of the file system
-/// serves syncs that wait together, where syncs one after the other each wait for their own
-/// (the four files `render` writes: about 5 ms instead of about 35 ms, docs/BENCHMARKS.md).
-/// Replaces existing files. On an error, no temporary file is left behind.
+/// serves syncs that wait together, where syncs one after the other each wait for their own:
+/// on a busy disk, where a sync takes milliseconds, that is most of what `render` costs
+/// (docs/BENCHMARKS.md). Replaces existing files. On an error, no temporary file is left
+/// behind.
 pub fn write_atomic_all(files: &[NewFile]) -> Result<(), OutputError> {
     if let Some(f) = files.iter().find(|f| f.path.is_dir()) {
         return Err(OutputError::Io {
@@ -194,7 +195,9 @@ fn sync_together(files: &[(PathBuf, fs::File)]) -> Result<(), (PathBuf, std::io:
         let mut inline = Vec::new();
         let mut threads = Vec::new();
         for f in files {
-            match std::thread::Builder::new().spawn_scoped(scope, move || sync(f)) {
+            // A sync needs next to no stack.
+            let builder = std::thread::Builder::new().stack_size(64 * 1024);
+            match builder.spawn_scoped(scope, move || sync(f)) {
                 Ok(handle) => threads.push(handle),
                 Err(_) => inline.push(f),
             }
