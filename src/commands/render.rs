@@ -77,6 +77,12 @@ pub fn run(args: RenderArgs, ctx: &Context) -> Result<()> {
 
     let out_dir = ctx.settings.out_dir();
     let written = write::write_all(out_dir, &files, args.force, |diff| eprint!("{diff}"))?;
+    ui.warn_if_exposed_to_git(
+        written
+            .iter()
+            .filter(|w| w.holds_secret)
+            .map(|w| w.path.as_path()),
+    );
     let doc = json!({
         "ok": true,
         "om_version": input.version.to_string(),

@@ -96,6 +96,7 @@ pub fn seal_credentials(
         prepare_out_dir(ctx.settings.out_dir())?;
     }
     let written = seal::write(&path, &sealed.ciphertext, signature.as_deref(), args.force)?;
+    ui.warn_if_exposed_to_git([written.file.as_path()]);
     if let Some(stale) = &written.removed_stale_signature {
         ui.warn(format!(
             "removed {}: it signed the file this one replaced",

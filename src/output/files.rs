@@ -1,13 +1,14 @@
 //! Writing files without ever leaving a half-written, truncated or world-readable one: each
 //! file is written to a temporary file in the same folder (created with its final mode, so a
 //! secret is never readable by others, not even for a moment), fsynced, then renamed over the
-//! target. A Ctrl-C handler removes temporary files still in flight.
+//! target. The interrupt handler ([`super::interrupt`]) removes temporary files still in
+//! flight, so an interrupted write leaves the previous file as it was.
 
 use std::fs::{self, OpenOptions};
 use std::io::Write;
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use crate::error::{Diagnose, Exit};
 
@@ -23,6 +24,10 @@ const OUT_GITIGNORE: &str =
 pub enum OutputError {
     #[error("{} already exists and differs from what omsso would write", path.display())]
     Exists { path: PathBuf },
+    #[error("cannot write {}: a folder or other non-file is in the way", path.display())]
+    NotAFile { path: PathBuf },
+    #[error("cannot write into {}: it is not a folder", path.display())]
+    NotAFolder { path: PathBuf },
     #[error("cannot {op} {}: {source}", path.display())]
     Io {
         op: &'static str,
@@ -35,7 +40,9 @@ impl Diagnose for OutputError {
     fn exit(&self) -> Exit {
         match self {
             OutputError::Exists { .. } => Exit::Usage,
-            OutputError::Io { .. } => Exit::Runtime,
+            OutputError::NotAFile { .. }
+            | OutputError::NotAFolder { .. }
+            | OutputError::Io { .. } => Exit::Runtime,
         }
     }
 
@@ -44,6 +51,10 @@ impl Diagnose for OutputError {
             OutputError::Exists { .. } => {
                 Some("pass --force to replace it, or choose another output path".to_string())
             }
+            OutputError::NotAFile { .. } | OutputError::NotAFolder { .. } => Some(
+                "move what is in the way, or choose another output path; nothing was written"
+                    .to_string(),
+            ),
             OutputError::Io { source, path, .. } => Some(match source.kind() {
                 std::io::ErrorKind::PermissionDenied => format!(
                     "check that you may write to {}",
@@ -67,59 +78,133 @@ fn io<'a>(op: &'static str, path: &'a Path) -> impl FnOnce(std::io::Error) -> Ou
     }
 }
 
-/// Temporary files being written right now, for the Ctrl-C handler.
+/// Temporary files that exist right now, for the interrupt handler. A temporary file is
+/// created and registered under this lock, and the handler takes the lock for good before it
+/// removes what is listed: so it sees every temporary file that exists, and none can be
+/// created after it ran.
 static IN_FLIGHT: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
-/// Removes temporary files that were being written (called on SIGINT before exiting).
-pub fn remove_in_flight() {
-    if let Ok(list) = IN_FLIGHT.lock() {
-        for p in list.iter() {
-            let _ = fs::remove_file(p);
+fn in_flight() -> MutexGuard<'static, Vec<PathBuf>> {
+    // A panic while holding the lock leaves a list that is still right.
+    IN_FLIGHT.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Removes the temporary files being written (the interrupt handler calls it) and returns
+/// the lock, which the caller keeps until the process ends.
+pub fn remove_in_flight() -> MutexGuard<'static, Vec<PathBuf>> {
+    let list = in_flight();
+    for p in list.iter() {
+        let _ = fs::remove_file(p);
+    }
+    list
+}
+
+/// Refuses a path a file cannot be written to: a folder (or a socket, a device…) where the
+/// file should be, or a file where its folder should be. Commands that write several files
+/// check them all first, so they write all of them or none.
+pub fn check_target(path: &Path) -> Result<(), OutputError> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        if fs::metadata(parent).is_ok_and(|m| !m.is_dir()) {
+            return Err(OutputError::NotAFolder {
+                path: parent.to_path_buf(),
+            });
         }
     }
+    match fs::metadata(path) {
+        Ok(m) if !m.is_file() => Err(OutputError::NotAFile {
+            path: path.to_path_buf(),
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// One file to write: where, what, and its mode.
+#[derive(Clone, Copy)]
+pub struct Pending<'a> {
+    pub path: &'a Path,
+    pub bytes: &'a [u8],
+    pub mode: u32,
 }
 
 /// Writes `bytes` to `path` atomically with `mode`. Replaces an existing file.
 pub fn write_atomic(path: &Path, bytes: &[u8], mode: u32) -> Result<(), OutputError> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    if path.is_dir() {
-        return Err(OutputError::Io {
-            op: "write",
-            path: path.to_path_buf(),
-            source: std::io::Error::from(std::io::ErrorKind::IsADirectory),
-        });
+    write_all_atomic(&[Pending { path, bytes, mode }])
+}
+
+/// Writes several files as one change: each is written to a temporary file beside it and
+/// synced, and only when all of them are on disk are they renamed into place. A failure
+/// before that (a read-only folder, a full disk) or an interrupt leaves every previous file
+/// as it was. Existing files are replaced.
+pub fn write_all_atomic(files: &[Pending]) -> Result<(), OutputError> {
+    for f in files {
+        check_target(f.path)?;
     }
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.omsso-{}.tmp", std::process::id()));
-    IN_FLIGHT.lock().expect("lock").push(tmp.clone());
+    let mut staged: Vec<PathBuf> = Vec::new();
     let result = (|| {
-        let mut f = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(mode)
-            .open(&tmp)
-            .map_err(io("create", &tmp))?;
-        f.write_all(bytes).map_err(io("write", &tmp))?;
-        f.sync_all().map_err(io("sync", &tmp))?;
-        drop(f);
-        fs::rename(&tmp, path).map_err(io("write", path))?;
-        // Make the rename itself durable.
-        if let Ok(d) = fs::File::open(dir) {
-            let _ = d.sync_all();
+        for f in files {
+            staged.push(stage(f)?);
+        }
+        for (tmp, f) in staged.iter().zip(files) {
+            fs::rename(tmp, f.path).map_err(io("write", f.path))?;
+            // Make the rename itself durable.
+            if let Ok(d) = fs::File::open(folder_of(f.path)) {
+                let _ = d.sync_all();
+            }
         }
         Ok(())
     })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
+    let mut list = in_flight();
+    for tmp in &staged {
+        if result.is_err() {
+            // Those already renamed are gone from here; removing them fails harmlessly.
+            let _ = fs::remove_file(tmp);
+        }
+        list.retain(|p| p != tmp);
     }
-    IN_FLIGHT.lock().expect("lock").retain(|p| p != &tmp);
     result
+}
+
+fn folder_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    }
+}
+
+/// Writes `f` to a temporary file in its folder, synced, and returns its path (registered as
+/// in flight). Nothing is left behind on failure.
+fn stage(f: &Pending) -> Result<PathBuf, OutputError> {
+    let name = f
+        .path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    let tmp = folder_of(f.path).join(format!(".{name}.omsso-{}.tmp", std::process::id()));
+    // Created with its final mode (never chmod-ed afterwards) and exclusively: a file or
+    // symlink someone placed at this name is an error, never followed nor removed.
+    let mut file = {
+        let mut list = in_flight();
+        let file = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(f.mode)
+            .open(&tmp)
+            .map_err(io("create", &tmp))?;
+        list.push(tmp.clone());
+        file
+    };
+    let written = file
+        .write_all(f.bytes)
+        .map_err(io("write", &tmp))
+        .and_then(|()| file.sync_all().map_err(io("sync", &tmp)));
+    if let Err(e) = written {
+        drop(file);
+        let mut list = in_flight();
+        let _ = fs::remove_file(&tmp);
+        list.retain(|p| p != &tmp);
+        return Err(e);
+    }
+    Ok(tmp)
 }
 
 /// Writes a file that must not replace an existing one unless `force` is set. An existing
@@ -142,6 +227,11 @@ pub fn write_new(path: &Path, bytes: &[u8], mode: u32, force: bool) -> Result<bo
 /// Creates the output folder (0700: it will hold secrets) with a `.gitignore` that ignores
 /// everything in it, unless the folder already has one.
 pub fn prepare_out_dir(dir: &Path) -> Result<(), OutputError> {
+    if fs::metadata(dir).is_ok_and(|m| !m.is_dir()) {
+        return Err(OutputError::NotAFolder {
+            path: dir.to_path_buf(),
+        });
+    }
     if !dir.exists() {
         fs::DirBuilder::new()
             .recursive(true)
@@ -195,7 +285,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("d");
         fs::create_dir(&p).unwrap();
-        assert!(write_atomic(&p, b"x", PUBLIC_MODE).is_err());
+        assert!(matches!(
+            write_atomic(&p, b"x", PUBLIC_MODE),
+            Err(OutputError::NotAFile { .. })
+        ));
         assert!(p.is_dir());
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
     }

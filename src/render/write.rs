@@ -41,6 +41,7 @@ pub fn write_all(
     let mut conflicts = Vec::new();
     for f in files {
         let path = out_dir.join(&f.rel_path);
+        files::check_target(&path)?;
         if let Ok(existing) = fs::read(&path) {
             if existing != f.bytes && !force {
                 report_diff(&masked_diff(&path.display().to_string(), &existing, f));
@@ -54,6 +55,7 @@ pub fn write_all(
 
     files::prepare_out_dir(out_dir)?;
     let mut written = Vec::new();
+    let mut changed = Vec::new();
     for f in files {
         let path = out_dir.join(&f.rel_path);
         if let Some(parent) = path.parent().filter(|p| !p.exists()) {
@@ -73,21 +75,34 @@ pub fn write_all(
         } else {
             PUBLIC_MODE
         };
-        let changed = files::write_new(&path, &f.bytes, mode, force)?;
-        if !changed && f.holds_secret {
+        let unchanged = fs::read(&path).is_ok_and(|existing| existing == f.bytes);
+        if unchanged && f.holds_secret {
             tighten(&path)?;
+        }
+        if !unchanged {
+            changed.push((path.clone(), f, mode));
         }
         written.push(Written {
             path,
-            status: if changed {
-                Status::Written
-            } else {
+            status: if unchanged {
                 Status::Unchanged
+            } else {
+                Status::Written
             },
             holds_secret: f.holds_secret,
             mode: format!("{mode:04o}"),
         });
     }
+    // All files or none: an error or an interrupt while writing leaves the previous set.
+    let pending: Vec<files::Pending> = changed
+        .iter()
+        .map(|(path, f, mode)| files::Pending {
+            path,
+            bytes: &f.bytes,
+            mode: *mode,
+        })
+        .collect();
+    files::write_all_atomic(&pending)?;
     Ok(written)
 }
 

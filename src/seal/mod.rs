@@ -168,6 +168,7 @@ pub struct Written {
 pub fn check_writable(path: &Path, signing: bool, force: bool) -> Result<(), SealError> {
     let sig = signature_path(path);
     for p in std::iter::once(path).chain(signing.then_some(sig.as_path())) {
+        files::check_target(p)?;
         if !force && p.exists() {
             return Err(OutputError::Exists {
                 path: p.to_path_buf(),
@@ -188,17 +189,27 @@ pub fn write(
 ) -> Result<Written, SealError> {
     check_writable(path, signature.is_some(), force)?;
     let sig_path = signature_path(path);
-    files::write_atomic(path, ciphertext, SECRET_MODE)?;
     let mut written = Written {
         file: path.to_path_buf(),
         signature: None,
         removed_stale_signature: None,
     };
+    let mut pending = vec![files::Pending {
+        path,
+        bytes: ciphertext,
+        mode: SECRET_MODE,
+    }];
+    if let Some(sig) = signature {
+        pending.push(files::Pending {
+            path: &sig_path,
+            bytes: sig.as_bytes(),
+            mode: PUBLIC_MODE,
+        });
+    }
+    // The file and its signature as one change: never a new file beside an old signature.
+    files::write_all_atomic(&pending)?;
     match signature {
-        Some(sig) => {
-            files::write_atomic(&sig_path, sig.as_bytes(), PUBLIC_MODE)?;
-            written.signature = Some(sig_path);
-        }
+        Some(_) => written.signature = Some(sig_path),
         // An old signature beside a new file would only ever fail to verify.
         None if sig_path.exists() => {
             std::fs::remove_file(&sig_path).map_err(|source| OutputError::Io {
@@ -268,18 +279,22 @@ pub struct Opened {
 /// Opens a sealed bundle: checks the signature first (when asked), then decrypts and reads
 /// the bundle. A file that fails any step yields an error and no plaintext.
 pub fn open(path: &Path, options: &OpenOptions) -> Result<Opened, SealError> {
-    let bytes = read_limited(path)?;
+    open_bytes(path, &read_limited(path)?, options)
+}
+
+/// [`open`] on the bytes of `path`, already read.
+pub fn open_bytes(path: &Path, bytes: &[u8], options: &OpenOptions) -> Result<Opened, SealError> {
     let signer = match &options.signers {
         Some(signers) => {
             let sig = options
                 .signature
                 .clone()
                 .unwrap_or_else(|| signature_path(path));
-            Some(sign::verify(path, &bytes, &sig, signers)?)
+            Some(sign::verify(path, bytes, &sig, signers)?)
         }
         None => None,
     };
-    let sealed = age_file::Sealed::parse(path, &bytes)?;
+    let sealed = age_file::Sealed::parse(path, bytes)?;
     let plaintext = if sealed.is_passphrase() {
         if !options.identities.is_empty() {
             return Err(SealError::NeedsPassphrase {

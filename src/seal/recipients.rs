@@ -120,6 +120,11 @@ impl Recipient {
             path: path.to_path_buf(),
             source,
         })?;
+        Recipient::parse_file(path, &text)
+    }
+
+    /// Parses the text of the recipients file `path` (named in errors, with the line).
+    pub fn parse_file(path: &Path, text: &str) -> Result<Vec<Recipient>, SealError> {
         let mut found = Vec::new();
         let mut comment: Option<String> = None;
         for (i, line) in text.lines().enumerate() {
