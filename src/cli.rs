@@ -79,7 +79,7 @@ pub struct GlobalArgs {
 
 /// Every setting that can also come from omsso.yaml. Flag > env var > file > default.
 /// Keep in step with `settings::Layer::from_args` and the README's settings table.
-#[derive(Debug, Args, Default)]
+#[derive(Debug, Clone, Args, Default)]
 #[command(next_help_heading = "Settings (flag > OMSSO_* env > omsso.yaml > default)")]
 pub struct SettingsArgs {
     /// Keycloak base URL as browsers reach it; decides the issuer [keycloak.url]
@@ -234,6 +234,9 @@ pub enum Command {
     /// Write OpenMetadata's auth configuration (openmetadata.yaml, docker env file, Helm values
     /// and Secret) from a credentials file
     Render(crate::commands::render::RenderArgs),
+    /// The whole job: ensure the client, fetch its credentials, render, seal, verify
+    #[command(after_help = RUN_HELP)]
+    Run(RunArgs),
     /// Encrypt the client credentials for the Collate team (age), optionally signed
     Seal(SealArgs),
     /// Decrypt and check a sealed handoff bundle
@@ -298,6 +301,46 @@ pub enum Shell {
     Fish,
 }
 
+const RUN_HELP: &str = "\
+Steps: ensure (skip with --no-ensure; --dry-run prints the plan and stops) -> fetch -> render
+(every target into the output folder) -> seal (when recipients are configured or given, or
+--passphrase) -> verify (live checks; skip with --no-verify).
+
+A second run changes nothing in Keycloak and leaves every file byte-identical: an existing
+sealed handoff is kept unless --force, which also replaces rendered files that differ.
+
+Exit codes: 0 done, 1 runtime failure, 2 configuration error, 3 a live check failed. With
+--all-envs: the worst code of all environments.";
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+    /// Use the client as it is in Keycloak (no create or update)
+    #[arg(long, conflicts_with_all = ["dry_run", "create_realm"])]
+    pub no_ensure: bool,
+    /// Print the ensure plan and stop; nothing is changed or written
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Create the realm when it does not exist
+    #[arg(long)]
+    pub create_realm: bool,
+    /// Skip the live checks at the end
+    #[arg(long)]
+    pub no_verify: bool,
+    /// Folder whose files replace the built-in templates of the same name
+    #[arg(long, env = "OMSSO_TEMPLATES", value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+    /// Run every environment of the settings file, concurrently
+    #[arg(long, conflicts_with = "env_name")]
+    pub all_envs: bool,
+    /// With --all-envs: how many environments run at once
+    #[arg(long, default_value_t = 4, value_name = "N", requires = "all_envs")]
+    pub jobs: usize,
+    #[command(flatten)]
+    pub handoff: HandoffArgs,
+}
+
 /// `omsso seal`. Recipients come from -r/-R (global settings flags, see below) or
 /// seal.recipients in omsso.yaml.
 #[derive(Debug, Args)]
@@ -307,11 +350,43 @@ OMSSO_SEAL_RECIPIENTS[_FILES], or seal.recipients[_files] in omsso.yaml. The pas
 --passphrase comes from --passphrase-file, OMSSO_SEAL_PASSPHRASE, or a prompt (twice)."
 )]
 pub struct SealArgs {
-    /// Credentials file to seal (JSON or YAML, as `keycloak fetch --write` writes it)
-    #[arg(long, value_name = "FILE")]
-    pub credentials: PathBuf,
+    #[command(flatten)]
+    pub source: SourceArgs,
     #[command(flatten)]
     pub handoff: HandoffArgs,
+}
+
+/// Where `render` and `seal` get the credentials: live from Keycloak (the default), a
+/// credentials file, or a sealed handoff bundle. The last two need no Keycloak.
+#[derive(Debug, Args)]
+pub struct SourceArgs {
+    /// Read the credentials from this file (JSON or YAML, as `keycloak fetch --write` writes
+    /// it) instead of Keycloak
+    #[arg(long, env = "OMSSO_CREDENTIALS", value_name = "FILE")]
+    pub credentials: Option<PathBuf>,
+    /// Read the credentials from a sealed handoff bundle instead of Keycloak
+    #[arg(long, value_name = "FILE", conflicts_with = "credentials")]
+    pub from_bundle: Option<PathBuf>,
+    /// With --from-bundle: identity file that opens it (repeatable)
+    #[arg(
+        short = 'i',
+        long = "identity",
+        value_name = "FILE",
+        requires = "from_bundle"
+    )]
+    pub identities: Vec<PathBuf>,
+    /// With --from-bundle: file holding the identity's passphrase (or OMSSO_IDENTITY_PASSPHRASE)
+    #[arg(long, value_name = "FILE", requires = "from_bundle")]
+    pub identity_passphrase_file: Option<PathBuf>,
+    /// With --from-bundle: file holding the passphrase of a passphrase-sealed bundle (or
+    /// OMSSO_SEAL_PASSPHRASE)
+    #[arg(long, value_name = "FILE", requires = "from_bundle")]
+    pub bundle_passphrase_file: Option<PathBuf>,
+    /// With --from-bundle: require a valid signature by a key in this allowed_signers file
+    #[arg(long, value_name = "ALLOWED_SIGNERS", requires = "from_bundle")]
+    pub signers: Option<PathBuf>,
+    #[command(flatten)]
+    pub connect: ConnectArgs,
 }
 
 /// How to seal and where to write the handoff; shared by every command that seals.
@@ -334,7 +409,8 @@ pub struct HandoffArgs {
     /// Where to write the sealed file [default: <output.dir>/collate-handoff.age]
     #[arg(short = 'o', long = "output-file", value_name = "PATH")]
     pub output_file: Option<PathBuf>,
-    /// Replace an existing sealed file (and its signature)
+    /// Replace an existing sealed file (and its signature); with `run`, also rendered files
+    /// that differ
     #[arg(long)]
     pub force: bool,
     /// Sign the sealed file with this OpenSSH private key; writes <file>.sig

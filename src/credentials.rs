@@ -143,18 +143,20 @@ impl Credentials {
     }
 }
 
+/// Credentials for unit tests, with the secret `s3cr3t-VALUE`.
+#[cfg(test)]
+pub fn sample() -> Credentials {
+    serde_json::from_str(
+        r#"{"client_id":"open-metadata","client_secret":"s3cr3t-VALUE","realm":"r",
+        "issuer":"http://kc/realms/r","discovery_uri":"http://kc/realms/r/.well-known/openid-configuration",
+        "jwks_uri":"http://kc/realms/r/protocol/openid-connect/certs"}"#,
+    )
+    .unwrap()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn sample() -> Credentials {
-        serde_json::from_str(
-            r#"{"client_id":"open-metadata","client_secret":"s3cr3t-VALUE","realm":"r",
-            "issuer":"http://kc/realms/r","discovery_uri":"http://kc/realms/r/.well-known/openid-configuration",
-            "jwks_uri":"http://kc/realms/r/protocol/openid-connect/certs"}"#,
-        )
-        .unwrap()
-    }
 
     #[test]
     fn a_revealed_view_reads_back_as_the_same_credentials() {

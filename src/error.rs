@@ -52,6 +52,10 @@ pub enum Error {
     /// A check command ran fine and found problems; its report was already printed.
     #[error("{0}")]
     CheckFailed(String),
+    /// Several runs (`run --all-envs`) failed; their errors and report were already printed.
+    /// Carries the worst exit code among them.
+    #[error("{0}")]
+    Several(String, Exit),
 }
 
 impl Error {
@@ -64,13 +68,14 @@ impl Error {
             Error::Verify(e) => Some(e),
             Error::Render(e) => Some(e),
             Error::Seal(e) => Some(e),
-            Error::CheckFailed(_) => None,
+            Error::CheckFailed(_) | Error::Several(..) => None,
         }
     }
 
     pub fn exit(&self) -> Exit {
         match self {
             Error::CheckFailed(_) => Exit::CheckFailed,
+            Error::Several(_, exit) => *exit,
             other => other.inner().map_or(Exit::Runtime, Diagnose::exit),
         }
     }

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use clap::{CommandFactory, FromArgMatches};
 
 use omsso::error::{self, Error, Exit};
-use omsso::{cli, commands, output, settings};
+use omsso::{cli, commands, output};
 
 fn main() -> ExitCode {
     let matches = cli::Cli::command().get_matches();
@@ -27,20 +27,22 @@ fn main() -> ExitCode {
         _ => None,
     };
     let result = early.unwrap_or_else(|| {
-        settings::Settings::resolve(
-            cli.global.config.as_deref(),
-            cli.global.env_name.as_deref(),
-            cli.settings,
-            &matches,
-        )
-        .map_err(Error::from)
-        .and_then(|settings| {
-            let ctx = commands::Context {
-                settings,
-                ui: ui.clone(),
-            };
-            run(commands::dispatch(cli.command, ctx))
-        })
+        let resolver = commands::Resolver {
+            config: cli.global.config.clone(),
+            args: cli.settings,
+            matches,
+        };
+        resolver
+            .resolve(cli.global.env_name.as_deref())
+            .map_err(Error::from)
+            .and_then(|settings| {
+                let ctx = commands::Context {
+                    settings,
+                    ui: ui.clone(),
+                    resolver: std::rc::Rc::new(resolver),
+                };
+                run(commands::dispatch(cli.command, ctx))
+            })
     });
 
     match result {

@@ -71,30 +71,8 @@ async fn ensure(args: EnsureArgs, ctx: &Context) -> Result<()> {
         _ => Mode::Apply,
     };
     let session = connect(ctx, args.connect).await?;
-    let plan = keycloak::plan(&session, &desired).await?;
-    for name in &plan.scopes.unavailable {
-        ctx.ui.warn(format!(
-            "realm `{}` has no client scope `{name}`; it cannot be added (Keycloak < 25 has no \
-             `basic` scope and puts `sub` in tokens without it)",
-            desired.realm
-        ));
-    }
+    let (plan, applied) = converge(&session, &desired, mode == Mode::Apply, ctx).await?;
     let changes = plan.changes();
-    let applied = if mode == Mode::Apply && !plan.up_to_date() {
-        let applied = keycloak::apply(&session, &plan).await?;
-        Some(applied)
-    } else {
-        None
-    };
-    // Read back what was written: a realm's client policy can silently rewrite fields.
-    if applied.is_some() {
-        let after = keycloak::plan(&session, &desired).await?;
-        if !after.up_to_date() {
-            log_requests(&session);
-            let fields = after.changes().into_iter().map(|c| c.field).collect();
-            return Err(KeycloakError::NotKept { fields }.into());
-        }
-    }
     log_requests(&session);
 
     let requests = session.requests();
@@ -126,11 +104,45 @@ async fn ensure(args: EnsureArgs, ctx: &Context) -> Result<()> {
     Ok(())
 }
 
+/// Plans the client's desired state and, when `apply`, makes Keycloak match it, then reads
+/// it back: a realm's client policy can silently rewrite what was written.
+pub async fn converge(
+    session: &Session,
+    desired: &Desired,
+    apply: bool,
+    ctx: &Context,
+) -> Result<(Plan, Option<keycloak::client::Applied>)> {
+    let plan = keycloak::plan(session, desired).await?;
+    for name in &plan.scopes.unavailable {
+        ctx.ui.warn(format!(
+            "realm `{}` has no client scope `{name}`; it cannot be added (Keycloak < 25 has no \
+             `basic` scope and puts `sub` in tokens without it)",
+            desired.realm
+        ));
+    }
+    if !apply || plan.up_to_date() {
+        return Ok((plan, None));
+    }
+    let applied = keycloak::apply(session, &plan).await?;
+    let after = keycloak::plan(session, desired).await?;
+    if !after.up_to_date() {
+        log_requests(session);
+        let fields = after.changes().into_iter().map(|c| c.field).collect();
+        return Err(KeycloakError::NotKept { fields }.into());
+    }
+    Ok((plan, Some(applied)))
+}
+
 fn plan_uuid(plan: &Plan) -> Option<String> {
     match &plan.client {
         keycloak::client::ClientPlan::Update { uuid, .. } => Some(uuid.clone()),
         keycloak::client::ClientPlan::Create { .. } => None,
     }
+}
+
+/// The plan as text: "is up to date", or what was (or would be) created or changed.
+pub fn plan_text(plan: &Plan, applied: bool) -> String {
+    ensure_text(plan, if applied { Mode::Apply } else { Mode::DryRun })
 }
 
 fn ensure_text(plan: &Plan, mode: Mode) -> String {

@@ -6,7 +6,9 @@ mod keycloak;
 mod keygen;
 mod open;
 pub mod render;
+mod run;
 mod seal;
+mod source;
 mod verify;
 
 use crate::cli::Command;
@@ -18,6 +20,26 @@ use crate::settings::Settings;
 pub struct Context {
     pub settings: Settings,
     pub ui: Ui,
+    /// Resolves the settings again for another environment (`run --all-envs`).
+    pub resolver: std::rc::Rc<Resolver>,
+}
+
+/// The inputs of [`Settings::resolve`], kept to resolve another environment's settings.
+pub struct Resolver {
+    pub config: Option<std::path::PathBuf>,
+    pub args: crate::cli::SettingsArgs,
+    pub matches: clap::ArgMatches,
+}
+
+impl Resolver {
+    pub fn resolve(&self, env: Option<&str>) -> Result<Settings, crate::settings::SettingsError> {
+        Settings::resolve(
+            self.config.as_deref(),
+            env,
+            self.args.clone(),
+            &self.matches,
+        )
+    }
 }
 
 pub async fn dispatch(command: Command, ctx: Context) -> Result<()> {
@@ -27,8 +49,9 @@ pub async fn dispatch(command: Command, ctx: Context) -> Result<()> {
         Command::Verify(args) => verify::run(args, &ctx).await,
         Command::Completions(args) => completions::completions(args.shell),
         Command::Man => completions::man(),
-        Command::Render(args) => render::run(args, &ctx),
-        Command::Seal(a) => seal::run(a, &ctx),
+        Command::Render(args) => render::run(args, &ctx).await,
+        Command::Run(a) => run::run(a, &ctx).await,
+        Command::Seal(a) => seal::run(a, &ctx).await,
         Command::Open(a) => open::run(a, &ctx),
         Command::Keygen(a) => keygen::run(a, &ctx),
     }

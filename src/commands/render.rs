@@ -5,7 +5,6 @@ use std::path::PathBuf;
 use serde_json::json;
 
 use super::Context;
-use crate::credentials::Credentials;
 use crate::error::Result;
 use crate::output;
 use crate::render::{self, compose, write, RenderInput, Target};
@@ -24,48 +23,18 @@ pub struct RenderArgs {
     /// Folder whose files replace the built-in templates of the same name
     #[arg(long, env = "OMSSO_TEMPLATES", value_name = "DIR")]
     pub templates: Option<PathBuf>,
-    /// Credentials file (JSON or YAML: client_id, client_secret, realm, issuer, discovery_uri,
-    /// jwks_uri)
-    #[arg(long, env = "OMSSO_CREDENTIALS", value_name = "FILE")]
-    pub credentials: PathBuf,
+    #[command(flatten)]
+    pub source: crate::cli::SourceArgs,
 }
 
-pub fn run(args: RenderArgs, ctx: &Context) -> Result<()> {
+pub async fn run(args: RenderArgs, ctx: &Context) -> Result<()> {
     let ui = &ctx.ui;
-    let credentials = credentials(&args)?;
-    let input = RenderInput::new(credentials, &ctx.settings)?;
-
-    let mut warnings = Vec::new();
-    if input.client_type == crate::settings::ClientType::Public
-        && input.credentials.client_secret.is_some()
-    {
-        warnings.push("the credentials hold a client secret; a public client does not use it, so it is not written".to_string());
-    }
-    if let Some(dir) = &args.templates {
-        for name in render::unknown_overrides(dir) {
-            warnings.push(format!(
-                "{}: not a template name, ignored",
-                dir.join(name).display()
-            ));
-        }
-    }
-
-    let files = render::render_all(&input, &[args.target], args.templates.as_deref())?;
-    for f in files
-        .iter()
-        .filter(|f| f.rel_path.extension() == Some("env".as_ref()))
-    {
-        for key in compose::not_passed(&String::from_utf8_lossy(&f.bytes)) {
-            warnings.push(format!(
-                "{key} is not passed to openmetadata-server by {}: add it to that service's \
-                 environment list, or the server never sees it",
-                compose::QUICKSTART
-            ));
-        }
-    }
-    for w in &warnings {
-        ui.warn(w);
-    }
+    let credentials = super::source::credentials(&args.source, ctx).await?;
+    let Rendered {
+        input,
+        files,
+        warnings,
+    } = render_files(credentials, args.target, args.templates.as_deref(), ctx)?;
 
     if args.stdout {
         let [file] = files.as_slice() else {
@@ -75,14 +44,7 @@ pub fn run(args: RenderArgs, ctx: &Context) -> Result<()> {
         return Ok(());
     }
 
-    let out_dir = ctx.settings.out_dir();
-    let written = write::write_all(out_dir, &files, args.force, |diff| eprint!("{diff}"))?;
-    ui.warn_if_exposed_to_git(
-        written
-            .iter()
-            .filter(|w| w.holds_secret)
-            .map(|w| w.path.as_path()),
-    );
+    let written = write_files(&files, args.force, ctx)?;
     let doc = json!({
         "ok": true,
         "om_version": input.version.to_string(),
@@ -110,8 +72,73 @@ pub fn run(args: RenderArgs, ctx: &Context) -> Result<()> {
     Ok(())
 }
 
-/// Where the credentials come from. The one place to extend with other sources (fetching
-/// them live from Keycloak, opening a sealed bundle).
-fn credentials(args: &RenderArgs) -> Result<Credentials> {
-    Ok(Credentials::load(&args.credentials)?)
+/// Rendered files, not written yet, and the warnings about them (already shown).
+pub struct Rendered {
+    pub input: RenderInput,
+    pub files: Vec<render::RenderedFile>,
+    pub warnings: Vec<String>,
+}
+
+/// Renders `target` for `credentials` and warns about what OpenMetadata would not see.
+pub fn render_files(
+    credentials: crate::credentials::Credentials,
+    target: Target,
+    templates: Option<&std::path::Path>,
+    ctx: &Context,
+) -> Result<Rendered> {
+    let input = RenderInput::new(credentials, &ctx.settings)?;
+    let mut warnings = Vec::new();
+    if input.client_type == crate::settings::ClientType::Public
+        && input.credentials.client_secret.is_some()
+    {
+        warnings.push("the credentials hold a client secret; a public client does not use it, so it is not written".to_string());
+    }
+    if let Some(dir) = templates {
+        for name in render::unknown_overrides(dir) {
+            warnings.push(format!(
+                "{}: not a template name, ignored",
+                dir.join(name).display()
+            ));
+        }
+    }
+    let files = render::render_all(&input, &[target], templates)?;
+    for f in files
+        .iter()
+        .filter(|f| f.rel_path.extension() == Some("env".as_ref()))
+    {
+        for key in compose::not_passed(&String::from_utf8_lossy(&f.bytes)) {
+            warnings.push(format!(
+                "{key} is not passed to openmetadata-server by {}: add it to that service's \
+                 environment list, or the server never sees it",
+                compose::QUICKSTART
+            ));
+        }
+    }
+    for w in &warnings {
+        ctx.ui.warn(w);
+    }
+    Ok(Rendered {
+        input,
+        files,
+        warnings,
+    })
+}
+
+/// Writes rendered files into the output folder; a file that differs is replaced only with
+/// `force` (its masked diff goes to stderr instead).
+pub fn write_files(
+    files: &[render::RenderedFile],
+    force: bool,
+    ctx: &Context,
+) -> Result<Vec<write::Written>> {
+    let written = write::write_all(ctx.settings.out_dir(), files, force, |diff| {
+        eprint!("{diff}")
+    })?;
+    ctx.ui.warn_if_exposed_to_git(
+        written
+            .iter()
+            .filter(|w| w.holds_secret)
+            .map(|w| w.path.as_path()),
+    );
+    Ok(written)
 }

@@ -17,19 +17,28 @@ use crate::settings::{SecretSource, Source};
 
 const DAY: Duration = Duration::from_secs(24 * 60 * 60);
 
-pub fn run(args: SealArgs, ctx: &Context) -> Result<()> {
-    let credentials = Credentials::load(&args.credentials)?;
-    seal_credentials(&credentials, &args.handoff, ctx)
+pub async fn run(args: SealArgs, ctx: &Context) -> Result<()> {
+    let credentials = super::source::credentials(&args.source, ctx).await?;
+    let report = seal_credentials(&credentials, &args.handoff, ctx)?;
+    ctx.ui.emit(&report.doc, || report.text.clone());
+    Ok(())
+}
+
+/// What a seal wrote, for the command's own report or a larger one (`run`).
+pub struct SealReport {
+    pub doc: serde_json::Value,
+    pub text: String,
+    pub file: std::path::PathBuf,
+    pub signature: Option<std::path::PathBuf>,
 }
 
 /// Seals `credentials` as `args` say (recipients or passphrase, confirmation, signature) and
-/// writes the handoff file, reporting the result. Used by `seal` and by commands that end in
-/// a handoff.
+/// writes the handoff file. Used by `seal` and by `run`, which report the result.
 pub fn seal_credentials(
     credentials: &Credentials,
     args: &HandoffArgs,
     ctx: &Context,
-) -> Result<()> {
+) -> Result<SealReport> {
     let ui = &ctx.ui;
     // Refuse before asking anything (the bundle would refuse it later anyway).
     if credentials.client_secret.is_none() {
@@ -118,7 +127,7 @@ pub fn seal_credentials(
         "created_at": bundle.created_at,
         "expires_at": bundle.expires_at,
     });
-    ui.emit(&doc, || {
+    let text = {
         let to = if passphrase {
             "a passphrase".to_string()
         } else {
@@ -134,8 +143,13 @@ pub fn seal_credentials(
             ));
         }
         out
-    });
-    Ok(())
+    };
+    Ok(SealReport {
+        doc,
+        text,
+        file: written.file,
+        signature: written.signature,
+    })
 }
 
 fn recipient_list(credentials: &Credentials, recipients: &[Recipient]) -> String {

@@ -19,6 +19,7 @@ mod session;
 
 pub use client::{apply, check_realm, plan, Action, Desired, Plan};
 pub use error::KeycloakError;
+pub use http::RequestCounts;
 pub use secret::{fetch_credentials, rotate_secret};
 pub use session::Session;
 

@@ -21,6 +21,8 @@ pub struct Ui {
     format: OutputFormat,
     quiet: bool,
     color: bool,
+    /// `[env] ` in front of progress lines when several environments run at once.
+    prefix: String,
 }
 
 impl Ui {
@@ -32,6 +34,15 @@ impl Ui {
             format: args.output,
             quiet: args.quiet,
             color,
+            prefix: String::new(),
+        }
+    }
+
+    /// The same Ui, with its progress lines and warnings tagged `[name]`.
+    pub fn tagged(&self, name: &str) -> Ui {
+        Ui {
+            prefix: format!("[{name}] "),
+            ..self.clone()
         }
     }
 
@@ -39,20 +50,16 @@ impl Ui {
         self.format == OutputFormat::Json
     }
 
-    pub fn quiet(&self) -> bool {
-        self.quiet
-    }
-
     /// A progress line on stderr (not with `-q`).
     pub fn step(&self, msg: impl Display) {
         if !self.quiet {
-            eprintln!("{msg}");
+            eprintln!("{}{msg}", self.prefix);
         }
     }
 
     pub fn warn(&self, msg: impl Display) {
         if !self.quiet {
-            eprintln!("{} {msg}", self.paint("warning:", "33"));
+            eprintln!("{}{} {msg}", self.prefix, self.paint("warning:", "33"));
         }
     }
 
@@ -94,19 +101,25 @@ impl Ui {
     /// stdout so a pipeline reading stdout sees the failure (except for a failed check, whose
     /// report is that document).
     pub fn error(&self, e: &Error) {
-        eprintln!("{} {e}", self.paint("error:", "31"));
+        self.error_lines(e);
         let hint = e.hint();
-        if let Some(h) = &hint {
-            eprintln!("{} {h}", self.paint("hint:", "36"));
-        }
         // A failed check already printed its report as the JSON document; a second
         // document would make stdout unparseable.
-        if self.json() && !matches!(e, Error::CheckFailed(_)) {
+        if self.json() && !matches!(e, Error::CheckFailed(_) | Error::Several(..)) {
             let doc = serde_json::json!({
                 "ok": false,
                 "error": { "message": e.to_string(), "hint": hint, "exit_code": e.exit() as u8 },
             });
             print_stdout(&serde_json::to_string_pretty(&doc).expect("json"));
+        }
+    }
+
+    /// `error: …` and `hint: …` on stderr only (also with `-q`).
+    pub fn error_lines(&self, e: &Error) {
+        eprintln!("{}{} {e}", self.prefix, self.paint("error:", "31"));
+        let hint = e.hint();
+        if let Some(h) = &hint {
+            eprintln!("{}{} {h}", self.prefix, self.paint("hint:", "36"));
         }
     }
 

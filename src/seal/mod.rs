@@ -372,14 +372,7 @@ pub fn write_identity(path: &Path, content: &SecretString) -> Result<(), SealErr
 mod tests {
     use super::*;
 
-    fn credentials() -> Credentials {
-        serde_json::from_str(
-            r#"{"client_id":"open-metadata","client_secret":"s3cr3t-VALUE","realm":"r",
-            "issuer":"http://kc/realms/r","discovery_uri":"http://kc/realms/r/.well-known/openid-configuration",
-            "jwks_uri":"http://kc/realms/r/protocol/openid-connect/certs"}"#,
-        )
-        .unwrap()
-    }
+    use crate::credentials::sample as credentials;
 
     #[test]
     fn sealed_bytes_decrypt_to_exactly_the_bundle_bytes() {

@@ -68,6 +68,8 @@ pub enum SettingsError {
     },
     #[error("the {what} is empty")]
     EmptySecret { what: &'static str },
+    #[error("the settings file defines no environments")]
+    NoEnvironments,
     #[error("no admin credentials for Keycloak")]
     NoAdminLogin,
     #[error("the {what} is not given")]
@@ -115,6 +117,10 @@ impl Diagnose for SettingsError {
             }
             SettingsError::EmptySecret { .. } => {
                 "the file or variable holding it has no content".to_string()
+            }
+            SettingsError::NoEnvironments => {
+                "add an `environments:` section to the settings file, or run without --all-envs"
+                    .to_string()
             }
             SettingsError::NoAdminLogin => "set --admin-username with OMSSO_ADMIN_PASSWORD or \
                  --admin-password-file, or --admin-client-id with OMSSO_ADMIN_CLIENT_SECRET"
@@ -316,6 +322,14 @@ impl Settings {
         };
         settings.check_not_empty()?;
         Ok(settings)
+    }
+
+    /// The names under `environments:` in the settings file, sorted.
+    pub fn environments(&self) -> Result<Vec<String>, SettingsError> {
+        match &self.config_file {
+            Some(path) => Ok(SettingsFile::load(path)?.environments.into_keys().collect()),
+            None => Ok(Vec::new()),
+        }
     }
 
     fn check_not_empty(&self) -> Result<(), SettingsError> {

@@ -34,16 +34,7 @@ impl Deployed {
         let oidc = auth.get("oidcConfiguration").cloned().unwrap_or_default();
         Ok(Deployed {
             authority: s(auth, "authority"),
-            public_key_urls: auth
-                .get("publicKeyUrls")
-                .and_then(Value::as_array)
-                .map(|a| {
-                    a.iter()
-                        .filter_map(Value::as_str)
-                        .map(str::to_string)
-                        .collect()
-                })
-                .unwrap_or_default(),
+            public_key_urls: strings(auth.get("publicKeyUrls")),
             client_id: s(auth, "clientId"),
             client_type: s(auth, "clientType"),
             callback_url: s(auth, "callbackUrl"),
@@ -334,16 +325,7 @@ fn client_checks(
             },
         );
     }
-    let registered: Vec<String> = client
-        .get("redirectUris")
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_string)
-                .collect()
-        })
-        .unwrap_or_default();
+    let registered = strings(client.get("redirectUris"));
     let root = client.get("rootUrl").and_then(Value::as_str).unwrap_or("");
     let callback = deployed.callback().unwrap_or_default();
     c.expect(
@@ -378,6 +360,18 @@ fn client_checks(
             ))
         },
     );
+}
+
+/// The strings of a JSON list; empty when it is absent or not a list.
+fn strings(list: Option<&Value>) -> Vec<String> {
+    list.and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// Keycloak's rule: exact match, or a prefix match when the pattern ends in `*`; relative

@@ -333,7 +333,14 @@ pub fn from_yaml(
         if let Some((node, line)) = locate(auth, &path) {
             let name = yaml_tree::join(&prefix, rel);
             let secret = n.key == Key::OidcSecret;
-            fields.insert(n.key, field_from_node(name, node, line, secret));
+            let mut field = field_from_node(name, node, line, secret);
+            if kind == Kind::Helm {
+                // The chart hands these values to the server as environment variables.
+                if let Val::Str(t) = field.val {
+                    field.val = om_scalar(t);
+                }
+            }
+            fields.insert(n.key, field);
         }
     }
     let list_key = if kind == Kind::Helm {
@@ -564,9 +571,22 @@ fn env_field(name: &str, raw: &str, line: usize) -> Field {
     Field {
         key: name.to_string(),
         line: Some(line),
-        val: r.text.map_or(Val::FromEnv, Val::Str),
+        val: r.text.map_or(Val::FromEnv, om_scalar),
         env_var: r.var,
         secret: is_secret_name(name),
+    }
+}
+
+/// A value that reaches OpenMetadata through an environment variable (env file, Helm values)
+/// is pasted into its openmetadata.yaml and read as YAML there: `""` is an empty string and
+/// `"yes"` the word yes. omsso writes such values quoted when YAML would misread them.
+fn om_scalar(text: String) -> Val {
+    let t = text.trim();
+    let quoted = t.len() >= 2
+        && ((t.starts_with('"') && t.ends_with('"')) || (t.starts_with('\'') && t.ends_with('\'')));
+    match serde_yaml::from_str::<String>(t) {
+        Ok(inner) if quoted => Val::Str(inner),
+        _ => Val::Str(text),
     }
 }
 

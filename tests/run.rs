@@ -1,0 +1,222 @@
+//! `omsso run` end to end against the real Keycloak: from an empty realm to rendered files,
+//! a sealed handoff that the age CLI opens, and passing live checks; idempotent re-runs;
+//! `--dry-run`; `--all-envs` with one broken environment.
+
+mod common;
+mod kc;
+
+use std::collections::BTreeMap;
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use std::process::Command;
+
+use common::{run, Admin};
+use kc::{configured, run_json, CLIENT_ID, OM_URL};
+use serde_json::Value;
+
+/// A fresh realm name that does not exist yet (run creates it).
+fn unused_realm(tag: &str) -> String {
+    let admin = Admin::login();
+    let realm = admin.new_realm(tag);
+    let r = admin
+        .request(reqwest::Method::DELETE, &format!("/{realm}"))
+        .send()
+        .unwrap();
+    assert!(r.status().is_success());
+    realm
+}
+
+fn keygen(dir: &Path) -> String {
+    let r = run(common::omsso(dir).args(["keygen", "-o", "collate.key"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    r.stdout.trim().to_string()
+}
+
+fn omsso_run(dir: &Path, realm: &str, recipient: &str) -> Command {
+    let mut cmd = configured(dir, realm);
+    cmd.args(["run", "-r", recipient]);
+    cmd
+}
+
+/// Every file below `out/` with its bytes and mode.
+fn snapshot(dir: &Path) -> BTreeMap<String, (Vec<u8>, u32)> {
+    let mut files = BTreeMap::new();
+    let mut stack = vec![dir.join("out")];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let mode = std::fs::metadata(&p).unwrap().permissions().mode() & 0o777;
+                files.insert(
+                    p.strip_prefix(dir).unwrap().display().to_string(),
+                    (std::fs::read(&p).unwrap(), mode),
+                );
+            }
+        }
+    }
+    files
+}
+
+#[test]
+fn from_an_empty_realm_to_deployable_files_and_a_handoff_then_a_no_op_rerun() {
+    let d = tempfile::tempdir().unwrap();
+    let realm = unused_realm("run");
+    let recipient = keygen(d.path());
+
+    let (r, v) = run_json(omsso_run(d.path(), &realm, &recipient).arg("--create-realm"));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(v["ok"], true);
+    assert_eq!(v["steps"]["ensure"]["action"], "create");
+    let checks = v["steps"]["verify"]["checks"].as_array().unwrap();
+    assert!(
+        checks.len() >= 11 && checks.iter().all(|c| c["status"] == "pass"),
+        "{v}"
+    );
+    for step in ["ensure", "fetch", "render", "seal", "verify"] {
+        assert!(
+            r.stderr.contains(step),
+            "no progress line for {step}: {}",
+            r.stderr
+        );
+    }
+
+    let files = snapshot(d.path());
+    let expect = [
+        ("out/openmetadata.yaml", 0o600),
+        ("out/openmetadata.env", 0o600),
+        ("out/helm/values.yaml", 0o644),
+        ("out/helm/oidc-secrets.yaml", 0o600),
+        ("out/collate-handoff.age", 0o600),
+        ("out/.gitignore", 0o644),
+    ];
+    for (path, mode) in expect {
+        let (_, m) = files
+            .get(path)
+            .unwrap_or_else(|| panic!("{path} missing: {files:?}"));
+        assert_eq!(*m, mode, "{path}");
+    }
+    let reported: Vec<&str> = v["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(reported.len(), 5, "{reported:?}");
+
+    // The Collate side opens the handoff with the age CLI; it holds the secret Keycloak holds.
+    let admin = Admin::login();
+    let out = Command::new("age")
+        .args(["-d", "-i", "collate.key", "out/collate-handoff.age"])
+        .current_dir(d.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let bundle: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(bundle["client_id"], CLIENT_ID);
+    assert_eq!(bundle["client_secret"], kc::secret(&admin, &realm));
+
+    // Second run: no write request to Keycloak, every file byte-identical.
+    let (r, v) = run_json(&mut omsso_run(d.path(), &realm, &recipient));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(v["steps"]["ensure"]["action"], "none");
+    let req = &v["requests"];
+    assert_eq!(
+        (
+            req["POST"].as_u64(),
+            req["PUT"].as_u64(),
+            req["DELETE"].as_u64()
+        ),
+        (Some(0), Some(0), Some(0)),
+        "{v}"
+    );
+    assert_eq!(snapshot(d.path()), files, "the second run changed a file");
+    assert!(v["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|f| f["status"] != "written"));
+}
+
+#[test]
+fn dry_run_shows_the_plan_and_changes_nothing() {
+    let d = tempfile::tempdir().unwrap();
+    let admin = Admin::login();
+    let realm = admin.new_realm("run-dry");
+    let r = run(configured(d.path(), &realm).args(["run", "--dry-run"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("would create client"), "{}", r.stdout);
+    assert!(admin.client(&realm, CLIENT_ID).is_none());
+    assert!(!d.path().join("out").exists());
+}
+
+#[test]
+fn a_failing_live_check_makes_run_exit_3_after_writing_the_report() {
+    let d = tempfile::tempdir().unwrap();
+    let admin = Admin::login();
+    let realm = admin.new_realm("run-fail");
+    // OpenMetadata's URL differs from the one registered in Keycloak, and ensure is skipped:
+    // the callback is not a valid redirect URI.
+    let r = run(configured(d.path(), &realm).args(["keycloak", "ensure"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let (r, v) = run_json(
+        configured(d.path(), &realm)
+            .env("OMSSO_OM_URL", "http://moved.example.test")
+            .args(["run", "--no-ensure"]),
+    );
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert_eq!(v["ok"], false);
+    assert!(r.stderr.contains("redirect-uri-registered"), "{}", r.stderr);
+    assert!(d.path().join("out/openmetadata.yaml").exists());
+}
+
+#[test]
+fn all_envs_runs_every_environment_and_reports_the_broken_one() {
+    let d = tempfile::tempdir().unwrap();
+    let admin = Admin::login();
+    let (a, b) = (admin.new_realm("env-a"), admin.new_realm("env-b"));
+    let kc = common::keycloak_url();
+    let yaml = format!(
+        "keycloak:\n  url: {kc}\nadmin:\n  username: admin\nopenmetadata:\n  url: {OM_URL}\n  \
+         admin_principals: [admin]\n  principal_domain: example.test\nenvironments:\n  \
+         a:\n    keycloak: {{realm: {a}}}\n    output: {{dir: out-a}}\n  \
+         b:\n    keycloak: {{realm: {b}}}\n    output: {{dir: out-b}}\n  \
+         broken:\n    keycloak: {{realm: x, url: 'http://127.0.0.1:1'}}\n    output: {{dir: out-x}}\n"
+    );
+    std::fs::write(d.path().join("omsso.yaml"), yaml).unwrap();
+    let (r, v) = run_json(
+        common::omsso(d.path())
+            .env("OMSSO_ADMIN_PASSWORD", common::admin_password())
+            .args(["run", "--all-envs"]),
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let envs = v["environments"].as_array().unwrap();
+    let status: BTreeMap<&str, bool> = envs
+        .iter()
+        .map(|e| {
+            (
+                e["environment"].as_str().unwrap(),
+                e["ok"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        status,
+        BTreeMap::from([("a", true), ("b", true), ("broken", false)])
+    );
+    assert!(r.stderr.contains("[broken] error:"), "{}", r.stderr);
+    assert!(r.stderr.contains("127.0.0.1:1"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("1 of 3 environments failed: broken"),
+        "{}",
+        r.stderr
+    );
+    assert!(d.path().join("out-a/openmetadata.yaml").exists());
+    assert!(d.path().join("out-b/openmetadata.yaml").exists());
+    assert!(!d.path().join("out-x").exists());
+}
