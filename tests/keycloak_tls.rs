@@ -5,8 +5,9 @@
 
 mod common;
 mod kc;
+mod kc_proxy;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
 use std::process::Command;
@@ -148,9 +149,7 @@ fn tls_front(cert: &Path, key: &Path) -> String {
             .with_single_cert(certs, key)
             .unwrap(),
     );
-    let upstream = common::keycloak_url()
-        .trim_start_matches("http://")
-        .to_string();
+    let upstream = kc_proxy::keycloak_addr();
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("https://{}", listener.local_addr().unwrap());
     std::thread::spawn(move || {
@@ -166,39 +165,16 @@ fn tls_front(cert: &Path, key: &Path) -> String {
     url
 }
 
-/// Reads one HTTP request from `client`, sends it to `upstream` with `Connection: close`,
-/// and copies the whole answer back.
+/// Passes one request from the TLS client on to Keycloak and its answer back.
 fn pass_on(
     client: rustls::StreamOwned<rustls::ServerConnection, TcpStream>,
     upstream: &str,
 ) -> std::io::Result<()> {
     let mut client = BufReader::new(client);
-    let mut head = Vec::new();
-    let mut length = 0;
-    loop {
-        let mut line = String::new();
-        if client.read_line(&mut line)? == 0 {
-            return Ok(());
-        }
-        let lower = line.to_ascii_lowercase();
-        if let Some(v) = lower.strip_prefix("content-length:") {
-            length = v.trim().parse().unwrap_or(0);
-        }
-        if line == "\r\n" {
-            head.extend_from_slice(b"Connection: close\r\n\r\n");
-            break;
-        }
-        if !lower.starts_with("connection:") {
-            head.extend_from_slice(line.as_bytes());
-        }
-    }
-    let mut body = vec![0; length];
-    client.read_exact(&mut body)?;
-    let mut up = TcpStream::connect(upstream)?;
-    up.write_all(&head)?;
-    up.write_all(&body)?;
-    let mut answer = Vec::new();
-    up.read_to_end(&mut answer)?;
+    let Some(request) = kc_proxy::read_request(&mut client)? else {
+        return Ok(());
+    };
+    let answer = kc_proxy::forward(&request, upstream)?;
     let client = client.get_mut();
     client.write_all(&answer)?;
     client.conn.send_close_notify();

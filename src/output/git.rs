@@ -15,14 +15,20 @@ pub fn exposed_in(path: &Path) -> Option<PathBuf> {
     };
     let name = path.file_name()?;
     let git = |args: &[&std::ffi::OsStr]| {
-        Command::new("git")
-            .arg("-C")
+        let mut cmd = Command::new("git");
+        cmd.arg("-C")
             .arg(dir)
             .args(args)
             .stdin(Stdio::null())
-            .stderr(Stdio::null())
-            .output()
-            .ok()
+            .stderr(Stdio::null());
+        // omsso's secrets (OMSSO_ADMIN_PASSWORD, OMSSO_SEAL_PASSPHRASE…) are none of git's
+        // business: it never sees them, in its arguments or its environment.
+        for (name, _) in std::env::vars_os() {
+            if name.to_string_lossy().starts_with("OMSSO_") {
+                cmd.env_remove(name);
+            }
+        }
+        cmd.output().ok()
     };
     // Exit 0: ignored; 1: not ignored; 128: not a work tree, or an error.
     let check = git(&["check-ignore".as_ref(), "-q".as_ref(), "--".as_ref(), name])?;
