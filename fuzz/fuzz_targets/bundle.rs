@@ -15,7 +15,11 @@ fuzz_target!(|data: &[u8]| {
         Ok(bundle) => {
             let bytes = bundle.to_bytes();
             let again = Bundle::from_bytes(&bytes).expect("omsso reads what it writes");
-            assert_eq!(again.to_bytes(), bytes, "the bundle changed on a round trip");
+            assert_eq!(
+                again.to_bytes(),
+                bytes,
+                "the bundle changed on a round trip"
+            );
             let _ = (bundle.credentials(), bundle.expired(SystemTime::now()));
         }
         Err(e) => {

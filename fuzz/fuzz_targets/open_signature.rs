@@ -16,7 +16,10 @@ fuzz_target!(|data: &[u8]| {
     options.signers = Some(d.join("allowed_signers"));
     options.signature = Some(sig);
     match omsso::seal::open_bytes(Path::new("handoff.age"), SIGNED_FILE, &options) {
-        Ok(opened) => assert!(opened.signer.is_some(), "opened without checking the signer"),
+        Ok(opened) => assert!(
+            opened.signer.is_some(),
+            "opened without checking the signer"
+        ),
         Err(e) => {
             let _ = (e.to_string(), e.hint(), e.exit());
         }

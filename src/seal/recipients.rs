@@ -281,7 +281,9 @@ mod tests {
             ),
             "{e:?}"
         );
-        assert!(!e.to_string().contains("age1apkd9t44s6j6uxhvgwlexhzcmmu8pvv7s2eule2"));
+        assert!(!e
+            .to_string()
+            .contains("age1apkd9t44s6j6uxhvgwlexhzcmmu8pvv7s2eule2"));
     }
 
     #[test]
