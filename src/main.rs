@@ -1,21 +1,11 @@
 //! omsso: thin entry point. Parse, set up output, run the command, map errors to exit codes.
 
-mod cli;
-mod commands;
-mod credentials;
-mod error;
-mod keycloak;
-mod output;
-mod render;
-mod seal;
-mod settings;
-mod verify;
-
 use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches};
 
-use crate::error::{Error, Exit};
+use omsso::error::{self, Error, Exit};
+use omsso::{cli, commands, output};
 
 fn main() -> ExitCode {
     let matches = cli::Cli::command().get_matches();
@@ -24,6 +14,10 @@ fn main() -> ExitCode {
         Err(e) => e.exit(),
     };
     let ui = output::Ui::new(&cli.global);
+    if let Err(e) = output::interrupt::install() {
+        // Still usable: an interrupt then ends omsso without removing its temporary files.
+        ui.warn(format!("cannot handle Ctrl-C: {e}"));
+    }
     output::init_logging(cli.global.verbose, cli.global.quiet);
 
     // These describe the CLI itself: a broken omsso.yaml must not stop them.
@@ -60,21 +54,12 @@ fn main() -> ExitCode {
     }
 }
 
-/// Runs a command on a single-threaded runtime (the work is I/O-bound) and turns Ctrl-C into
-/// a clean exit: temporary files in flight are removed, finished files are left as they are.
+/// Runs a command on a single-threaded runtime (the work is I/O-bound). Signals are handled
+/// by [`output::interrupt`], on a thread of their own.
 fn run(fut: impl std::future::Future<Output = error::Result<()>>) -> error::Result<()> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .expect("tokio runtime");
-    rt.block_on(async {
-        tokio::select! {
-            r = fut => r,
-            _ = tokio::signal::ctrl_c() => {
-                output::files::remove_in_flight();
-                eprintln!("interrupted");
-                std::process::exit(130);
-            }
-        }
-    })
+    rt.block_on(fut)
 }

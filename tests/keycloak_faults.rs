@@ -1,6 +1,10 @@
 //! Faults a real Keycloak cannot produce on demand, against a tiny local fake HTTP server: a
-//! server that never answers (timeout error naming the URL) and 503s that go away (idempotent
-//! requests are retried and succeed; a POST is not repeated).
+//! server that never answers (timeout error naming the URL), 503s that go away (idempotent
+//! requests are retried and succeed; a POST is not repeated), and a connection reset in the
+//! middle of an answer (a read is retried; a lost answer to "regenerate the secret" is
+//! reported as such; a file is written only from a complete answer). Also how omsso finds
+//! Keycloak: the login goes first (a Keycloak under `/auth` is found when it misses),
+//! environments share one login, and a redirect to https is followed over TLS.
 
 mod common;
 
@@ -13,9 +17,18 @@ use std::time::{Duration, Instant};
 use common::{omsso, run};
 use serde_json::{json, Value};
 
-/// The answer for one request: `Some((status, body))`, or `None` to never answer. For a
-/// redirect (3xx) the body is the `Location`.
-type Handler = dyn Fn(&str, usize) -> Option<(u16, String)> + Send + Sync;
+/// What the fake server does with one request.
+enum Answer {
+    Reply(u16, String),
+    /// Status 200 and a Content-Length for this whole body, half of it, then a TCP reset.
+    ResetMidBody(String),
+    /// Hold the connection open and say nothing.
+    Silence,
+    /// 302 to this `Location`.
+    Redirect(String),
+}
+
+type Handler = dyn Fn(&str, usize) -> Answer + Send + Sync;
 
 /// A fake server on 127.0.0.1:0. The handler gets "METHOD /path?query" and how many times
 /// that request has been seen (1 for the first). Every request seen is counted.
@@ -25,9 +38,7 @@ struct Fake {
 }
 
 impl Fake {
-    fn start(
-        handler: impl Fn(&str, usize) -> Option<(u16, String)> + Send + Sync + 'static,
-    ) -> Fake {
+    fn start(handler: impl Fn(&str, usize) -> Answer + Send + Sync + 'static) -> Fake {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let seen: Arc<Mutex<HashMap<String, usize>>> = Arc::default();
@@ -77,31 +88,58 @@ fn answer(stream: TcpStream, handler: &Handler, counts: &Mutex<HashMap<String, u
         *n += 1;
         *n
     };
+    let mut stream = stream;
+    let head = |status: u16, body: &str| {
+        format!(
+            "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            body.len()
+        )
+    };
     match handler(&key, n) {
-        Some((status, location)) if (300..400).contains(&status) => {
-            let mut stream = stream;
+        Answer::Reply(status, body) => {
+            let _ = write!(stream, "{}{body}", head(status, &body));
+        }
+        Answer::ResetMidBody(body) => {
+            let _ = write!(stream, "{}{}", head(200, &body), &body[..body.len() / 2]);
+            let _ = stream.flush();
+            reset(stream);
+        }
+        Answer::Silence => std::thread::sleep(Duration::from_secs(120)),
+        Answer::Redirect(location) => {
             let _ = write!(
                 stream,
-                "HTTP/1.1 {status} X\r\nLocation: {location}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                "HTTP/1.1 302 X\r\nLocation: {location}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
             );
         }
-        Some((status, body)) => {
-            let mut stream = stream;
-            let _ = write!(
-                stream,
-                "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                body.len()
-            );
-        }
-        // Hold the connection open and say nothing.
-        None => std::thread::sleep(Duration::from_secs(120)),
     }
+}
+
+/// Closes `stream` with a TCP reset (RST) instead of an orderly close: SO_LINGER with a zero
+/// timeout makes close() drop the connection at once.
+fn reset(stream: TcpStream) {
+    use std::os::fd::AsRawFd;
+    let linger = libc::linger {
+        l_onoff: 1,
+        l_linger: 0,
+    };
+    // SAFETY: a valid socket and a correctly sized option value.
+    let rc = unsafe {
+        libc::setsockopt(
+            stream.as_raw_fd(),
+            libc::SOL_SOCKET,
+            libc::SO_LINGER,
+            &linger as *const libc::linger as *const libc::c_void,
+            std::mem::size_of::<libc::linger>() as libc::socklen_t,
+        )
+    };
+    assert_eq!(rc, 0, "setsockopt SO_LINGER");
+    drop(stream);
 }
 
 const TOKEN: &str = "POST /realms/master/protocol/openid-connect/token";
 
 /// Canned answers of a Keycloak holding realm `data` with the client `open-metadata`.
-fn keycloak_answer(base: &str, key: &str) -> Option<(u16, String)> {
+fn keycloak_answer(base: &str, key: &str) -> Answer {
     let body = match key {
         "GET /realms/master" => json!({ "realm": "master" }),
         TOKEN => json!({
@@ -122,9 +160,9 @@ fn keycloak_answer(base: &str, key: &str) -> Option<(u16, String)> {
             "jwks_uri": format!("{base}/realms/data/protocol/openid-connect/certs"),
             "token_endpoint": format!("{base}/realms/data/protocol/openid-connect/token"),
         }),
-        _ => return Some((404, json!({ "error": "not faked" }).to_string())),
+        _ => return Answer::Reply(404, json!({ "error": "not faked" }).to_string()),
     };
-    Some((200, body.to_string()))
+    Answer::Reply(200, body.to_string())
 }
 
 fn omsso_against(fake: &Fake, dir: &std::path::Path) -> std::process::Command {
@@ -138,7 +176,7 @@ fn omsso_against(fake: &Fake, dir: &std::path::Path) -> std::process::Command {
 
 #[test]
 fn a_server_that_never_answers_is_a_timeout_naming_the_url() {
-    let fake = Fake::start(|_, _| None);
+    let fake = Fake::start(|_, _| Answer::Silence);
     let dir = tempfile::tempdir().unwrap();
     let started = Instant::now();
     let r = run(omsso_against(&fake, dir.path()).args(["keycloak", "fetch", "--timeout", "1"]));
@@ -163,9 +201,9 @@ fn idempotent_requests_are_retried_through_503s_and_succeed() {
     let base = Arc::new(Mutex::new(String::new()));
     let b = base.clone();
     let fake = Fake::start(move |key, n| match (key, n) {
-        (TOKEN, 1) => Some((503, "{}".into())),
+        (TOKEN, 1) => Answer::Reply(503, "{}".into()),
         ("GET /admin/realms/data/clients?clientId=open-metadata", 1 | 2) => {
-            Some((503, "{}".into()))
+            Answer::Reply(503, "{}".into())
         }
         _ => keycloak_answer(&b.lock().unwrap(), key),
     });
@@ -198,7 +236,7 @@ fn a_post_is_not_repeated_on_503() {
     let base = Arc::new(Mutex::new(String::new()));
     let b = base.clone();
     let fake = Fake::start(move |key, _| match key {
-        "POST /admin/realms/data/clients/u-1/client-secret" => Some((503, "{}".into())),
+        "POST /admin/realms/data/clients/u-1/client-secret" => Answer::Reply(503, "{}".into()),
         _ => keycloak_answer(&b.lock().unwrap(), key),
     });
     *base.lock().unwrap() = fake.url.clone();
@@ -210,6 +248,113 @@ fn a_post_is_not_repeated_on_503() {
         fake.count("POST /admin/realms/data/clients/u-1/client-secret"),
         1
     );
+}
+
+const SECRET_GET: &str = "GET /admin/realms/data/clients/u-1/client-secret";
+const SECRET_POST: &str = "POST /admin/realms/data/clients/u-1/client-secret";
+
+/// A fake Keycloak whose answers to `request` are cut mid-body on the attempts `cut` says.
+fn cutting(request: &'static str, cut: impl Fn(usize) -> bool + Send + Sync + 'static) -> Fake {
+    let base = Arc::new(Mutex::new(String::new()));
+    let b = base.clone();
+    let fake = Fake::start(move |key, n| {
+        let base = b.lock().unwrap().clone();
+        match keycloak_answer(&base, key) {
+            Answer::Reply(200, body) if key == request && cut(n) => Answer::ResetMidBody(body),
+            other => other,
+        }
+    });
+    *base.lock().unwrap() = fake.url.clone();
+    fake
+}
+
+#[test]
+fn a_read_whose_answer_is_reset_mid_body_is_retried_and_succeeds() {
+    let fake = cutting(SECRET_GET, |n| n == 1);
+    let dir = tempfile::tempdir().unwrap();
+    let r = run(omsso_against(&fake, dir.path()).args([
+        "keycloak",
+        "fetch",
+        "--write",
+        "credentials.json",
+    ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(fake.count(SECRET_GET), 2);
+    let written: Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("credentials.json")).unwrap())
+            .unwrap();
+    assert_eq!(written["client_secret"], "fake-secret-value");
+}
+
+#[test]
+fn answers_reset_on_every_attempt_are_one_error_and_the_previous_file_stays() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("credentials.json");
+    std::fs::write(&good, "{\"previous\": true}\n").unwrap();
+    let fake = cutting(SECRET_GET, |_| true);
+    let r = run(omsso_against(&fake, dir.path()).args([
+        "keycloak",
+        "fetch",
+        "--write",
+        "credentials.json",
+        "--force",
+    ]));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let errors: Vec<&str> = r
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("error:"))
+        .collect();
+    assert_eq!(errors.len(), 1, "{}", r.stderr);
+    assert!(
+        errors[0].starts_with(&format!(
+            "error: request to {}/admin/realms/data/clients/u-1/client-secret failed:",
+            fake.url
+        )),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("hint: "), "{}", r.stderr);
+    // Every attempt (4) was made, and nothing but the previous file is in the folder.
+    assert_eq!(fake.count(SECRET_GET), 4);
+    assert_eq!(
+        std::fs::read_to_string(&good).unwrap(),
+        "{\"previous\": true}\n"
+    );
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    assert!(!r.stderr.contains("fake-secret") && !r.stderr.contains("fake-admin-password"));
+}
+
+/// The regeneration happened on the server (probably): repeating it would regenerate again,
+/// and pretending nothing happened would leave a dead secret deployed.
+#[test]
+fn a_lost_answer_to_regenerate_says_the_secret_may_have_changed() {
+    let fake = cutting(SECRET_POST, |_| true);
+    let dir = tempfile::tempdir().unwrap();
+    let r = run(omsso_against(&fake, dir.path()).args([
+        "keycloak",
+        "rotate",
+        "--yes",
+        "--write",
+        "credentials.json",
+    ]));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "error: the secret of client `open-metadata` in realm `data` may have been \
+             regenerated, but Keycloak's answer was lost:"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("hint: read the current secret with `omsso keycloak fetch`"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(fake.count(SECRET_POST), 1);
+    assert!(!dir.path().join("credentials.json").exists());
 }
 
 #[test]
@@ -224,7 +369,7 @@ fn a_keycloak_under_auth_is_found_when_the_first_login_misses() {
                 &format!("{}/auth", b.lock().unwrap()),
                 &format!("{method} {rest}"),
             ),
-            None => Some((404, "{}".into())),
+            None => Answer::Reply(404, "{}".into()),
         }
     });
     *base.lock().unwrap() = fake.url.clone();
@@ -297,7 +442,7 @@ fn a_redirect_from_http_to_https_is_followed_over_tls() {
     let t = target.clone();
     let fake = Fake::start(move |key, _| {
         let path = key.split_once(' ').unwrap().1;
-        Some((302, format!("{}{path}", t.lock().unwrap())))
+        Answer::Redirect(format!("{}{path}", t.lock().unwrap()))
     });
     let https = fake.url.replace("http://", "https://");
     *target.lock().unwrap() = https.clone();

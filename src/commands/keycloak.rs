@@ -256,6 +256,7 @@ fn write_credentials(creds: &Credentials, path: &Path, force: bool, ctx: &Contex
     } else {
         format!("{} is up to date", path.display())
     });
+    ctx.ui.warn_if_exposed_to_git([path]);
     Ok(())
 }
 

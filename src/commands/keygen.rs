@@ -17,6 +17,7 @@ pub fn run(args: KeygenArgs, ctx: &Context) -> Result<()> {
         "wrote identity {} (keep it private; it opens what is sealed to the key below)",
         args.output_file.display()
     ));
+    ctx.ui.warn_if_exposed_to_git([args.output_file.as_path()]);
     let doc = json!({
         "identity_file": args.output_file.display().to_string(),
         "recipient": recipient,

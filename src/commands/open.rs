@@ -40,6 +40,7 @@ pub fn run(args: OpenArgs, ctx: &Context) -> Result<()> {
         text.push('\n');
         write_new(path, text.as_bytes(), SECRET_MODE, args.force)?;
         ui.step(format!("wrote credentials to {}", path.display()));
+        ui.warn_if_exposed_to_git([path.as_path()]);
     }
 
     let doc = json!({

@@ -131,7 +131,14 @@ pub fn write_files(
     force: bool,
     ctx: &Context,
 ) -> Result<Vec<write::Written>> {
-    write::write_all(ctx.settings.out_dir(), files, force, |diff| {
+    let written = write::write_all(ctx.settings.out_dir(), files, force, |diff| {
         eprint!("{diff}")
-    })
+    })?;
+    ctx.ui.warn_if_exposed_to_git(
+        written
+            .iter()
+            .filter(|w| w.holds_secret)
+            .map(|w| w.path.as_path()),
+    );
+    Ok(written)
 }

@@ -11,7 +11,7 @@ use super::Context;
 use crate::cli::{HandoffArgs, SealArgs};
 use crate::credentials::Credentials;
 use crate::error::Result;
-use crate::output::files::create_out_dir;
+use crate::output::files::prepare_out_dir;
 use crate::seal::{self, Recipient, SealError, SealOptions, SealTo, SigningKey, Target};
 use crate::settings::{SecretSource, Source};
 
@@ -101,18 +101,11 @@ pub fn seal_credentials(
         Some(key) => Some(key.sign(&sealed.ciphertext)?),
         None => None,
     };
-    // The output folder's .gitignore, if it needs one, is written in the same batch.
-    let along = match args.output_file {
-        None => create_out_dir(ctx.settings.out_dir())?,
-        Some(_) => Vec::new(),
-    };
-    let written = seal::write(
-        &path,
-        &sealed.ciphertext,
-        signature.as_deref(),
-        args.force,
-        along,
-    )?;
+    if args.output_file.is_none() {
+        prepare_out_dir(ctx.settings.out_dir())?;
+    }
+    let written = seal::write(&path, &sealed.ciphertext, signature.as_deref(), args.force)?;
+    ui.warn_if_exposed_to_git([written.file.as_path()]);
     if let Some(stale) = &written.removed_stale_signature {
         ui.warn(format!(
             "removed {}: it signed the file this one replaced",

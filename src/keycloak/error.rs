@@ -99,6 +99,16 @@ pub enum KeycloakError {
     },
     #[error("Keycloak did not keep what omsso wrote to {}", fields.join(", "))]
     NotKept { fields: Vec<String> },
+    /// The POST that regenerates the secret was sent, but its answer never arrived whole.
+    #[error(
+        "the secret of client `{client_id}` in realm `{realm}` may have been regenerated, but \
+         Keycloak's answer was lost: {reason}"
+    )]
+    RotateUnknown {
+        client_id: String,
+        realm: String,
+        reason: String,
+    },
     #[error("refusing to regenerate the client secret without confirmation")]
     NotConfirmed,
     #[error("the secret was not regenerated")]
@@ -130,7 +140,8 @@ impl Diagnose for KeycloakError {
             | Rejected { .. }
             | Status { .. }
             | BadResponse { .. }
-            | NotKept { .. } => Exit::Runtime,
+            | NotKept { .. }
+            | RotateUnknown { .. } => Exit::Runtime,
         }
     }
 
@@ -150,8 +161,21 @@ impl Diagnose for KeycloakError {
             Timeout { .. } => "Keycloak is slow or a proxy swallows the request: check the \
                  URL, or raise --timeout"
                 .to_string(),
-            Tls { .. } => "if Keycloak's certificate comes from a private CA, pass --cacert \
-                 FILE (PEM); also check http:// vs https:// in --keycloak-url"
+            // What `openssl req -x509` makes by default: trusting it does not help.
+            RotateUnknown { .. } => "read the current secret with `omsso keycloak fetch` \
+                 (--show-secret or --write FILE); if it changed, the old one no longer works: \
+                 redeploy the new one"
+                .to_string(),
+            Tls { reason, .. } if reason.contains("CaUsedAsEndEntity") => {
+                "Keycloak's certificate is a CA certificate (basicConstraints CA:TRUE, the \
+                 default of `openssl req -x509`), which TLS clients refuse as a server \
+                 certificate even when trusted: reissue it with basicConstraints CA:FALSE \
+                 (openssl … -addext basicConstraints=critical,CA:FALSE)"
+                    .to_string()
+            }
+            Tls { .. } => "if Keycloak's certificate comes from a private CA or is \
+                 self-signed, pass --cacert FILE (PEM: that CA, or the certificate itself); \
+                 also check http:// vs https:// in --keycloak-url"
                 .to_string(),
             NotKeycloak { .. } => "check --keycloak-url: it is Keycloak's base URL, e.g. \
                  https://sso.example.com (include a path prefix if Keycloak serves under one)"

@@ -74,11 +74,26 @@ async fn read_or_rotate(
         segment(realm),
         segment(&uuid)
     );
-    let reply = session.admin(method, &path, None, op).await?;
+    let rotating = method == Method::POST;
+    // Once the POST is sent, a broken answer leaves the outcome unknown: say so, so nobody
+    // keeps deploying a secret that may no longer work.
+    let lost = |reason: String| KeycloakError::RotateUnknown {
+        client_id: client_id.to_string(),
+        realm: realm.to_string(),
+        reason,
+    };
+    let reply = match session.admin(method, &path, None, op).await {
+        Err(KeycloakError::Transport { reason, .. }) if rotating => Err(lost(reason)),
+        Err(e @ KeycloakError::Timeout { .. }) if rotating => Err(lost(e.to_string())),
+        other => other,
+    }?;
     if !reply.status.is_success() {
         return Err(expect_failed(session, &reply, realm, &action));
     }
-    let secret: SecretReply = reply.json()?;
+    let secret: SecretReply = match reply.json() {
+        Err(e) if rotating => return Err(lost(e.to_string())),
+        other => other?,
+    };
     Ok(credentials(
         client_id,
         realm,

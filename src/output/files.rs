@@ -1,14 +1,15 @@
 //! Writing files without ever leaving a half-written, truncated or world-readable one: each
 //! file is written to a temporary file in the same folder (created with its final mode, so a
 //! secret is never readable by others, not even for a moment), fsynced, then renamed over the
-//! target. Files written together are fsynced together (see [`write_atomic_all`]). A Ctrl-C
-//! handler removes temporary files still in flight.
+//! target. Files written together are synced together ([`write_all_atomic`]). The interrupt
+//! handler ([`super::interrupt`]) removes temporary files still in flight, so an interrupted
+//! write leaves the previous file as it was.
 
 use std::fs::{self, OpenOptions};
 use std::io::Write;
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use crate::error::{Diagnose, Exit};
 
@@ -24,6 +25,10 @@ const OUT_GITIGNORE: &str =
 pub enum OutputError {
     #[error("{} already exists and differs from what omsso would write", path.display())]
     Exists { path: PathBuf },
+    #[error("cannot write {}: a folder or other non-file is in the way", path.display())]
+    NotAFile { path: PathBuf },
+    #[error("cannot write into {}: it is not a folder", path.display())]
+    NotAFolder { path: PathBuf },
     #[error("cannot {op} {}: {source}", path.display())]
     Io {
         op: &'static str,
@@ -36,7 +41,9 @@ impl Diagnose for OutputError {
     fn exit(&self) -> Exit {
         match self {
             OutputError::Exists { .. } => Exit::Usage,
-            OutputError::Io { .. } => Exit::Runtime,
+            OutputError::NotAFile { .. }
+            | OutputError::NotAFolder { .. }
+            | OutputError::Io { .. } => Exit::Runtime,
         }
     }
 
@@ -45,6 +52,10 @@ impl Diagnose for OutputError {
             OutputError::Exists { .. } => {
                 Some("pass --force to replace it, or choose another output path".to_string())
             }
+            OutputError::NotAFile { .. } | OutputError::NotAFolder { .. } => Some(
+                "move what is in the way, or choose another output path; nothing was written"
+                    .to_string(),
+            ),
             OutputError::Io { source, path, .. } => Some(match source.kind() {
                 std::io::ErrorKind::PermissionDenied => format!(
                     "check that you may write to {}",
@@ -68,67 +79,78 @@ fn io<'a>(op: &'static str, path: &'a Path) -> impl FnOnce(std::io::Error) -> Ou
     }
 }
 
-/// Temporary files being written right now, for the Ctrl-C handler.
+/// Temporary files that exist right now, for the interrupt handler. A temporary file is
+/// created and registered under this lock, and the handler takes the lock for good before it
+/// removes what is listed: so it sees every temporary file that exists, and none can be
+/// created after it ran.
 static IN_FLIGHT: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
-/// Removes temporary files that were being written (called on SIGINT before exiting).
-pub fn remove_in_flight() {
-    if let Ok(list) = IN_FLIGHT.lock() {
-        for p in list.iter() {
-            let _ = fs::remove_file(p);
+fn in_flight() -> MutexGuard<'static, Vec<PathBuf>> {
+    // A panic while holding the lock leaves a list that is still right.
+    IN_FLIGHT.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Removes the temporary files being written (the interrupt handler calls it) and returns
+/// the lock, which the caller keeps until the process ends.
+pub fn remove_in_flight() -> MutexGuard<'static, Vec<PathBuf>> {
+    let list = in_flight();
+    for p in list.iter() {
+        let _ = fs::remove_file(p);
+    }
+    list
+}
+
+/// Refuses a path a file cannot be written to: a folder (or a socket, a device…) where the
+/// file should be, or a file where its folder should be. Commands that write several files
+/// check them all first, so they write all of them or none.
+pub fn check_target(path: &Path) -> Result<(), OutputError> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        if fs::metadata(parent).is_ok_and(|m| !m.is_dir()) {
+            return Err(OutputError::NotAFolder {
+                path: parent.to_path_buf(),
+            });
         }
+    }
+    match fs::metadata(path) {
+        Ok(m) if !m.is_file() => Err(OutputError::NotAFile {
+            path: path.to_path_buf(),
+        }),
+        _ => Ok(()),
     }
 }
 
-/// A file for [`write_atomic_all`].
-#[derive(Debug, Clone)]
-pub struct NewFile {
-    pub path: PathBuf,
-    pub bytes: Vec<u8>,
+/// One file to write: where, what, and its mode.
+#[derive(Clone, Copy)]
+pub struct Pending<'a> {
+    pub path: &'a Path,
+    pub bytes: &'a [u8],
     pub mode: u32,
 }
 
 /// Writes `bytes` to `path` atomically with `mode`. Replaces an existing file.
 pub fn write_atomic(path: &Path, bytes: &[u8], mode: u32) -> Result<(), OutputError> {
-    write_atomic_all(&[NewFile {
-        path: path.to_path_buf(),
-        bytes: bytes.to_vec(),
-        mode,
-    }])
+    write_all_atomic(&[Pending { path, bytes, mode }])
 }
 
-/// Writes several files, each atomically, and makes them durable together: every temporary
-/// file is written first, then all of them are synced at the same time, then each is renamed
-/// over its target, then each folder is synced once. One journal commit of the file system
-/// serves syncs that wait together, where syncs one after the other each wait for their own:
-/// on a busy disk, where a sync takes milliseconds, that is most of what `render` costs
-/// (docs/BENCHMARKS.md). Replaces existing files. On an error, no temporary file is left
-/// behind.
-pub fn write_atomic_all(files: &[NewFile]) -> Result<(), OutputError> {
-    if let Some(f) = files.iter().find(|f| f.path.is_dir()) {
-        return Err(OutputError::Io {
-            op: "write",
-            path: f.path.clone(),
-            source: std::io::Error::from(std::io::ErrorKind::IsADirectory),
-        });
+/// Writes several files as one change: each is written to a temporary file beside it and
+/// synced, and only when all of them are on disk are they renamed into place. A failure
+/// before that (a read-only folder, a full disk) or an interrupt leaves every previous file
+/// as it was. Existing files are replaced.
+///
+/// The temporary files are synced at the same time, and each folder once after the renames:
+/// one journal commit of the file system serves syncs that wait together, where syncs one
+/// after the other each wait for their own. On a busy disk, where a sync takes milliseconds,
+/// that is most of what writing costs (docs/BENCHMARKS.md).
+pub fn write_all_atomic(files: &[Pending]) -> Result<(), OutputError> {
+    for f in files {
+        check_target(f.path)?;
     }
-    // Registered for the Ctrl-C handler before they exist; `temps` are the ones created.
-    let mut registered: Vec<PathBuf> = Vec::with_capacity(files.len());
-    let mut temps: Vec<PathBuf> = Vec::with_capacity(files.len());
+    let mut staged: Vec<PathBuf> = Vec::new();
     let result = (|| {
         let mut open = Vec::with_capacity(files.len());
         for f in files {
-            let tmp = temp_path(&f.path);
-            IN_FLIGHT.lock().expect("lock").push(tmp.clone());
-            registered.push(tmp.clone());
-            let mut file = OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .mode(f.mode)
-                .open(&tmp)
-                .map_err(io("create", &tmp))?;
-            temps.push(tmp.clone());
-            file.write_all(&f.bytes).map_err(io("write", &tmp))?;
+            let (tmp, file) = stage(f)?;
+            staged.push(tmp.clone());
             open.push((tmp, file));
         }
         sync_together(&open).map_err(|(path, source)| OutputError::Io {
@@ -137,55 +159,44 @@ pub fn write_atomic_all(files: &[NewFile]) -> Result<(), OutputError> {
             source,
         })?;
         drop(open);
-        for (tmp, f) in temps.iter().zip(files) {
-            fs::rename(tmp, &f.path).map_err(io("write", &f.path))?;
+        for (tmp, f) in staged.iter().zip(files) {
+            fs::rename(tmp, f.path).map_err(io("write", f.path))?;
         }
-        // Make the renames themselves durable: each folder once. A folder that cannot be
+        // Make the renames themselves durable, each folder once. A folder that cannot be
         // opened or synced (some file systems refuse) leaves the files written all the same.
-        let mut dirs: Vec<(PathBuf, fs::File)> = Vec::new();
+        let mut folders: Vec<(PathBuf, fs::File)> = Vec::new();
         for f in files {
-            let dir = parent_of(&f.path);
-            if dirs.iter().any(|(d, _)| d == dir) {
+            let folder = folder_of(f.path);
+            if folders.iter().any(|(d, _)| d == folder) {
                 continue;
             }
-            if let Ok(d) = fs::File::open(dir) {
-                dirs.push((dir.to_path_buf(), d));
+            if let Ok(d) = fs::File::open(folder) {
+                folders.push((folder.to_path_buf(), d));
             }
         }
-        let _ = sync_together(&dirs);
+        let _ = sync_together(&folders);
         Ok(())
     })();
-    if result.is_err() {
-        for tmp in &temps {
+    let mut list = in_flight();
+    for tmp in &staged {
+        if result.is_err() {
+            // Those already renamed are gone from here; removing them fails harmlessly.
             let _ = fs::remove_file(tmp);
         }
+        list.retain(|p| p != tmp);
     }
-    IN_FLIGHT
-        .lock()
-        .expect("lock")
-        .retain(|p| !registered.contains(p));
     result
 }
 
-/// The folder `path` is in (`.` for a bare file name).
-fn parent_of(path: &Path) -> &Path {
+fn folder_of(path: &Path) -> &Path {
     match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     }
 }
 
-/// `.NAME.omsso-PID.tmp` beside `path`: same folder, so the rename is atomic.
-fn temp_path(path: &Path) -> PathBuf {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy())
-        .unwrap_or_default();
-    parent_of(path).join(format!(".{name}.omsso-{}.tmp", std::process::id()))
-}
-
-/// Syncs `files` at the same time, one thread each (the calling thread when there is one, or
-/// when no thread can be started). The first failure is returned with its path.
+/// Syncs `files` at the same time, one thread each (on the calling thread when there is only
+/// one, or when no thread can be started). The first failure is returned with its path.
 fn sync_together(files: &[(PathBuf, fs::File)]) -> Result<(), (PathBuf, std::io::Error)> {
     let sync = |(path, file): &(PathBuf, fs::File)| file.sync_all().map_err(|e| (path.clone(), e));
     if files.len() < 2 {
@@ -213,6 +224,38 @@ fn sync_together(files: &[(PathBuf, fs::File)]) -> Result<(), (PathBuf, std::io:
     })
 }
 
+/// Writes `f` to a temporary file in its folder (not synced yet) and returns its path
+/// (registered as in flight) and the open file. Nothing is left behind on failure.
+fn stage(f: &Pending) -> Result<(PathBuf, fs::File), OutputError> {
+    let name = f
+        .path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    let tmp = folder_of(f.path).join(format!(".{name}.omsso-{}.tmp", std::process::id()));
+    // Created with its final mode (never chmod-ed afterwards) and exclusively: a file or
+    // symlink someone placed at this name is an error, never followed nor removed.
+    let mut file = {
+        let mut list = in_flight();
+        let file = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(f.mode)
+            .open(&tmp)
+            .map_err(io("create", &tmp))?;
+        list.push(tmp.clone());
+        file
+    };
+    if let Err(e) = file.write_all(f.bytes).map_err(io("write", &tmp)) {
+        drop(file);
+        let mut list = in_flight();
+        let _ = fs::remove_file(&tmp);
+        list.retain(|p| p != &tmp);
+        return Err(e);
+    }
+    Ok((tmp, file))
+}
+
 /// Writes a file that must not replace an existing one unless `force` is set. An existing
 /// file with exactly these bytes is left as it is (so re-running is a no-op).
 /// Returns whether the file was written.
@@ -233,12 +276,21 @@ pub fn write_new(path: &Path, bytes: &[u8], mode: u32, force: bool) -> Result<bo
 /// Creates the output folder (0700: it will hold secrets) with a `.gitignore` that ignores
 /// everything in it, unless the folder already has one.
 pub fn prepare_out_dir(dir: &Path) -> Result<(), OutputError> {
-    write_atomic_all(&create_out_dir(dir)?)
+    match create_out_dir(dir)? {
+        Some(gitignore) => write_atomic(&gitignore, OUT_GITIGNORE.as_bytes(), PUBLIC_MODE),
+        None => Ok(()),
+    }
 }
 
-/// Creates the output folder (0700) if it is missing, and returns the `.gitignore` it still
-/// lacks (none when it has one), for the caller to write in one batch with its own files.
-pub fn create_out_dir(dir: &Path) -> Result<Vec<NewFile>, OutputError> {
+/// Creates the output folder (0700) if it is missing, and returns the path of the
+/// `.gitignore` it still lacks (none when it has one), for the caller to write with its own
+/// files in one batch ([`gitignore`]).
+pub fn create_out_dir(dir: &Path) -> Result<Option<PathBuf>, OutputError> {
+    if fs::metadata(dir).is_ok_and(|m| !m.is_dir()) {
+        return Err(OutputError::NotAFolder {
+            path: dir.to_path_buf(),
+        });
+    }
     if !dir.exists() {
         fs::DirBuilder::new()
             .recursive(true)
@@ -247,15 +299,16 @@ pub fn create_out_dir(dir: &Path) -> Result<Vec<NewFile>, OutputError> {
             .map_err(io("create folder", dir))?;
     }
     let gitignore = dir.join(".gitignore");
-    Ok(if gitignore.exists() {
-        Vec::new()
-    } else {
-        vec![NewFile {
-            path: gitignore,
-            bytes: OUT_GITIGNORE.as_bytes().to_vec(),
-            mode: PUBLIC_MODE,
-        }]
-    })
+    Ok((!gitignore.exists()).then_some(gitignore))
+}
+
+/// The output folder's `.gitignore` at `path`, as a file to write.
+pub fn gitignore(path: &Path) -> Pending<'_> {
+    Pending {
+        path,
+        bytes: OUT_GITIGNORE.as_bytes(),
+        mode: PUBLIC_MODE,
+    }
 }
 
 #[cfg(test)]
@@ -297,7 +350,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("d");
         fs::create_dir(&p).unwrap();
-        assert!(write_atomic(&p, b"x", PUBLIC_MODE).is_err());
+        assert!(matches!(
+            write_atomic(&p, b"x", PUBLIC_MODE),
+            Err(OutputError::NotAFile { .. })
+        ));
         assert!(p.is_dir());
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
     }
@@ -306,26 +362,37 @@ mod tests {
     fn a_batch_is_written_in_two_folders_with_each_mode() {
         let dir = tempfile::tempdir().unwrap();
         fs::create_dir(dir.path().join("sub")).unwrap();
-        let file = |rel: &str, bytes: &[u8], mode| NewFile {
-            path: dir.path().join(rel),
-            bytes: bytes.to_vec(),
-            mode,
-        };
         fs::write(dir.path().join("old"), b"before").unwrap();
-        write_atomic_all(&[
-            file("a", b"A", SECRET_MODE),
-            file("sub/b", b"B", PUBLIC_MODE),
-            file("old", b"after", SECRET_MODE),
+        let (a, b, old) = (
+            dir.path().join("a"),
+            dir.path().join("sub/b"),
+            dir.path().join("old"),
+        );
+        write_all_atomic(&[
+            Pending {
+                path: &a,
+                bytes: b"A",
+                mode: SECRET_MODE,
+            },
+            Pending {
+                path: &b,
+                bytes: b"B",
+                mode: PUBLIC_MODE,
+            },
+            Pending {
+                path: &old,
+                bytes: b"after",
+                mode: SECRET_MODE,
+            },
         ])
         .unwrap();
-        for (rel, bytes, mode) in [
-            ("a", &b"A"[..], 0o600),
-            ("sub/b", b"B", 0o644),
-            ("old", b"after", 0o600),
+        for (p, bytes, mode) in [
+            (&a, &b"A"[..], 0o600),
+            (&b, b"B", 0o644),
+            (&old, b"after", 0o600),
         ] {
-            let p = dir.path().join(rel);
-            assert_eq!(fs::read(&p).unwrap(), bytes, "{rel}");
-            assert_eq!(fs::metadata(&p).unwrap().permissions().mode() & 0o777, mode);
+            assert_eq!(fs::read(p).unwrap(), bytes, "{}", p.display());
+            assert_eq!(fs::metadata(p).unwrap().permissions().mode() & 0o777, mode);
         }
         // No temporary file is left behind.
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 3);
@@ -333,53 +400,45 @@ mod tests {
     }
 
     #[test]
-    fn a_batch_with_a_directory_in_the_way_writes_nothing() {
+    fn a_batch_that_fails_midway_leaves_no_file_and_no_temporary_file() {
         let dir = tempfile::tempdir().unwrap();
-        fs::create_dir(dir.path().join("d")).unwrap();
+        let (first, second) = (
+            dir.path().join("first"),
+            dir.path().join("missing-folder/second"),
+        );
         let files = [
-            NewFile {
-                path: dir.path().join("first"),
-                bytes: b"1".to_vec(),
+            Pending {
+                path: &first,
+                bytes: b"1",
                 mode: SECRET_MODE,
             },
-            NewFile {
-                path: dir.path().join("d"),
-                bytes: b"2".to_vec(),
-                mode: SECRET_MODE,
-            },
-        ];
-        assert!(write_atomic_all(&files).is_err());
-        assert!(!dir.path().join("first").exists());
-        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
-    }
-
-    #[test]
-    fn a_batch_that_fails_midway_leaves_no_temporary_file() {
-        let dir = tempfile::tempdir().unwrap();
-        let files = [
-            NewFile {
-                path: dir.path().join("first"),
-                bytes: b"1".to_vec(),
-                mode: SECRET_MODE,
-            },
-            NewFile {
-                path: dir.path().join("missing-folder/second"),
-                bytes: b"2".to_vec(),
+            Pending {
+                path: &second,
+                bytes: b"2",
                 mode: SECRET_MODE,
             },
         ];
         assert!(matches!(
-            write_atomic_all(&files),
+            write_all_atomic(&files),
             Err(OutputError::Io { op: "create", .. })
         ));
-        assert!(!dir.path().join("first").exists());
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
         // (Other tests write at the same time: look only at this folder.)
-        assert!(!IN_FLIGHT
-            .lock()
+        assert!(!in_flight().iter().any(|p| p.starts_with(dir.path())));
+    }
+
+    #[test]
+    fn a_new_out_dir_hands_its_gitignore_to_the_caller() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let gitignore = create_out_dir(&out)
             .unwrap()
-            .iter()
-            .any(|p| p.starts_with(dir.path())));
+            .expect("a new folder needs one");
+        assert_eq!(gitignore, out.join(".gitignore"));
+        assert!(!gitignore.exists());
+        write_all_atomic(&[super::gitignore(&gitignore)]).unwrap();
+        assert_eq!(fs::read_to_string(&gitignore).unwrap(), OUT_GITIGNORE);
+        assert_eq!(create_out_dir(&out).unwrap(), None);
     }
 
     #[test]

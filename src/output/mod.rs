@@ -2,9 +2,12 @@
 //! one JSON document), and files (see [`files`]).
 
 pub mod files;
+mod git;
+pub mod interrupt;
 
 use std::fmt::Display;
 use std::io::{IsTerminal, Write};
+use std::path::Path;
 
 use serde::Serialize;
 
@@ -57,6 +60,24 @@ impl Ui {
     pub fn warn(&self, msg: impl Display) {
         if !self.quiet {
             eprintln!("{}{} {msg}", self.prefix, self.paint("warning:", "33"));
+        }
+    }
+
+    /// Warns about each of `secret_files` that git would pick up (inside a work tree and not
+    /// ignored): one `git add -A` and the secret is in the history for good.
+    pub fn warn_if_exposed_to_git<'a>(&self, secret_files: impl IntoIterator<Item = &'a Path>) {
+        if self.quiet {
+            return;
+        }
+        for path in secret_files {
+            if let Some(tree) = git::exposed_in(path) {
+                self.warn(format!(
+                    "{} holds a secret and is inside the git work tree {} without being \
+                     ignored: add it to .gitignore (or write it elsewhere) before `git add`",
+                    path.display(),
+                    tree.display()
+                ));
+            }
         }
     }
 

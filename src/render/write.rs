@@ -11,7 +11,7 @@ use serde::Serialize;
 use super::diff::masked_diff;
 use super::{RenderError, RenderedFile};
 use crate::error::Result;
-use crate::output::files::{self, NewFile, OutputError, PUBLIC_MODE, SECRET_MODE};
+use crate::output::files::{self, OutputError, PUBLIC_MODE, SECRET_MODE};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -31,8 +31,8 @@ pub struct Written {
 
 /// Writes `files` under `out_dir` (created 0700 with a `.gitignore`). Files that hold the
 /// secret get mode 0600. `report_diff` receives the masked diff of each file that would be
-/// replaced without `force`. Each existing file is read once; the files that change are
-/// written in one batch (synced together).
+/// replaced without `force`. Each existing file is read once; the files that change (and
+/// the `.gitignore` of a new output folder) are written as one batch.
 pub fn write_all(
     out_dir: &Path,
     files: &[RenderedFile],
@@ -40,22 +40,26 @@ pub fn write_all(
     mut report_diff: impl FnMut(&str),
 ) -> Result<Vec<Written>> {
     let paths: Vec<PathBuf> = files.iter().map(|f| out_dir.join(&f.rel_path)).collect();
-    let existing: Vec<Option<Vec<u8>>> = paths.iter().map(|p| fs::read(p).ok()).collect();
+    let mut existing = Vec::with_capacity(files.len());
     let mut conflicts = Vec::new();
-    for ((f, path), old) in files.iter().zip(&paths).zip(&existing) {
+    for (f, path) in files.iter().zip(&paths) {
+        files::check_target(path)?;
+        let old = fs::read(path).ok();
         if let Some(old) = old.as_ref().filter(|old| **old != f.bytes) {
             if !force {
                 report_diff(&masked_diff(&path.display().to_string(), old, f));
                 conflicts.push(path.clone());
             }
         }
+        existing.push(old);
     }
     if !conflicts.is_empty() {
         return Err(RenderError::WouldOverwrite { paths: conflicts }.into());
     }
 
-    let mut batch = files::create_out_dir(out_dir)?;
+    let gitignore = files::create_out_dir(out_dir)?;
     let mut written = Vec::new();
+    let mut changed = Vec::new();
     for ((f, path), old) in files.iter().zip(paths).zip(existing) {
         if let Some(parent) = path.parent().filter(|p| !p.exists()) {
             // Subfolders hold secrets as much as the output folder does.
@@ -74,28 +78,36 @@ pub fn write_all(
         } else {
             PUBLIC_MODE
         };
-        let changed = old.as_ref() != Some(&f.bytes);
-        if changed {
-            batch.push(NewFile {
-                path: path.clone(),
-                bytes: f.bytes.clone(),
-                mode,
-            });
-        } else if f.holds_secret {
+        let unchanged = old.as_ref() == Some(&f.bytes);
+        if unchanged && f.holds_secret {
             tighten(&path)?;
+        }
+        if !unchanged {
+            changed.push((path.clone(), f, mode));
         }
         written.push(Written {
             path,
-            status: if changed {
-                Status::Written
-            } else {
+            status: if unchanged {
                 Status::Unchanged
+            } else {
+                Status::Written
             },
             holds_secret: f.holds_secret,
             mode: format!("{mode:04o}"),
         });
     }
-    files::write_atomic_all(&batch)?;
+    // All files or none: an error or an interrupt while writing leaves the previous set.
+    let pending: Vec<files::Pending> = gitignore
+        .as_deref()
+        .map(files::gitignore)
+        .into_iter()
+        .chain(changed.iter().map(|(path, f, mode)| files::Pending {
+            path,
+            bytes: &f.bytes,
+            mode: *mode,
+        }))
+        .collect();
+    files::write_all_atomic(&pending)?;
     Ok(written)
 }
 

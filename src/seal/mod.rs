@@ -168,6 +168,7 @@ pub struct Written {
 pub fn check_writable(path: &Path, signing: bool, force: bool) -> Result<(), SealError> {
     let sig = signature_path(path);
     for p in std::iter::once(path).chain(signing.then_some(sig.as_path())) {
+        files::check_target(p)?;
         if !force && p.exists() {
             return Err(OutputError::Exists {
                 path: p.to_path_buf(),
@@ -178,44 +179,47 @@ pub fn check_writable(path: &Path, signing: bool, force: bool) -> Result<(), Sea
     Ok(())
 }
 
-/// Writes the sealed file (0600, atomically) and, when given, its signature as `<path>.sig`,
-/// together with `along` (e.g. the output folder's `.gitignore`) in one batch that is synced
-/// at once. Nothing is replaced without `force`.
+/// Writes the sealed file (0600, atomically) and, when given, its signature as `<path>.sig`.
+/// Nothing is replaced without `force`.
 pub fn write(
     path: &Path,
     ciphertext: &[u8],
     signature: Option<&str>,
     force: bool,
-    mut along: Vec<files::NewFile>,
 ) -> Result<Written, SealError> {
     check_writable(path, signature.is_some(), force)?;
     let sig_path = signature_path(path);
-    along.push(files::NewFile {
-        path: path.to_path_buf(),
-        bytes: ciphertext.to_vec(),
+    let mut written = Written {
+        file: path.to_path_buf(),
+        signature: None,
+        removed_stale_signature: None,
+    };
+    let mut pending = vec![files::Pending {
+        path,
+        bytes: ciphertext,
         mode: SECRET_MODE,
-    });
+    }];
     if let Some(sig) = signature {
-        along.push(files::NewFile {
-            path: sig_path.clone(),
-            bytes: sig.as_bytes().to_vec(),
+        pending.push(files::Pending {
+            path: &sig_path,
+            bytes: sig.as_bytes(),
             mode: PUBLIC_MODE,
         });
     }
-    files::write_atomic_all(&along)?;
-    let mut written = Written {
-        file: path.to_path_buf(),
-        signature: signature.is_some().then(|| sig_path.clone()),
-        removed_stale_signature: None,
-    };
-    // An old signature beside a new file would only ever fail to verify.
-    if signature.is_none() && sig_path.exists() {
-        std::fs::remove_file(&sig_path).map_err(|source| OutputError::Io {
-            op: "remove stale signature",
-            path: sig_path.clone(),
-            source,
-        })?;
-        written.removed_stale_signature = Some(sig_path);
+    // The file and its signature as one change: never a new file beside an old signature.
+    files::write_all_atomic(&pending)?;
+    match signature {
+        Some(_) => written.signature = Some(sig_path),
+        // An old signature beside a new file would only ever fail to verify.
+        None if sig_path.exists() => {
+            std::fs::remove_file(&sig_path).map_err(|source| OutputError::Io {
+                op: "remove stale signature",
+                path: sig_path.clone(),
+                source,
+            })?;
+            written.removed_stale_signature = Some(sig_path);
+        }
+        None => {}
     }
     Ok(written)
 }
@@ -275,18 +279,22 @@ pub struct Opened {
 /// Opens a sealed bundle: checks the signature first (when asked), then decrypts and reads
 /// the bundle. A file that fails any step yields an error and no plaintext.
 pub fn open(path: &Path, options: &OpenOptions) -> Result<Opened, SealError> {
-    let bytes = read_limited(path)?;
+    open_bytes(path, &read_limited(path)?, options)
+}
+
+/// [`open`] on the bytes of `path`, already read.
+pub fn open_bytes(path: &Path, bytes: &[u8], options: &OpenOptions) -> Result<Opened, SealError> {
     let signer = match &options.signers {
         Some(signers) => {
             let sig = options
                 .signature
                 .clone()
                 .unwrap_or_else(|| signature_path(path));
-            Some(sign::verify(path, &bytes, &sig, signers)?)
+            Some(sign::verify(path, bytes, &sig, signers)?)
         }
         None => None,
     };
-    let sealed = age_file::Sealed::parse(path, &bytes)?;
+    let sealed = age_file::Sealed::parse(path, bytes)?;
     let plaintext = if sealed.is_passphrase() {
         if !options.identities.is_empty() {
             return Err(SealError::NeedsPassphrase {

@@ -120,6 +120,11 @@ impl Recipient {
             path: path.to_path_buf(),
             source,
         })?;
+        Recipient::parse_file(path, &text)
+    }
+
+    /// Parses the text of the recipients file `path` (named in errors, with the line).
+    pub fn parse_file(path: &Path, text: &str) -> Result<Vec<Recipient>, SealError> {
         let mut found = Vec::new();
         let mut comment: Option<String> = None;
         for (i, line) in text.lines().enumerate() {
@@ -255,6 +260,30 @@ mod tests {
             Recipient::read_file(&p),
             Err(SealError::EmptyRecipientsFile { .. })
         ));
+    }
+
+    /// Found by `cargo fuzz` (fuzz/regressions/recipients/): a damaged recipient on line 2,
+    /// and on line 3 a copy of the very error message omsso prints for it. The error names
+    /// line 2 and shows nothing of the file.
+    #[test]
+    fn fuzz_regression_a_line_that_looks_like_the_error_message() {
+        let text = include_str!(
+            "../../fuzz/regressions/recipients/crash-2a1e887b570af0a275b29735e94c1ddb60f45835"
+        );
+        let e = Recipient::parse_file(Path::new("keys.txt"), text).unwrap_err();
+        assert!(
+            matches!(
+                &e,
+                SealError::Recipient {
+                    origin: Origin::File { line: 2, .. },
+                    problem: RecipientProblem::Malformed,
+                }
+            ),
+            "{e:?}"
+        );
+        assert!(!e
+            .to_string()
+            .contains("age1apkd9t44s6j6uxhvgwlexhzcmmu8pvv7s2eule2"));
     }
 
     #[test]

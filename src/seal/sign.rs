@@ -92,7 +92,7 @@ impl SigningKey {
 /// private key from the prime p twice (RustCrypto/SSH#217, fixed only in 0.7 pre-releases)
 /// and so always fails.
 fn sign_rsa(pair: &RsaKeypair, public: &KeyData, message: &[u8]) -> ssh_key::Result<SshSig> {
-    use rsa::signature::{SignatureEncoding, Signer};
+    use rsa::signature::{RandomizedSigner, SignatureEncoding};
     let big = |m: &ssh_key::Mpint| {
         m.as_positive_bytes()
             .map(rsa::BigUint::from_bytes_be)
@@ -106,8 +106,10 @@ fn sign_rsa(pair: &RsaKeypair, public: &KeyData, message: &[u8]) -> ssh_key::Res
     )
     .map_err(|_| ssh_key::Error::Crypto)?;
     let signed_data = SshSig::signed_data(NAMESPACE, HashAlg::Sha512, message)?;
+    // With an RNG, the private-key operation is blinded: its timing says nothing about the
+    // key (defence in depth for RUSTSEC-2023-0071, see deny.toml).
     let signature = rsa::pkcs1v15::SigningKey::<sha2::Sha512>::new(key)
-        .try_sign(&signed_data)
+        .try_sign_with_rng(&mut rand_core::OsRng, &signed_data)
         .map_err(|_| ssh_key::Error::Crypto)?;
     let signature = ssh_key::Signature::new(
         Algorithm::Rsa {

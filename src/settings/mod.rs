@@ -138,10 +138,11 @@ impl Diagnose for SettingsError {
     }
 }
 
-/// The whole settings file: the base sections plus named environments.
+/// The whole settings file: the base sections plus named environments. Public for the fuzzer
+/// (`fuzz/`), which feeds [`SettingsFile::parse`] arbitrary text.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct SettingsFile {
+pub struct SettingsFile {
     #[serde(default)]
     keycloak: layer::KeycloakLayer,
     #[serde(default)]
@@ -164,13 +165,59 @@ impl SettingsFile {
             path: path.to_path_buf(),
             source,
         })?;
+        SettingsFile::parse(path, &text)
+    }
+
+    /// Parses the text of the settings file `path` (named in errors).
+    pub fn parse(path: &Path, text: &str) -> Result<SettingsFile, SettingsError> {
         // An empty (or comments-only) file is a valid file with nothing in it.
         let value: serde_yaml::Value =
-            serde_yaml::from_str(&text).map_err(|e| parse_error(path, &text, e))?;
+            serde_yaml::from_str(text).map_err(|e| parse_error(path, text, e))?;
         if value.is_null() {
             return Ok(SettingsFile::default());
         }
-        serde_yaml::from_str(&text).map_err(|e| parse_error(path, &text, e))
+        serde_yaml::from_str(text).map_err(|e| parse_error(path, text, e))
+    }
+
+    /// The names under `environments:`.
+    pub fn environment_names(&self) -> Vec<String> {
+        self.environments.keys().cloned().collect()
+    }
+
+    /// Overlays the file's base sections onto `values`, then environment `env_name` when
+    /// given; relative paths become relative to the file's folder.
+    pub fn apply(
+        self,
+        path: &Path,
+        env_name: Option<&str>,
+        values: &mut Layer,
+        sources: &mut Sources,
+    ) -> Result<(), SettingsError> {
+        let dir = path.parent().unwrap_or(Path::new("."));
+        let shown = path.display().to_string();
+        let mut base = Layer {
+            keycloak: self.keycloak,
+            admin: self.admin,
+            openmetadata: self.openmetadata,
+            helm: self.helm,
+            output: self.output,
+            seal: self.seal,
+        };
+        base.rebase_paths(dir);
+        values.overlay(base, sources, |_| Source::File(shown.clone()));
+        if let Some(name) = env_name {
+            let mut envs = self.environments;
+            let available: Vec<String> = envs.keys().cloned().collect();
+            let mut env = envs.remove(name).ok_or_else(|| SettingsError::UnknownEnv {
+                name: name.to_string(),
+                path: path.to_path_buf(),
+                available,
+            })?;
+            env.rebase_paths(dir);
+            let shown = format!("{shown} (environments.{name})");
+            values.overlay(env, sources, |_| Source::File(shown.clone()));
+        }
+        Ok(())
     }
 }
 
@@ -243,31 +290,7 @@ impl Settings {
             None => Some(PathBuf::from(DEFAULT_CONFIG)).filter(|p| p.exists()),
         };
         if let Some(path) = &config_file {
-            let file = SettingsFile::load(path)?;
-            let dir = path.parent().unwrap_or(Path::new("."));
-            let shown = path.display().to_string();
-            let mut base = Layer {
-                keycloak: file.keycloak,
-                admin: file.admin,
-                openmetadata: file.openmetadata,
-                helm: file.helm,
-                output: file.output,
-                seal: file.seal,
-            };
-            base.rebase_paths(dir);
-            values.overlay(base, &mut sources, |_| Source::File(shown.clone()));
-            if let Some(name) = env_name {
-                let mut envs = file.environments;
-                let available: Vec<String> = envs.keys().cloned().collect();
-                let mut env = envs.remove(name).ok_or_else(|| SettingsError::UnknownEnv {
-                    name: name.to_string(),
-                    path: path.clone(),
-                    available,
-                })?;
-                env.rebase_paths(dir);
-                let shown = format!("{shown} (environments.{name})");
-                values.overlay(env, &mut sources, |_| Source::File(shown.clone()));
-            }
+            SettingsFile::load(path)?.apply(path, env_name, &mut values, &mut sources)?;
         } else if let Some(name) = env_name {
             return Err(SettingsError::EnvWithoutFile(name.to_string()));
         }

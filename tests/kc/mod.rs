@@ -134,6 +134,27 @@ pub fn user_without_roles(admin: &Admin, realm: &str, username: &str, password: 
     assert_eq!(r.status().as_u16(), 201, "create user {username}");
 }
 
+/// Creates a user who administers `realm` (and only it): `realm-admin` of realm-management.
+/// Tests that log in as this user (`--admin-realm REALM`) can change the realm's login
+/// settings, such as its token lifespan, without touching `master`.
+pub fn realm_admin(admin: &Admin, realm: &str, username: &str, password: &str) {
+    user_without_roles(admin, realm, username, password);
+    let user = admin.get(&format!("/{realm}/users?username={username}"))[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let rm = admin.client(realm, "realm-management").unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let role = admin.get(&format!("/{realm}/clients/{rm}/roles/realm-admin"));
+    let r = admin.post(
+        &format!("/{realm}/users/{user}/role-mappings/clients/{rm}"),
+        &json!([role]),
+    );
+    assert!(r.status().is_success(), "grant realm-admin: {}", r.status());
+}
+
 /// Asserts that neither output stream holds `secret`.
 pub fn assert_no_secret(r: &Run, secret: &str) {
     assert!(
