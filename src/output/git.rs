@@ -14,6 +14,9 @@ pub fn exposed_in(path: &Path) -> Option<PathBuf> {
         _ => Path::new("."),
     };
     let name = path.file_name()?;
+    if !maybe_in_work_tree(dir) {
+        return None;
+    }
     let git = |args: &[&std::ffi::OsStr]| {
         let mut cmd = Command::new("git");
         cmd.arg("-C")
@@ -38,4 +41,48 @@ pub fn exposed_in(path: &Path) -> Option<PathBuf> {
     let top = git(&["rev-parse".as_ref(), "--show-toplevel".as_ref()])?;
     let top = String::from_utf8(top.stdout).ok()?;
     Some(PathBuf::from(top.trim_end_matches('\n')))
+}
+
+/// Whether `dir` can be in a git work tree at all: a `.git` (a folder, or a file for worktrees
+/// and submodules) in it or in a folder above it, or a repository named by `GIT_DIR` /
+/// `GIT_WORK_TREE`. Without one git finds no work tree either, so it is not started: that is
+/// a process per secret file, about 1.5 ms each (docs/BENCHMARKS.md). When in doubt (the
+/// folder cannot be resolved), git decides.
+fn maybe_in_work_tree(dir: &Path) -> bool {
+    if std::env::var_os("GIT_DIR").is_some() || std::env::var_os("GIT_WORK_TREE").is_some() {
+        return true;
+    }
+    match std::fs::canonicalize(dir) {
+        Ok(dir) => dir
+            .ancestors()
+            .any(|d| d.join(".git").symlink_metadata().is_ok()),
+        Err(_) => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_folders_with_a_git_above_them_ask_git() {
+        let root = tempfile::tempdir().unwrap();
+        let outside = root.path().join("plain/out");
+        std::fs::create_dir_all(&outside).unwrap();
+        let inside = root.path().join("repo/deep/out");
+        std::fs::create_dir_all(&inside).unwrap();
+        std::fs::create_dir(root.path().join("repo/.git")).unwrap();
+        // A linked worktree or submodule has a `.git` file instead.
+        let worktree = root.path().join("wt/out");
+        std::fs::create_dir_all(&worktree).unwrap();
+        std::fs::write(root.path().join("wt/.git"), "gitdir: ../repo/.git\n").unwrap();
+        if std::env::var_os("GIT_DIR").is_none() && std::env::var_os("GIT_WORK_TREE").is_none() {
+            // (Unless the temporary folder itself lies in a work tree.)
+            let tmp_in_repo = maybe_in_work_tree(root.path());
+            assert_eq!(maybe_in_work_tree(&outside), tmp_in_repo);
+        }
+        assert!(maybe_in_work_tree(&inside));
+        assert!(maybe_in_work_tree(&worktree));
+        assert!(maybe_in_work_tree(&root.path().join("missing")));
+    }
 }
