@@ -46,7 +46,7 @@ pub fn exposed_in(path: &Path) -> Option<PathBuf> {
 /// Whether `dir` can be in a git work tree at all: a `.git` (a folder, or a file for worktrees
 /// and submodules) in it or in a folder above it, or a repository named by `GIT_DIR` /
 /// `GIT_WORK_TREE`. Without one git finds no work tree either, so it is not started: that is
-/// a process per secret file, about 1.5 ms each (docs/BENCHMARKS.md). When in doubt (the
+/// a process per secret file, about 2 ms each (docs/BENCHMARKS.md). When in doubt (the
 /// folder cannot be resolved), git decides.
 fn maybe_in_work_tree(dir: &Path) -> bool {
     if std::env::var_os("GIT_DIR").is_some() || std::env::var_os("GIT_WORK_TREE").is_some() {
