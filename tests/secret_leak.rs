@@ -70,6 +70,14 @@ impl Scene {
         assert_eq!(r.status().as_u16(), 201);
         assert_eq!(kc::secret(&admin, &realm), CLIENT_SECRET);
         let dir = tempfile::tempdir().unwrap();
+        // A git work tree, so omsso asks git about the secret files it writes: the processes
+        // it starts are checked too (outside a work tree it starts none).
+        let init = Command::new("git")
+            .args(["init", "-q"])
+            .current_dir(dir.path())
+            .status()
+            .expect("git must be installed");
+        assert!(init.success());
         let key = |name: &str| {
             let r = run(common::omsso(dir.path()).args(["keygen", "-o", name]));
             assert_eq!(r.code, 0, "{}", r.stderr);
