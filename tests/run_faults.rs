@@ -14,7 +14,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use common::{run, Admin, Run};
+use common::{one_error, run, Admin, Run};
 use fault_kit::{assert_untouched, temp_files, Snapshot};
 use kc_proxy::{Action, Proxy};
 use serde_json::json;
@@ -40,17 +40,6 @@ fn omsso_run(dir: &Path, realm: &str, recipient: &str, proxy: &Proxy) -> Command
         .env("OMSSO_ADMIN_REALM", realm)
         .args(["run", "-r", recipient]);
     cmd
-}
-
-fn one_error(r: &Run) -> &str {
-    let errors: Vec<&str> = r
-        .stderr
-        .lines()
-        .filter(|l| l.starts_with("error:"))
-        .collect();
-    assert_eq!(errors.len(), 1, "one error line: {}", r.stderr);
-    assert!(r.stderr.contains("hint: "), "a hint: {}", r.stderr);
-    errors[0]
 }
 
 fn assert_no_secrets(r: &Run, admin: &Admin, realm: &str) {

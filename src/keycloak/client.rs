@@ -168,7 +168,8 @@ fn with_all(have: &[String], need: &[String]) -> Vec<String> {
     out
 }
 
-fn strings(v: Option<&Value>) -> Vec<String> {
+/// The strings of a JSON list; empty when it is absent or not a list.
+pub(crate) fn strings(v: Option<&Value>) -> Vec<String> {
     v.and_then(Value::as_array)
         .map(|a| {
             a.iter()

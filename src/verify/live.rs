@@ -6,6 +6,7 @@ use secrecy::SecretString;
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::keycloak::client::strings;
 use crate::keycloak::{probe, KeycloakError, Session};
 
 /// The OpenMetadata side of the deal: what an openmetadata.yaml says. Read from the file, not
@@ -360,18 +361,6 @@ fn client_checks(
             ))
         },
     );
-}
-
-/// The strings of a JSON list; empty when it is absent or not a list.
-fn strings(list: Option<&Value>) -> Vec<String> {
-    list.and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_string)
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 /// Keycloak's rule: exact match, or a prefix match when the pattern ends in `*`; relative

@@ -172,6 +172,18 @@ pub struct Run {
     pub stderr: String,
 }
 
+/// The one `error:` line of a failed run; asserts there is exactly one, followed by a hint.
+pub fn one_error(r: &Run) -> &str {
+    let errors: Vec<&str> = r
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("error:"))
+        .collect();
+    assert_eq!(errors.len(), 1, "one error line: {}", r.stderr);
+    assert!(r.stderr.contains("hint: "), "a hint: {}", r.stderr);
+    errors[0]
+}
+
 pub fn run(cmd: &mut Command) -> Run {
     let Output {
         status,

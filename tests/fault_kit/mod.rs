@@ -171,18 +171,11 @@ pub fn assert_untouched(before: &Snapshot, dir: &Path) {
 /// holding `needle`, a hint, nothing on stdout, and never the secret.
 pub fn assert_clean_error(r: &Run, code: i32, needle: &str) {
     assert_eq!(r.code, code, "exit code; stderr: {}", r.stderr);
-    let errors: Vec<&str> = r
-        .stderr
-        .lines()
-        .filter(|l| l.starts_with("error:"))
-        .collect();
-    assert_eq!(errors.len(), 1, "one error line: {}", r.stderr);
+    let error = crate::common::one_error(r);
     assert!(
-        errors[0].contains(needle),
-        "the error should say {needle:?}: {}",
-        errors[0]
+        error.contains(needle),
+        "the error should say {needle:?}: {error}"
     );
-    assert!(r.stderr.contains("hint: "), "a hint: {}", r.stderr);
     assert!(r.stdout.is_empty(), "nothing on stdout: {}", r.stdout);
     assert!(
         !r.stderr.contains(SECRET),

@@ -178,18 +178,11 @@ impl Kit {
 /// contains `needle`, a hint, and no secret anywhere.
 pub fn assert_clean_failure(r: &Run, code: i32, needle: &str) {
     assert_eq!(r.code, code, "exit code; stderr: {}", r.stderr);
-    let errors: Vec<&str> = r
-        .stderr
-        .lines()
-        .filter(|l| l.starts_with("error:"))
-        .collect();
-    assert_eq!(errors.len(), 1, "one error line: {}", r.stderr);
+    let error = crate::common::one_error(r);
     assert!(
-        errors[0].contains(needle),
-        "error should mention {needle:?}: {}",
-        errors[0]
+        error.contains(needle),
+        "error should mention {needle:?}: {error}"
     );
-    assert!(r.stderr.contains("hint: "), "a hint: {}", r.stderr);
     assert!(!r.stderr.contains(SECRET) && !r.stdout.contains(SECRET));
     assert!(r.stdout.is_empty(), "no result on stdout: {}", r.stdout);
 }
