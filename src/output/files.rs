@@ -256,6 +256,29 @@ fn stage(f: &Pending) -> Result<(PathBuf, fs::File), OutputError> {
     Ok((tmp, file))
 }
 
+/// Writes a file that must not exist yet, atomically: staged and synced like
+/// [`write_all_atomic`], then hard-linked into place, which, unlike a rename, fails when
+/// something appeared at `path` in the meantime instead of replacing it.
+pub fn write_exclusive(path: &Path, bytes: &[u8], mode: u32) -> Result<(), OutputError> {
+    check_target(path)?;
+    let (tmp, file) = stage(&Pending { path, bytes, mode })?;
+    let result = file
+        .sync_all()
+        .map_err(io("sync", &tmp))
+        .and_then(|()| fs::hard_link(&tmp, path).map_err(io("create", path)));
+    drop(file);
+    let mut list = in_flight();
+    let _ = fs::remove_file(&tmp);
+    list.retain(|p| p != &tmp);
+    drop(list);
+    if result.is_ok() {
+        if let Ok(d) = fs::File::open(folder_of(path)) {
+            let _ = d.sync_all();
+        }
+    }
+    result
+}
+
 /// Writes a file that must not replace an existing one unless `force` is set. An existing
 /// file with exactly these bytes is left as it is (so re-running is a no-op).
 /// Returns whether the file was written.
@@ -314,6 +337,20 @@ pub fn gitignore(path: &Path) -> Pending<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn write_exclusive_never_replaces_and_leaves_no_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("id.key");
+        write_exclusive(&p, b"first", SECRET_MODE).unwrap();
+        assert!(write_exclusive(&p, b"second", SECRET_MODE).is_err());
+        assert_eq!(fs::read(&p).unwrap(), b"first");
+        assert_eq!(
+            fs::metadata(&p).unwrap().permissions().mode() & 0o777,
+            SECRET_MODE
+        );
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
     use std::os::unix::fs::PermissionsExt;
 
     #[test]

@@ -364,7 +364,8 @@ pub fn write_identity(path: &Path, content: &SecretString) -> Result<(), SealErr
             path: path.to_path_buf(),
         });
     }
-    files::write_atomic(path, content.expose_secret().as_bytes(), SECRET_MODE)?;
+    // Exclusive: an identity that appears between the check above and the write is kept.
+    files::write_exclusive(path, content.expose_secret().as_bytes(), SECRET_MODE)?;
     Ok(())
 }
 

@@ -231,8 +231,9 @@ impl Call {
     }
 }
 
-/// The syscalls that create, sync, rename or re-mode files.
-const TRACED: &str = "trace=open,openat,creat,rename,renameat,renameat2,fsync,fdatasync,\
+/// The syscalls that create, sync, rename, link or re-mode files.
+const TRACED: &str =
+    "trace=open,openat,creat,rename,renameat,renameat2,link,linkat,fsync,fdatasync,\
                       chmod,fchmod,fchmodat,?fchmodat2,chown,fchown,lchown,fchownat";
 
 pub fn traced(cmd: &Command) -> Trace {
@@ -272,8 +273,8 @@ pub fn traced(cmd: &Command) -> Trace {
 
 impl Trace {
     /// Asserts how `path` (absolute) was written: a temporary file in the same folder created
-    /// exclusively with `mode` from the start, synced (on any thread), then renamed onto
-    /// `path`; and that no thread ever changed a file's mode or owner.
+    /// exclusively with `mode` from the start, synced (on any thread), then renamed (or
+    /// linked) onto `path`; and that no thread ever changed a file's mode or owner.
     pub fn assert_written_safely(&self, path: &Path, mode: u32) {
         let name = path.file_name().unwrap().to_string_lossy();
         let tmp_prefix = format!("{}/.{name}.omsso-", path.parent().unwrap().display());
@@ -314,8 +315,9 @@ impl Trace {
             l.starts_with(&format!("fsync({fd}<{tmp_prefix}"))
                 || l.starts_with(&format!("fdatasync({fd}<{tmp_prefix}"))
         });
+        // Put in place by a rename, or by a link where a file must never be replaced (keygen).
         let renamed = pos("rename", &|l| {
-            l.starts_with("rename")
+            (l.starts_with("rename") || l.starts_with("link"))
                 && l.contains(&format!("/.{name}.omsso-"))
                 && (l.contains(&format!("/{name}\"")) || l.contains(&format!(", \"{name}\"")))
                 && l.ends_with(" = 0")
