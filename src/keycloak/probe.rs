@@ -6,12 +6,10 @@ use reqwest::Method;
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
 
-use super::client::{find, id_of, segment};
+use super::client::{find, id_of};
 use super::error::Role;
 use super::http::Purpose;
 pub(crate) use super::http::Reply;
-use super::scopes::ScopeRef;
-use super::session::Op;
 use super::{KeycloakError, Session};
 
 /// An unauthenticated GET of an absolute URL (discovery, JWKS).
@@ -54,21 +52,6 @@ pub(crate) async fn client_and_scopes(
         return Ok(None);
     };
     let uuid = id_of(&client)?;
-    let action = format!("read the default client scopes of `{client_id}`");
-    let op = Op {
-        realm,
-        role: Role::ViewClients,
-        action: &action,
-    };
-    let path = format!(
-        "/{}/clients/{}/default-client-scopes",
-        segment(realm),
-        segment(&uuid)
-    );
-    let reply = session.admin(Method::GET, &path, None, op).await?;
-    if !reply.status.is_success() {
-        return Err(reply.status_error());
-    }
-    let scopes: Vec<ScopeRef> = reply.json()?;
-    Ok(Some((client, scopes.into_iter().map(|s| s.name).collect())))
+    let scopes = super::scopes::default_names(session, realm, &uuid).await?;
+    Ok(Some((client, scopes)))
 }

@@ -67,7 +67,14 @@ pub async fn plan(
     let current = match uuid {
         Some(id) => {
             let path = format!("/{r}/clients/{}/default-client-scopes", segment(id));
-            list(session, realm, &path, "read the client's default scopes").await?
+            list(
+                session,
+                realm,
+                &path,
+                "read the client's default scopes",
+                Role::ManageClients,
+            )
+            .await?
         }
         None => {
             let path = format!("/{r}/default-default-client-scopes");
@@ -76,6 +83,7 @@ pub async fn plan(
                 realm,
                 &path,
                 "read the realm's default client scopes",
+                Role::ManageClients,
             )
             .await?
         }
@@ -93,7 +101,14 @@ pub async fn plan(
         return Ok(plan);
     }
     let path = format!("/{r}/client-scopes");
-    let in_realm = list(session, realm, &path, "read the realm's client scopes").await?;
+    let in_realm = list(
+        session,
+        realm,
+        &path,
+        "read the realm's client scopes",
+        Role::ManageClients,
+    )
+    .await?;
     for name in missing {
         match in_realm.iter().find(|s| s.name == name && s.oidc()) {
             Some(s) => plan.add.push(s.clone()),
@@ -102,7 +117,14 @@ pub async fn plan(
     }
     if let (Some(id), false) = (uuid, plan.add.is_empty()) {
         let path = format!("/{r}/clients/{}/optional-client-scopes", segment(id));
-        let optional = list(session, realm, &path, "read the client's optional scopes").await?;
+        let optional = list(
+            session,
+            realm,
+            &path,
+            "read the client's optional scopes",
+            Role::ManageClients,
+        )
+        .await?;
         plan.from_optional = plan
             .add
             .iter()
@@ -162,16 +184,39 @@ async fn write(
     Err(expect_failed(session, &reply, realm, action))
 }
 
+/// The names of a client's default client scopes (read-only: `verify`).
+pub(crate) async fn default_names(
+    session: &Session,
+    realm: &str,
+    uuid: &str,
+) -> Result<Vec<String>, KeycloakError> {
+    let path = format!(
+        "/{}/clients/{}/default-client-scopes",
+        segment(realm),
+        segment(uuid)
+    );
+    let scopes = list(
+        session,
+        realm,
+        &path,
+        "read the client's default scopes",
+        Role::ViewClients,
+    )
+    .await?;
+    Ok(scopes.into_iter().map(|s| s.name).collect())
+}
+
 async fn list(
     session: &Session,
     realm: &str,
     path: &str,
     action: &str,
+    role: Role,
 ) -> Result<Vec<ScopeRef>, KeycloakError> {
     let action = format!("{action} in realm `{realm}`");
     let op = Op {
         realm,
-        role: Role::ManageClients,
+        role,
         action: &action,
     };
     let reply = session.admin(Method::GET, path, None, op).await?;
