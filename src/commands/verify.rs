@@ -10,6 +10,7 @@ use serde_json::json;
 use super::Context;
 use crate::cli::{ConnectArgs, VerifyArgs};
 use crate::error::{Error, Result};
+use crate::openmetadata::Release;
 use crate::verify::{lint, live, Finding, Kind, Severity, VerifyError};
 
 /// One linted file.
@@ -104,10 +105,11 @@ fn lint_files(files: &[PathBuf], kind: Option<Kind>, ctx: &Context) -> Result<()
             .ok_or_else(|| VerifyError::UnknownKind { path: path.clone() })?;
         inputs.push((display(path), kind, text));
     }
+    let release = Release::new(ctx.settings.om_version(), ctx.settings.helm_chart_version());
     let reports: Vec<FileReport> = inputs
         .into_iter()
         .map(|(path, kind, text)| {
-            let findings = lint::lint(&text, kind);
+            let findings = lint::lint(&text, kind, &release);
             let count = |s| findings.iter().filter(|f| f.severity == s).count();
             FileReport {
                 path,
