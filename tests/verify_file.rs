@@ -213,7 +213,7 @@ fn clean_files_together_exit_0_and_report_each() {
     let t = verify(&paths, &[]);
     assert_eq!(t.code, 0);
     assert!(
-        t.stdout.contains("clean.env (env file): no findings"),
+        t.stdout.contains("clean.env (env file for OpenMetadata 2.0): no findings"),
         "{}",
         t.stdout
     );

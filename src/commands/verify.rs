@@ -129,9 +129,11 @@ fn lint_files(files: &[PathBuf], kind: Option<Kind>, ctx: &Context) -> Result<()
         "errors": errors,
         "warnings": warnings,
         "infos": infos,
+        "om_version": release.version.to_string(),
+        "chart_version": release.chart.version.to_string(),
         "files": reports,
     });
-    ctx.ui.emit(&doc, || text_report(&reports));
+    ctx.ui.emit(&doc, || text_report(&reports, &release));
     if errors > 0 {
         let files = reports.iter().filter(|r| r.errors > 0).count();
         return Err(Error::CheckFailed(format!(
@@ -143,7 +145,7 @@ fn lint_files(files: &[PathBuf], kind: Option<Kind>, ctx: &Context) -> Result<()
     Ok(())
 }
 
-fn text_report(reports: &[FileReport]) -> String {
+fn text_report(reports: &[FileReport], release: &Release) -> String {
     let mut out = String::new();
     for r in reports {
         for f in &r.findings {
@@ -171,7 +173,15 @@ fn text_report(reports: &[FileReport]) -> String {
                 r.infos
             )
         };
-        out.push_str(&format!("{} ({}): {summary}\n", r.path, r.kind.label()));
+        let target = match r.kind {
+            Kind::Helm => format!("chart {}", release.chart.version),
+            _ => format!("OpenMetadata {}", release.version),
+        };
+        out.push_str(&format!(
+            "{} ({} for {target}): {summary}\n",
+            r.path,
+            r.kind.label()
+        ));
     }
     out
 }

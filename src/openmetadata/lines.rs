@@ -130,6 +130,57 @@ pub fn version_help() -> String {
     )
 }
 
+/// The release-line table of the docs (README, docs/OPENMETADATA-RELEASES.md), generated from
+/// [`LINES`] and the released models, so the docs cannot drift (tests/docs_tables.rs).
+pub fn markdown_table() -> String {
+    let mut out = String::from(
+        "| line | checked against | default chart | changes in the auth models (from the line before) |\n\
+         |---|---|---|---|\n",
+    );
+    let mut previous: Option<&Line> = None;
+    for l in LINES {
+        let mut changes = Vec::new();
+        if let Some(p) = previous {
+            for block in [Block::Authentication, Block::Oidc, Block::Authorizer] {
+                let short = block.path().rsplit('.').next().unwrap_or_default();
+                for f in l.fields(block) {
+                    match p.fields(block).iter().find(|old| old.key == f.key) {
+                        None => changes.push(format!("adds `{short}.{}`", f.key)),
+                        Some(old) if old.required != f.required => changes.push(format!(
+                            "`{short}.{}` {}",
+                            f.key,
+                            if f.required { "required" } else { "optional" }
+                        )),
+                        Some(_) => {}
+                    }
+                }
+            }
+            if l.security_config_in_db && !p.security_config_in_db {
+                changes.insert(0, "the server keeps its security config in its database".into());
+            }
+        } else {
+            changes.push("oldest supported line".into());
+        }
+        if changes.is_empty() {
+            changes.push("none".into());
+        }
+        let chart = if l.chart.starts_with(&format!("{}.", l.name())) {
+            l.chart.to_string()
+        } else {
+            format!("{} (newest chart checked; none for {})", l.chart, l.name())
+        };
+        out.push_str(&format!(
+            "| {} | {} | {} | {} |\n",
+            l.name(),
+            l.newest_release(),
+            chart,
+            changes.join("; ")
+        ));
+        previous = Some(l);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
