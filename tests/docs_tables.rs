@@ -4,15 +4,22 @@
 
 mod common;
 
-const BEGIN: &str = "<!-- release-lines: generated from src/openmetadata (tests/docs_tables.rs) -->\n";
+const BEGIN: &str =
+    "<!-- release-lines: generated from src/openmetadata (tests/docs_tables.rs) -->\n";
 const END: &str = "<!-- /release-lines -->";
 
 #[test]
 fn the_readme_release_table_is_the_one_the_code_knows() {
     let path = common::repo_root().join("README.md");
     let text = std::fs::read_to_string(&path).unwrap();
-    let start = text.find(BEGIN).expect("README.md has the release-lines markers") + BEGIN.len();
-    let end = start + text[start..].find(END).expect("README.md closes the release-lines markers");
+    let start = text
+        .find(BEGIN)
+        .expect("README.md has the release-lines markers")
+        + BEGIN.len();
+    let end = start
+        + text[start..]
+            .find(END)
+            .expect("README.md closes the release-lines markers");
     let table = omsso::openmetadata::lines::markdown_table();
     if std::env::var_os("UPDATE_DOCS").is_some() {
         let updated = format!("{}{table}{}", &text[..start], &text[end..]);

@@ -213,7 +213,8 @@ fn clean_files_together_exit_0_and_report_each() {
     let t = verify(&paths, &[]);
     assert_eq!(t.code, 0);
     assert!(
-        t.stdout.contains("clean.env (env file for OpenMetadata 2.0): no findings"),
+        t.stdout
+            .contains("clean.env (env file for OpenMetadata 2.0): no findings"),
         "{}",
         t.stdout
     );
@@ -444,7 +445,20 @@ fn json_fields_are_stable_and_stdout_is_one_document_on_exit_3() {
         k.sort();
         k
     };
-    assert_eq!(keys(&v), ["errors", "files", "infos", "ok", "warnings"]);
+    assert_eq!(
+        keys(&v),
+        [
+            "chart_version",
+            "errors",
+            "files",
+            "infos",
+            "ok",
+            "om_version",
+            "warnings"
+        ]
+    );
+    assert_eq!(v["om_version"], "2.0");
+    assert_eq!(v["chart_version"], "1.13.1");
     assert_eq!(v["errors"], 2);
     assert_eq!(v["ok"], false);
     let file = &v["files"][0];

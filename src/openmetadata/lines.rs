@@ -156,7 +156,10 @@ pub fn markdown_table() -> String {
                 }
             }
             if l.security_config_in_db && !p.security_config_in_db {
-                changes.insert(0, "the server keeps its security config in its database".into());
+                changes.insert(
+                    0,
+                    "the server keeps its security config in its database".into(),
+                );
             }
         } else {
             changes.push("oldest supported line".into());
