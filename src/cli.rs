@@ -16,8 +16,8 @@ Exit codes:
      open --expect-client-id)
 
 Secrets are never taken as flag values: use OMSSO_ADMIN_PASSWORD / OMSSO_ADMIN_CLIENT_SECRET,
-OMSSO_SEAL_PASSPHRASE / OMSSO_IDENTITY_PASSPHRASE / OMSSO_SIGN_PASSPHRASE, a --...-file option
-(`-` reads stdin), or answer the prompt on a terminal.";
+OMSSO_SEAL_PASSPHRASE / OMSSO_IDENTITY_PASSPHRASE / OMSSO_SIGN_PASSPHRASE, OMSSO_LOGIN_PASSWORD,
+OMSSO_OM_TOKEN, a --...-file option (`-` reads stdin), or answer the prompt on a terminal.";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -300,14 +300,19 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 #[command(after_help = "\
-Without --file, checks the rendered openmetadata.yaml against the live Keycloak: discovery
-reachable and its issuer equal to authority, the JWKS answering with an RS256 key, both
-publicKeyUrls, the client (exists, confidential, callback registered, profile/email/basic
-scopes), the secret authenticating with a token whose iss is the authority, and the URLs
-agreeing with each other.
+Without --file, checks the rendered openmetadata.yaml against the live Keycloak its
+authority names (realm and Keycloak come from the file): discovery reachable and its issuer
+equal to authority, the JWKS answering with an RS256 key, both publicKeyUrls, OpenMetadata's
+own SSO validation (jwks_uri listed, every public key URL answering, scopes, JWS algorithm,
+response type), the client (exists, confidential or the public flow, callback registered,
+profile/email/basic scopes; skipped without an admin login), the secret authenticating with a
+token whose iss is the authority, and the URLs agreeing with each other. Each check is ok,
+warn (undecidable from here), skip (not run) or FAIL; only ok counts as passed.
+--login USER also logs in through Keycloak's login form and says who USER is to OpenMetadata.
 
 Examples:
   omsso verify                                   # live, against out/openmetadata.yaml
+  OMSSO_LOGIN_PASSWORD=… omsso verify --login alice   # and a real login as alice
   omsso verify --om-config /etc/openmetadata/openmetadata.yaml
   omsso verify --file out/openmetadata.yaml      # static lint, no Keycloak
   omsso verify --file .env --kind env --output json
@@ -328,6 +333,14 @@ pub struct VerifyArgs {
     /// Format of the --file files [default: detected from each file's content]
     #[arg(long, value_enum, requires = "files", value_name = "KIND")]
     pub kind: Option<crate::verify::Kind>,
+    /// Live mode: log in as USER through Keycloak's login form with the file's client, and
+    /// say who the user is to OpenMetadata (password: OMSSO_LOGIN_PASSWORD,
+    /// --login-password-file, or the prompt)
+    #[arg(long, value_name = "USER", conflicts_with = "files")]
+    pub login: Option<String>,
+    /// File holding the --login user's password, `-` for stdin
+    #[arg(long, value_name = "FILE", requires = "login")]
+    pub login_password_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

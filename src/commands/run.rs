@@ -12,7 +12,8 @@ use crate::error::{Error, Exit, Result};
 use crate::keycloak::{self, Desired};
 use crate::render::Target;
 use crate::seal;
-use crate::verify::live;
+use crate::verify::deployed::{Deployed, KeycloakOf};
+use crate::verify::{live, report};
 
 /// A file the run left in the output folder.
 #[derive(Debug, Serialize)]
@@ -75,6 +76,7 @@ async fn pipeline(args: &RunArgs, ctx: &Context, report: &mut Report) -> Result<
     // Everything that can be checked offline is checked before Keycloak is touched.
     let realm = settings.realm()?.to_string();
     keycloak::check_realm(&realm)?;
+    settings.check_login_flow()?;
     let desired = if args.no_ensure {
         None
     } else {
@@ -186,24 +188,35 @@ async fn steps(
         .find(|f| f.rel_path == std::path::Path::new("openmetadata.yaml"))
         .map(|f| String::from_utf8_lossy(&f.bytes).into_owned())
         .unwrap_or_default();
-    let deployed = live::Deployed::from_yaml(&yaml).map_err(|reason| {
+    let deployed = Deployed::from_yaml(&yaml).map_err(|reason| {
         crate::verify::VerifyError::NotOpenMetadataConfig {
             path: settings.out_dir().join("openmetadata.yaml"),
             reason,
         }
     })?;
-    let checks = live::run(session, &realm, &deployed).await?;
-    let failed: Vec<&str> = checks
-        .iter()
-        .filter(|c| c.status == live::Status::Fail)
-        .map(|c| c.name)
-        .collect();
-    let summary = if failed.is_empty() {
-        format!("{} live checks passed", checks.len())
-    } else {
-        format!("FAILED: {}", failed.join(", "))
+    let kc = KeycloakOf {
+        base: session.base().to_string(),
+        realm: realm.clone(),
     };
-    report.step(ctx, "verify", summary, json!({ "checks": checks }));
+    let net = live::Net {
+        http: session.http(),
+        admin: Some(session),
+    };
+    let checks = live::run(&net, &kc, &deployed).await?;
+    let failed = report::failed(&checks);
+    let counts = report::Counts::of(&checks);
+    // Only ok counts as passed: warnings and skips are named in the line, not hidden in it.
+    let summary = if failed.is_empty() {
+        counts.to_string()
+    } else {
+        format!("FAILED: {} ({counts})", failed.join(", "))
+    };
+    report.step(
+        ctx,
+        "verify",
+        summary,
+        json!({ "counts": counts, "checks": checks }),
+    );
     if failed.is_empty() {
         Ok(())
     } else {

@@ -1,5 +1,6 @@
 //! `omsso verify`: with `--file`, the static lint of existing configuration files; without it,
-//! the live checks of the rendered openmetadata.yaml against Keycloak.
+//! the live checks of the rendered openmetadata.yaml against the Keycloak it names (with an
+//! admin login when one is given, else the checks that need none), and `--login USER`.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -8,10 +9,14 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::Context;
-use crate::cli::{ConnectArgs, VerifyArgs};
+use crate::cli::VerifyArgs;
 use crate::error::{Error, Result};
+use crate::keycloak::probe::Http;
+use crate::keycloak::Session;
 use crate::openmetadata::Release;
-use crate::verify::{lint, live, Finding, Kind, Severity, VerifyError};
+use crate::settings::{HttpUrl, SecretSource, Source};
+use crate::verify::deployed::{Deployed, KeycloakOf};
+use crate::verify::{lint, live, login, report, Finding, Kind, Severity, VerifyError};
 
 /// One linted file.
 #[derive(Debug, Serialize)]
@@ -28,14 +33,15 @@ pub async fn run(args: VerifyArgs, ctx: &Context) -> Result<()> {
     if args.files.is_empty() {
         let path = args
             .om_config
+            .clone()
             .unwrap_or_else(|| ctx.settings.out_dir().join("openmetadata.yaml"));
-        return live(&path, args.connect, ctx).await;
+        return live(&path, &args, ctx).await;
     }
     lint_files(&args.files, args.kind, ctx)
 }
 
-/// Checks an openmetadata.yaml against the live Keycloak.
-pub async fn live(path: &Path, connect: ConnectArgs, ctx: &Context) -> Result<()> {
+/// Reads an openmetadata.yaml for the live checks.
+pub(super) fn read_deployed(path: &Path) -> Result<Deployed, VerifyError> {
     let text = read(&path.to_path_buf()).map_err(|e| match e {
         VerifyError::Read { source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
             VerifyError::NotOpenMetadataConfig {
@@ -45,42 +51,146 @@ pub async fn live(path: &Path, connect: ConnectArgs, ctx: &Context) -> Result<()
         }
         other => other,
     })?;
-    let deployed =
-        live::Deployed::from_yaml(&text).map_err(|reason| VerifyError::NotOpenMetadataConfig {
+    Deployed::from_yaml(&text).map_err(|reason| VerifyError::NotOpenMetadataConfig {
+        path: path.to_path_buf(),
+        reason,
+    })
+}
+
+/// Checks an openmetadata.yaml against the live Keycloak its authority names.
+async fn live(path: &Path, args: &VerifyArgs, ctx: &Context) -> Result<()> {
+    let deployed = read_deployed(path)?;
+    let kc = deployed
+        .keycloak()
+        .map_err(|reason| VerifyError::NotOpenMetadataConfig {
             path: path.to_path_buf(),
             reason,
         })?;
-    let realm = ctx.settings.realm()?.to_string();
-    let session = super::keycloak::connect(ctx, connect).await?;
-    let checks = live::run(&session, &realm, &deployed).await?;
-    report_live(path, &checks, ctx)
+    // The file decides the realm: a different one given here is a mistake, not a choice.
+    if let Some((realm, source)) = ctx.settings.realm_given() {
+        if realm != kc.realm {
+            return Err(VerifyError::RealmConflict {
+                path: path.to_path_buf(),
+                file_realm: kc.realm.clone(),
+                realm: realm.to_string(),
+                origin: source,
+            }
+            .into());
+        }
+    }
+    if let Some((url, source)) = ctx.settings.keycloak_url_given() {
+        if url.as_str().trim_end_matches('/') != kc.base {
+            ctx.ui.warn(format!(
+                "keycloak.url is {url} ({source}), but {} names the Keycloak at {}: checking that one",
+                path.display(),
+                kc.base
+            ));
+        }
+    }
+    // Secrets first, so a missing one fails before any request.
+    let login = match &args.login {
+        Some(user) => Some(login_request(user, args.login_password_file.clone())?),
+        None => None,
+    };
+    let admin = if ctx.settings.admin_login_configured() {
+        if args.connect.insecure {
+            ctx.ui.warn(crate::keycloak::INSECURE_WARNING);
+        }
+        let base: HttpUrl =
+            kc.base
+                .parse()
+                .map_err(|reason| VerifyError::NotOpenMetadataConfig {
+                    path: path.to_path_buf(),
+                    reason,
+                })?;
+        let session = Session::connect_at(&ctx.settings, base, args.connect.insecure).await?;
+        ctx.ui.step(format!(
+            "logged in to {} as {} (realm `{}`)",
+            session.base(),
+            session.principal(),
+            session.login_realm()
+        ));
+        Some(session)
+    } else {
+        ctx.ui.step(
+            "no admin login given: the checks that read the client from Keycloak are skipped",
+        );
+        None
+    };
+    let own_http;
+    let http = match &admin {
+        Some(session) => session.http(),
+        None => {
+            own_http = Http::new(
+                ctx.settings.timeout(),
+                ctx.settings.cacert(),
+                args.connect.insecure,
+            )?;
+            &own_http
+        }
+    };
+    let net = live::Net {
+        http,
+        admin: admin.as_ref(),
+    };
+    let mut checks = live::run(&net, &kc, &deployed).await?;
+    let login_report = match &login {
+        Some(req) => {
+            let mut c = report::Checks(std::mem::take(&mut checks));
+            let r = crate::verify::login::run(&mut c, http, &deployed, req).await;
+            checks = c.0;
+            Some(r)
+        }
+        None => None,
+    };
+    report_live(path, &kc, &checks, login_report.as_ref(), ctx)
 }
 
-fn report_live(path: &Path, checks: &[live::Check], ctx: &Context) -> Result<()> {
-    let failed: Vec<&str> = checks
-        .iter()
-        .filter(|c| c.status == live::Status::Fail)
-        .map(|c| c.name)
-        .collect();
+/// The password of the `--login` user: `--login-password-file`, `OMSSO_LOGIN_PASSWORD`, or
+/// the prompt.
+fn login_request(user: &str, file: Option<PathBuf>) -> Result<login::Request> {
+    let origin = file
+        .as_ref()
+        .map(|_| Source::Flag("--login-password-file".to_string()));
+    let source = SecretSource::pick(
+        "login password",
+        "OMSSO_LOGIN_PASSWORD",
+        file,
+        origin.as_ref(),
+    );
+    let password = source.read_with_prompt(&format!("password of {user} (Keycloak): "))?;
+    Ok(login::Request {
+        user: user.to_string(),
+        password,
+    })
+}
+
+fn report_live(
+    path: &Path,
+    kc: &KeycloakOf,
+    checks: &[report::Check],
+    login: Option<&login::Report>,
+    ctx: &Context,
+) -> Result<()> {
+    let failed = report::failed(checks);
+    let counts = report::Counts::of(checks);
     let doc = json!({
         "ok": failed.is_empty(),
         "file": path.display().to_string(),
+        "keycloak": kc.base,
+        "realm": kc.realm,
+        "counts": counts,
         "checks": checks,
+        "login": login,
     });
     ctx.ui.emit(&doc, || {
-        let mut out = format!("{}: live checks against Keycloak\n", path.display());
-        for c in checks {
-            let mark = match c.status {
-                live::Status::Pass => "ok  ",
-                live::Status::Fail => "FAIL",
-                live::Status::Warn => "warn",
-            };
-            out.push_str(&format!("  {mark} {:<26} {}\n", c.name, c.detail));
-            if let Some(h) = &c.hint {
-                out.push_str(&format!("       hint: {h}\n"));
-            }
-        }
-        out
+        format!(
+            "{}: live checks against Keycloak {} (realm `{}`)\n{}{counts}\n",
+            path.display(),
+            kc.base,
+            kc.realm,
+            report::text(checks),
+        )
     });
     if failed.is_empty() {
         Ok(())

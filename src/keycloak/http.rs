@@ -28,6 +28,9 @@ const MAX_BACKOFF: Duration = Duration::from_secs(2);
 pub(crate) enum Purpose {
     Api,
     Token,
+    /// A look at something that may simply not be there (OpenMetadata from a machine that
+    /// cannot reach it): sent once, never retried, so an absent server costs no backoff.
+    Probe,
 }
 
 /// Requests sent, by method (every attempt counts, retries included). Token requests are
@@ -251,6 +254,26 @@ impl Http {
         self.counters.snapshot()
     }
 
+    /// A client that follows no redirect, with this pool's timeout and TLS setup: `verify
+    /// --login` walks Keycloak's login pages as a browser does, and must see each redirect
+    /// (the last one goes to OpenMetadata, which this machine need not reach).
+    pub fn browser(&self) -> Result<reqwest::Client, KeycloakError> {
+        let mut b = builder(self.timeout).redirect(reqwest::redirect::Policy::none());
+        for cert in &self.tls_setup.extra_roots {
+            b = b.add_root_certificate(cert.clone());
+        }
+        if self.tls_setup.insecure {
+            b = b.danger_accept_invalid_certs(true);
+        }
+        b.build()
+            .map_err(|e| KeycloakError::HttpClient(innermost(&e)))
+    }
+
+    /// The error a failed request to `url` stands for (connection, TLS, timeout).
+    pub fn transport_error(&self, e: &reqwest::Error, url: &str) -> KeycloakError {
+        classify(e, url, self.timeout)
+    }
+
     /// Another handle on the same connection pool (and TLS setup), counting its own requests.
     pub fn sharing_pool(&self) -> Http {
         Http {
@@ -273,7 +296,8 @@ impl Http {
     ) -> Result<Reply, KeycloakError> {
         // A token request creates nothing a repeat would duplicate (at most one more
         // short-lived session), so it is as safe to repeat as an idempotent one.
-        let repeatable = method.is_idempotent() || purpose == Purpose::Token;
+        let repeatable =
+            purpose != Purpose::Probe && (method.is_idempotent() || purpose == Purpose::Token);
         let mut attempt = 1;
         loop {
             self.counters.record(&method, purpose);

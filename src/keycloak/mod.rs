@@ -2,7 +2,8 @@
 //! client match the desired state (plan, then apply), and read its credentials.
 //!
 //! - [`session`]: where Keycloak serves, admin login, token refresh, 401 retry.
-//! - [`http`]: the HTTP client (timeouts, CA, retries, request counts).
+//! - [`http`]: the HTTP client (timeouts, CA, retries, request counts); also what `verify`
+//!   uses for the URLs a configuration names and for OpenMetadata's API.
 //! - [`client`]: desired state, plan (diff), apply.
 //! - [`scopes`]: the client's default client scopes.
 //! - [`discovery`]: the realm's OIDC discovery document.
@@ -11,7 +12,7 @@
 pub mod client;
 pub mod discovery;
 mod error;
-mod http;
+pub(crate) mod http;
 pub(crate) mod probe;
 pub mod scopes;
 pub mod secret;

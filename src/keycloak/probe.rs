@@ -8,36 +8,54 @@ use serde_json::Value;
 
 use super::client::{find, id_of};
 use super::error::Role;
+pub(crate) use super::http::Http;
 use super::http::Purpose;
 pub(crate) use super::http::Reply;
 use super::{KeycloakError, Session};
 
 /// An unauthenticated GET of an absolute URL (discovery, JWKS).
-pub(crate) async fn get(session: &Session, url: &str) -> Result<Reply, KeycloakError> {
-    session
-        .http()
-        .send(Method::GET, url, Purpose::Api, |r| r)
-        .await
+pub(crate) async fn get(http: &Http, url: &str) -> Result<Reply, KeycloakError> {
+    http.send(Method::GET, url, Purpose::Api, |r| r).await
+}
+
+/// A GET sent once, without retries (something that may not be there at all).
+pub(crate) async fn get_once(http: &Http, url: &str) -> Result<Reply, KeycloakError> {
+    http.send(Method::GET, url, Purpose::Probe, |r| r).await
 }
 
 /// A client-credentials grant at `token_endpoint`, with the secret in the form body
-/// (`client_secret_post`, OpenMetadata's default authentication method).
+/// (`client_secret_post`, OpenMetadata's default authentication method), asking for `scope`
+/// when given (OpenMetadata's own SSO validation sends the configured scope).
 pub(crate) async fn client_credentials(
-    session: &Session,
+    http: &Http,
     token_endpoint: &str,
     client_id: &str,
     secret: &SecretString,
+    scope: Option<&str>,
 ) -> Result<Reply, KeycloakError> {
-    let form = [
+    let mut form = vec![
         ("grant_type", "client_credentials"),
         ("client_id", client_id),
         ("client_secret", secret.expose_secret()),
     ];
-    session
-        .http()
-        .send(Method::POST, token_endpoint, Purpose::Token, |r| {
-            r.form(&form)
-        })
+    if let Some(scope) = scope {
+        form.push(("scope", scope));
+    }
+    http.send(Method::POST, token_endpoint, Purpose::Token, |r| {
+        r.form(&form)
+    })
+    .await
+}
+
+/// A form POST to a token endpoint (the code exchange of `verify --login`).
+pub(crate) async fn token_form(
+    http: &Http,
+    token_endpoint: &str,
+    form: &[(&str, &str)],
+) -> Result<Reply, KeycloakError> {
+    // Not a token request in the retry sense: a code can be redeemed once, so a repeat could
+    // only fail.
+    http.send(Method::POST, token_endpoint, Purpose::Api, |r| r.form(form))
         .await
 }
 

@@ -191,6 +191,16 @@ impl Session {
     /// is not Keycloak, and a rejected login apart.
     pub async fn connect(settings: &Settings, insecure: bool) -> Result<Session, KeycloakError> {
         let url = settings.keycloak_url()?.clone();
+        Session::connect_at(settings, url, insecure).await
+    }
+
+    /// Like [`connect`](Self::connect), to the Keycloak at `url` instead of `keycloak.url`
+    /// (`verify` checks the Keycloak its configuration file names).
+    pub async fn connect_at(
+        settings: &Settings,
+        url: HttpUrl,
+        insecure: bool,
+    ) -> Result<Session, KeycloakError> {
         let login = settings.admin_login()?;
         let (cacert, timeout) = (settings.cacert(), settings.timeout());
         let shared = shared_login(url.as_str(), cacert, insecure, timeout, &login);

@@ -1,13 +1,16 @@
 //! Everything omsso knows about OpenMetadata, in one place: the release lines it writes
 //! configuration for and their released models ([`lines`], generated [`released`]), the Helm
 //! chart by version ([`chart`]), what the server itself expects ([`server`]) and what the
-//! quickstart compose file passes to it ([`compose`]). Render, `verify`'s lint and the help
-//! text all read it; nothing else hard-codes an OpenMetadata key, default or version.
+//! quickstart compose file passes to it ([`compose`]), its HTTP API ([`api`]) and how it turns
+//! a login into a user ([`principal`]). Render, `verify`, `apply` and the help text all read
+//! it; nothing else hard-codes an OpenMetadata key, default, path or version.
 
+pub mod api;
 pub mod chart;
 pub mod compose;
 pub mod fields;
 pub mod lines;
+pub mod principal;
 mod release;
 pub mod released;
 pub mod server;

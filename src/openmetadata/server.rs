@@ -13,6 +13,15 @@ pub const SCOPE: &str = "openid email profile";
 pub const CLIENT_AUTHENTICATION_METHOD: &str = "client_secret_post";
 pub const AUTHORIZER_CLASS: &str = "org.openmetadata.service.security.DefaultAuthorizer";
 pub const REQUEST_FILTER: &str = "org.openmetadata.service.security.JwtFilter";
+/// What OpenMetadata's UI asks Keycloak for with a public client when `responseType` is not
+/// set: the implicit flow (`code` is the auth code flow with PKCE).
+pub const PUBLIC_RESPONSE_TYPE: &str = "id_token";
+/// The flow the server runs for a confidential client (`oidcConfiguration.responseType`'s
+/// default): the auth code flow, redeeming the code with the secret.
+pub const CONFIDENTIAL_RESPONSE_TYPE: &str = "code";
+/// The ID token algorithm the server expects unless `oidcConfiguration.preferredJwsAlgorithm`
+/// says otherwise (its own SSO validation assumes it too).
+pub const JWS_ALGORITHM: &str = "RS256";
 /// The server's default `jwtPrincipalClaims` (required by every released model).
 pub const JWT_PRINCIPAL_CLAIMS: &[&str] = &["email", "preferred_username", "sub"];
 /// The server's own JWKS (for the tokens it issues: bots, sessions); `publicKeyUrls` must
@@ -26,6 +35,8 @@ pub const OWN_JWKS_URL_PATH: &str = "/api/v1/system/config/jwks";
 pub const DEFAULT_SELF_URL: &str = "http://localhost:8585";
 /// The server endpoint that finishes the auth code flow (never `/auth/callback`, the UI route).
 pub const CALLBACK_PATH: &str = "callback";
+/// The UI route where a public client renews its tokens in a hidden frame.
+pub const SILENT_CALLBACK_PATH: &str = "silent-callback";
 /// The Secret keys the chart's documentation refers to.
 pub const HELM_CLIENT_ID_KEY: &str = "openmetadata-oidc-client-id";
 pub const HELM_CLIENT_SECRET_KEY: &str = "openmetadata-oidc-client-secret";

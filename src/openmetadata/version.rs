@@ -54,6 +54,19 @@ impl OmVersion {
     pub fn patch(&self) -> Option<u16> {
         self.patch
     }
+
+    /// The release a running server reports (`GET /api/v1/system/version`: `1.12.7`,
+    /// `1.13.6.3`, `1.6.0-SNAPSHOT`): its line and patch, or why omsso cannot write for it.
+    pub fn from_server(reported: &str) -> Result<OmVersion, String> {
+        let release = reported.trim().split(['-', '+']).next().unwrap_or_default();
+        let parts: Vec<&str> = release.split('.').take(3).collect();
+        parts.join(".").parse()
+    }
+
+    /// Whether both name the same release line.
+    pub fn same_line(&self, other: &OmVersion) -> bool {
+        self.line_number() == other.line_number()
+    }
 }
 
 impl Default for OmVersion {
@@ -166,6 +179,23 @@ mod tests {
         }
         let msg = "1.14".parse::<OmVersion>().unwrap_err();
         assert!(msg.contains("1.6") && msg.contains("2.0"), "{msg}");
+    }
+
+    #[test]
+    fn a_servers_version_names_its_line() {
+        let v = OmVersion::from_server("1.12.7").unwrap();
+        assert_eq!((v.line_number(), v.patch()), ((1, 12), Some(7)));
+        let v = OmVersion::from_server("1.13.6.3").unwrap();
+        assert_eq!(v.to_string(), "1.13.6");
+        assert_eq!(
+            OmVersion::from_server("2.0.0-SNAPSHOT")
+                .unwrap()
+                .line_number(),
+            (2, 0)
+        );
+        assert!(OmVersion::from_server("1.5.3").is_err());
+        assert!(OmVersion::from_server("unknown").is_err());
+        assert!(v.same_line(&OmVersion::line_of(1, 13)));
     }
 
     #[test]

@@ -85,6 +85,12 @@ pub enum SettingsError {
         what: &'static str,
         source: std::io::Error,
     },
+    /// A public client, which logs in with the implicit flow, while that flow is switched off.
+    #[error(
+        "a public client logs in with the implicit flow (responseType id_token), but \
+         openmetadata.implicit_flow is false ({from})"
+    )]
+    ImplicitFlowOff { from: Source },
 }
 
 impl Diagnose for SettingsError {
@@ -135,6 +141,11 @@ impl Diagnose for SettingsError {
             SettingsError::Prompt { .. } => {
                 "provide it through its environment variable or --...-file instead".to_string()
             }
+            SettingsError::ImplicitFlowOff { .. } => "Keycloak would answer every login with \
+                 \"Implicit flow is disabled for the client\": turn the implicit flow on \
+                 (--implicit-flow true), or use a confidential client (--client-type \
+                 confidential)"
+                .to_string(),
         })
     }
 }
@@ -377,6 +388,35 @@ impl Settings {
             .ok_or_else(|| self.missing("keycloak.realm"))
     }
 
+    /// The realm and where it was set, when it was set at all (`verify` takes the realm from
+    /// its file and refuses a different one given here).
+    pub fn realm_given(&self) -> Option<(&str, Source)> {
+        let realm = self.values.keycloak.realm.as_deref()?;
+        Some((realm, self.source_of("keycloak.realm")))
+    }
+
+    /// `keycloak.url` and where it was set, when set.
+    pub fn keycloak_url_given(&self) -> Option<(&HttpUrl, Source)> {
+        let url = self.values.keycloak.url.as_ref()?;
+        Some((url, self.source_of("keycloak.url")))
+    }
+
+    /// Whether an admin login is configured at all (a user or a service-account client);
+    /// without one, `verify` runs the checks that need none.
+    pub fn admin_login_configured(&self) -> bool {
+        self.values.admin.username.is_some() || self.values.admin.client_id.is_some()
+    }
+
+    /// The release line as configured (flag, env or file), `None` when left to the default.
+    pub fn om_version_given(&self) -> Option<(OmVersion, Source)> {
+        let v = self.values.openmetadata.version?;
+        Some((v, self.source_of("openmetadata.version")))
+    }
+
+    fn source_of(&self, key: &str) -> Source {
+        self.sources.get(key).cloned().unwrap_or(Source::Default)
+    }
+
     pub fn cacert(&self) -> Option<&Path> {
         self.values.keycloak.cacert.as_deref()
     }
@@ -451,6 +491,17 @@ impl Settings {
             .openmetadata
             .implicit_flow
             .unwrap_or(DEFAULT_IMPLICIT_FLOW)
+    }
+
+    /// Refuses flow settings with which no browser can log in: a public client (the UI logs in
+    /// with the implicit flow, responseType id_token) while that flow is switched off.
+    pub fn check_login_flow(&self) -> Result<(), SettingsError> {
+        if self.client_type() == ClientType::Public && !self.implicit_flow() {
+            return Err(SettingsError::ImplicitFlowOff {
+                from: self.source_of("openmetadata.implicit_flow"),
+            });
+        }
+        Ok(())
     }
 
     /// The OpenMetadata release line the rendered configuration is for (default: the newest).

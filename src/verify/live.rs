@@ -1,175 +1,148 @@
 //! `omsso verify` (live): the configuration OpenMetadata will run with, checked against the
-//! running Keycloak. Each check is named, passes or fails on its own, and carries a fix hint,
-//! so one run lists every problem instead of stopping at the first.
+//! running Keycloak that its `authority` names. Each check is named, passes or fails on its own,
+//! and carries a fix hint, so one run lists every problem instead of stopping at the first.
+//!
+//! Checks that need no admin login (discovery, JWKS, the secret, the token's issuer,
+//! OpenMetadata's own SSO validation in [`super::om_rules`]) always run; the client checks need
+//! the admin API and are a visible `skip` without it. When the server-side Keycloak address
+//! (`keycloak.internal_url`) is out of reach from here, the checks that can run against the
+//! public address (`authority`) still do, and say so.
 
-use secrecy::SecretString;
-use serde::Serialize;
 use serde_json::Value;
 
+use super::deployed::{Deployed, KeycloakOf};
+use super::om_rules;
+use super::public_client;
+use super::report::{Check, Checks};
 use crate::keycloak::client::strings;
-use crate::keycloak::{probe, KeycloakError, Session};
+use crate::keycloak::probe::{self, Http};
+use crate::keycloak::{KeycloakError, Session};
+use crate::openmetadata::server;
 
-/// The OpenMetadata side of the deal: what an openmetadata.yaml says. Read from the file, not
-/// from omsso's inputs, so a file edited after rendering is checked as it is.
-#[derive(Debug, Default)]
-pub struct Deployed {
-    pub authority: Option<String>,
-    pub public_key_urls: Vec<String>,
-    pub client_id: Option<String>,
-    pub client_type: Option<String>,
-    pub callback_url: Option<String>,
-    pub oidc_secret: Option<SecretString>,
-    pub oidc_discovery_uri: Option<String>,
-    pub oidc_callback_url: Option<String>,
-    pub oidc_server_url: Option<String>,
+/// How the checks reach the world.
+pub struct Net<'a> {
+    pub http: &'a Http,
+    /// The admin API, when an admin login was given.
+    pub admin: Option<&'a Session>,
 }
 
-impl Deployed {
-    /// Reads the `authenticationConfiguration` block of an openmetadata.yaml.
-    pub fn from_yaml(text: &str) -> Result<Deployed, String> {
-        let root: Value = serde_yaml::from_str(text).map_err(|e| e.to_string())?;
-        let auth = root
-            .get("authenticationConfiguration")
-            .ok_or("no authenticationConfiguration section")?;
-        let s = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
-        let oidc = auth.get("oidcConfiguration").cloned().unwrap_or_default();
-        Ok(Deployed {
-            authority: s(auth, "authority"),
-            public_key_urls: strings(auth.get("publicKeyUrls")),
-            client_id: s(auth, "clientId"),
-            client_type: s(auth, "clientType"),
-            callback_url: s(auth, "callbackUrl"),
-            oidc_secret: s(&oidc, "secret").map(SecretString::from),
-            oidc_discovery_uri: s(&oidc, "discoveryUri"),
-            oidc_callback_url: s(&oidc, "callbackUrl"),
-            oidc_server_url: s(&oidc, "serverUrl"),
-        })
+/// A discovery document and where it was read.
+pub struct Discovery {
+    pub doc: Value,
+    pub url: String,
+    /// Read at the public address because the server-side one is out of reach from here.
+    pub via_public: bool,
+}
+
+impl Discovery {
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.doc.get(key).and_then(Value::as_str)
     }
 
-    fn confidential(&self) -> bool {
-        self.client_type.as_deref() != Some("public")
-    }
-
-    /// The URL OpenMetadata sends the browser back to after login.
-    fn callback(&self) -> Option<&str> {
-        if self.confidential() {
-            self.oidc_callback_url.as_deref()
+    /// " (read at the public address …)" when it was, for check details.
+    pub fn note(&self) -> String {
+        if self.via_public {
+            format!(" (checked through the public address {})", self.url)
         } else {
-            self.callback_url.as_deref()
+            String::new()
         }
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Status {
-    Pass,
-    Fail,
-    /// Could not be decided from here (e.g. an internal URL this machine cannot reach).
-    Warn,
-}
-
-#[derive(Debug, Serialize)]
-pub struct Check {
-    /// Stable id, e.g. `issuer-matches-authority`.
-    pub name: &'static str,
-    pub status: Status,
-    pub detail: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub hint: Option<String>,
-}
-
-#[derive(Default)]
-struct Checks(Vec<Check>);
-
-impl Checks {
-    fn pass(&mut self, name: &'static str, detail: impl Into<String>) {
-        self.push(name, Status::Pass, detail, None::<String>);
-    }
-
-    fn fail(&mut self, name: &'static str, detail: impl Into<String>, hint: impl Into<String>) {
-        self.push(name, Status::Fail, detail, Some(hint));
-    }
-
-    fn warn(&mut self, name: &'static str, detail: impl Into<String>, hint: impl Into<String>) {
-        self.push(name, Status::Warn, detail, Some(hint));
-    }
-
-    fn push(
-        &mut self,
-        name: &'static str,
-        status: Status,
-        detail: impl Into<String>,
-        hint: Option<impl Into<String>>,
-    ) {
-        self.0.push(Check {
-            name,
-            status,
-            detail: detail.into(),
-            hint: hint.map(Into::into),
-        });
-    }
-
-    /// Records `ok` as a pass, anything else as a failure.
-    fn expect(&mut self, name: &'static str, ok: Result<String, (String, String)>) {
-        match ok {
-            Ok(detail) => self.pass(name, detail),
-            Err((detail, hint)) => self.fail(name, detail, hint),
-        }
-    }
-}
-
-/// OpenMetadata's own JWKS path, with its leading slash.
-const OM_JWKS_SUFFIX: &str = crate::openmetadata::server::OWN_JWKS_URL_PATH;
 const REQUIRED_SCOPES: [&str; 3] = ["profile", "email", "basic"];
 
-/// Runs every live check. Only a failure to reach the admin API is an error; everything the
-/// checks find is in the returned list.
+/// Runs every Keycloak-side check. Only a failure of the admin API is an error; everything
+/// the checks find is in the returned list.
 pub async fn run(
-    session: &Session,
-    realm: &str,
+    net: &Net<'_>,
+    kc: &KeycloakOf,
     deployed: &Deployed,
 ) -> Result<Vec<Check>, KeycloakError> {
     let mut c = Checks::default();
     let authority = deployed.authority.clone().unwrap_or_default();
-    let discovery_url = deployed
+    let public_url = discovery_of(&authority);
+    let server_url = deployed
         .oidc_discovery_uri
         .clone()
-        .unwrap_or_else(|| format!("{authority}/.well-known/openid-configuration"));
+        .filter(|u| !u.is_empty())
+        .unwrap_or_else(|| public_url.clone());
 
     // Discovery as the OpenMetadata server fetches it; the admin-side client checks at the
     // same time.
     let client_id = deployed.client_id.clone().unwrap_or_default();
-    let (discovery, client) = tokio::join!(
-        probe::get(session, &discovery_url),
-        probe::client_and_scopes(session, realm, &client_id),
+    let (reply, client) = tokio::join!(
+        probe::get(net.http, &server_url),
+        admin_client(net.admin, &kc.realm, &client_id),
     );
-    let discovery = discovery_checks(&mut c, &discovery_url, &authority, discovery);
-    public_key_checks(&mut c, session, deployed, discovery.as_ref()).await;
-    client_checks(&mut c, realm, deployed, client?);
-    if let Some(d) = &discovery {
-        secret_checks(&mut c, session, deployed, &authority, d).await;
+    let discovery = match discovery_check(&mut c, &server_url, reply) {
+        Fetched::Doc(doc) => Some(Discovery {
+            doc,
+            url: server_url.clone(),
+            via_public: false,
+        }),
+        Fetched::Unreachable if server_url != public_url => {
+            public_discovery(net.http, &public_url).await
+        }
+        _ => None,
+    };
+    issuer_check(&mut c, &authority, discovery.as_ref());
+    public_key_checks(&mut c, net.http, deployed, discovery.as_ref()).await;
+    om_rules::run(&mut c, net.http, deployed, discovery.as_ref()).await;
+    match (net.admin, client?) {
+        (None, _) => {
+            for name in client_check_names(deployed) {
+                c.skip_no_admin(name);
+            }
+        }
+        (Some(_), client) => client_checks(&mut c, &kc.realm, deployed, client),
     }
+    secret_checks(&mut c, net.http, deployed, &authority, discovery.as_ref()).await;
     url_checks(&mut c, deployed);
     Ok(c.0)
 }
 
-fn discovery_checks(
+/// `{authority}/.well-known/openid-configuration`, the discovery document browsers use.
+pub fn discovery_of(authority: &str) -> String {
+    format!(
+        "{}/.well-known/openid-configuration",
+        authority.trim_end_matches('/')
+    )
+}
+
+async fn admin_client(
+    admin: Option<&Session>,
+    realm: &str,
+    client_id: &str,
+) -> Result<Option<(Value, Vec<String>)>, KeycloakError> {
+    match admin {
+        Some(session) => probe::client_and_scopes(session, realm, client_id).await,
+        None => Ok(None),
+    }
+}
+
+enum Fetched {
+    Doc(Value),
+    /// Answered, but not with a discovery document (a failure already recorded).
+    Bad,
+    /// Could not be reached from this machine.
+    Unreachable,
+}
+
+fn discovery_check(
     c: &mut Checks,
     url: &str,
-    authority: &str,
     reply: Result<probe::Reply, KeycloakError>,
-) -> Option<Value> {
+) -> Fetched {
     let doc = match reply {
         Ok(r) if r.status.is_success() => match serde_json::from_slice::<Value>(&r.body) {
-            Ok(doc) => doc,
-            Err(_) => {
+            Ok(doc) if doc.get("issuer").is_some() => doc,
+            _ => {
                 c.fail(
                     "discovery-reachable",
                     format!("{url} did not answer with a discovery document"),
                     "discoveryUri must be the realm's /.well-known/openid-configuration",
                 );
-                return None;
+                return Fetched::Bad;
             }
         },
         Ok(r) => {
@@ -178,7 +151,7 @@ fn discovery_checks(
                 format!("{url} answered {}", r.status.as_u16()),
                 "check the realm name and Keycloak URL in discoveryUri",
             );
-            return None;
+            return Fetched::Bad;
         }
         Err(e) => {
             c.warn(
@@ -187,38 +160,64 @@ fn discovery_checks(
                 "the OpenMetadata server must reach it; run verify where it runs, or fix \
                  keycloak.internal_url",
             );
-            return None;
+            return Fetched::Unreachable;
         }
     };
     c.pass("discovery-reachable", format!("{url} answers"));
-    let issuer = doc
-        .get("issuer")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
+    Fetched::Doc(doc)
+}
+
+/// The public discovery document, for the checks the server-side one could not serve.
+async fn public_discovery(http: &Http, url: &str) -> Option<Discovery> {
+    let reply = probe::get(http, url).await.ok()?;
+    if !reply.status.is_success() {
+        return None;
+    }
+    let doc: Value = serde_json::from_slice(&reply.body).ok()?;
+    doc.get("issuer")?;
+    Some(Discovery {
+        doc,
+        url: url.to_string(),
+        via_public: true,
+    })
+}
+
+fn issuer_check(c: &mut Checks, authority: &str, discovery: Option<&Discovery>) {
+    let Some(d) = discovery else {
+        c.skip(
+            "issuer-matches-authority",
+            "no discovery document could be read from here",
+            "fix discovery-reachable first",
+        );
+        return;
+    };
+    let issuer = d.get("issuer").unwrap_or_default();
     c.expect(
         "issuer-matches-authority",
         if issuer == authority {
-            Ok(format!("issuer `{issuer}` equals authority"))
+            Ok(format!("issuer `{issuer}` equals authority{}", d.note()))
         } else {
             Err((
-                format!("discovery issuer `{issuer}` differs from authority `{authority}`"),
+                format!(
+                    "discovery issuer `{issuer}` differs from authority `{authority}`{}",
+                    d.note()
+                ),
                 "set authority to the issuer byte for byte (re-run omsso render); if Keycloak \
                  derives the issuer from the request host, set its --hostname"
                     .to_string(),
             ))
         },
     );
-    Some(doc)
 }
 
 async fn public_key_checks(
     c: &mut Checks,
-    session: &Session,
+    http: &Http,
     deployed: &Deployed,
-    discovery: Option<&Value>,
+    discovery: Option<&Discovery>,
 ) {
     let urls = &deployed.public_key_urls;
-    let om_jwks = urls.iter().find(|u| u.ends_with(OM_JWKS_SUFFIX));
+    let om_jwks = urls.iter().find(|u| om_rules::is_own_jwks(u));
     let realm_certs = urls
         .iter()
         .find(|u| u.ends_with("/protocol/openid-connect/certs"));
@@ -243,10 +242,7 @@ async fn public_key_checks(
         },
     );
     let Some(certs) = realm_certs else { return };
-    if let Some(jwks_uri) = discovery
-        .and_then(|d| d.get("jwks_uri"))
-        .and_then(Value::as_str)
-    {
+    if let Some(jwks_uri) = discovery.and_then(|d| d.get("jwks_uri")) {
         // The host may differ (internal vs public URL); the realm path must not.
         let path = |u: &str| url::Url::parse(u).map(|u| u.path().to_string()).ok();
         if path(certs) != path(jwks_uri) {
@@ -257,7 +253,7 @@ async fn public_key_checks(
             );
         }
     }
-    match probe::get(session, certs).await {
+    match probe::get(http, certs).await {
         Ok(r) if r.status.is_success() => {
             let doc: Value = serde_json::from_slice(&r.body).unwrap_or_default();
             let has_rs256 = doc
@@ -294,6 +290,18 @@ async fn public_key_checks(
     }
 }
 
+/// The checks that read the client from the admin API, in the order they run.
+fn client_check_names(deployed: &Deployed) -> Vec<&'static str> {
+    let mut names = vec!["client-exists"];
+    if deployed.confidential() {
+        names.push("client-confidential");
+    } else {
+        names.extend(public_client::names(deployed));
+    }
+    names.extend(["redirect-uri-registered", "default-scopes"]);
+    names
+}
+
 fn client_checks(
     c: &mut Checks,
     realm: &str,
@@ -326,22 +334,19 @@ fn client_checks(
                 Ok(format!("client `{id}` is confidential"))
             },
         );
+    } else {
+        public_client::checks(c, id, &client, deployed);
     }
-    let registered = strings(client.get("redirectUris"));
-    let root = client.get("rootUrl").and_then(Value::as_str).unwrap_or("");
     let callback = deployed.callback().unwrap_or_default();
     c.expect(
         "redirect-uri-registered",
-        if registered
-            .iter()
-            .any(|p| redirect_matches(p, root, callback))
-        {
+        if redirect_registered(&client, callback) {
             Ok(format!("{callback} is a valid redirect URI"))
         } else {
             Err((
                 format!(
                     "callback {callback} is not among the client's redirect URIs ({})",
-                    registered.join(", ")
+                    strings(client.get("redirectUris")).join(", ")
                 ),
                 "run `omsso keycloak ensure`, or add it under Valid Redirect URIs".to_string(),
             ))
@@ -364,6 +369,14 @@ fn client_checks(
     );
 }
 
+/// Whether Keycloak accepts `uri` as a redirect URI of `client`.
+pub fn redirect_registered(client: &Value, uri: &str) -> bool {
+    let root = client.get("rootUrl").and_then(Value::as_str).unwrap_or("");
+    strings(client.get("redirectUris"))
+        .iter()
+        .any(|p| redirect_matches(p, root, uri))
+}
+
 /// Keycloak's rule: exact match, or a prefix match when the pattern ends in `*`; relative
 /// patterns are relative to the client's root URL.
 fn redirect_matches(pattern: &str, root: &str, uri: &str) -> bool {
@@ -378,12 +391,15 @@ fn redirect_matches(pattern: &str, root: &str, uri: &str) -> bool {
     }
 }
 
+/// The confidential client's secret, tried the way OpenMetadata's own SSO validation does: a
+/// client-credentials grant with the configured scope (again without it when Keycloak refuses
+/// the scope), at the token endpoint of the discovery document.
 async fn secret_checks(
     c: &mut Checks,
-    session: &Session,
+    http: &Http,
     deployed: &Deployed,
     authority: &str,
-    discovery: &Value,
+    discovery: Option<&Discovery>,
 ) {
     if !deployed.confidential() {
         return;
@@ -396,7 +412,17 @@ async fn secret_checks(
         );
         return;
     };
-    let Some(token_endpoint) = discovery.get("token_endpoint").and_then(Value::as_str) else {
+    let Some(d) = discovery else {
+        for name in ["secret-authenticates", "token-issuer"] {
+            c.skip(
+                name,
+                "no discovery document could be read from here, so no token endpoint",
+                "fix discovery-reachable first",
+            );
+        }
+        return;
+    };
+    let Some(token_endpoint) = d.get("token_endpoint") else {
         c.fail(
             "secret-authenticates",
             "the discovery document names no token_endpoint",
@@ -405,12 +431,22 @@ async fn secret_checks(
         return;
     };
     let id = deployed.client_id.as_deref().unwrap_or_default();
-    let reply = match probe::client_credentials(session, token_endpoint, id, secret).await {
+    let scope = deployed.scope();
+    let mut reply = probe::client_credentials(http, token_endpoint, id, secret, Some(scope)).await;
+    if matches!(&reply, Ok(r) if r.status.as_u16() == 400 && r.error_text().contains("scope")) {
+        reply = probe::client_credentials(http, token_endpoint, id, secret, None).await;
+    }
+    let reply = match reply {
         Ok(r) => r,
         Err(e) => {
             c.warn(
                 "secret-authenticates",
                 format!("cannot reach {token_endpoint}: {e}"),
+                "run verify where the OpenMetadata server runs",
+            );
+            c.skip(
+                "token-issuer",
+                "no token: the token endpoint is out of reach",
                 "run verify where the OpenMetadata server runs",
             );
             return;
@@ -424,19 +460,31 @@ async fn secret_checks(
                 reply.status.as_u16(),
                 reply.error_text()
             ),
-            "the secret was rotated or mistyped: run `omsso keycloak fetch` and re-render",
+            "the secret was rotated or mistyped: run `omsso keycloak fetch` and re-render \
+             (OpenMetadata's SSO validation and its login both need it; a client without \
+             service accounts fails this grant too)",
         );
         return;
     }
     c.pass(
         "secret-authenticates",
-        format!("the configured secret authenticates `{id}`"),
+        format!(
+            "the configured secret authenticates `{id}` (client-credentials grant, scope \
+             `{scope}`){}",
+            d.note()
+        ),
     );
     let token: Value = serde_json::from_slice(&reply.body).unwrap_or_default();
     let iss = token
         .get("access_token")
         .and_then(Value::as_str)
-        .and_then(jwt_issuer);
+        .and_then(|t| super::login::jwt_claims(t).ok())
+        .and_then(|claims| {
+            claims
+                .get("iss")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        });
     c.expect(
         "token-issuer",
         match iss {
@@ -455,18 +503,6 @@ async fn secret_checks(
     );
 }
 
-/// The `iss` claim of a JWT (read, not verified: verification is the server's job, here only
-/// the value matters).
-fn jwt_issuer(jwt: &str) -> Option<String> {
-    use base64::Engine;
-    let payload = jwt.split('.').nth(1)?;
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(payload.trim_end_matches('='))
-        .ok()?;
-    let claims: Value = serde_json::from_slice(&bytes).ok()?;
-    claims.get("iss")?.as_str().map(str::to_string)
-}
-
 fn url_checks(c: &mut Checks, deployed: &Deployed) {
     if !deployed.confidential() {
         return;
@@ -480,7 +516,7 @@ fn url_checks(c: &mut Checks, deployed: &Deployed) {
         );
         return;
     };
-    let expected = format!("{}/callback", server.trim_end_matches('/'));
+    let expected = format!("{}/{}", server.trim_end_matches('/'), server::CALLBACK_PATH);
     c.expect(
         "urls-consistent",
         if *callback == expected {
@@ -529,28 +565,23 @@ mod tests {
     }
 
     #[test]
-    fn reads_the_issuer_claim() {
-        use base64::Engine;
-        let enc = |v: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v);
-        let jwt = format!(
-            "{}.{}.sig",
-            enc("{}"),
-            enc(r#"{"iss":"http://kc/realms/r"}"#)
+    fn without_an_admin_login_the_client_checks_are_named_and_skipped() {
+        let confidential = Deployed::default();
+        assert_eq!(
+            client_check_names(&confidential),
+            [
+                "client-exists",
+                "client-confidential",
+                "redirect-uri-registered",
+                "default-scopes"
+            ]
         );
-        assert_eq!(jwt_issuer(&jwt).as_deref(), Some("http://kc/realms/r"));
-        assert_eq!(jwt_issuer("garbage"), None);
-    }
-
-    #[test]
-    fn reads_the_auth_block() {
-        let d = Deployed::from_yaml(
-            "authenticationConfiguration:\n  authority: http://kc/realms/r\n  clientId: om\n  \
-             publicKeyUrls: [a, b]\n  oidcConfiguration:\n    secret: s\n",
-        )
-        .unwrap();
-        assert_eq!(d.authority.as_deref(), Some("http://kc/realms/r"));
-        assert_eq!(d.public_key_urls, ["a", "b"]);
-        assert!(d.confidential());
-        assert!(Deployed::from_yaml("other: 1").is_err());
+        let public = Deployed {
+            client_type: Some("public".into()),
+            ..Deployed::default()
+        };
+        let names = client_check_names(&public);
+        assert!(!names.contains(&"client-confidential"), "{names:?}");
+        assert!(names.len() > 4, "{names:?}");
     }
 }

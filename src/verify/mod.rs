@@ -3,7 +3,9 @@
 //! - [`lint`]: the static lint of an existing file (openmetadata.yaml, docker env file or Helm
 //!   values), no Keycloak needed: text in, findings out, nothing else touched.
 //! - [`live`]: the configuration OpenMetadata will run with, checked against the running
-//!   Keycloak (discovery, issuer, JWKS, the client, the secret).
+//!   Keycloak its `authority` names (discovery, issuer, JWKS, the client, the secret), with
+//!   OpenMetadata's own SSO validation mirrored ([`om_rules`]), what a public client needs
+//!   ([`public_client`]) and a real test login ([`login`]); [`report`] counts the results.
 //!
 //! The lint reads each format with a parser that keeps line numbers ([`yaml_tree`],
 //! [`env_file`]), turns it into one format-neutral [`view::AuthView`], and runs the semantic
@@ -11,11 +13,16 @@
 //! ([`lint`] for YAML slips and env syntax, [`known_keys`] for schema keys and Helm types).
 
 mod checks;
+pub mod deployed;
 mod env_file;
 mod finding;
 mod known_keys;
 pub mod lint;
 pub mod live;
+pub mod login;
+mod om_rules;
+mod public_client;
+pub mod report;
 mod view;
 mod yaml_tree;
 
@@ -94,6 +101,16 @@ fn is_assignment(line: &str) -> bool {
 pub enum VerifyError {
     #[error("cannot check {} against Keycloak: {reason}", path.display())]
     NotOpenMetadataConfig { path: PathBuf, reason: String },
+    #[error(
+        "{} is for realm `{file_realm}`, but keycloak.realm is `{realm}` ({origin})",
+        path.display()
+    )]
+    RealmConflict {
+        path: PathBuf,
+        file_realm: String,
+        realm: String,
+        origin: crate::settings::Source,
+    },
     #[error("cannot read {}: {source}", path.display())]
     Read {
         path: PathBuf,
@@ -123,6 +140,10 @@ impl Diagnose for VerifyError {
             VerifyError::NotOpenMetadataConfig { .. } => {
                 "render it with `omsso render`, or name the file with --om-config PATH".to_string()
             }
+            VerifyError::RealmConflict { file_realm, .. } => format!(
+                "the file's authority decides the realm: drop the realm setting for verify, or \
+                 check the file rendered for that realm (this one is for `{file_realm}`)"
+            ),
             VerifyError::Read { .. } | VerifyError::NotText { .. } => {
                 "give the path of an openmetadata.yaml, a docker env file or Helm values"
                     .to_string()

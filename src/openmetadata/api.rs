@@ -1,0 +1,82 @@
+//! The running server's HTTP API, as far as omsso uses it (read in upstream's
+//! `openmetadata-service/.../resources/system/ConfigResource.java`, `SystemResource.java` and
+//! `resources/version/VersionResource.java`; the bodies are the released models
+//! `SecurityConfiguration`, `SecurityValidationResponse`, `OpenMetadataServerVersion`).
+
+use super::lines::Line;
+
+/// `GET`, no login (the UI reads it before sign-in): the effective, database-aware public part
+/// of `authenticationConfiguration` ([`PUBLIC_AUTH_FIELDS`]).
+pub const AUTH_CONFIG_PATH: &str = "api/v1/system/config/auth";
+/// `GET`, no login: `{"version": "1.12.7", "revision": …, "timestamp": …}`.
+pub const VERSION_PATH: &str = "api/v1/system/version";
+/// `GET` (admin; the OIDC secret masked as [`SECRET_MASK`]) and `PUT` (admin; body
+/// `SecurityConfiguration`, answered 200 with the body; no validation, it fills empty
+/// `publicKeyUrls` of confidential clients itself) of the whole security configuration.
+pub const SECURITY_CONFIG_PATH: &str = "api/v1/system/security/config";
+/// `POST` (admin; body `SecurityConfiguration`): the server's own SSO validation, answered 200
+/// with `SecurityValidationResponse` = `{status: success|failed, errors: [{field, error}]}`.
+pub const SECURITY_VALIDATE_PATH: &str = "api/v1/system/security/validate";
+
+/// What `GET /api/v1/system/security/config` shows instead of the OIDC client secret
+/// (`PasswordEntityMasker.PASSWORD_MASK`).
+pub const SECRET_MASK: &str = "*********";
+
+/// The keys of `authenticationConfiguration` that [`AUTH_CONFIG_PATH`] answers with, in the
+/// order the server sets them; everything else (the secret, `oidcConfiguration`, the public
+/// key URLs) it leaves out.
+pub const PUBLIC_AUTH_FIELDS: &[&str] = &[
+    "provider",
+    "providerName",
+    "clientType",
+    "enableSelfSignup",
+    "jwtPrincipalClaims",
+    "jwtPrincipalClaimsMapping",
+    "clientId",
+    "authority",
+    "callbackUrl",
+];
+
+impl Line {
+    /// Whether the line's server takes its security configuration through the API above
+    /// (validate, `PUT`, `GET` of `security/config`). Both came with 1.10, together with
+    /// keeping that configuration in the database: the released 1.10 wheel is the first with
+    /// the `SecurityConfiguration` and `SecurityValidationResponse` models.
+    pub fn has_security_api(&self) -> bool {
+        self.security_config_in_db
+    }
+}
+
+/// How to make a release line's server use a changed configuration, for hints.
+pub fn how_to_deploy(line: &Line) -> String {
+    if line.security_config_in_db {
+        format!(
+            "OpenMetadata {} keeps its security configuration in its database: push this file \
+             with `omsso apply`, or change it on Settings > SSO, or run \
+             `./bootstrap/openmetadata-ops.sh remove-security-config --force` and restart the \
+             server with the file",
+            line.name()
+        )
+    } else {
+        format!(
+            "OpenMetadata {} reads its security configuration from its files at start-up: deploy \
+             this file (openmetadata.yaml, the env file or the Helm values) and restart the server",
+            line.name()
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::lines::find;
+    use super::*;
+
+    #[test]
+    fn the_security_api_came_with_the_database_config() {
+        assert!(!find(1, 9).unwrap().has_security_api());
+        assert!(find(1, 10).unwrap().has_security_api());
+        assert!(find(2, 0).unwrap().has_security_api());
+        assert!(how_to_deploy(find(1, 12).unwrap()).contains("omsso apply"));
+        assert!(how_to_deploy(find(1, 9).unwrap()).contains("restart"));
+    }
+}

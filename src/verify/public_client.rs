@@ -1,0 +1,148 @@
+//! What a public OpenMetadata client needs from its Keycloak client: the browser logs in by
+//! itself, with the flow `responseType` names (`id_token`: the implicit flow; `code`: the auth
+//! code flow with PKCE and no secret), and comes back to the UI's callback and, for silent
+//! renewal in the implicit flow, its silent-callback.
+
+use serde_json::Value;
+
+use super::deployed::Deployed;
+use super::live::redirect_registered;
+use super::report::Checks;
+use crate::openmetadata::server;
+
+/// The checks below, for a public configuration (in the order they run).
+pub fn names(deployed: &Deployed) -> Vec<&'static str> {
+    if deployed.public_response_type() == server::PUBLIC_RESPONSE_TYPE {
+        vec!["client-flow", "silent-callback-registered"]
+    } else {
+        vec!["client-flow"]
+    }
+}
+
+pub fn checks(c: &mut Checks, id: &str, client: &Value, deployed: &Deployed) {
+    c.expect("client-flow", flow(id, client, deployed));
+    if deployed.public_response_type() != server::PUBLIC_RESPONSE_TYPE {
+        return;
+    }
+    let Some(om) = deployed.om_url() else {
+        c.fail(
+            "silent-callback-registered",
+            "the file names no OpenMetadata URL (callbackUrl)",
+            "re-run omsso render",
+        );
+        return;
+    };
+    let silent = format!("{om}/{}", server::SILENT_CALLBACK_PATH);
+    c.expect(
+        "silent-callback-registered",
+        if redirect_registered(client, &silent) {
+            Ok(format!("{silent} is a valid redirect URI"))
+        } else {
+            Err((
+                format!(
+                    "{silent} is not a redirect URI of client `{id}`: the UI renews its tokens \
+                     there, and Keycloak refuses it, so sessions end when the token expires"
+                ),
+                "run `omsso keycloak ensure`, or add it under Valid Redirect URIs".to_string(),
+            ))
+        },
+    );
+}
+
+/// The flow the UI starts must be allowed: Keycloak answers "Implicit flow is disabled for the
+/// client" (or refuses the code exchange) otherwise.
+fn flow(id: &str, client: &Value, deployed: &Deployed) -> Result<String, (String, String)> {
+    let flag = |k: &str| client.get(k).and_then(Value::as_bool) == Some(true);
+    match deployed.public_response_type() {
+        "id_token" if flag("implicitFlowEnabled") => Ok(format!(
+            "client `{id}` allows the implicit flow the UI uses (responseType id_token)"
+        )),
+        "id_token" => Err((
+            format!(
+                "responseType is id_token, but client `{id}` has the implicit flow off: \
+                 Keycloak answers the UI's login with \"Implicit flow is disabled for the \
+                 client\""
+            ),
+            "turn the implicit flow on (omsso: openmetadata.implicit_flow true, then \
+             `omsso keycloak ensure`), or use responseType code (auth code flow with PKCE)"
+                .to_string(),
+        )),
+        "code" => {
+            let pkce = client
+                .get("attributes")
+                .and_then(|a| a.get("pkce.code.challenge.method"))
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            if !flag("standardFlowEnabled") {
+                Err((
+                    format!("responseType is code, but client `{id}` has the standard flow off"),
+                    "turn on the standard flow of the client".to_string(),
+                ))
+            } else if !flag("publicClient") {
+                Err((
+                    format!(
+                        "responseType is code, but client `{id}` is confidential: the browser \
+                         has no secret to redeem the code with"
+                    ),
+                    "make the Keycloak client public (Client authentication OFF)".to_string(),
+                ))
+            } else if pkce == "plain" {
+                Err((
+                    format!("client `{id}` requires PKCE method plain, but the UI sends S256"),
+                    "set the client's PKCE method to S256 (or leave it empty)".to_string(),
+                ))
+            } else {
+                Ok(format!(
+                    "client `{id}` is public with the standard flow the UI uses (responseType \
+                     code, PKCE {})",
+                    if pkce.is_empty() {
+                        "allowed"
+                    } else {
+                        "S256 required"
+                    }
+                ))
+            }
+        }
+        other => Err((
+            format!("responseType `{other}` is neither id_token nor code"),
+            "use id_token (implicit flow) or code (auth code flow with PKCE)".to_string(),
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn public(rt: Option<&str>) -> Deployed {
+        Deployed {
+            client_type: Some("public".into()),
+            response_type: rt.map(str::to_string),
+            callback_url: Some("http://om/callback".into()),
+            ..Deployed::default()
+        }
+    }
+
+    #[test]
+    fn the_flow_of_the_response_type_must_be_on() {
+        let client = json!({
+            "publicClient": false, "standardFlowEnabled": true, "implicitFlowEnabled": false,
+            "redirectUris": ["http://om/callback"],
+        });
+        let mut c = Checks::default();
+        checks(&mut c, "om", &client, &public(None));
+        let failed: Vec<_> = super::super::report::failed(&c.0);
+        assert_eq!(failed, ["client-flow", "silent-callback-registered"]);
+        assert!(c.0[0].detail.contains("Implicit flow is disabled"));
+
+        let client = json!({
+            "publicClient": true, "standardFlowEnabled": true, "implicitFlowEnabled": false,
+            "attributes": {"pkce.code.challenge.method": "S256"},
+        });
+        let mut c = Checks::default();
+        checks(&mut c, "om", &client, &public(Some("code")));
+        assert!(super::super::report::failed(&c.0).is_empty(), "{:?}", c.0);
+        assert_eq!(names(&public(Some("code"))), ["client-flow"]);
+    }
+}

@@ -1,0 +1,203 @@
+//! The result of the live checks: each check named, with its status and a fix hint, and one
+//! honest summary that counts ok, warn, skip and FAIL apart (only ok counts as passed). `verify`
+//! and `run` print the same report through [`Report`].
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Pass,
+    Fail,
+    /// Ran, but could not be decided from here (e.g. an internal URL this machine cannot
+    /// reach), or found something to look at that does not break the login.
+    Warn,
+    /// Did not run: it needs something this run does not have (an admin login, a reachable
+    /// OpenMetadata, a user to log in as).
+    Skip,
+}
+
+impl Status {
+    /// The mark in the text report.
+    pub fn mark(self) -> &'static str {
+        match self {
+            Status::Pass => "ok  ",
+            Status::Fail => "FAIL",
+            Status::Warn => "warn",
+            Status::Skip => "skip",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Check {
+    /// Stable id, e.g. `issuer-matches-authority`.
+    pub name: &'static str,
+    pub status: Status,
+    pub detail: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+}
+
+/// Why a check was skipped because no admin login was given.
+pub const NO_ADMIN_LOGIN: &str = "no admin login";
+
+/// The checks of one run, in the order they ran.
+#[derive(Debug, Default)]
+pub struct Checks(pub Vec<Check>);
+
+impl Checks {
+    pub fn pass(&mut self, name: &'static str, detail: impl Into<String>) {
+        self.push(name, Status::Pass, detail, None::<String>);
+    }
+
+    pub fn fail(&mut self, name: &'static str, detail: impl Into<String>, hint: impl Into<String>) {
+        self.push(name, Status::Fail, detail, Some(hint));
+    }
+
+    pub fn warn(&mut self, name: &'static str, detail: impl Into<String>, hint: impl Into<String>) {
+        self.push(name, Status::Warn, detail, Some(hint));
+    }
+
+    pub fn skip(&mut self, name: &'static str, detail: impl Into<String>, hint: impl Into<String>) {
+        self.push(name, Status::Skip, detail, Some(hint));
+    }
+
+    /// A check that needs the admin API, in a run without an admin login.
+    pub fn skip_no_admin(&mut self, name: &'static str) {
+        self.skip(
+            name,
+            NO_ADMIN_LOGIN,
+            "give an admin login (--admin-username with OMSSO_ADMIN_PASSWORD, or \
+             --admin-client-id with OMSSO_ADMIN_CLIENT_SECRET) to check the client in Keycloak",
+        );
+    }
+
+    pub fn push(
+        &mut self,
+        name: &'static str,
+        status: Status,
+        detail: impl Into<String>,
+        hint: Option<impl Into<String>>,
+    ) {
+        self.0.push(Check {
+            name,
+            status,
+            detail: detail.into(),
+            hint: hint.map(Into::into),
+        });
+    }
+
+    /// Records `ok` as a pass, anything else as a failure.
+    pub fn expect(&mut self, name: &'static str, ok: Result<String, (String, String)>) {
+        match ok {
+            Ok(detail) => self.pass(name, detail),
+            Err((detail, hint)) => self.fail(name, detail, hint),
+        }
+    }
+}
+
+/// How many checks ended in each status. Only `pass` counts as passed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub pass: usize,
+    pub warn: usize,
+    pub skip: usize,
+    pub fail: usize,
+}
+
+impl Counts {
+    pub fn of(checks: &[Check]) -> Counts {
+        let mut c = Counts::default();
+        for check in checks {
+            match check.status {
+                Status::Pass => c.pass += 1,
+                Status::Warn => c.warn += 1,
+                Status::Skip => c.skip += 1,
+                Status::Fail => c.fail += 1,
+            }
+        }
+        c
+    }
+
+    pub fn total(&self) -> usize {
+        self.pass + self.warn + self.skip + self.fail
+    }
+}
+
+impl std::fmt::Display for Counts {
+    /// `11 checks: 8 ok, 2 warn, 1 skip, 0 FAIL`
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} checks: {} ok, {} warn, {} skip, {} FAIL",
+            self.total(),
+            self.pass,
+            self.warn,
+            self.skip,
+            self.fail
+        )
+    }
+}
+
+/// The names of the failed checks, in order.
+pub fn failed(checks: &[Check]) -> Vec<&'static str> {
+    checks
+        .iter()
+        .filter(|c| c.status == Status::Fail)
+        .map(|c| c.name)
+        .collect()
+}
+
+/// One line per check (and its hint), as `verify` prints them. A hint the check before
+/// already gave (the skipped admin checks share one) is not repeated.
+pub fn text(checks: &[Check]) -> String {
+    let mut out = String::new();
+    let mut last_hint = None;
+    for c in checks {
+        out.push_str(&format!(
+            "  {} {:<26} {}\n",
+            c.status.mark(),
+            c.name,
+            c.detail
+        ));
+        if let Some(h) = &c.hint {
+            if last_hint != Some(h) {
+                out.push_str(&format!("       hint: {h}\n"));
+            }
+        }
+        last_hint = c.hint.as_ref();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_passes_count_as_passed_and_each_status_is_counted_apart() {
+        let mut c = Checks::default();
+        c.pass("a", "x");
+        c.warn("b", "x", "h");
+        c.warn("c", "x", "h");
+        c.skip_no_admin("d");
+        c.fail("e", "x", "h");
+        let n = Counts::of(&c.0);
+        assert_eq!(
+            n,
+            Counts {
+                pass: 1,
+                warn: 2,
+                skip: 1,
+                fail: 1
+            }
+        );
+        assert_eq!(n.to_string(), "5 checks: 1 ok, 2 warn, 1 skip, 1 FAIL");
+        assert_eq!(failed(&c.0), ["e"]);
+        assert!(text(&c.0).contains("skip d"), "{}", text(&c.0));
+        assert!(text(&c.0).contains(NO_ADMIN_LOGIN));
+        // One hint for consecutive checks that share it.
+        assert_eq!(text(&c.0).matches("hint: h").count(), 2, "{}", text(&c.0));
+    }
+}
