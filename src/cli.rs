@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::settings::{ClientType, HttpUrl, Namespace, OmVersion, SecretName};
+use crate::settings::{ClientType, HttpUrl, Namespace, OmVersion, ResponseType, SecretName};
 
 pub const EXIT_CODES: &str = "\
 Exit codes:
@@ -153,7 +153,8 @@ pub struct SettingsArgs {
     )]
     pub principal_domain: Option<String>,
     /// Enable the implicit flow on the OpenMetadata client; `false` for the auth-code-only
-    /// setup [openmetadata.implicit_flow, default true]
+    /// setup [openmetadata.implicit_flow, default true; false for a public client with
+    /// --response-type code]
     #[arg(
         long,
         global = true,
@@ -174,6 +175,17 @@ pub struct SettingsArgs {
         value_name = "TYPE"
     )]
     pub client_type: Option<ClientType>,
+    /// What OpenMetadata's UI asks Keycloak for with a public client: id_token (implicit
+    /// flow) or code (auth code with PKCE); confidential clients ignore it
+    /// [openmetadata.response_type, default id_token]
+    #[arg(
+        long,
+        global = true,
+        env = "OMSSO_RESPONSE_TYPE",
+        value_enum,
+        value_name = "TYPE"
+    )]
+    pub response_type: Option<ResponseType>,
     /// Name on OpenMetadata's login button [openmetadata.provider_name, default KeyCloak]
     #[arg(long, global = true, env = "OMSSO_PROVIDER_NAME", value_name = "NAME")]
     pub provider_name: Option<String>,

@@ -132,14 +132,19 @@ async fn steps(
     }
 
     let credentials = keycloak::fetch_credentials(session, &realm, settings.client_id()).await?;
+    kc_cmd::warn_type_mismatch(&credentials, ctx);
     report.step(
         ctx,
         "fetch",
         format!(
-            "credentials of client `{}`; authority {}",
-            credentials.client_id, credentials.issuer
+            "credentials of {} client `{}`; authority {}",
+            credentials.client_type, credentials.client_id, credentials.issuer
         ),
-        json!({ "client_id": credentials.client_id, "issuer": credentials.issuer }),
+        json!({
+            "client_id": credentials.client_id,
+            "client_type": credentials.client_type,
+            "issuer": credentials.issuer,
+        }),
     );
 
     let rendered = render_cmd::render_files(

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use serde::Deserialize;
 
-use super::openmetadata::{ClientType, Namespace, OmVersion, SecretName};
+use super::openmetadata::{ClientType, Namespace, OmVersion, ResponseType, SecretName};
 use super::HttpUrl;
 
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -40,6 +40,7 @@ pub struct OpenMetadataLayer {
     pub implicit_flow: Option<bool>,
     pub version: Option<OmVersion>,
     pub client_type: Option<ClientType>,
+    pub response_type: Option<ResponseType>,
     pub provider_name: Option<String>,
 }
 
@@ -122,6 +123,7 @@ pub const KEYS: &[(&str, &str)] = &[
     ("openmetadata.implicit_flow", "implicit_flow"),
     ("openmetadata.version", "om_version"),
     ("openmetadata.client_type", "client_type"),
+    ("openmetadata.response_type", "response_type"),
     ("openmetadata.provider_name", "provider_name"),
     ("helm.secret_name", "helm_secret_name"),
     ("helm.namespace", "helm_namespace"),
@@ -152,7 +154,7 @@ impl Layer {
             realm, username, password_file, client_id, client_secret_file);
         overlay_section!(self.openmetadata, top.openmetadata, sources, source, "openmetadata":
             url, client_id, admin_principals, principal_domain, implicit_flow, version,
-            client_type, provider_name);
+            client_type, response_type, provider_name);
         overlay_section!(self.helm, top.helm, sources, source, "helm": secret_name, namespace);
         overlay_section!(self.output, top.output, sources, source, "output": dir);
         overlay_section!(self.seal, top.seal, sources, source, "seal":
@@ -183,6 +185,7 @@ impl Layer {
                 implicit_flow: a.implicit_flow,
                 version: a.om_version,
                 client_type: a.client_type,
+                response_type: a.response_type,
                 provider_name: a.provider_name,
             },
             helm: HelmLayer {

@@ -17,7 +17,7 @@ use serde::Deserialize;
 
 use crate::error::{Diagnose, Exit};
 
-pub use self::openmetadata::{ClientType, Namespace, OmVersion, SecretName};
+pub use self::openmetadata::{ClientType, Namespace, OmVersion, ResponseType, SecretName};
 pub use self::url::HttpUrl;
 pub use layer::{Layer, Source, Sources, KEYS};
 pub use secret::{AdminLogin, SecretSource};
@@ -84,6 +84,12 @@ pub enum SettingsError {
         what: &'static str,
         source: std::io::Error,
     },
+    /// A public client told to log in with the implicit flow while that flow is switched off.
+    #[error(
+        "a public client with openmetadata.response_type `id_token` logs in with the implicit \
+         flow, but openmetadata.implicit_flow is false ({from})"
+    )]
+    ImplicitFlowOff { from: Source },
 }
 
 impl Diagnose for SettingsError {
@@ -134,6 +140,9 @@ impl Diagnose for SettingsError {
             SettingsError::Prompt { .. } => {
                 "provide it through its environment variable or --...-file instead".to_string()
             }
+            SettingsError::ImplicitFlowOff { .. } => "drop --implicit-flow false, or log in \
+                 with the auth code flow and PKCE instead (--response-type code)"
+                .to_string(),
         })
     }
 }
@@ -443,13 +452,40 @@ impl Settings {
         self.values.openmetadata.principal_domain.as_deref()
     }
 
-    /// Whether the OpenMetadata client allows the implicit flow (OpenMetadata's docs set it
-    /// on; `false` gives the auth-code-only client).
+    /// Whether the OpenMetadata client allows the implicit flow. OpenMetadata's docs set it
+    /// on, and a public client logging in with `id_token` needs it; a public client that uses
+    /// the code flow has it off unless it is set explicitly.
     pub fn implicit_flow(&self) -> bool {
+        let public_code = self.client_type() == ClientType::Public
+            && self.response_type() == ResponseType::Code;
         self.values
             .openmetadata
             .implicit_flow
-            .unwrap_or(DEFAULT_IMPLICIT_FLOW)
+            .unwrap_or(DEFAULT_IMPLICIT_FLOW && !public_code)
+    }
+
+    /// What OpenMetadata's UI asks Keycloak for when the client is public (default
+    /// `id_token`, the implicit flow). Confidential clients do not use it.
+    pub fn response_type(&self) -> ResponseType {
+        self.values.openmetadata.response_type.unwrap_or_default()
+    }
+
+    /// Refuses flow settings with which a browser cannot log in: a public client answering
+    /// with `id_token` while the implicit flow is switched off.
+    pub fn check_login_flow(&self) -> Result<(), SettingsError> {
+        let implicit_off = self.values.openmetadata.implicit_flow == Some(false);
+        if self.client_type() == ClientType::Public
+            && self.response_type() == ResponseType::IdToken
+            && implicit_off
+        {
+            let from = self
+                .sources
+                .get("openmetadata.implicit_flow")
+                .cloned()
+                .unwrap_or(Source::Default);
+            return Err(SettingsError::ImplicitFlowOff { from });
+        }
+        Ok(())
     }
 
     /// The OpenMetadata release line the rendered configuration is for (default: the newest).
@@ -597,6 +633,11 @@ impl Settings {
                 "openmetadata.client_type",
                 json!(self.client_type().as_str()),
                 Some("confidential"),
+            ),
+            (
+                "openmetadata.response_type",
+                json!(self.response_type().as_str()),
+                Some("id_token"),
             ),
             (
                 "openmetadata.provider_name",

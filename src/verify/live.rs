@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::keycloak::client::strings;
-use crate::keycloak::{probe, KeycloakError, Session};
+use crate::keycloak::{probe, urls, KeycloakError, Session};
 
 /// The OpenMetadata side of the deal: what an openmetadata.yaml says. Read from the file, not
 /// from omsso's inputs, so a file edited after rendering is checked as it is.
@@ -17,6 +17,8 @@ pub struct Deployed {
     pub public_key_urls: Vec<String>,
     pub client_id: Option<String>,
     pub client_type: Option<String>,
+    /// What the UI asks Keycloak for with a public client (`id_token` when not set).
+    pub response_type: Option<String>,
     pub callback_url: Option<String>,
     pub oidc_secret: Option<SecretString>,
     pub oidc_discovery_uri: Option<String>,
@@ -38,6 +40,7 @@ impl Deployed {
             public_key_urls: strings(auth.get("publicKeyUrls")),
             client_id: s(auth, "clientId"),
             client_type: s(auth, "clientType"),
+            response_type: s(auth, "responseType"),
             callback_url: s(auth, "callbackUrl"),
             oidc_secret: s(&oidc, "secret").map(SecretString::from),
             oidc_discovery_uri: s(&oidc, "discoveryUri"),
@@ -134,7 +137,7 @@ pub async fn run(
     let discovery_url = deployed
         .oidc_discovery_uri
         .clone()
-        .unwrap_or_else(|| format!("{authority}/.well-known/openid-configuration"));
+        .unwrap_or_else(|| urls::discovery_of_issuer(&authority));
 
     // Discovery as the OpenMetadata server fetches it; the admin-side client checks at the
     // same time.
@@ -325,6 +328,8 @@ fn client_checks(
                 Ok(format!("client `{id}` is confidential"))
             },
         );
+    } else {
+        c.expect("client-flow", browser_flow(id, &client, deployed));
     }
     let registered = strings(client.get("redirectUris"));
     let root = client.get("rootUrl").and_then(Value::as_str).unwrap_or("");
@@ -361,6 +366,50 @@ fn client_checks(
             ))
         },
     );
+}
+
+/// A public OpenMetadata client logs in from the browser: Keycloak must allow the flow its
+/// `responseType` asks for, and the code flow needs a client without authentication (the
+/// browser holds no secret).
+fn browser_flow(id: &str, client: &Value, deployed: &Deployed) -> Result<String, (String, String)> {
+    let flag = |k: &str| client.get(k).and_then(Value::as_bool) == Some(true);
+    let hint = "run `omsso keycloak ensure` with the same --client-type and --response-type";
+    match deployed.response_type.as_deref().unwrap_or("id_token") {
+        "id_token" if flag("implicitFlowEnabled") => Ok(format!(
+            "client `{id}` allows the implicit flow the UI uses (responseType id_token)"
+        )),
+        "id_token" => Err((
+            format!("responseType is id_token, but client `{id}` has the implicit flow off"),
+            hint.to_string(),
+        )),
+        "code" if flag("standardFlowEnabled") && flag("publicClient") => {
+            let pkce = client
+                .get("attributes")
+                .and_then(|a| a.get("pkce.code.challenge.method"))
+                .and_then(Value::as_str)
+                .filter(|m| !m.is_empty());
+            Ok(format!(
+                "client `{id}` is public with the standard flow the UI uses (responseType code, \
+                 PKCE {})",
+                pkce.map_or("not required".to_string(), |m| format!("{m} required"))
+            ))
+        }
+        "code" if !flag("standardFlowEnabled") => Err((
+            format!("responseType is code, but client `{id}` has the standard flow off"),
+            hint.to_string(),
+        )),
+        "code" => Err((
+            format!(
+                "responseType is code, but client `{id}` is confidential: the browser has no \
+                 secret to redeem the code with"
+            ),
+            hint.to_string(),
+        )),
+        other => Err((
+            format!("responseType `{other}` is neither id_token nor code"),
+            "use id_token (implicit flow) or code (auth code with PKCE)".to_string(),
+        )),
+    }
 }
 
 /// Keycloak's rule: exact match, or a prefix match when the pattern ends in `*`; relative
@@ -538,6 +587,29 @@ mod tests {
         );
         assert_eq!(jwt_issuer(&jwt).as_deref(), Some("http://kc/realms/r"));
         assert_eq!(jwt_issuer("garbage"), None);
+    }
+
+    #[test]
+    fn a_public_client_needs_the_flow_of_its_response_type() {
+        let deployed = |rt: Option<&str>| Deployed {
+            client_type: Some("public".into()),
+            response_type: rt.map(str::to_string),
+            ..Deployed::default()
+        };
+        let client = serde_json::json!({
+            "publicClient": true, "standardFlowEnabled": true, "implicitFlowEnabled": false,
+            "attributes": { "pkce.code.challenge.method": "S256" }
+        });
+        assert!(browser_flow("om", &client, &deployed(None)).is_err());
+        let ok = browser_flow("om", &client, &deployed(Some("code"))).unwrap();
+        assert!(ok.contains("PKCE S256 required"), "{ok}");
+        let mut confidential = client.clone();
+        confidential["publicClient"] = false.into();
+        confidential["implicitFlowEnabled"] = true.into();
+        let (detail, _) = browser_flow("om", &confidential, &deployed(Some("code"))).unwrap_err();
+        assert!(detail.contains("confidential"), "{detail}");
+        // The implicit flow works with a confidential client too (OpenMetadata's old guide).
+        assert!(browser_flow("om", &confidential, &deployed(Some("id_token"))).is_ok());
     }
 
     #[test]
