@@ -18,7 +18,7 @@ use secrecy::ExposeSecret;
 
 use crate::credentials::Credentials;
 use crate::error::{Diagnose, Exit};
-use crate::settings::{ClientType, HttpUrl, OmVersion, Settings, SettingsError};
+use crate::settings::{ClientType, HttpUrl, OmVersion, ResponseType, Settings, SettingsError};
 
 pub use escape::EnvRefusal;
 pub use templates::{unknown_overrides, REDACTED};
@@ -33,6 +33,8 @@ pub struct RenderInput {
     pub keycloak_internal_url: Option<HttpUrl>,
     pub version: OmVersion,
     pub client_type: ClientType,
+    /// What the UI asks Keycloak for (public clients only).
+    pub response_type: ResponseType,
     pub provider_name: String,
     pub admin_principals: Vec<String>,
     pub principal_domain: String,
@@ -54,6 +56,7 @@ impl RenderInput {
                 None => return Err(missing.into()),
             },
         };
+        s.check_login_flow()?;
         let principal_domain = s
             .principal_domain()
             .ok_or_else(|| s.missing_error("openmetadata.principal_domain"))?
@@ -74,6 +77,7 @@ impl RenderInput {
             keycloak_internal_url: s.keycloak_internal_url().cloned(),
             version: s.om_version(),
             client_type: s.client_type(),
+            response_type: s.response_type(),
             provider_name: s.provider_name().to_string(),
             admin_principals: s.admin_principals().to_vec(),
             principal_domain,

@@ -54,6 +54,8 @@ pub struct Model {
     pub om_version: String,
     pub client_type: &'static str,
     pub confidential: bool,
+    /// `authenticationConfiguration.responseType` (written for public clients only).
+    pub response_type: &'static str,
     pub keys: VersionKeys,
     pub om_url: String,
     pub provider: &'static str,
@@ -135,6 +137,7 @@ impl Model {
         Ok(Model {
             om_version: input.version.to_string(),
             client_type: input.client_type.as_str(),
+            response_type: input.response_type.as_str(),
             confidential,
             om_url: om.as_str().to_string(),
             provider: PROVIDER,
