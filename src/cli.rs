@@ -511,9 +511,14 @@ const ENSURE_HELP: &str = "\
 Managed fields (others are left as they are): enabled, bearerOnly=false, publicClient=false,
 clientAuthenticatorType=client-secret, standardFlowEnabled, implicitFlowEnabled (setting
 openmetadata.implicit_flow), serviceAccountsEnabled, rootUrl={om}; redirectUris contain
-{om}/callback (and {om}/silent-callback with the implicit flow); webOrigins allow {om}'s
-origin; post.logout.redirect.uris contain {om}/*; default client scopes include profile, email
-and basic.
+{om}/callback (and {om}/silent-callback with the implicit flow or a public client);
+webOrigins allow {om}'s origin; post.logout.redirect.uris contain {om}/*; default client
+scopes include profile, email and basic.
+
+--client-type public: publicClient=true, serviceAccountsEnabled=false, no client authenticator
+(Keycloak holds no secret); --response-type id_token keeps the implicit flow on, --response-type
+code requires PKCE (attributes.pkce.code.challenge.method=S256) and turns the implicit flow off
+unless --implicit-flow true. Switching an existing client's type is an ordinary plan.
 
 Exit codes: 0 done or up to date, 1 Keycloak or network failure, 2 configuration error,
 3 --check found a difference.";

@@ -154,11 +154,7 @@ impl Credentials {
     /// raw realm name (`…/realms/a b/.well-known/…`), which Java clients refuse and Keycloak
     /// answers with 400 for a `%`. The realm name is known, so the URL is rebuilt encoded.
     pub fn encode_discovery_realm(&mut self) {
-        let raw = format!(
-            "/realms/{}{}",
-            self.realm,
-            urls::DISCOVERY_SUFFIX
-        );
+        let raw = format!("/realms/{}{}", self.realm, urls::DISCOVERY_SUFFIX);
         if urls::segment(&self.realm) == self.realm {
             return;
         }

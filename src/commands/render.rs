@@ -29,6 +29,8 @@ pub struct RenderArgs {
 
 pub async fn run(args: RenderArgs, ctx: &Context) -> Result<()> {
     let ui = &ctx.ui;
+    // Settings that cannot log in are refused before Keycloak is asked for anything.
+    ctx.settings.check_login_flow()?;
     let credentials = super::source::credentials(&args.source, ctx).await?;
     let Rendered {
         input,

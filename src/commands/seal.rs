@@ -42,8 +42,7 @@ pub fn seal_credentials(
     let ui = &ctx.ui;
     // Refuse before asking anything (the bundle would refuse it later anyway). A public
     // client's bundle carries everything but a secret.
-    if credentials.client_type == ClientType::Confidential && credentials.client_secret.is_none()
-    {
+    if credentials.client_type == ClientType::Confidential && credentials.client_secret.is_none() {
         return Err(SealError::NoClientSecret.into());
     }
     let target = seal::resolve_target(

@@ -474,7 +474,12 @@ async fn create(
         action: &action,
     };
     let reply = session
-        .admin(Method::POST, Admin::Clients { realm }, Some(representation), op)
+        .admin(
+            Method::POST,
+            Admin::Clients { realm },
+            Some(representation),
+            op,
+        )
         .await?;
     match reply.status.as_u16() {
         // Keycloak answers with an empty body; the id is the last segment of Location.
@@ -659,7 +664,11 @@ mod tests {
         let fields: Vec<&str> = back.iter().map(|c| c.field.as_str()).collect();
         assert_eq!(
             fields,
-            ["publicClient", "implicitFlowEnabled", "serviceAccountsEnabled"]
+            [
+                "publicClient",
+                "implicitFlowEnabled",
+                "serviceAccountsEnabled"
+            ]
         );
         assert!(plan(confidential, back).notes()[0].contains("new secret"));
     }
@@ -743,5 +752,4 @@ mod tests {
         );
         assert_eq!(changes[0].to_string(), "implicitFlowEnabled: false → true");
     }
-
 }

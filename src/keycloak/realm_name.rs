@@ -53,10 +53,14 @@ mod tests {
 
     #[test]
     fn names_keycloak_serves_pass_and_others_are_refused() {
-        for ok in ["data", "a b", "é", "p%q", "apos'x", "tilde~x", "dot.x", "...", "中文"] {
+        for ok in [
+            "data", "a b", "é", "p%q", "apos'x", "tilde~x", "dot.x", "...", "中文",
+        ] {
             assert!(check_realm(ok).is_ok(), "{ok}");
         }
-        for bad in ["a/b", "h#x", "q?x", "c:d", "x@y", "a+b", "back\\x", ".", "..", ""] {
+        for bad in [
+            "a/b", "h#x", "q?x", "c:d", "x@y", "a+b", "back\\x", ".", "..", "",
+        ] {
             let e = check_realm(bad).unwrap_err();
             assert!(matches!(e, KeycloakError::RealmName { .. }), "{bad}: {e}");
         }

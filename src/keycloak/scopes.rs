@@ -171,7 +171,14 @@ pub async fn apply(
             "add default scope `{}` to client `{client_id}` in realm `{realm}`",
             scope.name
         );
-        write(session, realm, Method::PUT, link(ScopeList::Default), &action).await?;
+        write(
+            session,
+            realm,
+            Method::PUT,
+            link(ScopeList::Default),
+            &action,
+        )
+        .await?;
     }
     Ok(())
 }

@@ -456,8 +456,8 @@ impl Settings {
     /// on, and a public client logging in with `id_token` needs it; a public client that uses
     /// the code flow has it off unless it is set explicitly.
     pub fn implicit_flow(&self) -> bool {
-        let public_code = self.client_type() == ClientType::Public
-            && self.response_type() == ResponseType::Code;
+        let public_code =
+            self.client_type() == ClientType::Public && self.response_type() == ResponseType::Code;
         self.values
             .openmetadata
             .implicit_flow
