@@ -50,6 +50,9 @@ pub async fn live(path: &Path, connect: ConnectArgs, ctx: &Context) -> Result<()
             reason,
         })?;
     let realm = ctx.settings.realm()?.to_string();
+    // A name Keycloak cannot serve fails here, not as a confusing check result. (`master` is
+    // allowed: verify reports on whatever is deployed.)
+    crate::keycloak::realm_name::check_name(&realm)?;
     let session = super::keycloak::connect(ctx, connect).await?;
     let checks = live::run(&session, &realm, &deployed).await?;
     report_live(path, &checks, ctx)

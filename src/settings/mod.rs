@@ -140,8 +140,9 @@ impl Diagnose for SettingsError {
             SettingsError::Prompt { .. } => {
                 "provide it through its environment variable or --...-file instead".to_string()
             }
-            SettingsError::ImplicitFlowOff { .. } => "drop --implicit-flow false, or log in \
-                 with the auth code flow and PKCE instead (--response-type code)"
+            SettingsError::ImplicitFlowOff { .. } => "leave openmetadata.implicit_flow unset \
+                 (or true), or log in with the auth code flow and PKCE instead \
+                 (--response-type code)"
                 .to_string(),
         })
     }
