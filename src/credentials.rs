@@ -152,12 +152,15 @@ impl Credentials {
 
     /// Credentials written before omsso encoded realm names hold the discovery URL with the
     /// raw realm name (`…/realms/a b/.well-known/…`), which Java clients refuse and Keycloak
-    /// answers with 400 for a `%`. The realm name is known, so the URL is rebuilt encoded.
+    /// answers with 400 for a `%`, next to the encoded issuer Keycloak wrote. The realm name
+    /// is known, so such a URL is rebuilt encoded, in agreement with the issuer; a file whose
+    /// issuer holds the raw name too is left as it is.
     pub fn encode_discovery_realm(&mut self) {
-        let raw = format!("/realms/{}{}", self.realm, urls::DISCOVERY_SUFFIX);
-        if urls::segment(&self.realm) == self.realm {
+        let encoded = urls::segment(&self.realm);
+        if encoded == self.realm || !self.issuer.ends_with(&format!("/realms/{encoded}")) {
             return;
         }
+        let raw = format!("/realms/{}{}", self.realm, urls::DISCOVERY_SUFFIX);
         if let Some(base) = self.discovery_uri.strip_suffix(&raw) {
             self.discovery_uri = urls::discovery(base, &self.realm);
         }
@@ -238,6 +241,14 @@ mod tests {
         let e = Credentials::load(&p).unwrap_err();
         assert!(matches!(e, CredentialsError::PublicWithSecret { .. }));
         assert!(!e.to_string().contains("s3cr3t"));
+        // A hand-written file with the raw name in the issuer too is left as it is.
+        let raw = file.replace("a%20b", "a b");
+        std::fs::write(&p, &raw).unwrap();
+        let c = Credentials::load(&p).unwrap();
+        assert_eq!(
+            c.discovery_uri,
+            "http://kc/realms/a b/.well-known/openid-configuration"
+        );
         // Without a type, a file is confidential (what omsso wrote before it recorded one).
         assert_eq!(sample().client_type, ClientType::Confidential);
     }
