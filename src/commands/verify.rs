@@ -10,6 +10,7 @@ use serde_json::json;
 use super::Context;
 use crate::cli::{ConnectArgs, VerifyArgs};
 use crate::error::{Error, Result};
+use crate::openmetadata::Release;
 use crate::verify::{lint, live, Finding, Kind, Severity, VerifyError};
 
 /// One linted file.
@@ -107,10 +108,11 @@ fn lint_files(files: &[PathBuf], kind: Option<Kind>, ctx: &Context) -> Result<()
             .ok_or_else(|| VerifyError::UnknownKind { path: path.clone() })?;
         inputs.push((display(path), kind, text));
     }
+    let release = Release::new(ctx.settings.om_version(), ctx.settings.helm_chart_version());
     let reports: Vec<FileReport> = inputs
         .into_iter()
         .map(|(path, kind, text)| {
-            let findings = lint::lint(&text, kind);
+            let findings = lint::lint(&text, kind, &release);
             let count = |s| findings.iter().filter(|f| f.severity == s).count();
             FileReport {
                 path,
@@ -130,9 +132,11 @@ fn lint_files(files: &[PathBuf], kind: Option<Kind>, ctx: &Context) -> Result<()
         "errors": errors,
         "warnings": warnings,
         "infos": infos,
+        "om_version": release.version.to_string(),
+        "chart_version": release.chart.version.to_string(),
         "files": reports,
     });
-    ctx.ui.emit(&doc, || text_report(&reports));
+    ctx.ui.emit(&doc, || text_report(&reports, &release));
     if errors > 0 {
         let files = reports.iter().filter(|r| r.errors > 0).count();
         return Err(Error::CheckFailed(format!(
@@ -144,7 +148,7 @@ fn lint_files(files: &[PathBuf], kind: Option<Kind>, ctx: &Context) -> Result<()
     Ok(())
 }
 
-fn text_report(reports: &[FileReport]) -> String {
+fn text_report(reports: &[FileReport], release: &Release) -> String {
     let mut out = String::new();
     for r in reports {
         for f in &r.findings {
@@ -172,7 +176,15 @@ fn text_report(reports: &[FileReport]) -> String {
                 r.infos
             )
         };
-        out.push_str(&format!("{} ({}): {summary}\n", r.path, r.kind.label()));
+        let target = match r.kind {
+            Kind::Helm => format!("chart {}", release.chart.version),
+            _ => format!("OpenMetadata {}", release.version),
+        };
+        out.push_str(&format!(
+            "{} ({} for {target}): {summary}\n",
+            r.path,
+            r.kind.label()
+        ));
     }
     out
 }

@@ -7,8 +7,9 @@ use std::path::PathBuf;
 
 use serde::Deserialize;
 
-use super::openmetadata::{ClientType, Namespace, OmVersion, ResponseType, SecretName};
+use super::openmetadata::{ClientType, Namespace, ResponseType, SecretName};
 use super::HttpUrl;
+use crate::openmetadata::{ChartVersion, OmVersion};
 
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -42,6 +43,10 @@ pub struct OpenMetadataLayer {
     pub client_type: Option<ClientType>,
     pub response_type: Option<ResponseType>,
     pub provider_name: Option<String>,
+    pub internal_url: Option<HttpUrl>,
+    pub session_expiry: Option<u64>,
+    pub max_active_sessions_per_user: Option<u32>,
+    pub additional_trusted_redirect_uris: Option<Vec<String>>,
 }
 
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -49,6 +54,7 @@ pub struct OpenMetadataLayer {
 pub struct HelmLayer {
     pub secret_name: Option<SecretName>,
     pub namespace: Option<Namespace>,
+    pub chart_version: Option<ChartVersion>,
 }
 
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -125,8 +131,19 @@ pub const KEYS: &[(&str, &str)] = &[
     ("openmetadata.client_type", "client_type"),
     ("openmetadata.response_type", "response_type"),
     ("openmetadata.provider_name", "provider_name"),
+    ("openmetadata.internal_url", "om_internal_url"),
+    ("openmetadata.session_expiry", "session_expiry"),
+    (
+        "openmetadata.max_active_sessions_per_user",
+        "max_active_sessions_per_user",
+    ),
+    (
+        "openmetadata.additional_trusted_redirect_uris",
+        "trusted_redirect_uris",
+    ),
     ("helm.secret_name", "helm_secret_name"),
     ("helm.namespace", "helm_namespace"),
+    ("helm.chart_version", "helm_chart_version"),
     ("output.dir", "out_dir"),
     ("seal.recipients", "seal_recipients"),
     ("seal.recipients_files", "seal_recipients_files"),
@@ -154,8 +171,10 @@ impl Layer {
             realm, username, password_file, client_id, client_secret_file);
         overlay_section!(self.openmetadata, top.openmetadata, sources, source, "openmetadata":
             url, client_id, admin_principals, principal_domain, implicit_flow, version,
-            client_type, response_type, provider_name);
-        overlay_section!(self.helm, top.helm, sources, source, "helm": secret_name, namespace);
+            client_type, response_type, provider_name, internal_url, session_expiry,
+            max_active_sessions_per_user, additional_trusted_redirect_uris);
+        overlay_section!(self.helm, top.helm, sources, source, "helm":
+            secret_name, namespace, chart_version);
         overlay_section!(self.output, top.output, sources, source, "output": dir);
         overlay_section!(self.seal, top.seal, sources, source, "seal":
             recipients, recipients_files);
@@ -187,10 +206,16 @@ impl Layer {
                 client_type: a.client_type,
                 response_type: a.response_type,
                 provider_name: a.provider_name,
+                internal_url: a.om_internal_url,
+                session_expiry: a.session_expiry,
+                max_active_sessions_per_user: a.max_active_sessions_per_user,
+                additional_trusted_redirect_uris: (!a.trusted_redirect_uris.is_empty())
+                    .then_some(a.trusted_redirect_uris),
             },
             helm: HelmLayer {
                 secret_name: a.helm_secret_name,
                 namespace: a.helm_namespace,
+                chart_version: a.helm_chart_version,
             },
             output: OutputLayer { dir: a.out_dir },
             seal: SealLayer {
