@@ -775,6 +775,23 @@ fn the_route_comparison_catches_what_the_server_would_get_wrong() {
         "{}",
         failures[1]
     );
+
+    // Without our Secret manifest, the chart's secretKeyRefs point nowhere.
+    let case = render_case("1.12", "confidential", &SETTINGS[0]).expect("1.12 renders");
+    let mut job = job_for(&case, "1.12.12");
+    job["helm"]["secret"] = Value::Null;
+    let answer = oracle(&json!({ "cases": [job] }));
+    let failures = route_differences("no secret", &answer["cases"][0], &BTreeSet::new());
+    for needle in [
+        "helm: OIDC_CLIENT_ID: secret oidc-secrets is not defined anywhere",
+        "helm: OIDC_CLIENT_SECRET: secret oidc-secrets is not defined anywhere",
+        "helm: authenticationConfiguration.oidcConfiguration.secret: the yaml gives",
+    ] {
+        assert!(
+            failures.iter().any(|f| f.contains(needle)),
+            "{needle}: {failures:#?}"
+        );
+    }
 }
 
 #[test]
