@@ -48,6 +48,15 @@ pub struct OpenMetadataLayer {
 pub struct HelmLayer {
     pub secret_name: Option<SecretName>,
     pub namespace: Option<Namespace>,
+    #[serde(default)]
+    pub sops: HelmSopsLayer,
+}
+
+/// `helm.sops`: encrypt the Kubernetes Secret with SOPS for these age recipients.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HelmSopsLayer {
+    pub age_recipients: Option<Vec<String>>,
 }
 
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -125,6 +134,7 @@ pub const KEYS: &[(&str, &str)] = &[
     ("openmetadata.provider_name", "provider_name"),
     ("helm.secret_name", "helm_secret_name"),
     ("helm.namespace", "helm_namespace"),
+    ("helm.sops.age_recipients", "sops_age_recipients"),
     ("output.dir", "out_dir"),
     ("seal.recipients", "seal_recipients"),
     ("seal.recipients_files", "seal_recipients_files"),
@@ -154,6 +164,8 @@ impl Layer {
             url, client_id, admin_principals, principal_domain, implicit_flow, version,
             client_type, provider_name);
         overlay_section!(self.helm, top.helm, sources, source, "helm": secret_name, namespace);
+        overlay_section!(self.helm.sops, top.helm.sops, sources, source, "helm.sops":
+            age_recipients);
         overlay_section!(self.output, top.output, sources, source, "output": dir);
         overlay_section!(self.seal, top.seal, sources, source, "seal":
             recipients, recipients_files);
@@ -188,6 +200,10 @@ impl Layer {
             helm: HelmLayer {
                 secret_name: a.helm_secret_name,
                 namespace: a.helm_namespace,
+                sops: HelmSopsLayer {
+                    age_recipients: (!a.sops_age_recipients.is_empty())
+                        .then_some(a.sops_age_recipients),
+                },
             },
             output: OutputLayer { dir: a.out_dir },
             seal: SealLayer {

@@ -482,6 +482,21 @@ impl Settings {
         self.values.helm.namespace.as_ref().map(Namespace::as_str)
     }
 
+    /// The age recipients to encrypt the Kubernetes Secret for with SOPS (none: not set here;
+    /// a `.sops.yaml` may still name some), and where they came from.
+    pub fn sops_age_recipients(&self) -> (&[String], Source) {
+        let key = "helm.sops.age_recipients";
+        (
+            self.values
+                .helm
+                .sops
+                .age_recipients
+                .as_deref()
+                .unwrap_or(&[]),
+            self.sources.get(key).cloned().unwrap_or(Source::Default),
+        )
+    }
+
     /// The error for a setting a command needs but nobody set, naming its flag and env var.
     pub fn missing_error(&self, key: &'static str) -> SettingsError {
         self.missing(key)
@@ -609,6 +624,11 @@ impl Settings {
                 Some(DEFAULT_HELM_SECRET_NAME),
             ),
             ("helm.namespace", json!(self.helm_namespace()), None),
+            (
+                "helm.sops.age_recipients",
+                json!(v.helm.sops.age_recipients),
+                None,
+            ),
             (
                 "output.dir",
                 json!(self.out_dir().display().to_string()),
