@@ -35,7 +35,7 @@ pub fn sops_path(plain: &Path) -> PathBuf {
 #[derive(Debug, Clone)]
 pub struct Recipients {
     pub list: Vec<Recipient>,
-    /// `helm.sops.age_recipients (flag --sops-age)` or `path/.sops.yaml (creation rule 2)`.
+    /// `helm.sops.age_recipients, flag --sops-age` or `path/.sops.yaml (creation rule 2)`.
     pub from: String,
 }
 
@@ -55,7 +55,7 @@ pub fn recipients(settings: &Settings, file: &Path) -> Result<Option<Recipients>
     } else {
         (
             values.to_vec(),
-            format!("helm.sops.age_recipients ({source})"),
+            format!("helm.sops.age_recipients, {source}"),
         )
     };
     let mut list: Vec<Recipient> = Vec::new();

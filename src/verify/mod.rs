@@ -147,7 +147,7 @@ pub enum VerifyError {
     #[error("{} is not a text file (not UTF-8)", path.display())]
     NotText { path: PathBuf },
     #[error(
-        "cannot tell whether {} is an openmetadata.yaml, an env file or Helm values",
+        "cannot tell whether {} is an openmetadata.yaml, an env file, Helm values or a SOPS file",
         path.display()
     )]
     UnknownKind { path: PathBuf },
