@@ -394,3 +394,58 @@ fn integrity(text: &str, identities: Option<&Identities>, lines: &Lines, r: &mut
         "restore the file from git, or encrypt it again (edit SOPS files with `sops edit`)",
     );
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixture(name: &str) -> String {
+        let path = format!("{}/tests/fixtures/sops/{name}", env!("CARGO_MANIFEST_DIR"));
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    fn checks(text: &str, identities: Option<&Identities>) -> Vec<(&'static str, Severity)> {
+        lint(text, identities)
+            .into_iter()
+            .map(|f| (f.check, f.severity))
+            .collect()
+    }
+
+    #[test]
+    fn files_sops_wrote_pass_and_their_settings_are_reported() {
+        let key = crate::seal::Identities::from_text(
+            Path::new("test-key.txt"),
+            fixture("test-key.txt").as_bytes(),
+        )
+        .unwrap();
+        // Every value encrypted, kind included: only the SOPS checks ran.
+        assert_eq!(
+            checks(&fixture("all-values.sops.yaml"), Some(&key)),
+            [(SOPS_NOT_A_SECRET, Severity::Info)]
+        );
+        assert_eq!(
+            checks(&fixture("mac-only-encrypted.sops.yaml"), Some(&key)),
+            [(SOPS_MAC_ONLY_ENCRYPTED, Severity::Warning)]
+        );
+        assert_eq!(
+            checks(&fixture("mac-only-encrypted.sops.yaml"), None),
+            [
+                (SOPS_MAC_ONLY_ENCRYPTED, Severity::Warning),
+                (SOPS_NOT_DECRYPTED, Severity::Info)
+            ]
+        );
+    }
+
+    #[test]
+    fn plaintext_under_data_is_found_by_line_without_its_value() {
+        let text = fixture("mac-only-encrypted.sops.yaml");
+        let line = text.lines().find(|l| l.contains("    b: ENC[")).unwrap();
+        let tampered = text.replace(line, "    b: aGk=");
+        let findings = lint(&tampered, None);
+        let f = findings.iter().find(|f| f.check == SOPS_PLAINTEXT).unwrap();
+        assert_eq!(f.severity, Severity::Error);
+        assert!(f.message.contains("`data.b`") && !f.message.contains("aGk="));
+        let at = tampered.lines().position(|l| l == "    b: aGk=").unwrap() + 1;
+        assert_eq!(f.line, Some(at));
+    }
+}
