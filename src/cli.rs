@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::settings::{ClientType, HttpUrl, Namespace, OmVersion, SecretName};
+use crate::settings::{ChartVersion, ClientType, HttpUrl, Namespace, OmVersion, SecretName};
 
 pub const EXIT_CODES: &str = "\
 Exit codes:
@@ -162,8 +162,15 @@ pub struct SettingsArgs {
         value_parser = clap::builder::BoolishValueParser::new()
     )]
     pub implicit_flow: Option<bool>,
-    /// OpenMetadata release the configuration is for, 1.6 to 1.13 [openmetadata.version, default 1.13]
-    #[arg(long, global = true, env = "OMSSO_OM_VERSION", value_name = "VERSION")]
+    /// OpenMetadata release the configuration is for, X.Y or X.Y.Z [openmetadata.version,
+    /// default: the newest line]
+    #[arg(
+        long,
+        global = true,
+        env = "OMSSO_OM_VERSION",
+        value_name = "VERSION",
+        long_help = crate::openmetadata::lines::version_help()
+    )]
     pub om_version: Option<OmVersion>,
     /// OIDC client type [openmetadata.client_type, default confidential]
     #[arg(
@@ -177,6 +184,37 @@ pub struct SettingsArgs {
     /// Name on OpenMetadata's login button [openmetadata.provider_name, default KeyCloak]
     #[arg(long, global = true, env = "OMSSO_PROVIDER_NAME", value_name = "NAME")]
     pub provider_name: Option<String>,
+    /// OpenMetadata as the server reaches itself, for its own JWKS in publicKeyUrls
+    /// [openmetadata.internal_url, default http://localhost:8585]
+    #[arg(long, global = true, env = "OMSSO_OM_INTERNAL_URL", value_name = "URL")]
+    pub om_internal_url: Option<HttpUrl>,
+    /// Session lifetime in seconds: sessionExpiry (2.0: all providers, at least 3600;
+    /// 1.8 – 1.13: oidcConfiguration, confidential clients) [openmetadata.session_expiry]
+    #[arg(
+        long,
+        global = true,
+        env = "OMSSO_SESSION_EXPIRY",
+        value_name = "SECONDS"
+    )]
+    pub session_expiry: Option<u64>,
+    /// Active sessions a user may hold (2.0+) [openmetadata.max_active_sessions_per_user]
+    #[arg(
+        long,
+        global = true,
+        env = "OMSSO_MAX_ACTIVE_SESSIONS_PER_USER",
+        value_name = "N"
+    )]
+    pub max_active_sessions_per_user: Option<u32>,
+    /// Extra redirect URI OpenMetadata trusts for logins (2.0+; repeatable; env:
+    /// comma-separated) [openmetadata.additional_trusted_redirect_uris]
+    #[arg(
+        long = "trusted-redirect-uri",
+        global = true,
+        env = "OMSSO_TRUSTED_REDIRECT_URIS",
+        value_delimiter = ',',
+        value_name = "URI"
+    )]
+    pub trusted_redirect_uris: Vec<String>,
 
     /// Kubernetes Secret holding the client id and secret [helm.secret_name, default oidc-secrets]
     #[arg(
@@ -194,6 +232,15 @@ pub struct SettingsArgs {
         value_name = "NAMESPACE"
     )]
     pub helm_namespace: Option<Namespace>,
+    /// Version of the openmetadata Helm chart the values are for [helm.chart_version,
+    /// default: the OpenMetadata release's chart]
+    #[arg(
+        long = "chart-version",
+        global = true,
+        env = "OMSSO_HELM_CHART_VERSION",
+        value_name = "X.Y.Z"
+    )]
+    pub helm_chart_version: Option<ChartVersion>,
     /// Encrypt the Kubernetes Secret with SOPS for this age recipient: age1… or
     /// "ssh-ed25519 …" (repeatable; env: comma-separated); without it, a .sops.yaml creation
     /// rule above the output folder can name them [helm.sops.age_recipients]

@@ -12,6 +12,7 @@ pub mod commands;
 pub mod credentials;
 pub mod error;
 mod keycloak;
+pub mod openmetadata;
 pub mod output;
 mod render;
 pub mod seal;

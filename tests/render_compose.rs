@@ -7,7 +7,7 @@
 mod common;
 mod render_support;
 
-#[path = "../src/render/compose.rs"]
+#[path = "../src/openmetadata/compose.rs"]
 #[allow(dead_code)]
 mod compose;
 
@@ -69,7 +69,8 @@ fn check_values(
         strs(om(env, "AUTHENTICATION_PUBLIC_KEYS")),
         [
             format!("{issuer}/protocol/openid-connect/certs"),
-            format!("{OM_URL}/api/v1/system/config/jwks"),
+            // The server reaches its own JWKS on its default port, not through the public URL.
+            "http://localhost:8585/api/v1/system/config/jwks".to_string(),
         ]
     );
     assert_eq!(
@@ -215,10 +216,20 @@ fn values_no_quoting_can_carry_are_refused_naming_the_key() {
 
 #[test]
 fn the_warning_names_exactly_the_variables_compose_drops() {
-    // 1.13 adds AUTHORIZER_ADMIN_EMAILS, which the 1.9 quickstart compose file does not pass.
+    // 2.0's session settings are not passed by the 1.9 quickstart compose file.
     let dir = tempfile::tempdir().unwrap();
     Creds::default().write(dir.path());
-    let r = render(dir.path(), &["--target", "env", "--om-version", "1.13"]);
+    let r = render(
+        dir.path(),
+        &[
+            "--target",
+            "env",
+            "--om-version",
+            "2.0",
+            "--max-active-sessions-per-user",
+            "3",
+        ],
+    );
     assert_eq!(r.code, 0, "{}", r.stderr);
     let warned: Vec<&str> = r
         .stderr
@@ -226,9 +237,14 @@ fn the_warning_names_exactly_the_variables_compose_drops() {
         .filter_map(|l| l.strip_prefix("warning: "))
         .map(|l| l.split_whitespace().next().unwrap())
         .collect();
-    assert_eq!(warned, ["AUTHORIZER_ADMIN_EMAILS"], "{}", r.stderr);
+    assert_eq!(
+        warned,
+        ["AUTHENTICATION_MAX_ACTIVE_SESSIONS_PER_USER"],
+        "{}",
+        r.stderr
+    );
     let env = compose_server_env(&dir.path().join("out/openmetadata.env"));
-    assert!(!env.contains_key("AUTHORIZER_ADMIN_EMAILS"));
+    assert!(!env.contains_key("AUTHENTICATION_MAX_ACTIVE_SESSIONS_PER_USER"));
     assert!(env.contains_key("OIDC_CLIENT_SECRET"));
 }
 

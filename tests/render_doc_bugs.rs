@@ -185,10 +185,14 @@ fn keycloak_url_styles_and_realms_are_never_mixed() {
 
 #[test]
 fn openmetadata_s_own_jwks_url_is_always_a_public_key_url() {
-    // Doc examples (and issue #20811) leave out `{om}/api/v1/system/config/jwks`.
-    let om_jwks = format!("{OM_URL}/api/v1/system/config/jwks");
+    // Doc examples (and issue #20811) leave out `{om}/api/v1/system/config/jwks`. The server
+    // fetches it itself, so it is at the server's own address (its default port on localhost).
+    // With keycloak.internal_url, the realm certs are listed at the internal address and at the
+    // discovery's own jwks_uri, which OpenMetadata 1.10+ requires verbatim.
+    let om_jwks = "http://localhost:8585/api/v1/system/config/jwks".to_string();
     let certs = format!("{KC_INTERNAL}/realms/data/protocol/openid-connect/certs");
-    let expected = vec![certs.clone(), om_jwks.clone()];
+    let public_certs = format!("{KC_PUBLIC}/realms/data/protocol/openid-connect/certs");
+    let expected = vec![certs.clone(), public_certs.clone(), om_jwks.clone()];
     for (label, files) in all_outputs(&Creds::default()) {
         let yaml = om_yaml(&files["openmetadata.yaml"]);
         let urls: Vec<&str> = yaml["authenticationConfiguration"]["publicKeyUrls"]
@@ -202,13 +206,17 @@ fn openmetadata_s_own_jwks_url_is_always_a_public_key_url() {
             .into_iter()
             .find(|(k, _)| *k == "AUTHENTICATION_PUBLIC_KEYS")
             .unwrap();
-        assert_eq!(env, format!("'[{certs}, {om_jwks}]'"), "{label}");
+        assert_eq!(
+            env,
+            format!("'[{certs}, {public_certs}, {om_jwks}]'"),
+            "{label}"
+        );
         let values: Value = serde_yaml::from_str(&files["helm/values.yaml"]).unwrap();
         let keys: Vec<String> = values["openmetadata"]["config"]["authentication"]["publicKeys"]
             .as_sequence()
             .unwrap()
             .iter()
-            .map(|v| as_str(&om_env_value(as_str(v))).to_string())
+            .map(|v| as_str(&chart_quoted_value(as_str(v))).to_string())
             .collect();
         assert_eq!(keys, expected, "{label}");
     }

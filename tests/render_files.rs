@@ -293,7 +293,7 @@ fn missing_or_wrong_inputs_are_usage_errors() {
         ..Creds::default()
     }
     .write(dir.path());
-    let cases: [(&[&str], &str); 6] = [
+    let cases: [(&[&str], &str); 12] = [
         (&[], "the credentials hold no client secret"),
         (
             &["--client-type", "public", "--target", "helm-secret"],
@@ -301,7 +301,32 @@ fn missing_or_wrong_inputs_are_usage_errors() {
         ),
         (
             &["--om-version", "1.5"],
-            "OpenMetadata 1.5 is not supported",
+            "OpenMetadata 1.5 is not a release line omsso writes configuration for",
+        ),
+        (
+            &["--om-version", "1.14"],
+            "supported: 1.6, 1.7, 1.8, 1.9, 1.10, 1.11, 1.12, 1.13, 2.0",
+        ),
+        // Settings only some release lines have are refused, with the line that has them.
+        (
+            &["--client-type", "public", "--om-version", "1.7", "--session-expiry", "7200"],
+            "openmetadata.session_expiry is not a setting of OpenMetadata 1.7 (it exists from 1.8 on)",
+        ),
+        (
+            &["--client-type", "public", "--om-version", "1.12", "--session-expiry", "7200"],
+            "keeps the session lifetime in oidcConfiguration, which a public client does not have",
+        ),
+        (
+            &["--client-type", "public", "--session-expiry", "60"],
+            "openmetadata.session_expiry is 60 s, but OpenMetadata 2.0 accepts at least 3600 s",
+        ),
+        (
+            &["--client-type", "public", "--om-version", "1.13.6", "--max-active-sessions-per-user", "2"],
+            "openmetadata.max_active_sessions_per_user is not a setting of OpenMetadata 1.13.6 (it exists from 2.0 on)",
+        ),
+        (
+            &["--client-type", "public", "--trusted-redirect-uri", "chromiumapp.org/cb"],
+            "additional trusted redirect URI `chromiumapp.org/cb` is not an absolute URI",
         ),
         (&["--helm-namespace", "Bad_NS"], "is not a Kubernetes name"),
         (&["--target", "nope"], "invalid value 'nope'"),

@@ -1,7 +1,8 @@
 //! Round trip: every rendered YAML file is parsed back and each value compared with its input,
 //! with secrets and names full of characters that break naive templating. Values are read the
 //! way their consumer reads them: openmetadata.yaml through OpenMetadata's `${…}` substitution,
-//! Helm values and Secret data as OpenMetadata finds them in its environment variables. The
+//! Helm values and Secret data as OpenMetadata finds them in its environment variables (the
+//! chart quotes most values itself; customParams, extraEnvs and the Secret arrive raw). The
 //! env file's round trip runs through docker-compose itself (render_compose.rs).
 
 mod common;
@@ -79,21 +80,15 @@ fn strings(v: &Value) -> Vec<String> {
 
 #[test]
 fn openmetadata_yaml_reads_back_every_value() {
-    for version in ["1.6", "1.12", "1.13"] {
+    for version in ["1.6", "1.12", "1.13", "2.0"] {
         let dir = tempfile::tempdir().unwrap();
         let r = render_nasty(dir.path(), version);
         let authz = &r.yaml["authorizerConfiguration"];
         assert_eq!(strings(&authz["adminPrincipals"]), principals());
         assert_eq!(as_str(&authz["principalDomain"]), DOMAIN_NASTY);
-        if version == "1.13" {
-            let emails: Vec<String> = principals()
-                .iter()
-                .map(|p| format!("{p}@{DOMAIN_NASTY}"))
-                .collect();
-            assert_eq!(strings(&authz["adminEmails"]), emails);
-        } else {
-            assert!(authz.get("adminEmails").is_none(), "{version}");
-        }
+        // No release has adminEmails (only upstream's main branch does).
+        assert!(authz.get("adminEmails").is_none(), "{version}");
+        assert_eq!(authz["enforcePrincipalDomain"], Value::Bool(false));
 
         let authn = &r.yaml["authenticationConfiguration"];
         let issuer = issuer();
@@ -105,8 +100,13 @@ fn openmetadata_yaml_reads_back_every_value() {
             strings(&authn["publicKeyUrls"]),
             [
                 format!("{internal_realm}/protocol/openid-connect/certs"),
-                format!("{OM_URL}/api/v1/system/config/jwks"),
+                format!("{issuer}/protocol/openid-connect/certs"),
+                "http://localhost:8585/api/v1/system/config/jwks".to_string(),
             ]
+        );
+        assert_eq!(
+            strings(&authn["jwtPrincipalClaims"]),
+            ["email", "preferred_username", "sub"]
         );
         let oidc = &authn["oidcConfiguration"];
         assert_eq!(as_str(&oidc["id"]), CLIENT_NASTY);
@@ -124,10 +124,13 @@ fn openmetadata_yaml_reads_back_every_value() {
 #[test]
 fn helm_values_and_secret_read_back_as_openmetadata_receives_them() {
     let dir = tempfile::tempdir().unwrap();
-    let r = render_nasty(dir.path(), "1.13");
+    let r = render_nasty(dir.path(), "2.0");
     let cfg = &r.values["openmetadata"]["config"];
-    // Each value reaches OpenMetadata through an env var that its loader parses as YAML.
-    let om = |v: &Value| om_env_value(as_str(v));
+    // Each value reaches OpenMetadata through an env var that its loader parses as YAML: the
+    // chart quotes those under openmetadata.config; customParams, extraEnvs and the Secret's
+    // data arrive raw.
+    let om = |v: &Value| chart_quoted_value(&as_str(v).replace("$${", "${"));
+    let raw = |v: &Value| om_env_value(as_str(v));
     let om_list = |v: &Value| -> Vec<String> {
         v.as_sequence()
             .unwrap()
@@ -150,7 +153,7 @@ fn helm_values_and_secret_read_back_as_openmetadata_receives_them() {
     let oidc = &authn["oidcConfiguration"];
     assert_eq!(oidc["enabled"], Value::Bool(true));
     assert_eq!(
-        om(&oidc["customParams"]),
+        raw(&oidc["customParams"]),
         Value::Mapping(Default::default())
     );
     assert_eq!(
@@ -160,15 +163,11 @@ fn helm_values_and_secret_read_back_as_openmetadata_receives_them() {
     let env = |name: &str| -> Value {
         let list = r.values["extraEnvs"].as_sequence().unwrap();
         let e = list.iter().find(|e| e["name"] == name).unwrap();
-        om(&e["value"])
+        raw(&e["value"])
     };
     assert_eq!(
         as_str(&env("CUSTOM_OIDC_AUTHENTICATION_PROVIDER_NAME")),
         PROVIDER_NASTY
-    );
-    assert_eq!(
-        strings(&env("AUTHORIZER_ADMIN_EMAILS"))[0],
-        format!("{}@{DOMAIN_NASTY}", PRINCIPALS[0])
     );
 
     // The secret lives in the Secret only.
@@ -177,8 +176,8 @@ fn helm_values_and_secret_read_back_as_openmetadata_receives_them() {
     let data = &r.secret["stringData"];
     let id_key = as_str(&oidc["clientId"]["secretKey"]);
     let secret_key = as_str(&oidc["clientSecret"]["secretKey"]);
-    assert_eq!(as_str(&om(&data[id_key])), CLIENT_NASTY);
-    assert_eq!(as_str(&om(&data[secret_key])), SECRET_NASTY);
+    assert_eq!(as_str(&raw(&data[id_key])), CLIENT_NASTY);
+    assert_eq!(as_str(&raw(&data[secret_key])), SECRET_NASTY);
     assert_eq!(as_str(&r.secret["metadata"]["namespace"]), "data-platform");
     assert_eq!(as_str(&r.secret["kind"]), "Secret");
 }
@@ -188,30 +187,35 @@ fn a_yaml_1_1_parser_like_openmetadata_s_reads_the_same_values() {
     // serde_yaml is a YAML 1.2 parser; OpenMetadata's SnakeYAML is YAML 1.1, where more plain
     // words mean booleans or numbers. PyYAML (YAML 1.1) must read the same values.
     let dir = tempfile::tempdir().unwrap();
-    let r = render_nasty(dir.path(), "1.13");
+    let r = render_nasty(dir.path(), "2.0");
     let mut checks = vec![json!({
         "label": "openmetadata.yaml",
         "text": r.yaml_text.replace("$${", "${"),
         "expect": yaml_to_json(&r.yaml),
     })];
     let cfg = &r.values["openmetadata"]["config"];
-    let fragments = [
+    // Values the chart quotes, as the server's loader reads the chart's quoting.
+    let chart_quoted = [
         (&cfg["authentication"]["clientId"], json!(CLIENT_NASTY)),
         (&cfg["authorizer"]["principalDomain"], json!(DOMAIN_NASTY)),
         (&cfg["authorizer"]["initialAdmins"][2], json!(PRINCIPALS[2])),
-        (
-            &r.secret["stringData"]["openmetadata-oidc-client-secret"],
-            json!(SECRET_NASTY),
-        ),
     ];
-    for (v, expect) in fragments {
+    for (v, expect) in chart_quoted {
         checks.push(json!({
-            "label": format!("fragment {v:?}"),
-            "text": format!("key: {}", as_str(v).replace("$${", "${")),
+            "label": format!("chart-quoted {v:?}"),
+            "text": format!("key: {}", go_quote(&as_str(v).replace("$${", "${"))),
             "expect": {"key": expect},
         }));
     }
-    // Plain words YAML 1.1 would misread must come out quoted.
+    // Values that arrive raw are YAML fragments of their own.
+    let secret = &r.secret["stringData"]["openmetadata-oidc-client-secret"];
+    checks.push(json!({
+        "label": "Secret data",
+        "text": format!("key: {}", as_str(secret).replace("$${", "${")),
+        "expect": {"key": SECRET_NASTY},
+    }));
+    // Plain words YAML 1.1 would misread still read back as the words (the chart's quoting
+    // and, in the Secret, omsso's inner quotes keep them strings).
     for word in [
         "yes",
         "off",
@@ -231,9 +235,18 @@ fn a_yaml_1_1_parser_like_openmetadata_s_reads_the_same_values() {
         .write(d.path());
         let values: Value =
             serde_yaml::from_str(&render_stdout(d.path(), "helm-values", &[])).unwrap();
-        let fragment = as_str(&values["openmetadata"]["config"]["authentication"]["clientId"]);
+        let plain = as_str(&values["openmetadata"]["config"]["authentication"]["clientId"]);
+        assert_eq!(plain, word, "the chart quotes it, so it is written plain");
         checks.push(json!({
-            "label": format!("client id {word}"),
+            "label": format!("client id {word} through the chart"),
+            "text": format!("key: {}", go_quote(plain)),
+            "expect": {"key": word},
+        }));
+        let secret: Value =
+            serde_yaml::from_str(&render_stdout(d.path(), "helm-secret", &[])).unwrap();
+        let fragment = as_str(&secret["stringData"]["openmetadata-oidc-client-id"]);
+        checks.push(json!({
+            "label": format!("client id {word} in the Secret"),
             "text": format!("key: {fragment}"),
             "expect": {"key": word},
         }));

@@ -85,7 +85,7 @@ fn bad_render_settings_name_the_key_and_line() {
         ),
         (
             "openmetadata:\n  version: \"1.4\"\n",
-            &["not supported", "line 2"],
+            &["not a release line", "line 2"],
         ),
         (
             "openmetadata:\n  client_type: secret\n",

@@ -213,7 +213,8 @@ fn clean_files_together_exit_0_and_report_each() {
     let t = verify(&paths, &[]);
     assert_eq!(t.code, 0);
     assert!(
-        t.stdout.contains("clean.env (env file): no findings"),
+        t.stdout
+            .contains("clean.env (env file for OpenMetadata 2.0): no findings"),
         "{}",
         t.stdout
     );
@@ -328,21 +329,46 @@ fn line_of(path: &Path, needle: &str) -> u64 {
 /// not a leftover doc placeholder.
 #[test]
 fn upstream_openmetadata_yaml_is_a_basic_login_template() {
+    // Upstream's conf/openmetadata.yaml comes from its unreleased main branch: six of its auth
+    // keys exist in no release, so a released server (2.0.7, the default here) refuses it.
     let conf = reference("openmetadata/conf/openmetadata.yaml");
-    let got = expect(
-        &conf,
-        &[(
-            "sso-not-configured",
-            Some(line_of(&conf, "  provider: ${AUTHENTICATION_PROVIDER")),
-        )],
-    );
-    assert_eq!(got[0].2, "info");
+    let at = |needle: &str| Some(line_of(&conf, needle));
+    let mut expected = main_only_keys(&at);
+    expected.push((
+        "sso-not-configured",
+        at("  provider: ${AUTHENTICATION_PROVIDER"),
+    ));
+    let got = expect(&conf, &expected);
+    assert!(got
+        .iter()
+        .any(|(c, _, s)| c == "sso-not-configured" && s == "info"));
     let r = verify(&[&conf], &[]);
     assert!(
         r.stdout.contains("${AUTHENTICATION_PROVIDER}"),
         "{}",
         r.stdout
     );
+    assert!(
+        r.stdout
+            .contains("exists only on OpenMetadata's unreleased main branch"),
+        "{}",
+        r.stdout
+    );
+}
+
+/// The keys upstream's main-branch conf/openmetadata.yaml has and no release does.
+fn main_only_keys(at: &dyn Fn(&str) -> Option<u64>) -> Vec<(&'static str, Option<u64>)> {
+    [
+        "  adminEmails: ",
+        "  allowedEmailDomains: ",
+        "  botDomain: ",
+        "  emailClaim: ",
+        "  displayNameClaim: ",
+        "    endSessionWithProvider: ",
+    ]
+    .into_iter()
+    .map(|needle| ("unknown-key", at(needle)))
+    .collect()
 }
 
 /// The same file with its defaults switched to a confidential custom-oidc client: the empty
@@ -363,23 +389,26 @@ fn upstream_defaults_are_judged_as_defaults() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("openmetadata.yaml");
     std::fs::write(&path, &text).unwrap();
-    let at = |needle| Some(line_of(&path, needle));
-    let got = expect(
-        &path,
-        &[
-            ("principal-domain-example", at("  principalDomain: ")),
-            ("missing-key", at("  providerName: ")),
-            ("public-keys-no-realm-certs", at("  publicKeyUrls: ")),
-            ("authority-not-issuer", at("  authority: ")),
-            ("missing-key", at("    id: ${OIDC_CLIENT_ID")),
-            (
-                "confidential-without-secret",
-                at("    secret: ${OIDC_CLIENT_SECRET"),
-            ),
-            ("missing-key", at("    discoveryUri: ${OIDC_DISCOVERY_URI")),
-        ],
+    let at = |needle: &str| Some(line_of(&path, needle));
+    let mut expected = main_only_keys(&at);
+    expected.extend([
+        ("principal-domain-example", at("  principalDomain: ")),
+        ("missing-key", at("  providerName: ")),
+        ("public-keys-no-realm-certs", at("  publicKeyUrls: ")),
+        ("authority-not-issuer", at("  authority: ")),
+        ("missing-key", at("    id: ${OIDC_CLIENT_ID")),
+        (
+            "confidential-without-secret",
+            at("    secret: ${OIDC_CLIENT_SECRET"),
+        ),
+        ("missing-key", at("    discoveryUri: ${OIDC_DISCOVERY_URI")),
+    ]);
+    let got = expect(&path, &expected);
+    assert!(
+        got.iter()
+            .all(|(c, _, s)| s != "error" || c == "unknown-key"),
+        "{got:?}"
     );
-    assert!(got.iter().all(|(_, _, s)| s != "error"), "{got:?}");
     let r = verify(&[&path], &[]);
     assert!(
         r.stdout.contains("the default of ${OIDC_CLIENT_SECRET}"),
@@ -416,7 +445,20 @@ fn json_fields_are_stable_and_stdout_is_one_document_on_exit_3() {
         k.sort();
         k
     };
-    assert_eq!(keys(&v), ["errors", "files", "infos", "ok", "warnings"]);
+    assert_eq!(
+        keys(&v),
+        [
+            "chart_version",
+            "errors",
+            "files",
+            "infos",
+            "ok",
+            "om_version",
+            "warnings"
+        ]
+    );
+    assert_eq!(v["om_version"], "2.0");
+    assert_eq!(v["chart_version"], "1.13.1");
     assert_eq!(v["errors"], 2);
     assert_eq!(v["ok"], false);
     let file = &v["files"][0];

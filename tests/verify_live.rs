@@ -157,7 +157,7 @@ fn a_dropped_public_key_url_fails_public_key_urls() {
     let realm = rendered(d.path());
     edit_rendered(
         d.path(),
-        &format!("\n    - \"{OM_URL}/api/v1/system/config/jwks\""),
+        "\n    - \"http://localhost:8585/api/v1/system/config/jwks\"",
         "",
     );
     let (r, v) = verify(d.path(), &realm);

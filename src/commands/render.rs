@@ -6,9 +6,12 @@ use serde_json::json;
 
 use super::Context;
 use crate::error::Result;
+use crate::openmetadata::{compose, Release};
 use crate::output;
-use crate::render::{self, compose, write, RenderInput, Target};
+use crate::render::{self, write, RenderInput, Target};
 use crate::sops::secret as sops;
+use crate::verify::lint::{self, KEY_CHECKS};
+use crate::verify::Kind;
 
 #[derive(Debug, clap::Args)]
 pub struct RenderArgs {
@@ -105,6 +108,7 @@ pub fn render_files(
         }
     }
     let files = render::render_all(&input, &[target], templates)?;
+    check_release_keys(&files, &input)?;
     for f in files
         .iter()
         .filter(|f| f.rel_path.extension() == Some("env".as_ref()))
@@ -125,6 +129,33 @@ pub fn render_files(
         files,
         warnings,
     })
+}
+
+/// Refuses a rendered file that sets a key the target release (or chart) does not have: the
+/// server would refuse to start, or `helm install` would fail. The built-in templates never
+/// do; an overriding template (`--templates`) can. The lint's own key checks decide.
+fn check_release_keys(files: &[render::RenderedFile], input: &RenderInput) -> Result<()> {
+    let release = Release::new(input.version, input.chart_version);
+    for f in files {
+        let kind = match f.rel_path.to_str() {
+            Some("openmetadata.yaml") => Kind::Yaml,
+            Some("openmetadata.env") => Kind::Env,
+            Some("helm/values.yaml") => Kind::Helm,
+            _ => continue,
+        };
+        let refused = lint::lint(&f.redacted, kind, &release)
+            .into_iter()
+            .find(|x| KEY_CHECKS.contains(&x.check));
+        if let Some(finding) = refused {
+            return Err(render::RenderError::KeyNotReleased {
+                template: f.rel_path.display().to_string(),
+                line: finding.line,
+                message: finding.message,
+            }
+            .into());
+        }
+    }
+    Ok(())
 }
 
 /// Writes rendered files into the output folder; a file that differs is replaced only with

@@ -10,6 +10,7 @@ use serde_json::json;
 use super::Context;
 use crate::cli::{ConnectArgs, VerifyArgs};
 use crate::error::{Error, Result};
+use crate::openmetadata::Release;
 use crate::verify::{lint, live, sops_secret, FileKind, Finding, Severity, VerifyError};
 
 /// One linted file.
@@ -111,11 +112,12 @@ fn lint_files(files: &[PathBuf], kind: Option<FileKind>, ctx: &Context) -> Resul
     } else {
         None
     };
+    let release = Release::new(ctx.settings.om_version(), ctx.settings.helm_chart_version());
     let reports: Vec<FileReport> = inputs
         .into_iter()
         .map(|(path, kind, text)| {
             let findings = match kind.auth() {
-                Some(auth) => lint::lint(&text, auth),
+                Some(auth) => lint::lint(&text, auth, &release),
                 None => sops_secret::lint(&text, identities.as_ref()),
             };
             let count = |s| findings.iter().filter(|f| f.severity == s).count();
@@ -137,9 +139,11 @@ fn lint_files(files: &[PathBuf], kind: Option<FileKind>, ctx: &Context) -> Resul
         "errors": errors,
         "warnings": warnings,
         "infos": infos,
+        "om_version": release.version.to_string(),
+        "chart_version": release.chart.version.to_string(),
         "files": reports,
     });
-    ctx.ui.emit(&doc, || text_report(&reports));
+    ctx.ui.emit(&doc, || text_report(&reports, &release));
     if errors > 0 {
         let files = reports.iter().filter(|r| r.errors > 0).count();
         return Err(Error::CheckFailed(format!(
@@ -151,7 +155,7 @@ fn lint_files(files: &[PathBuf], kind: Option<FileKind>, ctx: &Context) -> Resul
     Ok(())
 }
 
-fn text_report(reports: &[FileReport]) -> String {
+fn text_report(reports: &[FileReport], release: &Release) -> String {
     let mut out = String::new();
     for r in reports {
         for f in &r.findings {
@@ -179,7 +183,17 @@ fn text_report(reports: &[FileReport]) -> String {
                 r.infos
             )
         };
-        out.push_str(&format!("{} ({}): {summary}\n", r.path, r.kind.label()));
+        // A SOPS file is judged by SOPS's format, not by a release.
+        let target = match r.kind {
+            FileKind::Helm => format!(" for chart {}", release.chart.version),
+            FileKind::Sops => String::new(),
+            _ => format!(" for OpenMetadata {}", release.version),
+        };
+        out.push_str(&format!(
+            "{} ({}{target}): {summary}\n",
+            r.path,
+            r.kind.label()
+        ));
     }
     out
 }

@@ -4,7 +4,6 @@
 //! [`render_all`] is a pure function of its input (it reads override templates, nothing else),
 //! so `omsso render` and `omsso run` share it; [`write`] puts the result on disk.
 
-pub mod compose;
 mod diff;
 pub mod escape;
 mod model;
@@ -18,7 +17,7 @@ use secrecy::ExposeSecret;
 
 use crate::credentials::Credentials;
 use crate::error::{Diagnose, Exit};
-use crate::settings::{ClientType, HttpUrl, OmVersion, Settings, SettingsError};
+use crate::settings::{ChartVersion, ClientType, HttpUrl, OmVersion, Settings, SettingsError};
 
 pub use escape::EnvRefusal;
 pub use templates::{unknown_overrides, REDACTED};
@@ -38,6 +37,13 @@ pub struct RenderInput {
     pub principal_domain: String,
     pub helm_secret_name: String,
     pub helm_namespace: Option<String>,
+    /// `helm.chart_version`; `None` = the chart of the OpenMetadata release.
+    pub chart_version: Option<ChartVersion>,
+    /// OpenMetadata as the server reaches itself; `None` = its default port on localhost.
+    pub om_internal_url: Option<HttpUrl>,
+    pub session_expiry: Option<u64>,
+    pub max_active_sessions_per_user: Option<u32>,
+    pub additional_trusted_redirect_uris: Vec<String>,
 }
 
 impl RenderInput {
@@ -68,6 +74,9 @@ impl RenderInput {
             }
             .into());
         }
+        for uri in s.additional_trusted_redirect_uris() {
+            check_redirect_uri(uri)?;
+        }
         Ok(RenderInput {
             credentials,
             om_url,
@@ -79,10 +88,30 @@ impl RenderInput {
             principal_domain,
             helm_secret_name: s.helm_secret_name().to_string(),
             helm_namespace: s.helm_namespace().map(str::to_string),
+            chart_version: s.helm_chart_version(),
+            om_internal_url: s.om_internal_url().cloned(),
+            session_expiry: s.session_expiry(),
+            max_active_sessions_per_user: s.max_active_sessions_per_user(),
+            additional_trusted_redirect_uris: s.additional_trusted_redirect_uris().to_vec(),
         })
     }
 }
 
+/// OpenMetadata compares a requested redirect URI with these exactly, so each must be an
+/// absolute URI (a browser-extension URI such as `https://<id>.chromiumapp.org/cb` is fine).
+fn check_redirect_uri(uri: &str) -> Result<(), RenderError> {
+    match url::Url::parse(uri) {
+        Ok(u) if !u.cannot_be_a_base() && u.as_str().trim_end_matches('/') == uri.trim_end_matches('/') => Ok(()),
+        Ok(_) => Err(RenderError::RedirectUri {
+            uri: uri.to_string(),
+            reason: "is not written the way a browser sends it (normalise it: lowercase scheme and host, no default port)".into(),
+        }),
+        Err(e) => Err(RenderError::RedirectUri {
+            uri: uri.to_string(),
+            reason: format!("is not an absolute URI ({e})"),
+        }),
+    }
+}
 /// The Kubernetes Secret's template name (= its path in the output folder).
 pub const HELM_SECRET: &str = "helm/oidc-secrets.yaml";
 
@@ -238,6 +267,28 @@ pub enum RenderError {
     },
     #[error("the credentials' {field} is not usable: {reason}")]
     CredentialsUrl { field: &'static str, reason: String },
+    #[error("{setting} is not a setting of OpenMetadata {version}{}", since.as_ref().map(|s| format!(" (it exists from {s} on)")).unwrap_or_default())]
+    NotInRelease {
+        setting: &'static str,
+        version: String,
+        since: Option<String>,
+    },
+    #[error("openmetadata.session_expiry is {seconds} s, but OpenMetadata {version} accepts at least {min} s")]
+    SessionExpiryTooShort {
+        seconds: u64,
+        min: u64,
+        version: String,
+    },
+    #[error("OpenMetadata {version} keeps the session lifetime in oidcConfiguration, which a public client does not have")]
+    PublicSessionExpiry { version: String },
+    #[error("additional trusted redirect URI `{uri}` {reason}")]
+    RedirectUri { uri: String, reason: String },
+    #[error("{template}{}: {message}", line.map(|l| format!(" line {l}")).unwrap_or_default())]
+    KeyNotReleased {
+        template: String,
+        line: Option<usize>,
+        message: String,
+    },
     #[error("--stdout prints one file, but this target renders {count}")]
     StdoutNeedsOneFile { count: usize },
     #[error("{} already exist{} and differ{} from what omsso would write", list(paths), if paths.len() == 1 { "s" } else { "" }, if paths.len() == 1 { "s" } else { "" })]
@@ -343,6 +394,28 @@ impl Diagnose for RenderError {
             RenderError::NotUnderIssuer { .. } => {
                 "unset keycloak.internal_url, or fetch the credentials through the same Keycloak \
                  address that issues the tokens"
+                    .into()
+            }
+            RenderError::NotInRelease { since: Some(s), .. } => {
+                format!("pass --om-version {s} or newer if that is what you run, or unset it")
+            }
+            RenderError::NotInRelease { .. } => "unset it".into(),
+            RenderError::SessionExpiryTooShort { min, .. } => {
+                format!("give openmetadata.session_expiry at least {min} (seconds)")
+            }
+            RenderError::PublicSessionExpiry { .. } => {
+                "unset openmetadata.session_expiry, or use a confidential client (or \
+                 OpenMetadata 2.0, where the setting covers every client)"
+                    .into()
+            }
+            RenderError::RedirectUri { .. } => {
+                "write the URI exactly as the login redirects to it, e.g. \
+                 https://<extension-id>.chromiumapp.org/callback"
+                    .into()
+            }
+            RenderError::KeyNotReleased { .. } => {
+                "remove that key from the template (--templates), or pick the release that has \
+                 it with --om-version"
                     .into()
             }
             RenderError::StdoutNeedsOneFile { .. } => {

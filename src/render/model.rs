@@ -1,70 +1,57 @@
-//! The render model: every variable the templates see, derived from the credentials and the
-//! settings once, so the templates only place values and never compute them.
-//!
-//! Which keys differ between OpenMetadata versions (NOTES §0, §2) is decided here too:
-//! * 1.6 – 1.12: the Keycloak docs' key set. A confidential client also sets
-//!   `authenticationConfiguration.callbackUrl` to `{om}/callback`, as those docs do.
-//! * 1.13 (the newest server yaml): `authorizerConfiguration.adminEmails` appears (preferred
-//!   over the deprecated `adminPrincipals`, which is still written), and a confidential
-//!   client leaves the top-level `callbackUrl` empty ("Confidential clients leave this blank
-//!   and set oidcConfiguration.callbackUrl instead").
+//! The render model: every variable the templates see, derived from the credentials, the
+//! settings and the release knowledge in `crate::openmetadata` once, so the templates only
+//! place values and never compute them or decide what a release line has.
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 
 use super::{RenderError, RenderInput};
-use crate::settings::{ClientType, OmVersion};
+use crate::openmetadata::{server, Block, Chart, ChartBlock, Line};
+use crate::settings::ClientType;
 
-pub const PROVIDER: &str = "custom-oidc";
-pub const OIDC_TYPE: &str = "Keycloak";
-pub const SCOPE: &str = "openid email profile";
-pub const CLIENT_AUTHENTICATION_METHOD: &str = "client_secret_post";
-pub const AUTHORIZER_CLASS: &str = "org.openmetadata.service.security.DefaultAuthorizer";
-pub const REQUEST_FILTER: &str = "org.openmetadata.service.security.JwtFilter";
-/// OpenMetadata's own JWKS (for the tokens it issues); `publicKeyUrls` must always hold it.
-pub const OM_JWKS_PATH: &str = "api/v1/system/config/jwks";
-/// The server endpoint that finishes the auth code flow (never `/auth/callback`, the UI route).
-pub const CALLBACK_PATH: &str = "callback";
-/// The Secret keys the chart's values refer to by default.
-pub const HELM_CLIENT_ID_KEY: &str = "openmetadata-oidc-client-id";
-pub const HELM_CLIENT_SECRET_KEY: &str = "openmetadata-oidc-client-secret";
-
-/// The keys that exist in one OpenMetadata release line, for `{% if keys.… %}` in templates.
+/// Which optional keys the release line (and the chart) has, for `{% if has.… %}`.
 #[derive(Debug, Serialize)]
-pub struct VersionKeys {
-    /// `authorizerConfiguration.adminEmails` / `AUTHORIZER_ADMIN_EMAILS` (1.13+).
-    pub admin_emails: bool,
-    /// Confidential clients leave `authenticationConfiguration.callbackUrl` empty (1.13+).
-    pub confidential_callback_blank: bool,
-}
-
-impl VersionKeys {
-    pub fn of(v: OmVersion) -> VersionKeys {
-        let newest_keys = v >= OmVersion::new(13);
-        VersionKeys {
-            admin_emails: newest_keys,
-            confidential_callback_blank: newest_keys,
-        }
-    }
+pub struct Has {
+    /// `authenticationConfiguration.sessionExpiry` (2.0+) is where the session lifetime goes.
+    pub session_expiry: bool,
+    /// `oidcConfiguration.sessionExpiry` (1.8 – 1.13, confidential clients) is where it goes.
+    pub oidc_session_expiry: bool,
+    /// The chart has `oidcConfiguration.sessionExpiry` (chart 1.8+).
+    pub chart_oidc_session_expiry: bool,
 }
 
 #[derive(Debug, Serialize)]
 pub struct Model {
     pub om_version: String,
+    /// The newest release of the line omsso was checked against, e.g. `2.0.7`.
+    pub checked_release: String,
     pub client_type: &'static str,
     pub confidential: bool,
-    pub keys: VersionKeys,
+    pub has: Has,
     pub om_url: String,
     pub provider: &'static str,
     pub provider_name: String,
     /// The realm's discovery `issuer`, byte for byte.
     pub authority: String,
     pub client_id: String,
-    /// Realm certs (as the OpenMetadata server reaches Keycloak) and OpenMetadata's own JWKS.
+    /// The realm's JWKS as the server reaches Keycloak, the discovery `jwks_uri` when that
+    /// differs (OpenMetadata 1.10+ validation requires it listed verbatim), and OpenMetadata's
+    /// own JWKS as the server reaches itself.
     pub public_key_urls: Vec<String>,
-    /// `authenticationConfiguration.callbackUrl`.
+    /// `authenticationConfiguration.callbackUrl`: the UI route that finishes a public login;
+    /// the released models require it for confidential clients too (same value, as in the
+    /// docs of every released line).
     pub callback_url: String,
+    /// `authenticationConfiguration.responseType` for a public client; `None` for a
+    /// confidential one, whose flow `oidcConfiguration` drives.
+    pub response_type: Option<&'static str>,
+    pub jwt_principal_claims: &'static [&'static str],
+    pub enable_self_signup: bool,
+    /// Top-level session settings (2.0+), `None` when not set.
+    pub session_expiry: Option<u64>,
+    pub max_active_sessions_per_user: Option<u32>,
+    pub additional_trusted_redirect_uris: Option<Vec<String>>,
     pub oidc: Oidc,
     pub authorizer: Authorizer,
     pub helm: Helm,
@@ -80,10 +67,12 @@ pub struct Oidc {
     pub callback_url: String,
     pub server_url: String,
     pub client_authentication_method: &'static str,
-    /// Required by the schema; only Azure uses it.
+    /// Required by the released models since 1.10; only Azure uses it.
     pub tenant: &'static str,
     /// Always a map: an empty string here breaks OpenMetadata's start-up (NOTES §6.6).
     pub custom_params: BTreeMap<String, String>,
+    /// `oidcConfiguration.sessionExpiry` (1.8 – 1.13), `None` when not set.
+    pub session_expiry: Option<u64>,
 }
 
 #[derive(Debug, Serialize)]
@@ -92,8 +81,9 @@ pub struct Authorizer {
     pub request_filter: &'static str,
     pub admin_principals: Vec<String>,
     pub principal_domain: String,
-    /// `principal@domain` for each admin principal (1.13+, see [`VersionKeys`]).
-    pub admin_emails: Vec<String>,
+    /// Required by every released model; OpenMetadata's defaults.
+    pub enforce_principal_domain: bool,
+    pub enable_secure_socket_connection: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -102,76 +92,156 @@ pub struct Helm {
     pub namespace: Option<String>,
     pub client_id_key: &'static str,
     pub client_secret_key: &'static str,
+    /// The chart version the values are written for.
+    pub chart_version: String,
+    /// Charts 1.6.0 – 1.6.3 quote `customParams`, so the server would get the string "{}";
+    /// `customParams: null` removes the value and the server gets no custom parameters.
+    pub custom_params_null: bool,
 }
+
+/// The least `authenticationConfiguration.sessionExpiry` the 2.0 model accepts.
+const MIN_SESSION_EXPIRY: u64 = 3600;
 
 impl Model {
     pub fn build(input: &RenderInput) -> Result<Model, RenderError> {
         let c = &input.credentials;
+        let line = input.version.line();
         let confidential = input.client_type == ClientType::Confidential;
-        let keys = VersionKeys::of(input.version);
         let om = &input.om_url;
-        let callback = om.join(CALLBACK_PATH);
+        let callback = om.join(server::CALLBACK_PATH);
+        let chart = Chart::resolve(input.version, input.chart_version);
 
         let server_side = ServerSide::new(&c.issuer, input.keycloak_internal_url.as_ref())?;
-        let public_key_urls = vec![
-            server_side.map("jwks_uri", &c.jwks_uri)?,
-            om.join(OM_JWKS_PATH),
-        ];
+        let realm_jwks = server_side.map("jwks_uri", &c.jwks_uri)?;
+        let own_jwks = match &input.om_internal_url {
+            Some(u) => u.join(server::OWN_JWKS_PATH),
+            None => format!("{}/{}", server::DEFAULT_SELF_URL, server::OWN_JWKS_PATH),
+        };
+        let mut public_key_urls = vec![realm_jwks];
+        if !public_key_urls.contains(&c.jwks_uri) {
+            public_key_urls.push(c.jwks_uri.clone());
+        }
+        public_key_urls.push(own_jwks);
         let discovery_uri = server_side.map("discovery_uri", &c.discovery_uri)?;
 
-        let domain = &input.principal_domain;
-        let admin_emails = input
-            .admin_principals
-            .iter()
-            .map(|p| {
-                if p.contains('@') {
-                    p.clone()
-                } else {
-                    format!("{p}@{domain}")
-                }
-            })
-            .collect();
+        let session = SessionExpiry::place(line, input)?;
+        let only_in = |setting: &'static str, key: &str, set: bool| -> Result<(), RenderError> {
+            if set && !line.has(Block::Authentication, key) {
+                return Err(RenderError::NotInRelease {
+                    setting,
+                    version: input.version.to_string(),
+                    since: Line::first_with(Block::Authentication, key).map(Line::name),
+                });
+            }
+            Ok(())
+        };
+        only_in(
+            "openmetadata.max_active_sessions_per_user",
+            "maxActiveSessionsPerUser",
+            input.max_active_sessions_per_user.is_some(),
+        )?;
+        only_in(
+            "openmetadata.additional_trusted_redirect_uris",
+            "additionalTrustedRedirectUris",
+            !input.additional_trusted_redirect_uris.is_empty(),
+        )?;
 
         Ok(Model {
             om_version: input.version.to_string(),
+            checked_release: line.newest_release(),
             client_type: input.client_type.as_str(),
             confidential,
+            has: Has {
+                session_expiry: session == SessionExpiry::TopLevel,
+                oidc_session_expiry: session == SessionExpiry::Oidc,
+                chart_oidc_session_expiry: chart.has(ChartBlock::Oidc, "sessionExpiry"),
+            },
             om_url: om.as_str().to_string(),
-            provider: PROVIDER,
+            provider: server::PROVIDER,
             provider_name: input.provider_name.clone(),
             authority: c.issuer.clone(),
             client_id: c.client_id.clone(),
             public_key_urls,
-            callback_url: if confidential && keys.confidential_callback_blank {
-                String::new()
-            } else {
-                callback.clone()
-            },
-            keys,
+            callback_url: callback.clone(),
+            response_type: (!confidential).then_some("id_token"),
+            jwt_principal_claims: server::JWT_PRINCIPAL_CLAIMS,
+            enable_self_signup: true,
+            session_expiry: input
+                .session_expiry
+                .filter(|_| session == SessionExpiry::TopLevel),
+            max_active_sessions_per_user: input.max_active_sessions_per_user,
+            additional_trusted_redirect_uris: (!input.additional_trusted_redirect_uris.is_empty())
+                .then(|| input.additional_trusted_redirect_uris.clone()),
             oidc: Oidc {
-                kind: OIDC_TYPE,
-                scope: SCOPE,
+                kind: server::OIDC_TYPE,
+                scope: server::SCOPE,
                 discovery_uri,
                 callback_url: callback,
                 server_url: om.as_str().to_string(),
-                client_authentication_method: CLIENT_AUTHENTICATION_METHOD,
+                client_authentication_method: server::CLIENT_AUTHENTICATION_METHOD,
                 tenant: "",
                 custom_params: BTreeMap::new(),
+                session_expiry: input
+                    .session_expiry
+                    .filter(|_| session == SessionExpiry::Oidc),
             },
             authorizer: Authorizer {
-                class_name: AUTHORIZER_CLASS,
-                request_filter: REQUEST_FILTER,
+                class_name: server::AUTHORIZER_CLASS,
+                request_filter: server::REQUEST_FILTER,
                 admin_principals: input.admin_principals.clone(),
-                principal_domain: domain.clone(),
-                admin_emails,
+                principal_domain: input.principal_domain.clone(),
+                enforce_principal_domain: false,
+                enable_secure_socket_connection: false,
             },
             helm: Helm {
                 secret_name: input.helm_secret_name.clone(),
                 namespace: input.helm_namespace.clone(),
-                client_id_key: HELM_CLIENT_ID_KEY,
-                client_secret_key: HELM_CLIENT_SECRET_KEY,
+                client_id_key: server::HELM_CLIENT_ID_KEY,
+                client_secret_key: server::HELM_CLIENT_SECRET_KEY,
+                chart_version: chart.version.to_string(),
+                custom_params_null: chart.quotes_custom_params(),
             },
         })
+    }
+}
+
+/// Where `openmetadata.session_expiry` goes in this release line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SessionExpiry {
+    NotSet,
+    /// `authenticationConfiguration.sessionExpiry` (2.0+, every provider).
+    TopLevel,
+    /// `oidcConfiguration.sessionExpiry` (1.8 – 1.13, confidential clients).
+    Oidc,
+}
+
+impl SessionExpiry {
+    fn place(line: &Line, input: &RenderInput) -> Result<SessionExpiry, RenderError> {
+        let Some(seconds) = input.session_expiry else {
+            return Ok(SessionExpiry::NotSet);
+        };
+        let version = input.version.to_string();
+        if line.has(Block::Authentication, "sessionExpiry") {
+            if seconds < MIN_SESSION_EXPIRY {
+                return Err(RenderError::SessionExpiryTooShort {
+                    seconds,
+                    min: MIN_SESSION_EXPIRY,
+                    version,
+                });
+            }
+            return Ok(SessionExpiry::TopLevel);
+        }
+        if !line.has(Block::Oidc, "sessionExpiry") {
+            return Err(RenderError::NotInRelease {
+                setting: "openmetadata.session_expiry",
+                version,
+                since: Line::first_with(Block::Oidc, "sessionExpiry").map(Line::name),
+            });
+        }
+        if input.client_type == ClientType::Public {
+            return Err(RenderError::PublicSessionExpiry { version });
+        }
+        Ok(SessionExpiry::Oidc)
     }
 }
 

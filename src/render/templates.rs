@@ -107,6 +107,7 @@ pub fn environment(
     env.set_auto_escape_callback(|name| AutoEscape::Custom(Format::of(name).name()));
     env.set_formatter(format_value);
     env.add_filter("om_value", om_value);
+    env.add_filter("om_quoted", om_quoted);
 
     if let Some(dir) = templates_dir {
         if !dir.is_dir() {
@@ -178,7 +179,7 @@ fn yaml_value(value: &Value) -> Result<String, Error> {
     use minijinja::value::ValueKind;
     Ok(match value.kind() {
         ValueKind::String => escape::yaml_quoted(value.as_str().unwrap_or_default()),
-        ValueKind::Bool | ValueKind::Number => value.to_string(),
+        ValueKind::Bool | ValueKind::Number => scalar_text(value),
         ValueKind::Seq | ValueKind::Iterable => {
             let items: Result<Vec<String>, Error> =
                 value.try_iter()?.map(|v| yaml_value(&v)).collect();
@@ -196,19 +197,28 @@ fn yaml_value(value: &Value) -> Result<String, Error> {
     })
 }
 
+/// A boolean or number as YAML writes it (minijinja prints booleans the Python way, `True`).
+fn scalar_text(value: &Value) -> String {
+    if value.kind() == minijinja::value::ValueKind::Bool {
+        value.is_true().to_string()
+    } else {
+        value.to_string()
+    }
+}
+
 /// A value in the shape OpenMetadata reads from one environment variable.
 fn fragment(value: &Value) -> Result<Fragment, Error> {
     use minijinja::value::ValueKind;
     let scalar = |v: &Value| -> Result<String, Error> {
         match v.kind() {
             ValueKind::String => Ok(v.as_str().unwrap_or_default().to_string()),
-            ValueKind::Bool | ValueKind::Number => Ok(v.to_string()),
+            ValueKind::Bool | ValueKind::Number => Ok(scalar_text(v)),
             other => Err(not_printable(other)),
         }
     };
     Ok(match value.kind() {
         ValueKind::String => Fragment::Str(scalar(value)?),
-        ValueKind::Bool | ValueKind::Number => Fragment::Raw(value.to_string()),
+        ValueKind::Bool | ValueKind::Number => Fragment::Raw(scalar_text(value)),
         ValueKind::Seq | ValueKind::Iterable => Fragment::Seq(
             value
                 .try_iter()?
@@ -242,4 +252,27 @@ fn om_value(value: Value) -> Result<Value, Error> {
         return Ok(value);
     }
     Ok(Value::from(escape::om_fragment(&fragment(&value)?)))
+}
+
+/// `{{ x | om_quoted }}`: for Helm values the chart passes through its own `quote` before
+/// OpenMetadata's loader reads them: the value stays as it is (the chart's quoting carries it),
+/// only a literal `${` is escaped as `$${`, because the loader substitutes variables in what
+/// it reads. Lists are escaped item by item.
+fn om_quoted(value: Value) -> Result<Value, Error> {
+    use minijinja::value::ValueKind;
+    if is_redacted(&value) {
+        return Ok(value);
+    }
+    Ok(match value.kind() {
+        ValueKind::String => Value::from(escape::escape_substitution(
+            value.as_str().unwrap_or_default(),
+        )),
+        ValueKind::Seq | ValueKind::Iterable => Value::from(
+            value
+                .try_iter()?
+                .map(om_quoted)
+                .collect::<Result<Vec<_>, _>>()?,
+        ),
+        _ => value,
+    })
 }

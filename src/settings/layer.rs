@@ -7,8 +7,9 @@ use std::path::PathBuf;
 
 use serde::Deserialize;
 
-use super::openmetadata::{ClientType, Namespace, OmVersion, SecretName};
+use super::openmetadata::{ClientType, Namespace, SecretName};
 use super::HttpUrl;
+use crate::openmetadata::{ChartVersion, OmVersion};
 
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -41,6 +42,10 @@ pub struct OpenMetadataLayer {
     pub version: Option<OmVersion>,
     pub client_type: Option<ClientType>,
     pub provider_name: Option<String>,
+    pub internal_url: Option<HttpUrl>,
+    pub session_expiry: Option<u64>,
+    pub max_active_sessions_per_user: Option<u32>,
+    pub additional_trusted_redirect_uris: Option<Vec<String>>,
 }
 
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -48,6 +53,7 @@ pub struct OpenMetadataLayer {
 pub struct HelmLayer {
     pub secret_name: Option<SecretName>,
     pub namespace: Option<Namespace>,
+    pub chart_version: Option<ChartVersion>,
     #[serde(default)]
     pub sops: HelmSopsLayer,
 }
@@ -132,8 +138,19 @@ pub const KEYS: &[(&str, &str)] = &[
     ("openmetadata.version", "om_version"),
     ("openmetadata.client_type", "client_type"),
     ("openmetadata.provider_name", "provider_name"),
+    ("openmetadata.internal_url", "om_internal_url"),
+    ("openmetadata.session_expiry", "session_expiry"),
+    (
+        "openmetadata.max_active_sessions_per_user",
+        "max_active_sessions_per_user",
+    ),
+    (
+        "openmetadata.additional_trusted_redirect_uris",
+        "trusted_redirect_uris",
+    ),
     ("helm.secret_name", "helm_secret_name"),
     ("helm.namespace", "helm_namespace"),
+    ("helm.chart_version", "helm_chart_version"),
     ("helm.sops.age_recipients", "sops_age_recipients"),
     ("output.dir", "out_dir"),
     ("seal.recipients", "seal_recipients"),
@@ -162,8 +179,10 @@ impl Layer {
             realm, username, password_file, client_id, client_secret_file);
         overlay_section!(self.openmetadata, top.openmetadata, sources, source, "openmetadata":
             url, client_id, admin_principals, principal_domain, implicit_flow, version,
-            client_type, provider_name);
-        overlay_section!(self.helm, top.helm, sources, source, "helm": secret_name, namespace);
+            client_type, provider_name, internal_url, session_expiry,
+            max_active_sessions_per_user, additional_trusted_redirect_uris);
+        overlay_section!(self.helm, top.helm, sources, source, "helm":
+            secret_name, namespace, chart_version);
         overlay_section!(self.helm.sops, top.helm.sops, sources, source, "helm.sops":
             age_recipients);
         overlay_section!(self.output, top.output, sources, source, "output": dir);
@@ -196,10 +215,16 @@ impl Layer {
                 version: a.om_version,
                 client_type: a.client_type,
                 provider_name: a.provider_name,
+                internal_url: a.om_internal_url,
+                session_expiry: a.session_expiry,
+                max_active_sessions_per_user: a.max_active_sessions_per_user,
+                additional_trusted_redirect_uris: (!a.trusted_redirect_uris.is_empty())
+                    .then_some(a.trusted_redirect_uris),
             },
             helm: HelmLayer {
                 secret_name: a.helm_secret_name,
                 namespace: a.helm_namespace,
+                chart_version: a.helm_chart_version,
                 sops: HelmSopsLayer {
                     age_recipients: (!a.sops_age_recipients.is_empty())
                         .then_some(a.sops_age_recipients),

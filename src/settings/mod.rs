@@ -17,8 +17,9 @@ use serde::Deserialize;
 
 use crate::error::{Diagnose, Exit};
 
-pub use self::openmetadata::{ClientType, Namespace, OmVersion, SecretName};
+pub use self::openmetadata::{ClientType, Namespace, SecretName};
 pub use self::url::HttpUrl;
+pub use crate::openmetadata::{ChartVersion, OmVersion};
 pub use layer::{Layer, Source, Sources, KEYS};
 pub use secret::{AdminLogin, SecretSource};
 
@@ -469,6 +470,33 @@ impl Settings {
             .unwrap_or(DEFAULT_PROVIDER_NAME)
     }
 
+    /// OpenMetadata as the server reaches itself (for its own JWKS URL).
+    pub fn om_internal_url(&self) -> Option<&HttpUrl> {
+        self.values.openmetadata.internal_url.as_ref()
+    }
+
+    pub fn session_expiry(&self) -> Option<u64> {
+        self.values.openmetadata.session_expiry
+    }
+
+    pub fn max_active_sessions_per_user(&self) -> Option<u32> {
+        self.values.openmetadata.max_active_sessions_per_user
+    }
+
+    pub fn additional_trusted_redirect_uris(&self) -> &[String] {
+        self.values
+            .openmetadata
+            .additional_trusted_redirect_uris
+            .as_deref()
+            .unwrap_or(&[])
+    }
+
+    /// The chart version named in the settings; render resolves the default from the
+    /// OpenMetadata release.
+    pub fn helm_chart_version(&self) -> Option<ChartVersion> {
+        self.values.helm.chart_version
+    }
+
     pub fn helm_secret_name(&self) -> &str {
         self.values
             .helm
@@ -619,11 +647,36 @@ impl Settings {
                 Some(DEFAULT_PROVIDER_NAME),
             ),
             (
+                "openmetadata.internal_url",
+                json!(v.openmetadata.internal_url.as_ref().map(HttpUrl::as_str)),
+                None,
+            ),
+            (
+                "openmetadata.session_expiry",
+                json!(v.openmetadata.session_expiry),
+                None,
+            ),
+            (
+                "openmetadata.max_active_sessions_per_user",
+                json!(v.openmetadata.max_active_sessions_per_user),
+                None,
+            ),
+            (
+                "openmetadata.additional_trusted_redirect_uris",
+                json!(self.additional_trusted_redirect_uris()),
+                Some("[]"),
+            ),
+            (
                 "helm.secret_name",
                 json!(self.helm_secret_name()),
                 Some(DEFAULT_HELM_SECRET_NAME),
             ),
             ("helm.namespace", json!(self.helm_namespace()), None),
+            (
+                "helm.chart_version",
+                json!(self.helm_chart_version().map(|v| v.to_string())),
+                None,
+            ),
             (
                 "helm.sops.age_recipients",
                 json!(v.helm.sops.age_recipients),

@@ -1,100 +1,12 @@
-//! Value types for the OpenMetadata settings: the server version the output is written for and
-//! the OIDC client type. Both are validated where they are parsed (flag, env var or file), so
-//! the error names the place they came from.
+//! Value types for the OpenMetadata settings: the OIDC client type and Kubernetes names. They
+//! are validated where they are parsed (flag, env var or file), so the error names the place
+//! they came from. (The release version is `crate::openmetadata::OmVersion`.)
 
 use std::fmt;
 use std::str::FromStr;
 
-use serde::de::{self, Deserializer, Visitor};
+use serde::de::{self, Deserializer};
 use serde::Deserialize;
-
-/// An OpenMetadata 1.x release line (`1.6` … `1.13`). Only the minor number matters: the auth
-/// keys never changed within a release line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct OmVersion {
-    minor: u8,
-}
-
-impl OmVersion {
-    /// The oldest release line whose Keycloak docs describe confidential clients (NOTES §0).
-    pub const OLDEST: OmVersion = OmVersion { minor: 6 };
-    /// The newest release line in the reference files (server yaml and Helm chart 1.13).
-    pub const NEWEST: OmVersion = OmVersion { minor: 13 };
-
-    pub const fn new(minor: u8) -> OmVersion {
-        OmVersion { minor }
-    }
-}
-
-impl Default for OmVersion {
-    fn default() -> Self {
-        Self::NEWEST
-    }
-}
-
-impl fmt::Display for OmVersion {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "1.{}", self.minor)
-    }
-}
-
-impl FromStr for OmVersion {
-    type Err = String;
-
-    /// Accepts `1.N` or `1.N.P` (a patch number is ignored).
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let range = format!("{} to {}", Self::OLDEST, Self::NEWEST);
-        let bad = || format!("`{s}` is not an OpenMetadata version (expected 1.N, {range})");
-        let mut parts = s.trim().split('.');
-        let (Some("1"), Some(minor)) = (parts.next(), parts.next()) else {
-            return Err(bad());
-        };
-        let minor: u8 = minor.parse().map_err(|_| bad())?;
-        match parts.next() {
-            None => {}
-            Some(patch) if patch.parse::<u32>().is_ok() && parts.next().is_none() => {}
-            Some(_) => return Err(bad()),
-        }
-        let v = OmVersion { minor };
-        if v < Self::OLDEST || v > Self::NEWEST {
-            return Err(format!(
-                "OpenMetadata {v} is not supported: omsso writes configuration for {range}"
-            ));
-        }
-        Ok(v)
-    }
-}
-
-impl<'de> Deserialize<'de> for OmVersion {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl Visitor<'_> for V {
-            type Value = OmVersion;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("an OpenMetadata version as a string, e.g. \"1.12\"")
-            }
-            fn visit_str<E: de::Error>(self, s: &str) -> Result<OmVersion, E> {
-                s.parse().map_err(E::custom)
-            }
-            // YAML reads `1.10` as the number 1.1, so a number is refused rather than guessed.
-            fn visit_f64<E: de::Error>(self, n: f64) -> Result<OmVersion, E> {
-                Err(E::custom(format!(
-                    "write the version in quotes (\"1.{}\"): YAML reads {n} as a number",
-                    n.to_string().split('.').nth(1).unwrap_or("N")
-                )))
-            }
-            fn visit_u64<E: de::Error>(self, n: u64) -> Result<OmVersion, E> {
-                Err(E::custom(format!(
-                    "`{n}` is not an OpenMetadata version: write it in quotes, e.g. \"1.12\""
-                )))
-            }
-            fn visit_i64<E: de::Error>(self, n: i64) -> Result<OmVersion, E> {
-                self.visit_u64(n.unsigned_abs())
-            }
-        }
-        d.deserialize_any(V)
-    }
-}
 
 /// How OpenMetadata's OIDC client authenticates to Keycloak.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, clap::ValueEnum)]
@@ -199,25 +111,6 @@ kube_name_type!(Namespace, label);
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn versions_parse_within_the_supported_range() {
-        assert_eq!("1.6".parse::<OmVersion>().unwrap(), OmVersion::new(6));
-        assert_eq!("1.12.7".parse::<OmVersion>().unwrap(), OmVersion::new(12));
-        assert_eq!(OmVersion::NEWEST.to_string(), "1.13");
-        for bad in ["1.5", "1.14", "2.0", "1", "1.x", "1.6.x", "v1.6", ""] {
-            assert!(bad.parse::<OmVersion>().is_err(), "{bad}");
-        }
-    }
-
-    #[test]
-    fn a_yaml_number_version_is_refused_not_guessed() {
-        let v: Result<OmVersion, _> = serde_yaml::from_str("1.10");
-        let msg = v.unwrap_err().to_string();
-        assert!(msg.contains("quotes"), "{msg}");
-        let v: OmVersion = serde_yaml::from_str("\"1.10\"").unwrap();
-        assert_eq!(v, OmVersion::new(10));
-    }
 
     #[test]
     fn kubernetes_names_are_checked() {

@@ -35,7 +35,8 @@ pub const CALLBACK_SERVER_MISMATCH: &str = "callback-server-mismatch";
 pub const CUSTOM_PARAMS_EMPTY: &str = "custom-params-empty";
 pub const PRINCIPAL_DOMAIN_EXAMPLE: &str = "principal-domain-example";
 
-const OM_JWKS_PATH: &str = "/api/v1/system/config/jwks";
+/// OpenMetadata's own JWKS path, with its leading slash.
+const OM_JWKS_PATH: &str = crate::openmetadata::server::OWN_JWKS_URL_PATH;
 const CERTS_PATH: &str = "/protocol/openid-connect/certs";
 const DISCOVERY_PATH: &str = "/.well-known/openid-configuration";
 

@@ -1,136 +1,22 @@
 //! The keys each format accepts in its auth blocks, and the value types Helm's
-//! `values.schema.json` demands. Both OpenMetadata's config schema and the chart's values schema
-//! set `additionalProperties: false`, so an unknown key stops the server (Dropwizard rejects
+//! `values.schema.json` demands, for the OpenMetadata release and chart the file is checked
+//! for (`--om-version`, `--chart-version`). OpenMetadata's released models and the chart's
+//! values schema forbid unknown keys, so an unknown key stops the server (Dropwizard rejects
 //! unknown config fields) or `helm install` (schema validation).
 //!
-//! Sources: reference/openmetadata/schema/configuration/authenticationConfiguration.json,
-//! schema/security/client/oidcClientConfig.json, plus the keys the newest conf/openmetadata.yaml
-//! uses that no schema has yet (NOTES.md §2 "Schema gaps"); helm/values.schema.json (chart
-//! 1.13.1).
+//! The key lists come from `crate::openmetadata` (generated from the released models and the
+//! released charts); this module only turns them into findings.
 
 use super::finding::{Report, Severity};
 use super::view;
 use super::yaml_tree::{Node, NodeValue, ScalarType};
+use crate::openmetadata::fields::ValueType;
+use crate::openmetadata::{server, Block, ChartBlock, Release};
 
 pub const UNKNOWN_KEY: &str = "unknown-key";
+pub const ENV_NOT_READ: &str = "env-not-read";
 pub const HELM_VALUE_TYPE: &str = "helm-value-type";
 pub const HELM_SECRET_INLINE: &str = "helm-secret-inline";
-
-const YAML_AUTH: &[&str] = &[
-    "clientType",
-    "provider",
-    "responseType",
-    "providerName",
-    "publicKeyUrls",
-    "tokenValidationAlgorithm",
-    "authority",
-    "clientId",
-    "callbackUrl",
-    "jwtPrincipalClaims",
-    "jwtPrincipalClaimsMapping",
-    "emailClaim",
-    "displayNameClaim",
-    "jwtTeamClaimMapping",
-    "enableSelfSignup",
-    "ldapConfiguration",
-    "samlConfiguration",
-    "oidcConfiguration",
-    "forceSecureSessionCookie",
-    "enableAutoRedirect",
-    // newest yaml, not yet in a schema
-    "sessionExpiry",
-    "maxActiveSessionsPerUser",
-    "additionalTrustedRedirectUris",
-];
-
-const YAML_OIDC: &[&str] = &[
-    "type",
-    "id",
-    "secret",
-    "scope",
-    "discoveryUri",
-    "useNonce",
-    "preferredJwsAlgorithm",
-    "responseType",
-    "disablePkce",
-    "maxClockSkew",
-    "clientAuthenticationMethod",
-    "tokenValidity",
-    "customParams",
-    "tenant",
-    "serverUrl",
-    "callbackUrl",
-    "maxAge",
-    "prompt",
-    "sessionExpiry",
-    // newest yaml, not yet in a schema
-    "endSessionWithProvider",
-];
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Ty {
-    Str,
-    /// `string | null` (customParams)
-    StrOrNull,
-    Bool,
-    Array,
-    Object,
-    /// clientId / clientSecret: `{secretRef, secretKey}`
-    SecretRef,
-}
-
-const HELM_AUTH: &[(&str, Ty)] = &[
-    ("authority", Ty::Str),
-    ("callbackUrl", Ty::Str),
-    ("clientId", Ty::Str),
-    ("clientType", Ty::Str),
-    ("enableSelfSignup", Ty::Bool),
-    ("jwtPrincipalClaims", Ty::Array),
-    ("jwtPrincipalClaimsMapping", Ty::Array),
-    ("enabled", Ty::Bool),
-    ("provider", Ty::Str),
-    ("publicKeys", Ty::Array),
-    ("responseType", Ty::Str),
-    ("oidcConfiguration", Ty::Object),
-    ("ldapConfiguration", Ty::Object),
-    ("saml", Ty::Object),
-];
-
-const HELM_OIDC: &[(&str, Ty)] = &[
-    ("enabled", Ty::Bool),
-    ("oidcType", Ty::Str),
-    ("clientId", Ty::SecretRef),
-    ("clientSecret", Ty::SecretRef),
-    ("scope", Ty::Str),
-    ("discoveryUri", Ty::Str),
-    ("useNonce", Ty::Bool),
-    ("preferredJwsAlgorithm", Ty::Str),
-    ("responseType", Ty::Str),
-    ("promptType", Ty::Str),
-    ("disablePkce", Ty::Bool),
-    ("callbackUrl", Ty::Str),
-    ("serverUrl", Ty::Str),
-    ("clientAuthenticationMethod", Ty::Str),
-    ("tenant", Ty::Str),
-    ("maxClockSkew", Ty::Str),
-    ("customParams", Ty::StrOrNull),
-    ("maxAge", Ty::Str),
-    ("tokenValidity", Ty::Str),
-    ("sessionExpiry", Ty::Str),
-];
-
-const HELM_AUTHORIZER: &[(&str, Ty)] = &[
-    ("allowedEmailRegistrationDomains", Ty::Array),
-    ("className", Ty::Str),
-    ("enabled", Ty::Bool),
-    ("containerRequestFilter", Ty::Str),
-    ("enableSecureSocketConnection", Ty::Bool),
-    ("enforcePrincipalDomain", Ty::Bool),
-    ("initialAdmins", Ty::Array),
-    ("allowedDomains", Ty::Array),
-    ("principalDomain", Ty::Str),
-    ("useRolesFromProvider", Ty::Bool),
-];
 
 /// What to write instead of a key the format does not know: the other format's name, or the
 /// env var to pass through the chart's `extraEnvs`.
@@ -185,15 +71,15 @@ fn instead(helm: bool, key: &str) -> Option<&'static str> {
     pairs.iter().find(|p| p.0 == key).map(|p| p.1)
 }
 
-fn unknown(r: &mut Report, helm: bool, block: &str, e: &super::yaml_tree::Entry, allowed: &str) {
+fn unknown(r: &mut Report, helm: bool, block: &str, e: &super::yaml_tree::Entry, why: String) {
     let hint = match instead(helm, &e.key) {
         Some(other) => format!("write {other}"),
-        None => format!("check the spelling; {block} accepts: {allowed}"),
+        None => why,
     };
     let who = if helm {
         "the chart's values.schema.json rejects it (helm install fails)"
     } else {
-        "OpenMetadata's config schema does not allow it (the server refuses to start)"
+        "OpenMetadata's released model does not allow it (the server refuses to start)"
     };
     r.add(
         UNKNOWN_KEY,
@@ -204,53 +90,99 @@ fn unknown(r: &mut Report, helm: bool, block: &str, e: &super::yaml_tree::Entry,
     );
 }
 
-/// Unknown keys in openmetadata.yaml's `authenticationConfiguration` and its
-/// `oidcConfiguration`.
-pub fn yaml_unknown_keys(auth: &Node, prefix: &str, r: &mut Report) {
-    for e in auth.entries() {
-        if !YAML_AUTH.contains(&e.key.as_str()) {
-            unknown(r, false, prefix, e, &YAML_AUTH.join(", "));
-        }
-    }
-    if let Some(oidc) = auth.get("oidcConfiguration") {
-        let block = format!("{prefix}.oidcConfiguration");
-        for e in oidc.entries() {
-            if !YAML_OIDC.contains(&e.key.as_str()) {
-                unknown(r, false, &block, e, &YAML_OIDC.join(", "));
+/// Unknown keys in openmetadata.yaml's `authenticationConfiguration` (with its
+/// `oidcConfiguration`) and `authorizerConfiguration`.
+pub fn yaml_unknown_keys(root: &Node, release: &Release, r: &mut Report) {
+    let auth = root.get("authenticationConfiguration");
+    let blocks = [
+        (auth, Block::Authentication),
+        (auth.and_then(|a| a.get("oidcConfiguration")), Block::Oidc),
+        (root.get("authorizerConfiguration"), Block::Authorizer),
+    ];
+    for (node, block) in blocks {
+        let Some(node) = node else { continue };
+        for e in node.entries() {
+            if let Some(problem) = release.key_problem(block, &e.key) {
+                let why = format!(
+                    "remove it ({}); check the spelling and --om-version",
+                    problem.reason(&release.version)
+                );
+                unknown(r, false, block.path(), e, why);
             }
         }
     }
 }
 
+/// Variables in an env file that the release's server reads from no key: it ignores them.
+pub fn env_not_read(keys: &[(String, usize)], release: &Release, r: &mut Report) {
+    for (env, line) in keys {
+        let Some((block, key)) = server::key_of_env(env) else {
+            continue;
+        };
+        if let Some(problem) = release.key_problem(block, key) {
+            r.add(
+                ENV_NOT_READ,
+                Severity::Warning,
+                Some(*line),
+                format!(
+                    "{env} sets {}.{key}, which OpenMetadata {} does not read: {}",
+                    block.path(),
+                    release.version,
+                    problem.reason(&release.version)
+                ),
+                "remove it, or check --om-version",
+            );
+        }
+    }
+}
+
 /// Unknown keys and wrong value types in Helm's `authentication` (with its
-/// `oidcConfiguration`) and `authorizer` blocks.
+/// `oidcConfiguration`) and `authorizer` blocks, for the release's chart.
 pub fn helm_keys(
     auth: Option<(&Node, String)>,
     authorizer: Option<(&Node, String)>,
+    release: &Release,
     r: &mut Report,
 ) {
     if let Some((node, path)) = auth {
-        check_block(node, &path, HELM_AUTH, r);
+        check_block(node, &path, ChartBlock::Authentication, release, r);
         if let Some(oidc) = node.get("oidcConfiguration") {
-            check_block(oidc, &format!("{path}.oidcConfiguration"), HELM_OIDC, r);
+            let path = format!("{path}.oidcConfiguration");
+            check_block(oidc, &path, ChartBlock::Oidc, release, r);
         }
     }
     if let Some((node, path)) = authorizer {
-        check_block(node, &path, HELM_AUTHORIZER, r);
+        check_block(node, &path, ChartBlock::Authorizer, release, r);
     }
 }
 
-fn check_block(node: &Node, block: &str, table: &[(&str, Ty)], r: &mut Report) {
-    let allowed: Vec<&str> = table.iter().map(|t| t.0).collect();
+fn check_block(node: &Node, block: &str, which: ChartBlock, release: &Release, r: &mut Report) {
     for e in node.entries() {
-        match table.iter().find(|t| t.0 == e.key) {
-            None => unknown(r, true, block, e, &allowed.join(", ")),
-            Some((_, ty)) => check_type(&format!("{block}.{}", e.key), e, *ty, r),
+        match release.chart_value(which, &e.key) {
+            None => {
+                let why = format!(
+                    "check the spelling; chart {} accepts under {block}: {}",
+                    release.chart.version,
+                    chart_keys(release, which).join(", ")
+                );
+                unknown(r, true, block, e, why)
+            }
+            Some(ty) => check_type(&format!("{block}.{}", e.key), e, ty, r),
         }
     }
 }
 
-fn check_type(name: &str, e: &super::yaml_tree::Entry, ty: Ty, r: &mut Report) {
+fn chart_keys(release: &Release, which: ChartBlock) -> Vec<&'static str> {
+    let v = release.chart.values;
+    let table = match which {
+        ChartBlock::Authentication => v.authentication,
+        ChartBlock::Oidc => v.oidc,
+        ChartBlock::Authorizer => v.authorizer,
+    };
+    table.iter().map(|(k, _)| *k).collect()
+}
+
+fn check_type(name: &str, e: &super::yaml_tree::Entry, ty: ValueType, r: &mut Report) {
     let v = &e.value;
     let st = v.scalar_type();
     // Null removes the key in Helm (the chart default applies), so it is never a type error.
@@ -265,28 +197,60 @@ fn check_type(name: &str, e: &super::yaml_tree::Entry, ty: Ty, r: &mut Report) {
                 .map_or("a mapping or list".to_string(), |s| format!("`{s}`"))
         }
     };
+    // The chart's schema makes clientId/clientSecret objects: `{secretRef, secretKey}`.
+    if ty == ValueType::Object && matches!(e.key.as_str(), "clientId" | "clientSecret") {
+        secret_ref(name, e, r);
+        return;
+    }
     let (ok, want, fix) = match ty {
-        Ty::Str | Ty::StrOrNull => (
+        ValueType::Str | ValueType::StrOrNull => (
             st == Some(ScalarType::Str),
             "a string",
             "quote the value".to_string(),
         ),
-        Ty::Bool => (
+        ValueType::Bool => (
             st == Some(ScalarType::Bool),
             "a boolean",
             "write true or false without quotes".to_string(),
         ),
-        Ty::Array => (
+        ValueType::Array => (
             matches!(v.value, NodeValue::Seq(_)),
             "a list",
             "write it as a YAML list (- item per line)".to_string(),
         ),
-        Ty::Object => (
+        ValueType::Object => (
             matches!(v.value, NodeValue::Map(_)),
             "a mapping",
             "indent its keys under it".to_string(),
         ),
-        Ty::SecretRef => {
+    };
+    if !ok {
+        let extra = if ty == ValueType::StrOrNull {
+            " (a JSON object as a string, e.g. '{}')"
+        } else {
+            ""
+        };
+        r.add(
+            HELM_VALUE_TYPE,
+            Severity::Error,
+            Some(e.key_line),
+            format!(
+                "{name} is {} but the chart's values.schema.json wants {want}{extra}",
+                shown()
+            ),
+            if ty == ValueType::StrOrNull {
+                "write customParams: '{}'".to_string()
+            } else {
+                fix
+            },
+        );
+    }
+}
+
+fn secret_ref(name: &str, e: &super::yaml_tree::Entry, r: &mut Report) {
+    let v = &e.value;
+    {
+        {
             let ok = v.get("secretRef").and_then(Node::scalar).is_some()
                 && v.get("secretKey").and_then(Node::scalar).is_some();
             if !ok {
@@ -316,28 +280,6 @@ fn check_type(name: &str, e: &super::yaml_tree::Entry, ty: Ty, r: &mut Report) {
                     ),
                 );
             }
-            return;
         }
-    };
-    if !ok {
-        let extra = if ty == Ty::StrOrNull {
-            " (a JSON object as a string, e.g. '{}')"
-        } else {
-            ""
-        };
-        r.add(
-            HELM_VALUE_TYPE,
-            Severity::Error,
-            Some(e.key_line),
-            format!(
-                "{name} is {} but the chart's values.schema.json wants {want}{extra}",
-                shown()
-            ),
-            if ty == Ty::StrOrNull {
-                "write customParams: '{}'".to_string()
-            } else {
-                fix
-            },
-        );
     }
 }

@@ -11,6 +11,7 @@ use super::known_keys;
 use super::view::{self, AuthView};
 use super::yaml_tree::{self, Node};
 use super::{checks, Kind};
+use crate::openmetadata::{compose, server, Release};
 
 pub const YAML_INVALID: &str = "yaml-invalid";
 pub const YAML_MISSING_SPACE: &str = "yaml-missing-space";
@@ -21,16 +22,33 @@ pub const ENV_INLINE_COMMENT: &str = "env-inline-comment";
 pub const ENV_NOT_PASSED: &str = "env-not-passed";
 pub const AUTH_BLOCK_MISSING: &str = "auth-block-missing";
 
+/// The checks about keys and value types a release (or its chart) accepts; render refuses
+/// its own output when one of them fires.
+pub const KEY_CHECKS: &[&str] = &[
+    known_keys::UNKNOWN_KEY,
+    known_keys::ENV_NOT_READ,
+    known_keys::HELM_VALUE_TYPE,
+    known_keys::HELM_SECRET_INLINE,
+];
+
 /// Where the auth blocks sit in a Helm values file: under `openmetadata.config` in a full
 /// values file, or at the top of a hand-written fragment.
 const HELM_PREFIXES: &[&[&str]] = &[&["openmetadata", "config"], &["config"], &[]];
 
-pub fn lint(text: &str, kind: Kind) -> Vec<Finding> {
+/// Lints `text` as a file of `kind` for `release` (the OpenMetadata release and Helm chart
+/// whose keys it may use).
+pub fn lint(text: &str, kind: Kind, release: &Release) -> Vec<Finding> {
     let mut r = Report::default();
     let view = match kind {
         Kind::Env => {
             let file = env_file::parse(text);
-            env_format(&file, &mut r);
+            env_format(&file, release, &mut r);
+            let keys: Vec<(String, usize)> = file
+                .entries
+                .iter()
+                .map(|e| (e.key.clone(), e.line))
+                .collect();
+            known_keys::env_not_read(&keys, release, &mut r);
             let v = view::from_env(&file);
             let any_auth = file.entries.iter().any(|e| {
                 e.key.starts_with("AUTHENTICATION_")
@@ -52,7 +70,7 @@ pub fn lint(text: &str, kind: Kind) -> Vec<Finding> {
                 None
             }
         }
-        Kind::Yaml | Kind::Helm => yaml_format(text, kind, &mut r),
+        Kind::Yaml | Kind::Helm => yaml_format(text, kind, release, &mut r),
     };
     if let Some(v) = view {
         checks::run(&v, &mut r);
@@ -63,7 +81,7 @@ pub fn lint(text: &str, kind: Kind) -> Vec<Finding> {
 // ---------------------------------------------------------------------------------------------
 // YAML (openmetadata.yaml and Helm values)
 
-fn yaml_format(text: &str, kind: Kind, r: &mut Report) -> Option<AuthView> {
+fn yaml_format(text: &str, kind: Kind, release: &Release, r: &mut Report) -> Option<AuthView> {
     let repaired = yaml_slips(text, r);
     let root = match yaml_tree::parse(&repaired) {
         Ok(root) => root,
@@ -91,7 +109,7 @@ fn yaml_format(text: &str, kind: Kind, r: &mut Report) -> Option<AuthView> {
         );
     }
     let view = match kind {
-        Kind::Helm => helm_view(&root, r),
+        Kind::Helm => helm_view(&root, release, r),
         _ => {
             let v = view::from_yaml(
                 Kind::Yaml,
@@ -99,9 +117,7 @@ fn yaml_format(text: &str, kind: Kind, r: &mut Report) -> Option<AuthView> {
                 &["authenticationConfiguration"],
                 &[&["authorizerConfiguration"]],
             );
-            if let Some(auth) = root.get("authenticationConfiguration") {
-                known_keys::yaml_unknown_keys(auth, "authenticationConfiguration", r);
-            }
+            known_keys::yaml_unknown_keys(&root, release, r);
             v
         }
     };
@@ -130,7 +146,7 @@ fn yaml_format(text: &str, kind: Kind, r: &mut Report) -> Option<AuthView> {
     view
 }
 
-fn helm_view(root: &Node, r: &mut Report) -> Option<AuthView> {
+fn helm_view(root: &Node, release: &Release, r: &mut Report) -> Option<AuthView> {
     for prefix in HELM_PREFIXES {
         let auth_path: Vec<&str> = prefix.iter().copied().chain(["authentication"]).collect();
         let authz_path: Vec<&str> = prefix.iter().copied().chain(["authorizer"]).collect();
@@ -139,7 +155,7 @@ fn helm_view(root: &Node, r: &mut Report) -> Option<AuthView> {
         if auth.is_none() && authz.is_none() {
             continue;
         }
-        known_keys::helm_keys(auth, authz, r);
+        known_keys::helm_keys(auth, authz, release, r);
         return view::from_yaml(Kind::Helm, root, &auth_path, &[&authz_path]);
     }
     None
@@ -189,27 +205,7 @@ fn yaml_slips(text: &str, r: &mut Report) -> String {
 // ---------------------------------------------------------------------------------------------
 // docker env file
 
-/// Auth settings the 1.9.0 quickstart compose file does not pass to the server container
-/// (NOTES.md §1): set in the env file alone, they are silently dropped.
-const NOT_PASSED_BY_COMPOSE: &[&str] = &[
-    "AUTHENTICATION_TOKEN_VALIDATION_ALGORITHM",
-    "OIDC_OM_REFRESH_TOKEN_VALIDITY",
-    "AUTHORIZER_USE_ROLES_FROM_PROVIDER",
-    "AUTHENTICATION_ENABLE_AUTO_REDIRECT",
-    "FORCE_SECURE_SESSION_COOKIE",
-    "AUTHENTICATION_EMAIL_CLAIM",
-    "AUTHENTICATION_DISPLAY_NAME_CLAIM",
-    "AUTHENTICATION_SESSION_EXPIRY",
-    "AUTHENTICATION_MAX_ACTIVE_SESSIONS_PER_USER",
-    "AUTHENTICATION_ADDITIONAL_TRUSTED_REDIRECT_URIS",
-    "OIDC_END_SESSION_WITH_PROVIDER",
-    "AUTHORIZER_ADMIN_EMAILS",
-    "AUTHORIZER_ALLOWED_EMAIL_DOMAINS",
-    "AUTHORIZER_BOT_DOMAIN",
-    "AUTHORIZER_DEFAULT_OAUTH_ROLE",
-];
-
-fn env_format(file: &EnvFile, r: &mut Report) {
+fn env_format(file: &EnvFile, release: &Release, r: &mut Report) {
     for (line, key, problem) in &file.problems {
         let key = key.as_deref().unwrap_or("this line");
         let (message, hint) = match problem {
@@ -274,7 +270,10 @@ fn env_format(file: &EnvFile, r: &mut Report) {
                 "move the comment to its own line above",
             );
         }
-        if NOT_PASSED_BY_COMPOSE.contains(&e.key.as_str()) {
+        // A variable the release does not read at all gets `env-not-read` instead.
+        let read = server::key_of_env(&e.key)
+            .is_some_and(|(block, key)| release.key_problem(block, key).is_none());
+        if read && !compose::PASSED_TO_SERVER.contains(&e.key.as_str()) {
             r.add(
                 ENV_NOT_PASSED,
                 Severity::Warning,

@@ -119,7 +119,8 @@ impl Checks {
     }
 }
 
-const OM_JWKS_SUFFIX: &str = "/api/v1/system/config/jwks";
+/// OpenMetadata's own JWKS path, with its leading slash.
+const OM_JWKS_SUFFIX: &str = crate::openmetadata::server::OWN_JWKS_URL_PATH;
 const REQUIRED_SCOPES: [&str; 3] = ["profile", "email", "basic"];
 
 /// Runs every live check. Only a failure to reach the admin API is an error; everything the

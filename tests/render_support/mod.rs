@@ -14,7 +14,9 @@ pub const OM_URL: &str = "https://om.example.com";
 pub const KC_PUBLIC: &str = "https://sso.example.com";
 pub const KC_INTERNAL: &str = "http://keycloak:8080";
 pub const SECRET: &str = "Xk2pL9qW0zT7vR4mN8bC1dF6gH3jS5aY";
-pub const VERSIONS: &[&str] = &["1.6", "1.7", "1.8", "1.9", "1.10", "1.11", "1.12", "1.13"];
+pub const VERSIONS: &[&str] = &[
+    "1.6", "1.7", "1.8", "1.9", "1.10", "1.11", "1.12", "1.13", "2.0",
+];
 
 /// What goes into a credentials file.
 pub struct Creds<'a> {
@@ -91,6 +93,31 @@ pub fn om_yaml(text: &str) -> serde_yaml::Value {
 pub fn om_env_value(raw: &str) -> serde_yaml::Value {
     let doc = om_yaml(&format!("key: {raw}\n"));
     doc["key"].clone()
+}
+
+/// What the chart's `quote` (Go's `%q`) makes of a value before it becomes an environment
+/// variable: a double-quoted string with Go's escapes.
+pub fn go_quote(v: &str) -> String {
+    let mut quoted = String::from("\"");
+    for c in v.chars() {
+        match c {
+            '"' => quoted.push_str("\\\""),
+            '\\' => quoted.push_str("\\\\"),
+            '\n' => quoted.push_str("\\n"),
+            '\t' => quoted.push_str("\\t"),
+            '\r' => quoted.push_str("\\r"),
+            c if c.is_control() => quoted.push_str(&format!("\\u{:04x}", c as u32)),
+            c => quoted.push(c),
+        }
+    }
+    quoted.push('"');
+    quoted
+}
+
+/// A Helm value the chart passes through its `quote` into an environment variable, as
+/// OpenMetadata then reads it (see [`om_env_value`]).
+pub fn chart_quoted_value(v: &str) -> serde_yaml::Value {
+    om_env_value(&go_quote(v))
 }
 
 pub fn as_str(v: &serde_yaml::Value) -> &str {
