@@ -255,6 +255,17 @@ pub struct SettingsArgs {
         value_name = "X.Y.Z"
     )]
     pub helm_chart_version: Option<ChartVersion>,
+    /// Encrypt the Kubernetes Secret with SOPS for this age recipient: age1… or
+    /// "ssh-ed25519 …" (repeatable; env: comma-separated); without it, a .sops.yaml creation
+    /// rule above the output folder can name them [helm.sops.age_recipients]
+    #[arg(
+        long = "sops-age",
+        global = true,
+        env = "OMSSO_HELM_SOPS_AGE_RECIPIENTS",
+        value_delimiter = ',',
+        value_name = "RECIPIENT"
+    )]
+    pub sops_age_recipients: Vec<String>,
 
     /// Output folder for generated files [output.dir, default out]
     #[arg(long = "out", global = true, env = "OMSSO_OUT", value_name = "DIR")]
@@ -335,13 +346,13 @@ pub struct VerifyArgs {
     /// Live mode: the openmetadata.yaml to check against Keycloak [default: <out>/openmetadata.yaml]
     #[arg(long, value_name = "PATH", conflicts_with = "files")]
     pub om_config: Option<PathBuf>,
-    /// Lint this file (repeatable; `-` reads stdin): an openmetadata.yaml, a docker env file
-    /// or Helm values. Needs no Keycloak.
+    /// Lint this file (repeatable; `-` reads stdin): an openmetadata.yaml, a docker env file,
+    /// Helm values, or a SOPS-encrypted Secret. Needs no Keycloak.
     #[arg(long = "file", value_name = "PATH")]
     pub files: Vec<PathBuf>,
     /// Format of the --file files [default: detected from each file's content]
     #[arg(long, value_enum, requires = "files", value_name = "KIND")]
-    pub kind: Option<crate::verify::Kind>,
+    pub kind: Option<crate::verify::FileKind>,
 }
 
 #[derive(Debug, Args)]

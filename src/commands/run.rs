@@ -89,6 +89,11 @@ async fn pipeline(args: &RunArgs, ctx: &Context, report: &mut Report) -> Result<
         )?;
     }
 
+    if settings.client_type() == crate::settings::ClientType::Confidential {
+        // SOPS recipients (settings or .sops.yaml) that cannot be used fail before Keycloak.
+        render_cmd::sops_recipients(ctx)?;
+    }
+
     let session = kc_cmd::connect(ctx, args.connect).await?;
     let result = steps(args, ctx, &session, desired.as_ref(), sealing, report).await;
     report.requests = Some(session.requests());

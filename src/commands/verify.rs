@@ -11,13 +11,13 @@ use super::Context;
 use crate::cli::{ConnectArgs, VerifyArgs};
 use crate::error::{Error, Result};
 use crate::openmetadata::Release;
-use crate::verify::{lint, live, Finding, Kind, Severity, VerifyError};
+use crate::verify::{lint, live, sops_secret, FileKind, Finding, Severity, VerifyError};
 
 /// One linted file.
 #[derive(Debug, Serialize)]
 struct FileReport {
     path: String,
-    kind: Kind,
+    kind: FileKind,
     errors: usize,
     warnings: usize,
     infos: usize,
@@ -97,22 +97,32 @@ fn report_live(path: &Path, checks: &[live::Check], ctx: &Context) -> Result<()>
     }
 }
 
-fn lint_files(files: &[PathBuf], kind: Option<Kind>, ctx: &Context) -> Result<()> {
+fn lint_files(files: &[PathBuf], kind: Option<FileKind>, ctx: &Context) -> Result<()> {
     // Read and classify every file before reporting anything, so a typo in the last path
     // fails the whole command up front instead of after a partial report.
     let mut inputs = Vec::new();
     for path in files {
         let text = read(path)?;
         let kind = kind
-            .or_else(|| Kind::detect(&text))
+            .or_else(|| FileKind::detect(&text))
             .ok_or_else(|| VerifyError::UnknownKind { path: path.clone() })?;
         inputs.push((display(path), kind, text));
     }
+    // SOPS files are also decrypted and checked as `sops -d` would, with the age identities
+    // sops uses, when any are set.
+    let identities = if inputs.iter().any(|(_, k, _)| *k == FileKind::Sops) {
+        crate::sops::sops_identities()?
+    } else {
+        None
+    };
     let release = Release::new(ctx.settings.om_version(), ctx.settings.helm_chart_version());
     let reports: Vec<FileReport> = inputs
         .into_iter()
         .map(|(path, kind, text)| {
-            let findings = lint::lint(&text, kind, &release);
+            let findings = match kind.auth() {
+                Some(auth) => lint::lint(&text, auth, &release),
+                None => sops_secret::lint(&text, identities.as_ref()),
+            };
             let count = |s| findings.iter().filter(|f| f.severity == s).count();
             FileReport {
                 path,
@@ -176,12 +186,14 @@ fn text_report(reports: &[FileReport], release: &Release) -> String {
                 r.infos
             )
         };
+        // A SOPS file is judged by SOPS's format, not by a release.
         let target = match r.kind {
-            Kind::Helm => format!("chart {}", release.chart.version),
-            _ => format!("OpenMetadata {}", release.version),
+            FileKind::Helm => format!(" for chart {}", release.chart.version),
+            FileKind::Sops => String::new(),
+            _ => format!(" for OpenMetadata {}", release.version),
         };
         out.push_str(&format!(
-            "{} ({} for {target}): {summary}\n",
+            "{} ({}{target}): {summary}\n",
             r.path,
             r.kind.label()
         ));

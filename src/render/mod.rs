@@ -118,6 +118,8 @@ fn check_redirect_uri(uri: &str) -> Result<(), RenderError> {
         }),
     }
 }
+/// The Kubernetes Secret's template name (= its path in the output folder).
+pub const HELM_SECRET: &str = "helm/oidc-secrets.yaml";
 
 /// What to render (`--target`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -141,7 +143,7 @@ impl Target {
     /// secret, so no Secret manifest.
     fn files(self, client_type: ClientType) -> Result<Vec<&'static str>, RenderError> {
         let secret = client_type == ClientType::Confidential;
-        let helm_secret = || secret.then_some("helm/oidc-secrets.yaml");
+        let helm_secret = || secret.then_some(HELM_SECRET);
         Ok(match self {
             Target::OpenmetadataYaml => vec!["openmetadata.yaml"],
             Target::Env => vec!["openmetadata.env"],

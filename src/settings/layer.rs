@@ -55,6 +55,15 @@ pub struct HelmLayer {
     pub secret_name: Option<SecretName>,
     pub namespace: Option<Namespace>,
     pub chart_version: Option<ChartVersion>,
+    #[serde(default)]
+    pub sops: HelmSopsLayer,
+}
+
+/// `helm.sops`: encrypt the Kubernetes Secret with SOPS for these age recipients.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HelmSopsLayer {
+    pub age_recipients: Option<Vec<String>>,
 }
 
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -144,6 +153,7 @@ pub const KEYS: &[(&str, &str)] = &[
     ("helm.secret_name", "helm_secret_name"),
     ("helm.namespace", "helm_namespace"),
     ("helm.chart_version", "helm_chart_version"),
+    ("helm.sops.age_recipients", "sops_age_recipients"),
     ("output.dir", "out_dir"),
     ("seal.recipients", "seal_recipients"),
     ("seal.recipients_files", "seal_recipients_files"),
@@ -175,6 +185,8 @@ impl Layer {
             max_active_sessions_per_user, additional_trusted_redirect_uris);
         overlay_section!(self.helm, top.helm, sources, source, "helm":
             secret_name, namespace, chart_version);
+        overlay_section!(self.helm.sops, top.helm.sops, sources, source, "helm.sops":
+            age_recipients);
         overlay_section!(self.output, top.output, sources, source, "output": dir);
         overlay_section!(self.seal, top.seal, sources, source, "seal":
             recipients, recipients_files);
@@ -216,6 +228,10 @@ impl Layer {
                 secret_name: a.helm_secret_name,
                 namespace: a.helm_namespace,
                 chart_version: a.helm_chart_version,
+                sops: HelmSopsLayer {
+                    age_recipients: (!a.sops_age_recipients.is_empty())
+                        .then_some(a.sops_age_recipients),
+                },
             },
             output: OutputLayer { dir: a.out_dir },
             seal: SealLayer {

@@ -547,6 +547,21 @@ impl Settings {
         self.values.helm.namespace.as_ref().map(Namespace::as_str)
     }
 
+    /// The age recipients to encrypt the Kubernetes Secret for with SOPS (none: not set here;
+    /// a `.sops.yaml` may still name some), and where they came from.
+    pub fn sops_age_recipients(&self) -> (&[String], Source) {
+        let key = "helm.sops.age_recipients";
+        (
+            self.values
+                .helm
+                .sops
+                .age_recipients
+                .as_deref()
+                .unwrap_or(&[]),
+            self.sources.get(key).cloned().unwrap_or(Source::Default),
+        )
+    }
+
     /// The error for a setting a command needs but nobody set, naming its flag and env var.
     pub fn missing_error(&self, key: &'static str) -> SettingsError {
         self.missing(key)
@@ -702,6 +717,11 @@ impl Settings {
             (
                 "helm.chart_version",
                 json!(self.helm_chart_version().map(|v| v.to_string())),
+                None,
+            ),
+            (
+                "helm.sops.age_recipients",
+                json!(v.helm.sops.age_recipients),
                 None,
             ),
             (
