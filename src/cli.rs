@@ -5,7 +5,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::settings::{ChartVersion, ClientType, HttpUrl, Namespace, OmVersion, SecretName};
+use crate::settings::{
+    ChartVersion, ClientType, HttpUrl, Namespace, OmVersion, ResponseType, SecretName,
+};
 
 pub const EXIT_CODES: &str = "\
 Exit codes:
@@ -153,7 +155,8 @@ pub struct SettingsArgs {
     )]
     pub principal_domain: Option<String>,
     /// Enable the implicit flow on the OpenMetadata client; `false` for the auth-code-only
-    /// setup [openmetadata.implicit_flow, default true]
+    /// setup [openmetadata.implicit_flow, default true; false for a public client with
+    /// --response-type code]
     #[arg(
         long,
         global = true,
@@ -181,6 +184,17 @@ pub struct SettingsArgs {
         value_name = "TYPE"
     )]
     pub client_type: Option<ClientType>,
+    /// What OpenMetadata's UI asks Keycloak for with a public client: id_token (implicit
+    /// flow) or code (auth code with PKCE); confidential clients ignore it
+    /// [openmetadata.response_type, default id_token]
+    #[arg(
+        long,
+        global = true,
+        env = "OMSSO_RESPONSE_TYPE",
+        value_enum,
+        value_name = "TYPE"
+    )]
+    pub response_type: Option<ResponseType>,
     /// Name on OpenMetadata's login button [openmetadata.provider_name, default KeyCloak]
     #[arg(long, global = true, env = "OMSSO_PROVIDER_NAME", value_name = "NAME")]
     pub provider_name: Option<String>,
@@ -241,6 +255,17 @@ pub struct SettingsArgs {
         value_name = "X.Y.Z"
     )]
     pub helm_chart_version: Option<ChartVersion>,
+    /// Encrypt the Kubernetes Secret with SOPS for this age recipient: age1… or
+    /// "ssh-ed25519 …" (repeatable; env: comma-separated); without it, a .sops.yaml creation
+    /// rule above the output folder can name them [helm.sops.age_recipients]
+    #[arg(
+        long = "sops-age",
+        global = true,
+        env = "OMSSO_HELM_SOPS_AGE_RECIPIENTS",
+        value_delimiter = ',',
+        value_name = "RECIPIENT"
+    )]
+    pub sops_age_recipients: Vec<String>,
 
     /// Output folder for generated files [output.dir, default out]
     #[arg(long = "out", global = true, env = "OMSSO_OUT", value_name = "DIR")]
@@ -326,13 +351,13 @@ pub struct VerifyArgs {
     /// Live mode: the openmetadata.yaml to check against Keycloak [default: <out>/openmetadata.yaml]
     #[arg(long, value_name = "PATH", conflicts_with = "files")]
     pub om_config: Option<PathBuf>,
-    /// Lint this file (repeatable; `-` reads stdin): an openmetadata.yaml, a docker env file
-    /// or Helm values. Needs no Keycloak.
+    /// Lint this file (repeatable; `-` reads stdin): an openmetadata.yaml, a docker env file,
+    /// Helm values, or a SOPS-encrypted Secret. Needs no Keycloak.
     #[arg(long = "file", value_name = "PATH")]
     pub files: Vec<PathBuf>,
     /// Format of the --file files [default: detected from each file's content]
     #[arg(long, value_enum, requires = "files", value_name = "KIND")]
-    pub kind: Option<crate::verify::Kind>,
+    pub kind: Option<crate::verify::FileKind>,
     /// Live mode: log in as USER through Keycloak's login form with the file's client, and
     /// say who the user is to OpenMetadata (password: OMSSO_LOGIN_PASSWORD,
     /// --login-password-file, or the prompt)
@@ -559,9 +584,14 @@ const ENSURE_HELP: &str = "\
 Managed fields (others are left as they are): enabled, bearerOnly=false, publicClient=false,
 clientAuthenticatorType=client-secret, standardFlowEnabled, implicitFlowEnabled (setting
 openmetadata.implicit_flow), serviceAccountsEnabled, rootUrl={om}; redirectUris contain
-{om}/callback (and {om}/silent-callback with the implicit flow); webOrigins allow {om}'s
-origin; post.logout.redirect.uris contain {om}/*; default client scopes include profile, email
-and basic.
+{om}/callback (and {om}/silent-callback with the implicit flow or a public client);
+webOrigins allow {om}'s origin; post.logout.redirect.uris contain {om}/*; default client
+scopes include profile, email and basic.
+
+--client-type public: publicClient=true, serviceAccountsEnabled=false, no client authenticator
+(Keycloak holds no secret); --response-type id_token keeps the implicit flow on, --response-type
+code requires PKCE (attributes.pkce.code.challenge.method=S256) and turns the implicit flow off
+unless --implicit-flow true. Switching an existing client's type is an ordinary plan.
 
 Exit codes: 0 done or up to date, 1 Keycloak or network failure, 2 configuration error,
 3 --check found a difference.";

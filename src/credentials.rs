@@ -8,6 +8,8 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Diagnose, Exit};
+use crate::keycloak::urls;
+use crate::settings::ClientType;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CredentialsError {
@@ -19,6 +21,8 @@ pub enum CredentialsError {
     /// `message` comes from the parser and names the field and line; it never quotes values.
     #[error("{}: not an omsso credentials file: {message}", path.display())]
     Parse { path: PathBuf, message: String },
+    #[error("{}: the credentials of a public client hold a client secret", path.display())]
+    PublicWithSecret { path: PathBuf },
 }
 
 impl Diagnose for CredentialsError {
@@ -27,11 +31,16 @@ impl Diagnose for CredentialsError {
     }
 
     fn hint(&self) -> Option<String> {
-        Some(
-            "write one with `omsso keycloak fetch --write FILE` (JSON or YAML with client_id, \
-             client_secret, realm, issuer, discovery_uri, jwks_uri)"
+        Some(match self {
+            CredentialsError::PublicWithSecret { .. } => "a public client has no secret: \
+                 remove client_secret, or set client_type: confidential if the client is \
+                 confidential in Keycloak (`omsso keycloak fetch --write FILE` writes the file \
+                 from what Keycloak holds)"
                 .to_string(),
-        )
+            _ => "write one with `omsso keycloak fetch --write FILE` (JSON or YAML with \
+                 client_id, client_secret, realm, issuer, discovery_uri, jwks_uri)"
+                .to_string(),
+        })
     }
 }
 
@@ -42,6 +51,10 @@ impl Diagnose for CredentialsError {
 pub struct Credentials {
     /// The OpenMetadata client's `clientId` in Keycloak.
     pub client_id: String,
+    /// Whether the client is public in Keycloak (then it has no secret). Files written before
+    /// omsso recorded it were always confidential.
+    #[serde(default)]
+    pub client_type: ClientType,
     /// The client secret; `None` for a public client. Redacted in `Debug`.
     #[serde(default)]
     pub client_secret: Option<SecretString>,
@@ -71,6 +84,7 @@ pub struct Credentials {
 #[derive(Debug, Serialize)]
 pub struct CredentialsView<'a> {
     pub client_id: &'a str,
+    pub client_type: ClientType,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_secret: Option<&'a str>,
     pub client_secret_present: bool,
@@ -85,7 +99,8 @@ pub struct CredentialsView<'a> {
 }
 
 impl Credentials {
-    /// The required parts; the optional endpoints and URL are public fields to set after.
+    /// The required parts; the optional endpoints and URL are public fields to set after. A
+    /// client without a secret is public.
     pub fn new(
         client_id: String,
         client_secret: Option<SecretString>,
@@ -96,6 +111,11 @@ impl Credentials {
     ) -> Credentials {
         Credentials {
             client_id,
+            client_type: if client_secret.is_some() {
+                ClientType::Confidential
+            } else {
+                ClientType::Public
+            },
             client_secret,
             realm,
             issuer,
@@ -116,15 +136,40 @@ impl Credentials {
             source,
         })?;
         // JSON is YAML, so one parser reads both. Parse errors name fields, never values.
-        serde_yaml::from_str(&text).map_err(|e| CredentialsError::Parse {
-            path: path.to_path_buf(),
-            message: e.to_string(),
-        })
+        let mut c: Credentials =
+            serde_yaml::from_str(&text).map_err(|e| CredentialsError::Parse {
+                path: path.to_path_buf(),
+                message: e.to_string(),
+            })?;
+        if c.client_type == ClientType::Public && c.client_secret.is_some() {
+            return Err(CredentialsError::PublicWithSecret {
+                path: path.to_path_buf(),
+            });
+        }
+        c.encode_discovery_realm();
+        Ok(c)
+    }
+
+    /// Credentials written before omsso encoded realm names hold the discovery URL with the
+    /// raw realm name (`…/realms/a b/.well-known/…`), which Java clients refuse and Keycloak
+    /// answers with 400 for a `%`, next to the encoded issuer Keycloak wrote. The realm name
+    /// is known, so such a URL is rebuilt encoded, in agreement with the issuer; a file whose
+    /// issuer holds the raw name too is left as it is.
+    pub fn encode_discovery_realm(&mut self) {
+        let encoded = urls::segment(&self.realm);
+        if encoded == self.realm || !self.issuer.ends_with(&format!("/realms/{encoded}")) {
+            return;
+        }
+        let raw = format!("/realms/{}{}", self.realm, urls::DISCOVERY_SUFFIX);
+        if let Some(base) = self.discovery_uri.strip_suffix(&raw) {
+            self.discovery_uri = urls::discovery(base, &self.realm);
+        }
     }
 
     pub fn view(&self, reveal_secret: bool) -> CredentialsView<'_> {
         CredentialsView {
             client_id: &self.client_id,
+            client_type: self.client_type,
             client_secret: self
                 .client_secret
                 .as_ref()
@@ -172,6 +217,40 @@ mod tests {
             Credentials::load(&p),
             Err(CredentialsError::Parse { .. })
         ));
+    }
+
+    #[test]
+    fn a_public_client_file_holds_no_secret_and_old_discovery_urls_are_encoded() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("c.yaml");
+        let file = "client_id: om\nclient_type: public\nrealm: a b\n\
+                    issuer: http://kc/realms/a%20b\n\
+                    discovery_uri: http://kc/realms/a b/.well-known/openid-configuration\n\
+                    jwks_uri: http://kc/realms/a%20b/protocol/openid-connect/certs\n";
+        std::fs::write(&p, file).unwrap();
+        let c = Credentials::load(&p).unwrap();
+        assert_eq!(c.client_type, ClientType::Public);
+        assert_eq!(
+            c.discovery_uri,
+            "http://kc/realms/a%20b/.well-known/openid-configuration"
+        );
+        let view = serde_json::to_value(c.view(true)).unwrap();
+        assert_eq!(view["client_type"], "public");
+        assert!(view.get("client_secret").is_none());
+        std::fs::write(&p, format!("{file}client_secret: s3cr3t-VALUE\n")).unwrap();
+        let e = Credentials::load(&p).unwrap_err();
+        assert!(matches!(e, CredentialsError::PublicWithSecret { .. }));
+        assert!(!e.to_string().contains("s3cr3t"));
+        // A hand-written file with the raw name in the issuer too is left as it is.
+        let raw = file.replace("a%20b", "a b");
+        std::fs::write(&p, &raw).unwrap();
+        let c = Credentials::load(&p).unwrap();
+        assert_eq!(
+            c.discovery_uri,
+            "http://kc/realms/a b/.well-known/openid-configuration"
+        );
+        // Without a type, a file is confidential (what omsso wrote before it recorded one).
+        assert_eq!(sample().client_type, ClientType::Confidential);
     }
 
     #[test]

@@ -49,6 +49,8 @@ pub enum Error {
     Render(#[from] crate::render::RenderError),
     #[error(transparent)]
     Seal(#[from] crate::seal::SealError),
+    #[error(transparent)]
+    Sops(#[from] crate::sops::SopsError),
     /// A check command ran fine and found problems; its report was already printed.
     #[error("{0}")]
     CheckFailed(String),
@@ -68,6 +70,7 @@ impl Error {
             Error::Verify(e) => Some(e),
             Error::Render(e) => Some(e),
             Error::Seal(e) => Some(e),
+            Error::Sops(e) => Some(e),
             Error::CheckFailed(_) | Error::Several(..) => None,
         }
     }

@@ -17,4 +17,5 @@ pub mod output;
 mod render;
 pub mod seal;
 pub mod settings;
+mod sops;
 mod verify;

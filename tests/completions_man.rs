@@ -46,7 +46,7 @@ fn bash_completes_in_bash() {
     let b = run(std::process::Command::new("bash").args(["-c", &probe]));
     assert_eq!(b.code, 0, "{}", b.stderr);
     assert!(b.stdout.contains("1:verify\n"), "{}", b.stdout);
-    assert!(b.stdout.contains("2:yaml env helm\n"), "{}", b.stdout);
+    assert!(b.stdout.contains("2:yaml env helm sops\n"), "{}", b.stdout);
 }
 
 #[test]

@@ -38,7 +38,7 @@ fn age_cli_decrypts_an_x25519_and_ssh_ed25519_seal_to_the_exact_bundle() {
     let by_ssh = kit.age_decrypt("alice", file);
     assert_eq!(by_x25519, by_ssh);
     let text = String::from_utf8(by_x25519.clone()).unwrap();
-    assert!(text.starts_with("{\n  \"format\": \"omsso-handoff\",\n  \"version\": \"1.0\",\n"));
+    assert!(text.starts_with("{\n  \"format\": \"omsso-handoff\",\n  \"version\": \"1.1\",\n"));
     assert!(text.ends_with("}\n"));
 
     // What age decrypted is, field for field, the bundle omsso itself opens.
@@ -72,6 +72,7 @@ fn age_cli_decrypts_an_x25519_and_ssh_ed25519_seal_to_the_exact_bundle() {
             "expires_at",
             "note",
             "client_id",
+            "client_type",
             "client_secret",
             "realm",
             "issuer",

@@ -249,9 +249,11 @@ fn bad_identities_are_refused_clearly() {
 }
 
 #[test]
-fn a_public_client_without_secret_is_not_sealed() {
+fn a_confidential_client_without_secret_is_not_sealed() {
     let kit = Kit::new();
     let recipient = kit.age_keygen("me.txt");
+    // No client_type: confidential, so its secret is missing (a public client's bundle is
+    // sealed: tests/public_client.rs).
     kit.write(
         "public.json",
         r#"{"client_id":"x","realm":"r","issuer":"i","discovery_uri":"d","jwks_uri":"j"}"#,

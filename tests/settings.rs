@@ -242,3 +242,32 @@ fn the_shipped_example_file_is_valid_for_every_environment() {
         assert_eq!(v["settings"]["admin.username"], "omsso-admin");
     }
 }
+
+#[test]
+fn the_response_type_comes_from_file_env_or_flag_and_sets_the_implicit_flow_default() {
+    let d = dir_with("openmetadata:\n  client_type: public\n  response_type: code\n");
+    let v = show_json(&mut omsso(d.path()));
+    assert_eq!(v["settings"]["openmetadata.response_type"], "code");
+    assert_eq!(v["sources"]["openmetadata.response_type"]["kind"], "file");
+    // A public client with the code flow has the implicit flow off unless it is set.
+    assert_eq!(v["settings"]["openmetadata.implicit_flow"], false);
+    let v = show_json(omsso(d.path()).env("OMSSO_RESPONSE_TYPE", "id_token"));
+    assert_eq!(v["settings"]["openmetadata.response_type"], "id_token");
+    assert_eq!(v["settings"]["openmetadata.implicit_flow"], true);
+    let v = show_json(omsso(d.path()).args(["--implicit-flow", "true"]));
+    assert_eq!(v["settings"]["openmetadata.implicit_flow"], true);
+    let v = show_json(&mut omsso(tempfile::tempdir().unwrap().path()));
+    assert_eq!(v["settings"]["openmetadata.response_type"], "id_token");
+    assert_eq!(
+        v["sources"]["openmetadata.response_type"]["kind"],
+        "default"
+    );
+
+    let r = run(omsso(d.path()).args(["config", "show", "--response-type", "token"]));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("id_token") && r.stderr.contains("code"));
+    let d = dir_with("openmetadata:\n  response_type: implicit\n");
+    let r = run(omsso(d.path()).args(["config", "show"]));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("response_type"), "{}", r.stderr);
+}

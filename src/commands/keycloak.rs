@@ -15,6 +15,7 @@ use crate::credentials::Credentials;
 use crate::error::{Error, Result};
 use crate::keycloak::{self, Action, Desired, KeycloakError, Plan, Session};
 use crate::output::files::{self, OutputError};
+use crate::settings::ClientType;
 
 pub async fn run(cmd: KeycloakCommand, ctx: &Context) -> Result<()> {
     match cmd {
@@ -86,6 +87,7 @@ async fn ensure(args: EnsureArgs, ctx: &Context) -> Result<()> {
         "up_to_date": plan.up_to_date(),
         "applied": applied,
         "changes": changes,
+        "notes": plan.notes(),
         "unavailable_scopes": plan.scopes.unavailable,
         "client_uuid": applied.as_ref().map(|a| a.uuid.clone()).or_else(|| plan_uuid(&plan)),
         "requests": requests,
@@ -169,6 +171,9 @@ fn ensure_text(plan: &Plan, mode: Mode) -> String {
     for c in plan.changes() {
         out.push_str(&format!("  {c}\n"));
     }
+    for note in plan.notes() {
+        out.push_str(&format!("  note: {note}\n"));
+    }
     out
 }
 
@@ -185,6 +190,13 @@ async fn rotate(args: RotateArgs, ctx: &Context) -> Result<()> {
     let realm = ctx.settings.realm()?;
     keycloak::check_realm(realm)?;
     let client_id = ctx.settings.client_id();
+    let public = |realm: &str| KeycloakError::PublicClient {
+        client_id: client_id.to_string(),
+        realm: realm.to_string(),
+    };
+    if ctx.settings.client_type() == ClientType::Public {
+        return Err(public(realm).into());
+    }
     let interactive = std::io::stdin().is_terminal();
     if !args.yes && !interactive {
         return Err(KeycloakError::NotConfirmed.into());
@@ -197,10 +209,15 @@ async fn rotate(args: RotateArgs, ctx: &Context) -> Result<()> {
         }
     }
     let session = connect(ctx, args.connect).await?;
+    let located = keycloak::secret::locate(&session, realm, client_id).await?;
+    // Refused before the question: there is nothing to confirm.
+    if located.client_type() == ClientType::Public {
+        return Err(public(realm).into());
+    }
     if !args.yes && !confirm(client_id, realm)? {
         return Err(KeycloakError::Declined.into());
     }
-    let creds = keycloak::rotate_secret(&session, realm, client_id).await?;
+    let creds = keycloak::secret::rotate(&session, located).await?;
     log_requests(&session);
     ctx.ui.warn(format!(
         "regenerated the secret of client `{client_id}` in realm `{realm}`; the old one no \
@@ -231,14 +248,29 @@ fn deliver(creds: &Credentials, args: &CredentialsArgs, ctx: &Context) -> Result
     if let Some(path) = &args.write {
         write_credentials(creds, path, args.force, ctx)?;
     }
-    if creds.client_secret.is_none() {
-        ctx.ui
-            .warn("the client has no secret (it is a public client); run `omsso keycloak ensure`");
-    }
+    warn_type_mismatch(creds, ctx);
     ctx.ui.emit(&creds.view(args.show_secret), || {
         credentials_text(creds, args.show_secret)
     });
     Ok(())
+}
+
+/// Warns when the client in Keycloak is not what the settings configure OpenMetadata for, or
+/// a confidential client came without a secret.
+pub fn warn_type_mismatch(creds: &Credentials, ctx: &Context) {
+    let (have, want) = (creds.client_type, ctx.settings.client_type());
+    let who = format!("client `{}` in realm `{}`", creds.client_id, creds.realm);
+    if have != want {
+        ctx.ui.warn(format!(
+            "{who} is {have} in Keycloak, but openmetadata.client_type is {want}: run `omsso \
+             keycloak ensure` to make it {want}"
+        ));
+    } else if have == ClientType::Confidential && creds.client_secret.is_none() {
+        ctx.ui.warn(format!(
+            "{who} is confidential but Keycloak returned no secret (its client authenticator \
+             is not a client secret); run `omsso keycloak ensure`"
+        ));
+    }
 }
 
 /// The file `Credentials::load` reads back: the revealed view as JSON, mode 0600, written
@@ -265,11 +297,13 @@ fn credentials_text(c: &Credentials, reveal: bool) -> String {
     let secret = match (&c.client_secret, reveal) {
         (Some(s), true) => s.expose_secret().to_string(),
         (Some(_), false) => "(hidden; --show-secret prints it)".to_string(),
-        (None, _) => "(none: public client)".to_string(),
+        (None, _) if c.client_type == ClientType::Public => "(none: public client)".to_string(),
+        (None, _) => "(none)".to_string(),
     };
     let optional = |v: &Option<String>| v.clone().unwrap_or_else(|| "(none)".to_string());
     let rows = [
         ("client_id", c.client_id.clone()),
+        ("client_type", c.client_type.to_string()),
         ("client_secret", secret),
         ("realm", c.realm.clone()),
         ("authority (issuer)", c.issuer.clone()),

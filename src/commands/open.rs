@@ -53,13 +53,16 @@ pub fn run(args: OpenArgs, ctx: &Context) -> Result<()> {
     ui.emit(&doc, || {
         let mut rows: Vec<(&str, String)> = vec![
             ("client_id", bundle.client_id.clone()),
+            ("client_type", bundle.client_type.to_string()),
             (
                 "client_secret",
-                if args.show_secret {
-                    use secrecy::ExposeSecret;
-                    bundle.client_secret.expose_secret().to_string()
-                } else {
-                    "<redacted> (--show-secret shows it)".into()
+                match (&bundle.client_secret, args.show_secret) {
+                    (None, _) => "(none: public client)".into(),
+                    (Some(s), true) => {
+                        use secrecy::ExposeSecret;
+                        s.expose_secret().to_string()
+                    }
+                    (Some(_), false) => "<redacted> (--show-secret shows it)".into(),
                 },
             ),
             ("realm", bundle.realm.clone()),

@@ -9,6 +9,7 @@ use crate::error::Result;
 use crate::openmetadata::{compose, Release};
 use crate::output;
 use crate::render::{self, write, RenderInput, Target};
+use crate::sops::secret as sops;
 use crate::verify::lint::{self, KEY_CHECKS};
 use crate::verify::Kind;
 
@@ -32,6 +33,8 @@ pub struct RenderArgs {
 
 pub async fn run(args: RenderArgs, ctx: &Context) -> Result<()> {
     let ui = &ctx.ui;
+    // Settings that cannot log in are refused before Keycloak is asked for anything.
+    ctx.settings.check_login_flow()?;
     let credentials = super::source::credentials(&args.source, ctx).await?;
     let Rendered {
         input,
@@ -40,6 +43,8 @@ pub async fn run(args: RenderArgs, ctx: &Context) -> Result<()> {
     } = render_files(credentials, args.target, args.templates.as_deref(), ctx)?;
 
     if args.stdout {
+        let mut files = files;
+        encrypt_secret_with_sops(&mut files, None, ctx)?;
         let [file] = files.as_slice() else {
             return Err(render::RenderError::StdoutNeedsOneFile { count: files.len() }.into());
         };
@@ -156,13 +161,16 @@ fn check_release_keys(files: &[render::RenderedFile], input: &RenderInput) -> Re
 }
 
 /// Writes rendered files into the output folder; a file that differs is replaced only with
-/// `force` (its masked diff goes to stderr instead).
+/// `force` (its masked diff goes to stderr instead). With SOPS recipients configured, the
+/// Kubernetes Secret is written encrypted instead ([`encrypt_secret_with_sops`]).
 pub fn write_files(
     files: &[render::RenderedFile],
     force: bool,
     ctx: &Context,
 ) -> Result<Vec<write::Written>> {
-    let written = write::write_all(ctx.settings.out_dir(), files, force, |diff| {
+    let mut files = files.to_vec();
+    encrypt_secret_with_sops(&mut files, Some(force), ctx)?;
+    let written = write::write_all(ctx.settings.out_dir(), &files, force, |diff| {
         eprint!("{diff}")
     })?;
     ctx.ui.warn_if_exposed_to_git(
@@ -172,4 +180,67 @@ pub fn write_files(
             .map(|w| w.path.as_path()),
     );
     Ok(written)
+}
+
+/// Where the SOPS-encrypted Secret goes in the output folder, and whom it is encrypted for
+/// (`helm.sops.age_recipients`, else a `.sops.yaml` rule matching that path); `None` when
+/// the Secret is not encrypted with SOPS.
+pub fn sops_recipients(ctx: &Context) -> Result<Option<(PathBuf, sops::Recipients)>> {
+    let rel = sops::sops_path(std::path::Path::new(render::HELM_SECRET));
+    Ok(sops::recipients(&ctx.settings, &ctx.settings.out_dir().join(&rel))?.map(|r| (rel, r)))
+}
+
+/// Replaces the plaintext Kubernetes Secret among `files` by its SOPS-encrypted form when
+/// SOPS recipients are configured. `compare`: `Some(force)` when writing (the file already in
+/// the output folder is kept when it decrypts to the same Secret), `None` for `--stdout`.
+/// The plaintext stays in memory.
+fn encrypt_secret_with_sops(
+    files: &mut [render::RenderedFile],
+    compare: Option<bool>,
+    ctx: &Context,
+) -> Result<()> {
+    let Some(file) = files
+        .iter_mut()
+        .find(|f| f.rel_path == std::path::Path::new(render::HELM_SECRET))
+    else {
+        return Ok(());
+    };
+    let Some((rel, recipients)) = sops_recipients(ctx)? else {
+        return Ok(());
+    };
+    let dest = ctx.settings.out_dir().join(&rel);
+    let existing = match compare {
+        Some(_) => std::fs::read(&dest).ok(),
+        None => None,
+    };
+    let encrypted = sops::encrypt(
+        render::HELM_SECRET,
+        &file.bytes,
+        &recipients.list,
+        existing.as_deref().map(|b| (dest.as_path(), b)),
+        compare.unwrap_or(false),
+        crate::sops::sops_identities,
+    )?;
+    let count = recipients.list.len();
+    ctx.ui.step(format!(
+        "sops    {} for {count} age recipient{} from {}",
+        dest.display(),
+        if count == 1 { "" } else { "s" },
+        recipients.from
+    ));
+    if encrypted.outcome == sops::Outcome::KeptUnverified {
+        ctx.ui.warn(format!(
+            "kept {}: no age identity here opens it (SOPS_AGE_KEY_FILE, SOPS_AGE_KEY or \
+             ~/.config/sops/age/keys.txt), so its encrypted values were not compared; \
+             --force encrypts the Secret again",
+            dest.display()
+        ));
+    }
+    *file = render::RenderedFile {
+        rel_path: rel,
+        redacted: String::from_utf8_lossy(&encrypted.bytes).into_owned(),
+        bytes: encrypted.bytes,
+        holds_secret: false,
+    };
+    Ok(())
 }

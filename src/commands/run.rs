@@ -76,7 +76,6 @@ async fn pipeline(args: &RunArgs, ctx: &Context, report: &mut Report) -> Result<
     // Everything that can be checked offline is checked before Keycloak is touched.
     let realm = settings.realm()?.to_string();
     keycloak::check_realm(&realm)?;
-    settings.check_login_flow()?;
     let desired = if args.no_ensure {
         None
     } else {
@@ -89,6 +88,11 @@ async fn pipeline(args: &RunArgs, ctx: &Context, report: &mut Report) -> Result<
             args.handoff.target.passphrase,
             args.handoff.target.passphrase_file.as_deref(),
         )?;
+    }
+
+    if settings.client_type() == crate::settings::ClientType::Confidential {
+        // SOPS recipients (settings or .sops.yaml) that cannot be used fail before Keycloak.
+        render_cmd::sops_recipients(ctx)?;
     }
 
     let session = kc_cmd::connect(ctx, args.connect).await?;
@@ -134,14 +138,19 @@ async fn steps(
     }
 
     let credentials = keycloak::fetch_credentials(session, &realm, settings.client_id()).await?;
+    kc_cmd::warn_type_mismatch(&credentials, ctx);
     report.step(
         ctx,
         "fetch",
         format!(
-            "credentials of client `{}`; authority {}",
-            credentials.client_id, credentials.issuer
+            "credentials of {} client `{}`; authority {}",
+            credentials.client_type, credentials.client_id, credentials.issuer
         ),
-        json!({ "client_id": credentials.client_id, "issuer": credentials.issuer }),
+        json!({
+            "client_id": credentials.client_id,
+            "client_type": credentials.client_type,
+            "issuer": credentials.issuer,
+        }),
     );
 
     let rendered = render_cmd::render_files(

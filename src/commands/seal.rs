@@ -13,7 +13,7 @@ use crate::credentials::Credentials;
 use crate::error::Result;
 use crate::output::files::prepare_out_dir;
 use crate::seal::{self, Recipient, SealError, SealOptions, SealTo, SigningKey, Target};
-use crate::settings::{SecretSource, Source};
+use crate::settings::{ClientType, SecretSource, Source};
 
 const DAY: Duration = Duration::from_secs(24 * 60 * 60);
 
@@ -40,8 +40,9 @@ pub fn seal_credentials(
     ctx: &Context,
 ) -> Result<SealReport> {
     let ui = &ctx.ui;
-    // Refuse before asking anything (the bundle would refuse it later anyway).
-    if credentials.client_secret.is_none() {
+    // Refuse before asking anything (the bundle would refuse it later anyway). A public
+    // client's bundle carries everything but a secret.
+    if credentials.client_type == ClientType::Confidential && credentials.client_secret.is_none() {
         return Err(SealError::NoClientSecret.into());
     }
     let target = seal::resolve_target(
@@ -123,6 +124,7 @@ pub fn seal_credentials(
         "signature": written.signature.as_ref().map(|p| p.display().to_string()),
         "signed_by": signing_key.as_ref().map(SigningKey::fingerprint),
         "client_id": bundle.client_id,
+        "client_type": bundle.client_type,
         "realm": bundle.realm,
         "created_at": bundle.created_at,
         "expires_at": bundle.expires_at,
@@ -153,8 +155,13 @@ pub fn seal_credentials(
 }
 
 fn recipient_list(credentials: &Credentials, recipients: &[Recipient]) -> String {
+    let public = if credentials.client_type == ClientType::Public {
+        ", a public client: no secret"
+    } else {
+        ""
+    };
     let mut out = format!(
-        "Sealing the credentials of client `{}` (realm {}) for {}:",
+        "Sealing the credentials of client `{}` (realm {}{public}) for {}:",
         credentials.client_id,
         credentials.realm,
         plural(recipients.len(), "recipient")

@@ -37,5 +37,6 @@ pub async fn credentials(args: &SourceArgs, ctx: &Context) -> Result<Credentials
         "fetched the credentials of client `{}` in realm `{realm}`",
         credentials.client_id
     ));
+    super::keycloak::warn_type_mismatch(&credentials, ctx);
     Ok(credentials)
 }

@@ -16,13 +16,15 @@ use crate::keycloak::Session;
 use crate::openmetadata::Release;
 use crate::settings::{HttpUrl, SecretSource, Source};
 use crate::verify::deployed::{Deployed, KeycloakOf};
-use crate::verify::{lint, live, login, report, Finding, Kind, Severity, VerifyError};
+use crate::verify::{
+    lint, live, login, report, sops_secret, FileKind, Finding, Severity, VerifyError,
+};
 
 /// One linted file.
 #[derive(Debug, Serialize)]
 struct FileReport {
     path: String,
-    kind: Kind,
+    kind: FileKind,
     errors: usize,
     warnings: usize,
     infos: usize,
@@ -66,6 +68,9 @@ async fn live(path: &Path, args: &VerifyArgs, ctx: &Context) -> Result<()> {
             path: path.to_path_buf(),
             reason,
         })?;
+    // A name Keycloak cannot serve fails here, not as a confusing check result. (`master` is
+    // allowed: verify reports on whatever is deployed.)
+    crate::keycloak::realm_name::check_name(&kc.realm)?;
     // The file decides the realm: a different one given here is a mistake, not a choice.
     if let Some((realm, source)) = ctx.settings.realm_given() {
         if realm != kc.realm {
@@ -204,22 +209,32 @@ fn report_live(
     }
 }
 
-fn lint_files(files: &[PathBuf], kind: Option<Kind>, ctx: &Context) -> Result<()> {
+fn lint_files(files: &[PathBuf], kind: Option<FileKind>, ctx: &Context) -> Result<()> {
     // Read and classify every file before reporting anything, so a typo in the last path
     // fails the whole command up front instead of after a partial report.
     let mut inputs = Vec::new();
     for path in files {
         let text = read(path)?;
         let kind = kind
-            .or_else(|| Kind::detect(&text))
+            .or_else(|| FileKind::detect(&text))
             .ok_or_else(|| VerifyError::UnknownKind { path: path.clone() })?;
         inputs.push((display(path), kind, text));
     }
+    // SOPS files are also decrypted and checked as `sops -d` would, with the age identities
+    // sops uses, when any are set.
+    let identities = if inputs.iter().any(|(_, k, _)| *k == FileKind::Sops) {
+        crate::sops::sops_identities()?
+    } else {
+        None
+    };
     let release = Release::new(ctx.settings.om_version(), ctx.settings.helm_chart_version());
     let reports: Vec<FileReport> = inputs
         .into_iter()
         .map(|(path, kind, text)| {
-            let findings = lint::lint(&text, kind, &release);
+            let findings = match kind.auth() {
+                Some(auth) => lint::lint(&text, auth, &release),
+                None => sops_secret::lint(&text, identities.as_ref()),
+            };
             let count = |s| findings.iter().filter(|f| f.severity == s).count();
             FileReport {
                 path,
@@ -283,12 +298,14 @@ fn text_report(reports: &[FileReport], release: &Release) -> String {
                 r.infos
             )
         };
+        // A SOPS file is judged by SOPS's format, not by a release.
         let target = match r.kind {
-            Kind::Helm => format!("chart {}", release.chart.version),
-            _ => format!("OpenMetadata {}", release.version),
+            FileKind::Helm => format!(" for chart {}", release.chart.version),
+            FileKind::Sops => String::new(),
+            _ => format!(" for OpenMetadata {}", release.version),
         };
         out.push_str(&format!(
-            "{} ({} for {target}): {summary}\n",
+            "{} ({}{target}): {summary}\n",
             r.path,
             r.kind.label()
         ));

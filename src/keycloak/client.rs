@@ -5,6 +5,14 @@
 //! what the user set, because updates send only the managed fields (Keycloak merges a PUT over
 //! the stored client). List fields are managed by containment: omsso adds the entries it
 //! needs and keeps the others.
+//!
+//! Two shapes, after `openmetadata.client_type`:
+//! - confidential: client authentication with a secret, the standard flow (the OpenMetadata
+//!   server exchanges the code), service accounts (OpenMetadata's SSO validation runs a
+//!   client-credentials grant), the implicit flow as `openmetadata.implicit_flow` says;
+//! - public: no client authentication, no secret, no service account; the flow flags follow
+//!   `openmetadata.response_type`: `id_token` needs the implicit flow, `code` the standard
+//!   flow with PKCE (S256) required, the implicit flow off unless set explicitly.
 
 use reqwest::Method;
 use serde::Serialize;
@@ -13,21 +21,16 @@ use serde_json::{json, Value};
 use super::error::Role;
 use super::scopes::{self, ScopePlan};
 use super::session::Op;
-use super::{KeycloakError, Session};
-use crate::settings::{HttpUrl, Settings};
+use super::urls::Admin;
+use super::{check_realm, KeycloakError, Session};
+use crate::settings::{ClientType, HttpUrl, ResponseType, Settings};
 
 const POST_LOGOUT_ATTRIBUTE: &str = "post.logout.redirect.uris";
+/// The client attribute that makes Keycloak require PKCE with this method.
+const PKCE_ATTRIBUTE: &str = "pkce.code.challenge.method";
+const PKCE_METHOD: &str = "S256";
 /// Keycloak joins the entries of a multi-valued attribute with this.
 const ATTRIBUTE_SEPARATOR: &str = "##";
-
-/// Refuses the `master` realm: it administers Keycloak itself, and OpenMetadata's guide says
-/// not to put application clients there.
-pub fn check_realm(realm: &str) -> Result<(), KeycloakError> {
-    if realm == "master" {
-        return Err(KeycloakError::MasterRealm);
-    }
-    Ok(())
-}
 
 /// What the OpenMetadata client should look like.
 #[derive(Debug, Clone)]
@@ -37,6 +40,9 @@ pub struct Desired {
     pub create_realm: bool,
     pub client_id: String,
     pub om_url: HttpUrl,
+    pub client_type: ClientType,
+    /// What the UI asks for; used only for a public client.
+    pub response_type: ResponseType,
     pub implicit_flow: bool,
 }
 
@@ -47,20 +53,27 @@ impl Desired {
     ) -> Result<Desired, KeycloakError> {
         let realm = settings.realm()?.to_string();
         check_realm(&realm)?;
+        settings.check_login_flow()?;
         Ok(Desired {
             realm,
             create_realm,
             client_id: settings.client_id().to_string(),
             om_url: settings.om_url()?.clone(),
+            client_type: settings.client_type(),
+            response_type: settings.response_type(),
             implicit_flow: settings.implicit_flow(),
         })
     }
 
-    /// `{om}/callback` (OpenMetadata's callback) and, with the implicit flow, the UI's
-    /// `{om}/silent-callback`, where it renews tokens in a hidden frame.
+    fn public(&self) -> bool {
+        self.client_type == ClientType::Public
+    }
+
+    /// `{om}/callback` (OpenMetadata's callback) and, with the implicit flow or a public
+    /// client, the UI's `{om}/silent-callback`, where it renews tokens in a hidden frame.
     pub fn redirect_uris(&self) -> Vec<String> {
         let mut uris = vec![self.om_url.join("callback")];
-        if self.implicit_flow {
+        if self.implicit_flow || self.public() {
             uris.push(self.om_url.join("silent-callback"));
         }
         uris
@@ -89,17 +102,24 @@ impl Desired {
                 });
             }
         };
-        let exact = [
+        let public = self.public();
+        let mut exact = vec![
             ("enabled", json!(true)),
             ("bearerOnly", json!(false)),
-            // Confidential: OpenMetadata's server exchanges the code with the secret.
-            ("publicClient", json!(false)),
-            ("clientAuthenticatorType", json!("client-secret")),
+            ("publicClient", json!(public)),
+        ];
+        // A public client authenticates with nothing: Keycloak ignores its authenticator.
+        if !public {
+            exact.push(("clientAuthenticatorType", json!("client-secret")));
+        }
+        exact.extend([
             ("standardFlowEnabled", json!(true)),
             ("implicitFlowEnabled", json!(self.implicit_flow)),
-            ("serviceAccountsEnabled", json!(true)),
+            // OpenMetadata's SSO validation runs a client-credentials grant with a
+            // confidential client's secret; a public client has no service account.
+            ("serviceAccountsEnabled", json!(!public)),
             ("rootUrl", json!(self.om_url.as_str())),
-        ];
+        ]);
         for (field, want) in exact {
             compare(
                 field,
@@ -138,6 +158,22 @@ impl Desired {
                 &format!("attributes.{POST_LOGOUT_ATTRIBUTE}"),
                 stored.map_or(Value::Null, |s| json!(s)),
                 json!(want.join(ATTRIBUTE_SEPARATOR)),
+            );
+        }
+
+        // The code flow in a browser has no secret to protect the code: require PKCE. Other
+        // shapes leave the attribute as it is (the implicit flow ignores it; OpenMetadata's
+        // server sends S256 itself when the discovery document offers it).
+        if public && self.response_type == ResponseType::Code {
+            let have = current
+                .get("attributes")
+                .and_then(|a| a.get(PKCE_ATTRIBUTE))
+                .cloned()
+                .unwrap_or(Value::Null);
+            compare(
+                &format!("attributes.{PKCE_ATTRIBUTE}"),
+                have,
+                json!(PKCE_METHOD),
             );
         }
         changes
@@ -280,6 +316,26 @@ impl Plan {
         }
         out
     }
+
+    /// What a change of the client type does beyond its fields (measured on Keycloak 26.7.3):
+    /// a client made public loses its secret, and one made confidential gets a new one.
+    pub fn notes(&self) -> Vec<String> {
+        let ClientPlan::Update { changes, .. } = &self.client else {
+            return Vec::new();
+        };
+        let Some(switch) = changes.iter().find(|c| c.field == "publicClient") else {
+            return Vec::new();
+        };
+        vec![if switch.desired == json!(true) {
+            "a client made public loses its secret in Keycloak: OpenMetadata needs the \
+             public-client configuration (omsso render), and the old secret stops working"
+                .to_string()
+        } else {
+            "a client made confidential gets a new secret from Keycloak: read it with \
+             `omsso keycloak fetch` (or `omsso run`) and deploy it"
+                .to_string()
+        }]
+    }
 }
 
 /// Reads the realm and compares. When the realm is missing this is an error unless the
@@ -394,7 +450,9 @@ async fn create_realm(session: &Session, realm: &str) -> Result<bool, KeycloakEr
         action: &action,
     };
     let body = json!({ "realm": realm, "enabled": true });
-    let reply = session.admin(Method::POST, "", Some(&body), op).await?;
+    let reply = session
+        .admin(Method::POST, Admin::Realms, Some(&body), op)
+        .await?;
     match reply.status.as_u16() {
         201 => Ok(true),
         409 => Ok(false),
@@ -415,9 +473,13 @@ async fn create(
         role: Role::ManageClients,
         action: &action,
     };
-    let path = format!("/{}/clients", segment(realm));
     let reply = session
-        .admin(Method::POST, &path, Some(representation), op)
+        .admin(
+            Method::POST,
+            Admin::Clients { realm },
+            Some(representation),
+            op,
+        )
         .await?;
     match reply.status.as_u16() {
         // Keycloak answers with an empty body; the id is the last segment of Location.
@@ -454,8 +516,9 @@ async fn update(
     };
     let mut body = json!({ "clientId": d.client_id });
     merge(&mut body, changes);
-    let path = format!("/{}/clients/{}", segment(realm), segment(uuid));
-    let reply = session.admin(Method::PUT, &path, Some(&body), op).await?;
+    let reply = session
+        .admin(Method::PUT, Admin::Client { realm, uuid }, Some(&body), op)
+        .await?;
     if reply.status.is_success() {
         return Ok(());
     }
@@ -475,11 +538,8 @@ pub(crate) async fn find(
         role,
         action: &action,
     };
-    let query: String = url::form_urlencoded::Serializer::new(String::new())
-        .append_pair("clientId", client_id)
-        .finish();
-    let path = format!("/{}/clients?{query}", segment(realm));
-    let reply = session.admin(Method::GET, &path, None, op).await?;
+    let resource = Admin::ClientsNamed { realm, client_id };
+    let reply = session.admin(Method::GET, resource, None, op).await?;
     if !reply.status.is_success() {
         return Err(expect_failed(session, &reply, realm, &action));
     }
@@ -524,19 +584,6 @@ pub(crate) fn expect_failed(
     }
 }
 
-/// Percent-encodes one URL path segment (realm names and ids are user input).
-pub(crate) fn segment(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -547,8 +594,83 @@ mod tests {
             create_realm: false,
             client_id: "open-metadata".into(),
             om_url: "https://om.example.com:8443/".parse().unwrap(),
+            client_type: ClientType::Confidential,
+            response_type: ResponseType::IdToken,
             implicit_flow: implicit,
         }
+    }
+
+    fn public(response_type: ResponseType, implicit: bool) -> Desired {
+        Desired {
+            client_type: ClientType::Public,
+            response_type,
+            ..desired(implicit)
+        }
+    }
+
+    #[test]
+    fn a_public_client_has_no_secret_use_and_the_flags_of_its_response_type() {
+        let rep = public(ResponseType::IdToken, true).create_representation();
+        assert_eq!(rep["publicClient"], true);
+        assert_eq!(rep["serviceAccountsEnabled"], false);
+        assert!(rep.get("clientAuthenticatorType").is_none());
+        assert_eq!(rep["implicitFlowEnabled"], true);
+        assert_eq!(rep["standardFlowEnabled"], true);
+        assert!(rep["attributes"].get(PKCE_ATTRIBUTE).is_none());
+        let rep = public(ResponseType::Code, false).create_representation();
+        assert_eq!(rep["implicitFlowEnabled"], false);
+        assert_eq!(rep["standardFlowEnabled"], true);
+        assert_eq!(rep["attributes"][PKCE_ATTRIBUTE], "S256");
+        // The UI renews tokens in a hidden frame whatever the flow.
+        assert_eq!(
+            rep["redirectUris"],
+            json!([
+                "https://om.example.com:8443/callback",
+                "https://om.example.com:8443/silent-callback"
+            ])
+        );
+    }
+
+    #[test]
+    fn switching_the_client_type_is_a_field_diff_with_a_note() {
+        let confidential = desired(true);
+        let current = confidential.create_representation();
+        let to_public = public(ResponseType::Code, false);
+        let changes = to_public.diff(&current);
+        let shown: Vec<String> = changes.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            shown,
+            [
+                "publicClient: false → true",
+                "implicitFlowEnabled: true → false",
+                "serviceAccountsEnabled: true → false",
+                "attributes.pkce.code.challenge.method: (unset) → \"S256\"",
+            ]
+        );
+        let plan = |desired: Desired, changes| Plan {
+            desired,
+            create_realm: false,
+            client: ClientPlan::Update {
+                uuid: "u".into(),
+                changes,
+            },
+            scopes: ScopePlan::default(),
+        };
+        assert!(plan(to_public.clone(), changes).notes()[0].contains("loses its secret"));
+        // And back: the PKCE requirement stays (harmless for the server's code flow).
+        let mut now_public = current.clone();
+        merge(&mut now_public, &to_public.diff(&current));
+        let back = confidential.diff(&now_public);
+        let fields: Vec<&str> = back.iter().map(|c| c.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "publicClient",
+                "implicitFlowEnabled",
+                "serviceAccountsEnabled"
+            ]
+        );
+        assert!(plan(confidential, back).notes()[0].contains("new secret"));
     }
 
     #[test]
@@ -629,15 +751,5 @@ mod tests {
             json!({ "post.logout.redirect.uris": "https://om.example.com:8443/*" })
         );
         assert_eq!(changes[0].to_string(), "implicitFlowEnabled: false → true");
-    }
-
-    #[test]
-    fn master_is_refused_and_segments_are_encoded() {
-        assert!(matches!(
-            check_realm("master"),
-            Err(KeycloakError::MasterRealm)
-        ));
-        assert!(check_realm("data").is_ok());
-        assert_eq!(segment("a b/c"), "a%20b%2Fc");
     }
 }

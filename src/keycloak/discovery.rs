@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{KeycloakError, Session};
+use super::{urls, KeycloakError, Session};
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct Discovery {
@@ -21,13 +21,11 @@ pub struct Discovery {
     pub end_session_endpoint: Option<String>,
 }
 
-pub fn path(realm: &str) -> String {
-    format!("/realms/{realm}/.well-known/openid-configuration")
-}
-
 /// Reads the discovery document of `realm` (no login needed).
 pub async fn fetch(session: &Session, realm: &str) -> Result<Discovery, KeycloakError> {
-    let reply = session.public_get(&path(realm)).await?;
+    let reply = session
+        .public_get(&urls::discovery(session.base(), realm))
+        .await?;
     match reply.status.as_u16() {
         200 => {
             let mut doc: Discovery = reply.json()?;

@@ -82,6 +82,11 @@ pub enum KeycloakError {
     ClientNotFound { realm: String, client_id: String },
     #[error("the OpenMetadata client must not live in the `master` realm")]
     MasterRealm,
+    #[error("`{realm}` cannot be a Keycloak realm name: {reason}")]
+    RealmName { realm: String, reason: String },
+    /// `rotate` on a public client: it has no secret to regenerate.
+    #[error("client `{client_id}` in realm `{realm}` is public: it has no secret to regenerate")]
+    PublicClient { client_id: String, realm: String },
     #[error("Keycloak refused to {action}: {description}")]
     Rejected { action: String, description: String },
     #[error("{method} {url} failed: HTTP {status}: {description}")]
@@ -129,6 +134,8 @@ impl Diagnose for KeycloakError {
             | RealmNotFound { .. }
             | ClientNotFound { .. }
             | MasterRealm
+            | RealmName { .. }
+            | PublicClient { .. }
             | NotConfirmed
             | Declined => Exit::Usage,
             HttpClient(_)
@@ -235,6 +242,14 @@ impl Diagnose for KeycloakError {
             MasterRealm => "Keycloak's `master` realm is for administering Keycloak itself \
                  (OpenMetadata's guide: \"we can't use the realm master for new clients\"); \
                  choose another realm with --realm, or add --create-realm to create it"
+                .to_string(),
+            RealmName { .. } => "check --realm (keycloak.realm): Keycloak refuses the \
+                 characters : / ? # @ ! $ & ( ) * + , ; = [ ] \\ in realm names, and cannot \
+                 serve a realm named `.` or `..`"
+                .to_string(),
+            PublicClient { .. } => "a public client logs in without a secret; to give it one, \
+                 make it confidential first (--client-type confidential, then `omsso keycloak \
+                 ensure`, which has Keycloak generate a new secret)"
                 .to_string(),
             Rejected { description, .. } if description.to_lowercase().contains("implicit") => {
                 "a client policy of this realm forbids the implicit flow: use \

@@ -8,20 +8,25 @@
 //! - [`scopes`]: the client's default client scopes.
 //! - [`discovery`]: the realm's OIDC discovery document.
 //! - [`secret`]: credentials (read the secret, or rotate it).
+//! - [`urls`]: every Keycloak URL omsso requests or writes (realm names percent-encoded).
+//! - [`realm_name`]: which realm names Keycloak can serve.
 
 pub mod client;
 pub mod discovery;
 mod error;
 pub(crate) mod http;
 pub(crate) mod probe;
+pub mod realm_name;
 pub mod scopes;
 pub mod secret;
 mod session;
+pub mod urls;
 
-pub use client::{apply, check_realm, plan, Action, Desired, Plan};
+pub use client::{apply, plan, Action, Desired, Plan};
 pub use error::KeycloakError;
 pub use http::RequestCounts;
-pub use secret::{fetch_credentials, rotate_secret};
+pub use realm_name::check_realm;
+pub use secret::fetch_credentials;
 pub use session::Session;
 
 /// Printed whenever `--insecure` is in effect.

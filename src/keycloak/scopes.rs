@@ -7,9 +7,10 @@
 use reqwest::Method;
 use serde::{Deserialize, Serialize};
 
-use super::client::{expect_failed, segment};
+use super::client::expect_failed;
 use super::error::Role;
 use super::session::Op;
+use super::urls::{Admin, ScopeList};
 use super::{KeycloakError, Session};
 
 pub const REQUIRED: [&str; 3] = ["profile", "email", "basic"];
@@ -63,25 +64,28 @@ pub async fn plan(
     realm: &str,
     uuid: Option<&str>,
 ) -> Result<ScopePlan, KeycloakError> {
-    let r = segment(realm);
     let current = match uuid {
-        Some(id) => {
-            let path = format!("/{r}/clients/{}/default-client-scopes", segment(id));
+        Some(uuid) => {
+            let resource = Admin::ClientScopes {
+                realm,
+                uuid,
+                list: ScopeList::Default,
+                scope: None,
+            };
             list(
                 session,
                 realm,
-                &path,
+                resource,
                 "read the client's default scopes",
                 Role::ManageClients,
             )
             .await?
         }
         None => {
-            let path = format!("/{r}/default-default-client-scopes");
             list(
                 session,
                 realm,
-                &path,
+                Admin::RealmDefaultScopes { realm },
                 "read the realm's default client scopes",
                 Role::ManageClients,
             )
@@ -100,11 +104,10 @@ pub async fn plan(
     if missing.is_empty() {
         return Ok(plan);
     }
-    let path = format!("/{r}/client-scopes");
     let in_realm = list(
         session,
         realm,
-        &path,
+        Admin::RealmClientScopes { realm },
         "read the realm's client scopes",
         Role::ManageClients,
     )
@@ -115,12 +118,17 @@ pub async fn plan(
             None => plan.unavailable.push(name.to_string()),
         }
     }
-    if let (Some(id), false) = (uuid, plan.add.is_empty()) {
-        let path = format!("/{r}/clients/{}/optional-client-scopes", segment(id));
+    if let (Some(uuid), false) = (uuid, plan.add.is_empty()) {
+        let resource = Admin::ClientScopes {
+            realm,
+            uuid,
+            list: ScopeList::Optional,
+            scope: None,
+        };
         let optional = list(
             session,
             realm,
-            &path,
+            resource,
             "read the client's optional scopes",
             Role::ManageClients,
         )
@@ -144,23 +152,33 @@ pub async fn apply(
     client_id: &str,
     plan: &ScopePlan,
 ) -> Result<(), KeycloakError> {
-    let base = format!("/{}/clients/{}", segment(realm), segment(uuid));
     for scope in &plan.add {
-        let id = segment(&scope.id);
+        let link = |list| Admin::ClientScopes {
+            realm,
+            uuid,
+            list,
+            scope: Some(&scope.id),
+        };
         if plan.from_optional.contains(&scope.name) {
             let action = format!(
                 "remove optional scope `{}` from client `{client_id}` in realm `{realm}`",
                 scope.name
             );
-            let path = format!("{base}/optional-client-scopes/{id}");
-            write(session, realm, Method::DELETE, &path, &action).await?;
+            let resource = link(ScopeList::Optional);
+            write(session, realm, Method::DELETE, resource, &action).await?;
         }
         let action = format!(
             "add default scope `{}` to client `{client_id}` in realm `{realm}`",
             scope.name
         );
-        let path = format!("{base}/default-client-scopes/{id}");
-        write(session, realm, Method::PUT, &path, &action).await?;
+        write(
+            session,
+            realm,
+            Method::PUT,
+            link(ScopeList::Default),
+            &action,
+        )
+        .await?;
     }
     Ok(())
 }
@@ -169,7 +187,7 @@ async fn write(
     session: &Session,
     realm: &str,
     method: Method,
-    path: &str,
+    resource: Admin<'_>,
     action: &str,
 ) -> Result<(), KeycloakError> {
     let op = Op {
@@ -177,7 +195,7 @@ async fn write(
         role: Role::ManageClients,
         action,
     };
-    let reply = session.admin(method, path, None, op).await?;
+    let reply = session.admin(method, resource, None, op).await?;
     if reply.status.is_success() {
         return Ok(());
     }
@@ -190,15 +208,16 @@ pub(crate) async fn default_names(
     realm: &str,
     uuid: &str,
 ) -> Result<Vec<String>, KeycloakError> {
-    let path = format!(
-        "/{}/clients/{}/default-client-scopes",
-        segment(realm),
-        segment(uuid)
-    );
+    let resource = Admin::ClientScopes {
+        realm,
+        uuid,
+        list: ScopeList::Default,
+        scope: None,
+    };
     let scopes = list(
         session,
         realm,
-        &path,
+        resource,
         "read the client's default scopes",
         Role::ViewClients,
     )
@@ -209,7 +228,7 @@ pub(crate) async fn default_names(
 async fn list(
     session: &Session,
     realm: &str,
-    path: &str,
+    resource: Admin<'_>,
     action: &str,
     role: Role,
 ) -> Result<Vec<ScopeRef>, KeycloakError> {
@@ -219,7 +238,7 @@ async fn list(
         role,
         action: &action,
     };
-    let reply = session.admin(Method::GET, path, None, op).await?;
+    let reply = session.admin(Method::GET, resource, None, op).await?;
     if !reply.status.is_success() {
         return Err(expect_failed(session, &reply, realm, &action));
     }

@@ -1,18 +1,20 @@
 //! The client's credentials: its secret (read with GET; regenerated with POST only by
-//! `rotate_secret`) plus the realm's discovery document, as the [`Credentials`] value every
-//! later stage consumes.
+//! [`rotate`]) plus the realm's discovery document, as the [`Credentials`] value every later
+//! stage consumes. A public client has no secret: for it nothing reads or writes one.
 
 use reqwest::Method;
 use secrecy::SecretString;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::client::{check_realm, expect_failed, find, id_of, segment};
+use super::client::{expect_failed, find, id_of};
 use super::discovery::{self, Discovery};
 use super::error::Role;
 use super::session::Op;
-use super::{KeycloakError, Session};
+use super::urls::Admin;
+use super::{check_realm, KeycloakError, Session};
 use crate::credentials::Credentials;
+use crate::settings::ClientType;
 
 #[derive(Deserialize)]
 struct SecretReply {
@@ -21,33 +23,33 @@ struct SecretReply {
     value: Option<SecretString>,
 }
 
-/// Reads the client's current secret and the realm's endpoints. Never changes anything.
-pub async fn fetch_credentials(
-    session: &Session,
-    realm: &str,
-    client_id: &str,
-) -> Result<Credentials, KeycloakError> {
-    read_or_rotate(session, realm, client_id, Method::GET).await
+/// The client as Keycloak holds it, with the realm's discovery document: what reading or
+/// regenerating the secret starts from.
+pub struct Located {
+    realm: String,
+    client_id: String,
+    client: Value,
+    uuid: String,
+    discovery: Discovery,
 }
 
-/// Regenerates the client's secret. The old one stops working at once (Keycloak keeps no
-/// grace period without its preview secret-rotation policy).
-pub async fn rotate_secret(
-    session: &Session,
-    realm: &str,
-    client_id: &str,
-) -> Result<Credentials, KeycloakError> {
-    read_or_rotate(session, realm, client_id, Method::POST).await
+impl Located {
+    /// What the client is in Keycloak (not what the settings say).
+    pub fn client_type(&self) -> ClientType {
+        match self.client.get("publicClient").and_then(Value::as_bool) {
+            Some(true) => ClientType::Public,
+            _ => ClientType::Confidential,
+        }
+    }
 }
 
-async fn read_or_rotate(
+/// Finds the client and reads the realm's discovery document (at the same time).
+pub async fn locate(
     session: &Session,
     realm: &str,
     client_id: &str,
-    method: Method,
-) -> Result<Credentials, KeycloakError> {
+) -> Result<Located, KeycloakError> {
     check_realm(realm)?;
-    // Independent reads: do them at the same time.
     let (client, discovery) = tokio::try_join!(
         find(session, realm, client_id, Role::ViewClients),
         discovery::fetch(session, realm),
@@ -56,7 +58,51 @@ async fn read_or_rotate(
         realm: realm.to_string(),
         client_id: client_id.to_string(),
     })?;
-    let uuid = id_of(&client)?;
+    Ok(Located {
+        realm: realm.to_string(),
+        client_id: client_id.to_string(),
+        uuid: id_of(&client)?,
+        client,
+        discovery,
+    })
+}
+
+/// Reads the client's current secret (none for a public client: no request is sent) and the
+/// realm's endpoints. Never changes anything.
+pub async fn fetch_credentials(
+    session: &Session,
+    realm: &str,
+    client_id: &str,
+) -> Result<Credentials, KeycloakError> {
+    let located = locate(session, realm, client_id).await?;
+    if located.client_type() == ClientType::Public {
+        return Ok(credentials(located, None));
+    }
+    let secret = secret_request(session, &located, Method::GET).await?;
+    Ok(credentials(located, secret))
+}
+
+/// Regenerates the client's secret. The old one stops working at once (Keycloak keeps no
+/// grace period without its preview secret-rotation policy). A public client is refused
+/// before anything is sent.
+pub async fn rotate(session: &Session, located: Located) -> Result<Credentials, KeycloakError> {
+    if located.client_type() == ClientType::Public {
+        return Err(KeycloakError::PublicClient {
+            client_id: located.client_id,
+            realm: located.realm,
+        });
+    }
+    let secret = secret_request(session, &located, Method::POST).await?;
+    Ok(credentials(located, secret))
+}
+
+/// GET (read) or POST (regenerate) the client's secret.
+async fn secret_request(
+    session: &Session,
+    located: &Located,
+    method: Method,
+) -> Result<Option<SecretString>, KeycloakError> {
+    let (realm, client_id) = (located.realm.as_str(), located.client_id.as_str());
     let verb = if method == Method::GET {
         "read"
     } else {
@@ -69,11 +115,10 @@ async fn read_or_rotate(
         role: Role::ManageClients,
         action: &action,
     };
-    let path = format!(
-        "/{}/clients/{}/client-secret",
-        segment(realm),
-        segment(&uuid)
-    );
+    let resource = Admin::ClientSecret {
+        realm,
+        uuid: &located.uuid,
+    };
     let rotating = method == Method::POST;
     // Once the POST is sent, a broken answer leaves the outcome unknown: say so, so nobody
     // keeps deploying a secret that may no longer work.
@@ -82,7 +127,7 @@ async fn read_or_rotate(
         realm: realm.to_string(),
         reason,
     };
-    let reply = match session.admin(method, &path, None, op).await {
+    let reply = match session.admin(method, resource, None, op).await {
         Err(KeycloakError::Transport { reason, .. }) if rotating => Err(lost(reason)),
         Err(e @ KeycloakError::Timeout { .. }) if rotating => Err(lost(e.to_string())),
         other => other,
@@ -94,30 +139,20 @@ async fn read_or_rotate(
         Err(e) if rotating => return Err(lost(e.to_string())),
         other => other?,
     };
-    Ok(credentials(
-        client_id,
-        realm,
-        secret.value,
-        discovery,
-        &client,
-    ))
+    Ok(secret.value)
 }
 
-fn credentials(
-    client_id: &str,
-    realm: &str,
-    secret: Option<SecretString>,
-    d: Discovery,
-    client: &Value,
-) -> Credentials {
-    let mut c = Credentials::new(
-        client_id.to_string(),
-        secret,
-        realm.to_string(),
-        d.issuer,
-        d.url,
-        d.jwks_uri,
-    );
+fn credentials(located: Located, secret: Option<SecretString>) -> Credentials {
+    let client_type = located.client_type();
+    let Located {
+        realm,
+        client_id,
+        client,
+        discovery: d,
+        ..
+    } = located;
+    let mut c = Credentials::new(client_id, secret, realm, d.issuer, d.url, d.jwks_uri);
+    c.client_type = client_type;
     c.token_endpoint = d.token_endpoint;
     c.authorization_endpoint = d.authorization_endpoint;
     c.end_session_endpoint = d.end_session_endpoint;

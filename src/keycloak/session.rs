@@ -20,6 +20,7 @@ use serde_json::Value;
 
 use super::error::Role;
 use super::http::{Http, Purpose, Reply, RequestCounts};
+use super::urls::{self, Admin};
 use super::KeycloakError;
 use crate::settings::{AdminLogin, HttpUrl, Settings};
 
@@ -273,22 +274,21 @@ impl Session {
         &self.http
     }
 
-    /// An unauthenticated GET below the base URL (discovery documents).
-    pub(crate) async fn public_get(&self, path: &str) -> Result<Reply, KeycloakError> {
-        let url = format!("{}{path}", self.base);
-        self.http.send(Method::GET, &url, Purpose::Api, |r| r).await
+    /// An unauthenticated GET (discovery documents), `url` built by [`urls`].
+    pub(crate) async fn public_get(&self, url: &str) -> Result<Reply, KeycloakError> {
+        self.http.send(Method::GET, url, Purpose::Api, |r| r).await
     }
 
-    /// An admin API request (`path` below `/admin/realms`). A 403 becomes
-    /// [`KeycloakError::Forbidden`] naming `op.role`; every other status is the caller's.
+    /// An admin API request. A 403 becomes [`KeycloakError::Forbidden`] naming `op.role`;
+    /// every other status is the caller's.
     pub(crate) async fn admin(
         &self,
         method: Method,
-        path: &str,
+        resource: Admin<'_>,
         body: Option<&Value>,
         op: Op<'_>,
     ) -> Result<Reply, KeycloakError> {
-        let url = format!("{}/admin/realms{path}", self.base);
+        let url = resource.url(&self.base);
         let mut renewed = false;
         loop {
             let token = self.access_token().await?;
@@ -402,8 +402,7 @@ impl Session {
     }
 
     async fn token_reply(&self, form: &[(&str, &str)]) -> Result<Reply, KeycloakError> {
-        let realm = self.login.realm();
-        let url = format!("{}/realms/{realm}/protocol/openid-connect/token", self.base);
+        let url = urls::token(&self.base, self.login.realm());
         self.http
             .send(Method::POST, &url, Purpose::Token, |r| r.form(form))
             .await
@@ -455,7 +454,7 @@ async fn detect_base(http: &Http, url: &HttpUrl) -> Result<String, KeycloakError
         candidates.push(url.join("auth"));
     }
     for base in &candidates {
-        let probe = format!("{base}/realms/master");
+        let probe = urls::realm(base, "master");
         let reply = http.send(Method::GET, &probe, Purpose::Api, |r| r).await?;
         match reply.status {
             s if s.is_success() => {
@@ -481,7 +480,7 @@ async fn detect_base(http: &Http, url: &HttpUrl) -> Result<String, KeycloakError
             "{} answered 404",
             candidates
                 .iter()
-                .map(|b| format!("{b}/realms/master"))
+                .map(|b| urls::realm(b, "master"))
                 .collect::<Vec<_>>()
                 .join(" and ")
         ),

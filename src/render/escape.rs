@@ -125,7 +125,7 @@ fn om_scalar(s: &str, in_flow: bool) -> String {
 /// Whether `s` can be written as a YAML plain scalar that every YAML 1.1/1.2 parser reads back
 /// as this same string. Conservative on purpose: quoting a string that did not need it is
 /// harmless, leaving one plain that did is not.
-fn is_plain_safe(s: &str, in_flow: bool) -> bool {
+pub fn is_plain_safe(s: &str, in_flow: bool) -> bool {
     let Some(first) = s.chars().next() else {
         return false;
     };

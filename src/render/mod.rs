@@ -17,7 +17,9 @@ use secrecy::ExposeSecret;
 
 use crate::credentials::Credentials;
 use crate::error::{Diagnose, Exit};
-use crate::settings::{ChartVersion, ClientType, HttpUrl, OmVersion, Settings, SettingsError};
+use crate::settings::{
+    ChartVersion, ClientType, HttpUrl, OmVersion, ResponseType, Settings, SettingsError,
+};
 
 pub use escape::EnvRefusal;
 pub use templates::{unknown_overrides, REDACTED};
@@ -32,6 +34,8 @@ pub struct RenderInput {
     pub keycloak_internal_url: Option<HttpUrl>,
     pub version: OmVersion,
     pub client_type: ClientType,
+    /// What the UI asks Keycloak for (public clients only).
+    pub response_type: ResponseType,
     pub provider_name: String,
     pub admin_principals: Vec<String>,
     pub principal_domain: String,
@@ -60,6 +64,7 @@ impl RenderInput {
                 None => return Err(missing.into()),
             },
         };
+        s.check_login_flow()?;
         let principal_domain = s
             .principal_domain()
             .ok_or_else(|| s.missing_error("openmetadata.principal_domain"))?
@@ -83,6 +88,7 @@ impl RenderInput {
             keycloak_internal_url: s.keycloak_internal_url().cloned(),
             version: s.om_version(),
             client_type: s.client_type(),
+            response_type: s.response_type(),
             provider_name: s.provider_name().to_string(),
             admin_principals: s.admin_principals().to_vec(),
             principal_domain,
@@ -112,6 +118,8 @@ fn check_redirect_uri(uri: &str) -> Result<(), RenderError> {
         }),
     }
 }
+/// The Kubernetes Secret's template name (= its path in the output folder).
+pub const HELM_SECRET: &str = "helm/oidc-secrets.yaml";
 
 /// What to render (`--target`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -135,7 +143,7 @@ impl Target {
     /// secret, so no Secret manifest.
     fn files(self, client_type: ClientType) -> Result<Vec<&'static str>, RenderError> {
         let secret = client_type == ClientType::Confidential;
-        let helm_secret = || secret.then_some("helm/oidc-secrets.yaml");
+        let helm_secret = || secret.then_some(HELM_SECRET);
         Ok(match self {
             Target::OpenmetadataYaml => vec!["openmetadata.yaml"],
             Target::Env => vec!["openmetadata.env"],

@@ -163,7 +163,7 @@ impl Model {
             client_id: c.client_id.clone(),
             public_key_urls,
             callback_url: callback.clone(),
-            response_type: (!confidential).then_some("id_token"),
+            response_type: (!confidential).then_some(input.response_type.as_str()),
             jwt_principal_claims: server::JWT_PRINCIPAL_CLAIMS,
             enable_self_signup: true,
             session_expiry: input

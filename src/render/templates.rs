@@ -108,6 +108,7 @@ pub fn environment(
     env.set_formatter(format_value);
     env.add_filter("om_value", om_value);
     env.add_filter("om_quoted", om_quoted);
+    env.add_filter("kube_env", kube_env);
 
     if let Some(dir) = templates_dir {
         if !dir.is_dir() {
@@ -275,4 +276,17 @@ fn om_quoted(value: Value) -> Result<Value, Error> {
         ),
         _ => value,
     })
+}
+
+/// `{{ x | om_value | kube_env }}`: for a container env `value` in a Kubernetes manifest
+/// (the chart's `extraEnvs`). Kubernetes expands `$(VAR)` there and reduces `$$` to `$`, so
+/// every `$` is doubled to arrive as written (a loader escape `$${` must arrive intact).
+fn kube_env(value: Value) -> Result<Value, Error> {
+    if is_redacted(&value) {
+        return Ok(value);
+    }
+    match value.as_str() {
+        Some(s) => Ok(Value::from(s.replace('$', "$$"))),
+        None => Err(not_printable(value.kind())),
+    }
 }

@@ -29,9 +29,9 @@ pub struct Written {
     pub mode: String,
 }
 
-/// Writes `files` under `out_dir` (created 0700 with a `.gitignore`). Files that hold the
-/// secret get mode 0600. `report_diff` receives the masked diff of each file that would be
-/// replaced without `force`. Each existing file is read once; the files that change (and
+/// Writes `files` under `out_dir` (created 0700, with a `.gitignore` once a file holds the
+/// secret). Files that hold the secret get mode 0600. `report_diff` receives the masked diff
+/// of each file that would be replaced without `force`. Each existing file is read once; the files that change (and
 /// the `.gitignore` of a new output folder) are written as one batch.
 pub fn write_all(
     out_dir: &Path,
@@ -57,7 +57,11 @@ pub fn write_all(
         return Err(RenderError::WouldOverwrite { paths: conflicts }.into());
     }
 
-    let gitignore = files::create_out_dir(out_dir)?;
+    // The `.gitignore` that keeps the folder out of git comes with the first secret file:
+    // a folder that only receives files without one (Helm values, the SOPS-encrypted Secret
+    // a GitOps repository commits) is left visible to git.
+    let gitignore =
+        files::create_out_dir(out_dir)?.filter(|_| files.iter().any(|f| f.holds_secret));
     let mut written = Vec::new();
     let mut changed = Vec::new();
     for ((f, path), old) in files.iter().zip(paths).zip(existing) {

@@ -5,6 +5,10 @@
 //! minor (newer minors may only add optional fields, which are ignored) and refuses another
 //! major. Reading is done field by field instead of through serde's derive so that no error
 //! message can ever quote a value from the payload: it holds the client secret.
+//!
+//! 1.1 added `client_type`: `public` marks the bundle of a public client, which carries no
+//! `client_secret` (a 1.0 reader refuses it: it lacks the field 1.0 requires); absent, or
+//! `confidential`, the secret is required as in 1.0, so 1.0 readers still read those.
 
 use std::time::{Duration, SystemTime};
 
@@ -14,9 +18,10 @@ use serde_json::{Map, Value};
 
 use super::SealError;
 use crate::credentials::Credentials;
+use crate::settings::ClientType;
 
 pub const FORMAT: &str = "omsso-handoff";
-pub const VERSION: &str = "1.0";
+pub const VERSION: &str = "1.1";
 const MAJOR: u64 = 1;
 
 /// One recipient the bundle was sealed for, as the sender saw it.
@@ -40,7 +45,9 @@ pub struct Bundle {
     pub expires_at: Option<String>,
     pub note: Option<String>,
     pub client_id: String,
-    pub client_secret: SecretString,
+    pub client_type: ClientType,
+    /// `None` exactly for a public client.
+    pub client_secret: Option<SecretString>,
     pub realm: String,
     pub issuer: String,
     pub discovery_uri: String,
@@ -63,6 +70,7 @@ pub struct BundleView<'a> {
     expires_at: Option<&'a str>,
     note: Option<&'a str>,
     client_id: &'a str,
+    client_type: ClientType,
     #[serde(skip_serializing_if = "Option::is_none")]
     client_secret: Option<&'a str>,
     realm: &'a str,
@@ -77,7 +85,8 @@ pub struct BundleView<'a> {
 }
 
 impl Bundle {
-    /// A new bundle for `credentials`, created `now`.
+    /// A new bundle for `credentials`, created `now`. A confidential client's credentials must
+    /// hold its secret; a public client's never do.
     pub fn new(
         credentials: &Credentials,
         recipients: Vec<RecipientInfo>,
@@ -85,17 +94,23 @@ impl Bundle {
         expires_in: Option<Duration>,
         now: SystemTime,
     ) -> Result<Bundle, SealError> {
-        let secret = credentials
-            .client_secret
-            .as_ref()
-            .ok_or(SealError::NoClientSecret)?;
+        let secret = match credentials.client_type {
+            ClientType::Confidential => Some(
+                credentials
+                    .client_secret
+                    .clone()
+                    .ok_or(SealError::NoClientSecret)?,
+            ),
+            ClientType::Public => None,
+        };
         Ok(Bundle {
             version: VERSION.to_string(),
             created_at: timestamp(now),
             expires_at: expires_in.map(|d| timestamp(now + d)),
             note,
             client_id: credentials.client_id.clone(),
-            client_secret: secret.clone(),
+            client_type: credentials.client_type,
+            client_secret: secret,
             realm: credentials.realm.clone(),
             issuer: credentials.issuer.clone(),
             discovery_uri: credentials.discovery_uri.clone(),
@@ -111,7 +126,8 @@ impl Bundle {
     pub fn credentials(&self) -> Credentials {
         let mut c = Credentials::default();
         c.client_id = self.client_id.clone();
-        c.client_secret = Some(self.client_secret.clone());
+        c.client_type = self.client_type;
+        c.client_secret = self.client_secret.clone();
         c.realm = self.realm.clone();
         c.issuer = self.issuer.clone();
         c.discovery_uri = self.discovery_uri.clone();
@@ -120,6 +136,7 @@ impl Bundle {
         c.authorization_endpoint = self.authorization_endpoint.clone();
         c.end_session_endpoint = self.end_session_endpoint.clone();
         c.openmetadata_url = self.openmetadata_url.clone();
+        c.encode_discovery_realm();
         c
     }
 
@@ -131,7 +148,12 @@ impl Bundle {
             expires_at: self.expires_at.as_deref(),
             note: self.note.as_deref(),
             client_id: &self.client_id,
-            client_secret: reveal_secret.then(|| self.client_secret.expose_secret()),
+            client_type: self.client_type,
+            client_secret: self
+                .client_secret
+                .as_ref()
+                .filter(|_| reveal_secret)
+                .map(|s| s.expose_secret()),
             realm: &self.realm,
             issuer: &self.issuer,
             discovery_uri: &self.discovery_uri,
@@ -179,12 +201,33 @@ impl Bundle {
         if major != MAJOR {
             return Err(SealError::UnknownVersion { found: version });
         }
+        let client_type = match optional(&doc, "client_type")?.as_deref() {
+            None | Some("confidential") => ClientType::Confidential,
+            Some("public") => ClientType::Public,
+            Some(_) => {
+                return Err(SealError::BadField {
+                    field: "client_type",
+                    expected: "`confidential` or `public`",
+                })
+            }
+        };
+        let client_secret = match client_type {
+            ClientType::Confidential => Some(SecretString::from(required(&doc, "client_secret")?)),
+            ClientType::Public if doc.contains_key("client_secret") => {
+                return Err(SealError::BadField {
+                    field: "client_secret",
+                    expected: "absent: a public client has no secret",
+                })
+            }
+            ClientType::Public => None,
+        };
         let bundle = Bundle {
             created_at: required(&doc, "created_at")?,
             expires_at: optional(&doc, "expires_at")?,
             note: optional(&doc, "note")?,
             client_id: required(&doc, "client_id")?,
-            client_secret: SecretString::from(required(&doc, "client_secret")?),
+            client_type,
+            client_secret,
             realm: required(&doc, "realm")?,
             issuer: required(&doc, "issuer")?,
             discovery_uri: required(&doc, "discovery_uri")?,
@@ -321,13 +364,15 @@ mod tests {
         let b = sample();
         let bytes = b.to_bytes();
         let text = String::from_utf8(bytes.clone()).unwrap();
-        assert!(text.starts_with("{\n  \"format\": \"omsso-handoff\",\n  \"version\": \"1.0\","));
+        assert!(text.starts_with("{\n  \"format\": \"omsso-handoff\",\n  \"version\": \"1.1\","));
+        assert!(text.contains("\"client_type\": \"confidential\","));
         assert!(text.ends_with("}\n"));
         assert_eq!(b.created_at, "2025-06-15T15:06:40Z");
         assert_eq!(b.expires_at.as_deref(), Some("2025-06-16T15:06:40Z"));
         let back = Bundle::from_bytes(&bytes).unwrap();
         assert_eq!(back.to_bytes(), bytes);
         let c = back.credentials();
+        assert_eq!(c.client_type, ClientType::Confidential);
         assert_eq!(c.client_secret.unwrap().expose_secret(), "s3cr3t-VALUE");
         assert_eq!(c.openmetadata_url.as_deref(), Some("http://om:8585"));
         assert!(back.expired(SystemTime::now()));
@@ -396,12 +441,51 @@ mod tests {
     }
 
     #[test]
-    fn a_public_client_has_nothing_to_seal() {
+    fn a_confidential_client_without_its_secret_is_refused() {
         let mut c = credentials();
         c.client_secret = None;
         assert!(matches!(
             Bundle::new(&c, vec![], None, None, SystemTime::now()),
             Err(SealError::NoClientSecret)
         ));
+    }
+
+    #[test]
+    fn a_public_bundle_says_so_and_carries_no_secret() {
+        let mut c = credentials();
+        c.client_type = ClientType::Public;
+        c.client_secret = None;
+        let b = Bundle::new(&c, vec![], None, None, SystemTime::now()).unwrap();
+        let bytes = b.to_bytes();
+        let doc: Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(doc["client_type"], "public");
+        assert!(doc.get("client_secret").is_none());
+        let back = Bundle::from_bytes(&bytes).unwrap();
+        assert_eq!(back.client_type, ClientType::Public);
+        assert!(back.credentials().client_secret.is_none());
+        // A secret in a public bundle, or an unknown type, is refused without quoting it.
+        let mut bad = doc.clone();
+        bad["client_secret"] = "s3cr3t-VALUE".into();
+        let e = Bundle::from_bytes(&serde_json::to_vec(&bad).unwrap()).unwrap_err();
+        assert!(matches!(
+            e,
+            SealError::BadField {
+                field: "client_secret",
+                ..
+            }
+        ));
+        assert!(!e.to_string().contains("s3cr3t"));
+        bad["client_type"] = "bearer".into();
+        assert!(Bundle::from_bytes(&serde_json::to_vec(&bad).unwrap()).is_err());
+    }
+
+    #[test]
+    fn a_1_0_bundle_is_read_as_confidential() {
+        let mut doc: Value = serde_json::from_slice(&sample().to_bytes()).unwrap();
+        doc["version"] = "1.0".into();
+        doc.as_object_mut().unwrap().remove("client_type");
+        let b = Bundle::from_bytes(&serde_json::to_vec(&doc).unwrap()).unwrap();
+        assert_eq!(b.client_type, ClientType::Confidential);
+        assert!(b.client_secret.is_some());
     }
 }

@@ -88,7 +88,7 @@ pub enum SealError {
     NoRecipients,
     #[error("a passphrase cannot be combined with recipients ({recipients_from})")]
     PassphraseWithRecipients { recipients_from: String },
-    #[error("the credentials hold no client secret, so there is nothing to hand off")]
+    #[error("the credentials are a confidential client's but hold no client secret")]
     NoClientSecret,
     #[error("sealing cancelled; nothing was written")]
     Cancelled,
@@ -271,9 +271,9 @@ impl Diagnose for SealError {
             PassphraseWithRecipients { .. } => "seal either to recipients (-r/-R) or to a \
                  passphrase (--passphrase, --passphrase-file, OMSSO_SEAL_PASSPHRASE), not both"
                 .into(),
-            NoClientSecret => {
-                "fetch the credentials of a confidential client (Client authentication on)".into()
-            }
+            NoClientSecret => "fetch them again (`omsso keycloak fetch --write FILE`), or set \
+                 client_type: public in the credentials file if the client is public"
+                .into(),
             Cancelled => "answer y to seal, or pass --yes".into(),
             IdentityMalformed { .. } | IdentityEmpty { .. } => "pass an age identity file \
                  (`omsso keygen`), a passphrase-encrypted one, or an OpenSSH private key"

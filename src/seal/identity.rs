@@ -17,11 +17,23 @@ use super::SealError;
 use crate::settings::SecretSource;
 
 /// The private keys loaded from `-i` files. Holds key material, so no `Debug`.
+#[derive(Default)]
 pub struct Identities(Vec<Box<dyn age::Identity>>);
 
 impl Identities {
     pub fn iter(&self) -> impl Iterator<Item = &dyn age::Identity> {
         self.0.iter().map(|i| i.as_ref())
+    }
+
+    /// These identities and `other`'s.
+    pub fn join(mut self, other: Identities) -> Identities {
+        self.0.extend(other.0);
+        self
+    }
+
+    /// The identities of an age identity file held in memory (an env var), named `label`.
+    pub fn from_text(label: &Path, bytes: &[u8]) -> Result<Identities, SealError> {
+        age_identity_file(label, bytes).map(Identities)
     }
 
     /// Loads every file; `passphrase` unlocks the protected ones (asked per file on a

@@ -32,6 +32,15 @@ impl Recipient {
         }
     }
 
+    /// The public key as age and SOPS write it: `age1…`, or `ssh-ed25519 AAAA…` without
+    /// comment.
+    pub fn key_text(&self) -> String {
+        match &self.key {
+            Key::Age(r) => r.to_string(),
+            Key::Ssh(r) => r.to_string(),
+        }
+    }
+
     /// Parses one recipient. `name` is used when the key carries no comment of its own.
     pub fn parse(text: &str, name: Option<String>, origin: &Origin) -> Result<Self, SealError> {
         let refuse = |problem| SealError::Recipient {

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use serde::Deserialize;
 
-use super::openmetadata::{ClientType, Namespace, SecretName};
+use super::openmetadata::{ClientType, Namespace, ResponseType, SecretName};
 use super::HttpUrl;
 use crate::openmetadata::{ChartVersion, OmVersion};
 
@@ -41,6 +41,7 @@ pub struct OpenMetadataLayer {
     pub implicit_flow: Option<bool>,
     pub version: Option<OmVersion>,
     pub client_type: Option<ClientType>,
+    pub response_type: Option<ResponseType>,
     pub provider_name: Option<String>,
     pub internal_url: Option<HttpUrl>,
     pub session_expiry: Option<u64>,
@@ -54,6 +55,15 @@ pub struct HelmLayer {
     pub secret_name: Option<SecretName>,
     pub namespace: Option<Namespace>,
     pub chart_version: Option<ChartVersion>,
+    #[serde(default)]
+    pub sops: HelmSopsLayer,
+}
+
+/// `helm.sops`: encrypt the Kubernetes Secret with SOPS for these age recipients.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HelmSopsLayer {
+    pub age_recipients: Option<Vec<String>>,
 }
 
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -128,6 +138,7 @@ pub const KEYS: &[(&str, &str)] = &[
     ("openmetadata.implicit_flow", "implicit_flow"),
     ("openmetadata.version", "om_version"),
     ("openmetadata.client_type", "client_type"),
+    ("openmetadata.response_type", "response_type"),
     ("openmetadata.provider_name", "provider_name"),
     ("openmetadata.internal_url", "om_internal_url"),
     ("openmetadata.session_expiry", "session_expiry"),
@@ -142,6 +153,7 @@ pub const KEYS: &[(&str, &str)] = &[
     ("helm.secret_name", "helm_secret_name"),
     ("helm.namespace", "helm_namespace"),
     ("helm.chart_version", "helm_chart_version"),
+    ("helm.sops.age_recipients", "sops_age_recipients"),
     ("output.dir", "out_dir"),
     ("seal.recipients", "seal_recipients"),
     ("seal.recipients_files", "seal_recipients_files"),
@@ -169,10 +181,12 @@ impl Layer {
             realm, username, password_file, client_id, client_secret_file);
         overlay_section!(self.openmetadata, top.openmetadata, sources, source, "openmetadata":
             url, client_id, admin_principals, principal_domain, implicit_flow, version,
-            client_type, provider_name, internal_url, session_expiry,
+            client_type, response_type, provider_name, internal_url, session_expiry,
             max_active_sessions_per_user, additional_trusted_redirect_uris);
         overlay_section!(self.helm, top.helm, sources, source, "helm":
             secret_name, namespace, chart_version);
+        overlay_section!(self.helm.sops, top.helm.sops, sources, source, "helm.sops":
+            age_recipients);
         overlay_section!(self.output, top.output, sources, source, "output": dir);
         overlay_section!(self.seal, top.seal, sources, source, "seal":
             recipients, recipients_files);
@@ -202,6 +216,7 @@ impl Layer {
                 implicit_flow: a.implicit_flow,
                 version: a.om_version,
                 client_type: a.client_type,
+                response_type: a.response_type,
                 provider_name: a.provider_name,
                 internal_url: a.om_internal_url,
                 session_expiry: a.session_expiry,
@@ -213,6 +228,10 @@ impl Layer {
                 secret_name: a.helm_secret_name,
                 namespace: a.helm_namespace,
                 chart_version: a.helm_chart_version,
+                sops: HelmSopsLayer {
+                    age_recipients: (!a.sops_age_recipients.is_empty())
+                        .then_some(a.sops_age_recipients),
+                },
             },
             output: OutputLayer { dir: a.out_dir },
             seal: SealLayer {

@@ -17,7 +17,7 @@ use serde::Deserialize;
 
 use crate::error::{Diagnose, Exit};
 
-pub use self::openmetadata::{ClientType, Namespace, SecretName};
+pub use self::openmetadata::{ClientType, Namespace, ResponseType, SecretName};
 pub use self::url::HttpUrl;
 pub use crate::openmetadata::{ChartVersion, OmVersion};
 pub use layer::{Layer, Source, Sources, KEYS};
@@ -85,10 +85,10 @@ pub enum SettingsError {
         what: &'static str,
         source: std::io::Error,
     },
-    /// A public client, which logs in with the implicit flow, while that flow is switched off.
+    /// A public client told to log in with the implicit flow while that flow is switched off.
     #[error(
-        "a public client logs in with the implicit flow (responseType id_token), but \
-         openmetadata.implicit_flow is false ({from})"
+        "a public client with openmetadata.response_type `id_token` logs in with the implicit \
+         flow, but openmetadata.implicit_flow is false ({from})"
     )]
     ImplicitFlowOff { from: Source },
 }
@@ -141,10 +141,9 @@ impl Diagnose for SettingsError {
             SettingsError::Prompt { .. } => {
                 "provide it through its environment variable or --...-file instead".to_string()
             }
-            SettingsError::ImplicitFlowOff { .. } => "Keycloak would answer every login with \
-                 \"Implicit flow is disabled for the client\": turn the implicit flow on \
-                 (--implicit-flow true), or use a confidential client (--client-type \
-                 confidential)"
+            SettingsError::ImplicitFlowOff { .. } => "leave openmetadata.implicit_flow unset \
+                 (or true), or log in with the auth code flow and PKCE instead \
+                 (--response-type code)"
                 .to_string(),
         })
     }
@@ -484,22 +483,38 @@ impl Settings {
         self.values.openmetadata.principal_domain.as_deref()
     }
 
-    /// Whether the OpenMetadata client allows the implicit flow (OpenMetadata's docs set it
-    /// on; `false` gives the auth-code-only client).
+    /// Whether the OpenMetadata client allows the implicit flow. OpenMetadata's docs set it
+    /// on, and a public client logging in with `id_token` needs it; a public client that uses
+    /// the code flow has it off unless it is set explicitly.
     pub fn implicit_flow(&self) -> bool {
+        let public_code =
+            self.client_type() == ClientType::Public && self.response_type() == ResponseType::Code;
         self.values
             .openmetadata
             .implicit_flow
-            .unwrap_or(DEFAULT_IMPLICIT_FLOW)
+            .unwrap_or(DEFAULT_IMPLICIT_FLOW && !public_code)
     }
 
-    /// Refuses flow settings with which no browser can log in: a public client (the UI logs in
-    /// with the implicit flow, responseType id_token) while that flow is switched off.
+    /// What OpenMetadata's UI asks Keycloak for when the client is public (default
+    /// `id_token`, the implicit flow). Confidential clients do not use it.
+    pub fn response_type(&self) -> ResponseType {
+        self.values.openmetadata.response_type.unwrap_or_default()
+    }
+
+    /// Refuses flow settings with which a browser cannot log in: a public client answering
+    /// with `id_token` while the implicit flow is switched off.
     pub fn check_login_flow(&self) -> Result<(), SettingsError> {
-        if self.client_type() == ClientType::Public && !self.implicit_flow() {
-            return Err(SettingsError::ImplicitFlowOff {
-                from: self.source_of("openmetadata.implicit_flow"),
-            });
+        let implicit_off = self.values.openmetadata.implicit_flow == Some(false);
+        if self.client_type() == ClientType::Public
+            && self.response_type() == ResponseType::IdToken
+            && implicit_off
+        {
+            let from = self
+                .sources
+                .get("openmetadata.implicit_flow")
+                .cloned()
+                .unwrap_or(Source::Default);
+            return Err(SettingsError::ImplicitFlowOff { from });
         }
         Ok(())
     }
@@ -559,6 +574,21 @@ impl Settings {
     /// Namespace for the rendered Secret; none means kubectl's current namespace.
     pub fn helm_namespace(&self) -> Option<&str> {
         self.values.helm.namespace.as_ref().map(Namespace::as_str)
+    }
+
+    /// The age recipients to encrypt the Kubernetes Secret for with SOPS (none: not set here;
+    /// a `.sops.yaml` may still name some), and where they came from.
+    pub fn sops_age_recipients(&self) -> (&[String], Source) {
+        let key = "helm.sops.age_recipients";
+        (
+            self.values
+                .helm
+                .sops
+                .age_recipients
+                .as_deref()
+                .unwrap_or(&[]),
+            self.sources.get(key).cloned().unwrap_or(Source::Default),
+        )
     }
 
     /// The error for a setting a command needs but nobody set, naming its flag and env var.
@@ -678,6 +708,11 @@ impl Settings {
                 Some("confidential"),
             ),
             (
+                "openmetadata.response_type",
+                json!(self.response_type().as_str()),
+                Some("id_token"),
+            ),
+            (
                 "openmetadata.provider_name",
                 json!(self.provider_name()),
                 Some(DEFAULT_PROVIDER_NAME),
@@ -711,6 +746,11 @@ impl Settings {
             (
                 "helm.chart_version",
                 json!(self.helm_chart_version().map(|v| v.to_string())),
+                None,
+            ),
+            (
+                "helm.sops.age_recipients",
+                json!(v.helm.sops.age_recipients),
                 None,
             ),
             (

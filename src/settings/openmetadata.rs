@@ -1,22 +1,24 @@
-//! Value types for the OpenMetadata settings: the OIDC client type and Kubernetes names. They
-//! are validated where they are parsed (flag, env var or file), so the error names the place
-//! they came from. (The release version is `crate::openmetadata::OmVersion`.)
+//! Value types for the OpenMetadata settings: the OIDC client type, the response type of a
+//! public client, and Kubernetes names. They are validated where they are parsed (flag, env var
+//! or file), so the error names the place they came from. (The release version is
+//! `crate::openmetadata::OmVersion`.)
 
 use std::fmt;
 use std::str::FromStr;
 
 use serde::de::{self, Deserializer};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// How OpenMetadata's OIDC client authenticates to Keycloak.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum ClientType {
     /// Auth code flow run by the server with the client secret (Keycloak: client
     /// authentication on)
     #[default]
     Confidential,
-    /// Implicit flow in the browser, no secret (Keycloak: client authentication off)
+    /// The browser logs in itself, no secret (Keycloak: client authentication off); see
+    /// --response-type
     Public,
 }
 
@@ -30,6 +32,37 @@ impl ClientType {
 }
 
 impl fmt::Display for ClientType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What OpenMetadata's UI asks Keycloak for when it logs in with a public client
+/// (`authenticationConfiguration.responseType`). Confidential clients do not use it: their
+/// server runs the auth code flow with the secret.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, clap::ValueEnum)]
+pub enum ResponseType {
+    /// Implicit flow: the browser gets the ID token straight from Keycloak (OpenMetadata's
+    /// default for public clients)
+    #[default]
+    #[serde(rename = "id_token")]
+    #[value(name = "id_token")]
+    IdToken,
+    /// Authorization code flow with PKCE (S256)
+    #[serde(rename = "code")]
+    Code,
+}
+
+impl ResponseType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ResponseType::IdToken => "id_token",
+            ResponseType::Code => "code",
+        }
+    }
+}
+
+impl fmt::Display for ResponseType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
@@ -111,6 +144,20 @@ kube_name_type!(Namespace, label);
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn response_types_read_as_openmetadata_writes_them() {
+        let r: ResponseType = serde_yaml::from_str("id_token").unwrap();
+        assert_eq!(r, ResponseType::IdToken);
+        let r: ResponseType = serde_yaml::from_str("code").unwrap();
+        assert_eq!(r.as_str(), "code");
+        assert!(serde_yaml::from_str::<ResponseType>("token").is_err());
+        use clap::ValueEnum;
+        assert_eq!(
+            ResponseType::from_str("id_token", false).unwrap(),
+            ResponseType::IdToken
+        );
+    }
 
     #[test]
     fn kubernetes_names_are_checked() {

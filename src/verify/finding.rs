@@ -90,6 +90,10 @@ impl Report {
         self.add(check, severity, field.line, message, hint);
     }
 
+    pub fn has_errors(&self) -> bool {
+        self.findings.iter().any(|f| f.severity == Severity::Error)
+    }
+
     pub fn flaw(&mut self, line: Option<usize>) {
         if let Some(l) = line {
             self.flawed.insert(l);

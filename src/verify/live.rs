@@ -101,12 +101,10 @@ pub async fn run(
     Ok(c.0)
 }
 
-/// `{authority}/.well-known/openid-configuration`, the discovery document browsers use.
+/// `{authority}/.well-known/openid-configuration`, the discovery document browsers use (and
+/// the server, when no discoveryUri is configured).
 pub fn discovery_of(authority: &str) -> String {
-    format!(
-        "{}/.well-known/openid-configuration",
-        authority.trim_end_matches('/')
-    )
+    crate::keycloak::urls::discovery_of_issuer(authority)
 }
 
 async fn admin_client(

@@ -23,6 +23,7 @@ pub mod login;
 mod om_rules;
 mod public_client;
 pub mod report;
+pub mod sops_secret;
 mod view;
 mod yaml_tree;
 
@@ -89,6 +90,50 @@ impl Kind {
     }
 }
 
+/// What `verify --file` lints: one of the three auth configuration formats, or a SOPS file
+/// (the encrypted Kubernetes Secret a GitOps repository commits).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FileKind {
+    /// openmetadata.yaml (the server config, or just its auth blocks)
+    Yaml,
+    /// docker env file (`KEY=value` lines, as `docker compose --env-file` reads them)
+    Env,
+    /// Helm values for the openmetadata chart
+    Helm,
+    /// a SOPS-encrypted file, such as the Kubernetes Secret `render --sops-age` writes
+    Sops,
+}
+
+impl FileKind {
+    /// The auth configuration format, for the three that are one.
+    pub fn auth(self) -> Option<Kind> {
+        match self {
+            FileKind::Yaml => Some(Kind::Yaml),
+            FileKind::Env => Some(Kind::Env),
+            FileKind::Helm => Some(Kind::Helm),
+            FileKind::Sops => None,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        self.auth().map_or("SOPS file", Kind::label)
+    }
+
+    /// A file with a top-level `sops:` block is a SOPS file; others are told apart by
+    /// [`Kind::detect`].
+    pub fn detect(text: &str) -> Option<FileKind> {
+        if text.lines().any(|l| l.starts_with("sops:")) {
+            return Some(FileKind::Sops);
+        }
+        Kind::detect(text).map(|k| match k {
+            Kind::Yaml => FileKind::Yaml,
+            Kind::Env => FileKind::Env,
+            Kind::Helm => FileKind::Helm,
+        })
+    }
+}
+
 fn is_assignment(line: &str) -> bool {
     let body = line.strip_prefix("export ").unwrap_or(line);
     let key_len = body
@@ -119,7 +164,7 @@ pub enum VerifyError {
     #[error("{} is not a text file (not UTF-8)", path.display())]
     NotText { path: PathBuf },
     #[error(
-        "cannot tell whether {} is an openmetadata.yaml, an env file or Helm values",
+        "cannot tell whether {} is an openmetadata.yaml, an env file, Helm values or a SOPS file",
         path.display()
     )]
     UnknownKind { path: PathBuf },
@@ -145,11 +190,12 @@ impl Diagnose for VerifyError {
                  check the file rendered for that realm (this one is for `{file_realm}`)"
             ),
             VerifyError::Read { .. } | VerifyError::NotText { .. } => {
-                "give the path of an openmetadata.yaml, a docker env file or Helm values"
+                "give the path of an openmetadata.yaml, a docker env file, Helm values or a \
+                 SOPS-encrypted Secret"
                     .to_string()
             }
             VerifyError::UnknownKind { .. } => {
-                "say which it is with --kind yaml|env|helm".to_string()
+                "say which it is with --kind yaml|env|helm|sops".to_string()
             }
         })
     }
@@ -175,6 +221,14 @@ mod tests {
             Some(Kind::Env)
         );
         assert_eq!(Kind::detect("foo:\n  bar: 1\n"), None);
+        assert_eq!(
+            FileKind::detect("kind: Secret\nstringData:\n  a: ENC[x]\nsops:\n  mac: x\n"),
+            Some(FileKind::Sops)
+        );
+        assert_eq!(
+            FileKind::detect("openmetadata:\n  config:\n"),
+            Some(FileKind::Helm)
+        );
         assert_eq!(Kind::detect(""), None);
     }
 }

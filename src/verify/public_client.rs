@@ -50,9 +50,11 @@ pub fn checks(c: &mut Checks, id: &str, client: &Value, deployed: &Deployed) {
 }
 
 /// The flow the UI starts must be allowed: Keycloak answers "Implicit flow is disabled for the
-/// client" (or refuses the code exchange) otherwise.
+/// client" (or refuses the code exchange) otherwise. The code flow needs a client without
+/// authentication (the browser holds no secret).
 fn flow(id: &str, client: &Value, deployed: &Deployed) -> Result<String, (String, String)> {
     let flag = |k: &str| client.get(k).and_then(Value::as_bool) == Some(true);
+    let hint = "run `omsso keycloak ensure` with the same --client-type and --response-type";
     match deployed.public_response_type() {
         "id_token" if flag("implicitFlowEnabled") => Ok(format!(
             "client `{id}` allows the implicit flow the UI uses (responseType id_token)"
@@ -63,20 +65,18 @@ fn flow(id: &str, client: &Value, deployed: &Deployed) -> Result<String, (String
                  Keycloak answers the UI's login with \"Implicit flow is disabled for the \
                  client\""
             ),
-            "turn the implicit flow on (omsso: openmetadata.implicit_flow true, then \
-             `omsso keycloak ensure`), or use responseType code (auth code flow with PKCE)"
-                .to_string(),
+            format!("{hint} (or turn the implicit flow on, or use responseType code)"),
         )),
         "code" => {
             let pkce = client
                 .get("attributes")
                 .and_then(|a| a.get("pkce.code.challenge.method"))
                 .and_then(Value::as_str)
-                .unwrap_or_default();
+                .filter(|m| !m.is_empty());
             if !flag("standardFlowEnabled") {
                 Err((
                     format!("responseType is code, but client `{id}` has the standard flow off"),
-                    "turn on the standard flow of the client".to_string(),
+                    hint.to_string(),
                 ))
             } else if !flag("publicClient") {
                 Err((
@@ -84,9 +84,9 @@ fn flow(id: &str, client: &Value, deployed: &Deployed) -> Result<String, (String
                         "responseType is code, but client `{id}` is confidential: the browser \
                          has no secret to redeem the code with"
                     ),
-                    "make the Keycloak client public (Client authentication OFF)".to_string(),
+                    hint.to_string(),
                 ))
-            } else if pkce == "plain" {
+            } else if pkce == Some("plain") {
                 Err((
                     format!("client `{id}` requires PKCE method plain, but the UI sends S256"),
                     "set the client's PKCE method to S256 (or leave it empty)".to_string(),
@@ -95,17 +95,13 @@ fn flow(id: &str, client: &Value, deployed: &Deployed) -> Result<String, (String
                 Ok(format!(
                     "client `{id}` is public with the standard flow the UI uses (responseType \
                      code, PKCE {})",
-                    if pkce.is_empty() {
-                        "allowed"
-                    } else {
-                        "S256 required"
-                    }
+                    pkce.map_or("not required".to_string(), |m| format!("{m} required"))
                 ))
             }
         }
         other => Err((
             format!("responseType `{other}` is neither id_token nor code"),
-            "use id_token (implicit flow) or code (auth code flow with PKCE)".to_string(),
+            "use id_token (implicit flow) or code (auth code with PKCE)".to_string(),
         )),
     }
 }
@@ -144,5 +140,23 @@ mod tests {
         checks(&mut c, "om", &client, &public(Some("code")));
         assert!(super::super::report::failed(&c.0).is_empty(), "{:?}", c.0);
         assert_eq!(names(&public(Some("code"))), ["client-flow"]);
+    }
+
+    #[test]
+    fn a_public_client_needs_the_flow_of_its_response_type() {
+        let client = json!({
+            "publicClient": true, "standardFlowEnabled": true, "implicitFlowEnabled": false,
+            "attributes": { "pkce.code.challenge.method": "S256" }
+        });
+        assert!(flow("om", &client, &public(None)).is_err());
+        let ok = flow("om", &client, &public(Some("code"))).unwrap();
+        assert!(ok.contains("PKCE S256 required"), "{ok}");
+        let mut confidential = client.clone();
+        confidential["publicClient"] = false.into();
+        confidential["implicitFlowEnabled"] = true.into();
+        let (detail, _) = flow("om", &confidential, &public(Some("code"))).unwrap_err();
+        assert!(detail.contains("confidential"), "{detail}");
+        // The implicit flow works with a confidential client too (OpenMetadata's old guide).
+        assert!(flow("om", &confidential, &public(Some("id_token"))).is_ok());
     }
 }

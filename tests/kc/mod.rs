@@ -162,3 +162,99 @@ pub fn assert_no_secret(r: &Run, secret: &str) {
         "the secret leaked into the output"
     );
 }
+
+/// `realm` as one URL path segment, encoded by the `url` crate (not by omsso's own
+/// encoder): for the names the tests use, the form Keycloak writes in its issuer.
+pub fn segment(realm: &str) -> String {
+    let mut u = reqwest::Url::parse("http://x/").unwrap();
+    u.path_segments_mut().unwrap().clear().push(realm);
+    u.path()[1..].to_string()
+}
+
+/// A realm named `{prefix}-{unique}` that does not exist (for `--create-realm`).
+pub fn unused_realm(admin: &Admin, prefix: &str) -> String {
+    let realm = admin.new_realm(prefix);
+    let r = admin
+        .request(reqwest::Method::DELETE, &format!("/{}", segment(&realm)))
+        .send()
+        .unwrap();
+    assert!(r.status().is_success(), "delete realm: {}", r.status());
+    realm
+}
+
+/// Keycloak's own discovery document of `realm`, read through an independently encoded URL.
+pub fn discovery(realm: &str) -> Value {
+    let url = format!(
+        "{}/realms/{}/.well-known/openid-configuration",
+        common::keycloak_url(),
+        segment(realm)
+    );
+    let r = reqwest::blocking::get(&url).unwrap();
+    assert_eq!(r.status().as_u16(), 200, "GET {url}");
+    r.json().unwrap()
+}
+
+/// GETs each URL with Java's own URI and HTTP client, as the OpenMetadata server (a Java
+/// service) would: one line per URL, "<status> <url>" or "refused <url>: <reason>".
+pub fn java_get(urls: &[&str]) -> Vec<String> {
+    let program = common::repo_root().join("tests/support/UrlGet.java");
+    let out = Command::new("java")
+        .arg(&program)
+        .args(urls)
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("cannot run `java` ({e}): these tests need a JDK 11+ on PATH (default-jdk-headless)")
+        });
+    assert!(
+        out.status.success(),
+        "java {}: {}",
+        program.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+/// What Keycloak answers when a browser starts a login for `client` in `realm` with these
+/// extra query parameters: the status, the redirect target (Keycloak reports refusals to the
+/// client's redirect URI) and whether the body is Keycloak's login form.
+pub struct AuthAnswer {
+    pub status: u16,
+    pub location: Option<String>,
+    pub login_form: bool,
+}
+
+pub fn auth_request(realm: &str, redirect_uri: &str, params: &[(&str, &str)]) -> AuthAnswer {
+    let url = format!(
+        "{}/realms/{}/protocol/openid-connect/auth",
+        common::keycloak_url(),
+        segment(realm)
+    );
+    let mut query = vec![
+        ("client_id", CLIENT_ID),
+        ("redirect_uri", redirect_uri),
+        ("scope", "openid email profile"),
+        ("state", "s1"),
+        ("nonce", "n1"),
+    ];
+    query.extend_from_slice(params);
+    let client = reqwest::blocking::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let r = client.get(url).query(&query).send().unwrap();
+    let status = r.status().as_u16();
+    let location = r
+        .headers()
+        .get("location")
+        .map(|l| l.to_str().unwrap().to_string());
+    let body = r.text().unwrap();
+    AuthAnswer {
+        status,
+        location,
+        login_form: body.contains("kc-form-login"),
+    }
+}

@@ -2,6 +2,8 @@
 //! reading values back the way OpenMetadata does.
 #![allow(dead_code)]
 
+pub mod released;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

@@ -1,0 +1,327 @@
+//! The rendered Kubernetes Secret, encrypted with SOPS for age recipients: the file a GitOps
+//! repository commits and Flux (or helm-secrets, or an Argo CD plugin) decrypts in the cluster.
+//!
+//! Re-rendering is idempotent although every encryption differs: the existing file is
+//! decrypted (with the identities sops would use, [`super::sops_identities`]) and kept byte
+//! for byte when its content and recipients are what omsso would write. When they differ,
+//! the data key and the IVs of unchanged values are reused (as `sops edit` does), so the new
+//! file differs only where the content does; a removed recipient gets a fresh data key, as
+//! it may know the old one. Without an identity that opens the file, a file whose readable
+//! parts and recipients match is kept (its encrypted values cannot be compared) and the
+//! caller is told so.
+
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use super::keys;
+use super::metadata::{AgeKey, Metadata, Rule, SOPS_VERSION};
+use super::tree::{Node, Scalar};
+use super::{config, encrypt_tree, mac, seal_mac, DataKey, Ivs, SopsError, SopsFile};
+use crate::seal::error::Origin;
+use crate::seal::{Identities, Recipient};
+use crate::settings::Settings;
+
+/// `helm/oidc-secrets.yaml` → `helm/oidc-secrets.sops.yaml`: the SOPS file sits beside
+/// where the plaintext one would, under a name `.sops.yaml` rules commonly match.
+pub fn sops_path(plain: &Path) -> PathBuf {
+    let stem = plain
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    plain.with_file_name(format!("{stem}.sops.yaml"))
+}
+
+/// Whom the Secret is encrypted for, and where that list came from.
+#[derive(Debug, Clone)]
+pub struct Recipients {
+    pub list: Vec<Recipient>,
+    /// `helm.sops.age_recipients, flag --sops-age` or `path/.sops.yaml (creation rule 2)`.
+    pub from: String,
+}
+
+/// The age recipients for the SOPS Secret at `file`: `helm.sops.age_recipients` (flag, env
+/// var or omsso.yaml), else the `.sops.yaml` creation rule that matches `file`. `None`: the
+/// Secret is not encrypted with SOPS.
+pub fn recipients(settings: &Settings, file: &Path) -> Result<Option<Recipients>, SopsError> {
+    let (values, source) = settings.sops_age_recipients();
+    let (values, from) = if values.is_empty() {
+        match config::find(file)? {
+            None => return Ok(None),
+            Some(found) => (
+                found.recipients,
+                format!("{} (creation rule {})", found.config.display(), found.rule),
+            ),
+        }
+    } else {
+        (
+            values.to_vec(),
+            format!("helm.sops.age_recipients, {source}"),
+        )
+    };
+    let mut list: Vec<Recipient> = Vec::new();
+    for (i, text) in values.iter().enumerate() {
+        let origin = Origin::Value {
+            index: i + 1,
+            source: from.clone(),
+        };
+        let r = Recipient::parse(text, None, &origin)?;
+        if !list
+            .iter()
+            .any(|o| o.info.fingerprint == r.info.fingerprint)
+        {
+            list.push(r);
+        }
+    }
+    Ok(Some(Recipients { list, from }))
+}
+
+/// What happened to the SOPS file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// No file yet: a fresh encryption.
+    New,
+    /// The existing file decrypts to the same Secret for the same recipients: kept.
+    Same,
+    /// The existing file differs in content or recipients, or could not be compared and
+    /// `--force` was given: encrypted again (reusing the data key and the IVs of unchanged
+    /// values when it could be decrypted and no recipient was removed).
+    Changed,
+    /// The existing file could not be decrypted here (no identity for it); its readable parts
+    /// and recipients match, so it was kept.
+    KeptUnverified,
+}
+
+pub struct Encrypted {
+    pub bytes: Vec<u8>,
+    pub outcome: Outcome,
+}
+
+/// Encrypts the rendered plaintext Secret `plain` (from `file`, named in errors) for
+/// `recipients`. `existing` is the SOPS file already at the destination (read by the caller;
+/// `None` for `--stdout`); `force` replaces one that cannot be compared. `identities` is
+/// asked only when there is an existing file to decrypt.
+pub fn encrypt(
+    file: &str,
+    plain: &[u8],
+    recipients: &[Recipient],
+    existing: Option<(&Path, &[u8])>,
+    force: bool,
+    identities: impl FnOnce() -> Result<Option<Identities>, SopsError>,
+) -> Result<Encrypted, SopsError> {
+    let plain = secret_tree(file, plain)?;
+    let replaced = |plain: &Node| Encrypted {
+        outcome: Outcome::Changed,
+        ..fresh(plain, recipients)
+    };
+    let Some((path, old)) = existing else {
+        return Ok(fresh(&plain, recipients));
+    };
+    let old_file = match std::str::from_utf8(old)
+        .map_err(|_| super::FileError::Tree(super::TreeError::Yaml("not UTF-8".into())))
+        .and_then(SopsFile::parse)
+    {
+        Ok(f) => f,
+        Err(_) if force => return Ok(replaced(&plain)),
+        Err(reason) => {
+            return Err(SopsError::ExistingNotSops {
+                path: path.to_path_buf(),
+                reason,
+            })
+        }
+    };
+    // Its content may be shown as a diff: refuse one that holds a plaintext value.
+    if let Some(at) = plaintext_value(&old_file) {
+        if force {
+            return Ok(replaced(&plain));
+        }
+        return Err(SopsError::ExistingPlaintext {
+            path: path.to_path_buf(),
+            at,
+        });
+    }
+    let ours =
+        |m: &Metadata| m.rule == Rule::secret() && !m.mac_only_encrypted && m.other_keys.is_empty();
+    let wanted: Vec<String> = recipients
+        .iter()
+        .map(|r| r.info.fingerprint.clone())
+        .collect();
+    let had: Vec<Option<String>> = old_file
+        .meta
+        .age
+        .iter()
+        .map(|k| fingerprint(&k.recipient))
+        .collect();
+    let same_recipients =
+        had.len() == wanted.len() && wanted.iter().all(|w| had.contains(&Some(w.clone())));
+    let removed = had
+        .iter()
+        .any(|h| h.as_ref().is_none_or(|h| !wanted.contains(h)))
+        || !old_file.meta.other_keys.is_empty();
+
+    let key = match identities()? {
+        Some(ids) => keys::unwrap(&old_file.meta.age, &ids),
+        None => None,
+    };
+    let Some(key) = key else {
+        let readable_same =
+            masked(&old_file.body, &old_file.meta.rule) == masked(&plain, &Rule::secret());
+        if same_recipients && ours(&old_file.meta) && readable_same && !force {
+            return Ok(Encrypted {
+                bytes: old.to_vec(),
+                outcome: Outcome::KeptUnverified,
+            });
+        }
+        return Ok(replaced(&plain));
+    };
+    // A file that no longer decrypts (changed values or MAC) is encrypted anew.
+    let Ok(decrypted) = old_file.decrypt(&key) else {
+        return Ok(replaced(&plain));
+    };
+
+    let same_content = decrypted.tree == plain;
+    if same_content && same_recipients && ours(&old_file.meta) {
+        return Ok(Encrypted {
+            bytes: old.to_vec(),
+            outcome: Outcome::Same,
+        });
+    }
+    if removed || !ours(&old_file.meta) {
+        return Ok(replaced(&plain));
+    }
+    // Only recipients added and/or values changed: keep the data key and what did not change.
+    let mut age = old_file.meta.age.clone();
+    for r in recipients {
+        if !had.contains(&Some(r.info.fingerprint.clone())) {
+            age.push(keys::wrap(&key, r));
+        }
+    }
+    let (body, lastmodified, mac_enc) = if same_content {
+        (
+            old_file.body.clone(),
+            old_file.meta.lastmodified.clone(),
+            old_file.meta.mac.clone(),
+        )
+    } else {
+        encrypt_values(&plain, &key, &decrypted.ivs)
+    };
+    Ok(Encrypted {
+        bytes: assemble(body, age, lastmodified, mac_enc),
+        outcome: Outcome::Changed,
+    })
+}
+
+/// A new data key, new IVs, every recipient wrapped anew.
+fn fresh(plain: &Node, recipients: &[Recipient]) -> Encrypted {
+    let key = DataKey::generate();
+    let age = recipients.iter().map(|r| keys::wrap(&key, r)).collect();
+    let (body, lastmodified, mac_enc) = encrypt_values(plain, &key, &Ivs::default());
+    Encrypted {
+        bytes: assemble(body, age, lastmodified, mac_enc),
+        outcome: Outcome::New,
+    }
+}
+
+fn encrypt_values(plain: &Node, key: &DataKey, ivs: &Ivs) -> (Node, String, String) {
+    let rule = Rule::secret();
+    let lastmodified = humantime::format_rfc3339_seconds(SystemTime::now()).to_string();
+    let mac_enc = seal_mac(&mac(plain, &rule, false), key, &lastmodified);
+    (encrypt_tree(plain, key, &rule, ivs), lastmodified, mac_enc)
+}
+
+fn assemble(body: Node, age: Vec<AgeKey>, lastmodified: String, mac: String) -> Vec<u8> {
+    SopsFile {
+        body,
+        meta: Metadata {
+            age,
+            other_keys: Vec::new(),
+            lastmodified,
+            mac,
+            rule: Rule::secret(),
+            mac_only_encrypted: false,
+            version: Some(SOPS_VERSION.to_string()),
+        },
+    }
+    .to_yaml()
+    .into_bytes()
+}
+
+/// The rendered Secret as a tree, checked to be one Kubernetes Secret whose data and
+/// stringData values are strings (the API accepts nothing else there).
+fn secret_tree(file: &str, plain: &[u8]) -> Result<Node, SopsError> {
+    let refuse = |reason: String| SopsError::NotASecret {
+        file: file.to_string(),
+        reason,
+    };
+    let text = std::str::from_utf8(plain).map_err(|_| refuse("not UTF-8".into()))?;
+    let tree = Node::parse(text).map_err(|e| refuse(e.to_string()))?;
+    if tree.get("kind").and_then(Node::as_str) != Some("Secret") {
+        return Err(refuse("its `kind` is not `Secret`".into()));
+    }
+    if tree.get("sops").is_some() {
+        return Err(refuse("it already has a `sops` key".into()));
+    }
+    for section in ["data", "stringData"] {
+        match tree.get(section) {
+            None | Some(Node::Null) => {}
+            Some(Node::Map(entries)) => {
+                if let Some((k, _)) = entries
+                    .iter()
+                    .find(|(_, v)| !matches!(v, Node::Leaf(Scalar::Str(_))))
+                {
+                    return Err(refuse(format!("`{section}.{k}` is not a string")));
+                }
+            }
+            Some(_) => return Err(refuse(format!("`{section}` is not a mapping"))),
+        }
+    }
+    Ok(tree)
+}
+
+/// The first value of a SOPS file that its rule (or omsso's, for data and stringData) says
+/// must be encrypted but is written in plaintext.
+pub fn plaintext_value(file: &SopsFile) -> Option<String> {
+    let secret = Rule::secret();
+    let mut found = None;
+    file.body.visit(&mut |path, v| {
+        if found.is_some() || !(file.meta.rule.encrypts(path) || secret.encrypts(path)) {
+            return;
+        }
+        let encrypted = match v {
+            Scalar::Str(s) => s.is_empty() || super::looks_encrypted(s),
+            _ => false,
+        };
+        if !encrypted {
+            found = Some(path.join("."));
+        }
+    });
+    found
+}
+
+/// The tree with encrypted values replaced by a marker (empty ones stay empty, as SOPS
+/// leaves them): what can be compared without the data key.
+fn masked(tree: &Node, rule: &Rule) -> Node {
+    let result: Result<Node, std::convert::Infallible> = tree.map_leaves(&mut |path, v| {
+        Ok(if !rule.encrypts(path) {
+            v.clone()
+        } else if v.as_str() == Some("") {
+            Scalar::Str(String::new())
+        } else {
+            Scalar::Str("\u{0}encrypted".to_string())
+        })
+    });
+    match result {
+        Ok(n) => n,
+        Err(never) => match never {},
+    }
+}
+
+/// A recipient's identity for comparison (what `Recipient` calls its fingerprint).
+fn fingerprint(text: &str) -> Option<String> {
+    let origin = Origin::Value {
+        index: 0,
+        source: String::new(),
+    };
+    Recipient::parse(text, None, &origin)
+        .ok()
+        .map(|r| r.info.fingerprint)
+}
