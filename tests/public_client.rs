@@ -234,7 +234,10 @@ fn nothing_reads_writes_or_prints_a_secret_for_a_public_client() {
         assert_eq!(run_out.code, 0, "{}\n{}", run_out.stdout, run_out.stderr);
         assert_eq!(v["steps"]["fetch"]["client_type"], "public");
         let checks = v["steps"]["verify"]["checks"].as_array().unwrap();
-        assert!(checks.iter().all(|c| c["status"] == "pass"), "{checks:?}");
+        assert!(
+            checks.iter().all(kc::passed_or_needs_openmetadata),
+            "{checks:?}"
+        );
         assert!(
             checks.iter().any(|c| c["name"] == "client-flow"),
             "{checks:?}"

@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::Command;
 
 use common::{one_error, run, Admin};
-use kc::{configured, ensure_ok, keycloak, run_json, CLIENT_ID, OM_URL};
+use kc::{configured, ensure_ok, keycloak, run_json, CLIENT_ID, NEED_OPENMETADATA, OM_URL};
 use serde_json::{json, Value};
 
 /// A realm with the OpenMetadata client, and `out/openmetadata.yaml` rendered from its live
@@ -57,9 +57,6 @@ fn check<'a>(v: &'a Value, name: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no check {name}: {v}"))
 }
 
-/// The checks that need a running OpenMetadata, which no test machine has: each is a visible
-/// skip, never a pass.
-const NEED_OPENMETADATA: &[&str] = &["own-jwks-answers"];
 
 fn edit_rendered(dir: &Path, from: &str, to: &str) {
     let p = dir.join("out/openmetadata.yaml");
