@@ -317,6 +317,10 @@ pub enum Command {
     Keygen(KeygenArgs),
     /// Check an OpenMetadata auth configuration; with --file, lint files without Keycloak
     Verify(VerifyArgs),
+    /// Push the rendered security configuration to a running OpenMetadata 1.10+ (validate,
+    /// save, read back)
+    #[command(after_help = APPLY_HELP)]
+    Apply(ApplyArgs),
     /// Print a shell completion script on stdout
     Completions(CompletionsArgs),
     /// Print omsso's man page (roff) on stdout
@@ -368,6 +372,52 @@ pub struct VerifyArgs {
     pub login_password_file: Option<PathBuf>,
 }
 
+const APPLY_HELP: &str = "\
+From OpenMetadata 1.10 on, the security configuration lives in the server's database once it
+is saved (Settings > SSO, or the first start): a changed openmetadata.yaml, env file or Helm
+value is ignored until `./bootstrap/openmetadata-ops.sh remove-security-config --force` and a
+restart. apply pushes the file through the server's own API instead: POST
+/api/v1/system/security/validate (the server's SSO validation; its field errors are shown and
+nothing changes), PUT /api/v1/system/security/config, then GET /api/v1/system/config/auth to
+confirm. The server's release comes from GET /api/v1/system/version; before 1.10 apply refuses
+(deploy the files instead).
+
+The admin token (an OpenMetadata JWT: an admin's personal access token, or a bot token with
+the admin role) comes from OMSSO_OM_TOKEN, --om-token-file FILE (`-` for stdin) or the prompt;
+never from argv, never printed.
+
+Examples:
+  omsso apply --dry-run          # what would change (the client secret masked on both sides)
+  OMSSO_OM_TOKEN=… omsso apply   # validate, save, read back
+
+Exit codes: 0 applied (or nothing to change), 1 OpenMetadata unreachable or failing, 2 refused
+(token, release before 1.10, the server's validation), nothing changed.";
+
+/// `omsso apply`.
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+    /// The openmetadata.yaml to push [default: <out>/openmetadata.yaml]
+    #[arg(long, value_name = "PATH")]
+    pub om_config: Option<PathBuf>,
+    /// Show what would change on the server (its current configuration against the file's)
+    /// and change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    #[command(flatten)]
+    pub token: OmTokenArgs,
+}
+
+/// Where OpenMetadata's admin token comes from (never argv).
+#[derive(Debug, Clone, Args)]
+pub struct OmTokenArgs {
+    /// File holding OpenMetadata's admin token (a JWT), `-` for stdin (or OMSSO_OM_TOKEN, or
+    /// the prompt)
+    #[arg(long, value_name = "FILE")]
+    pub om_token_file: Option<PathBuf>,
+}
+
 #[derive(Debug, Args)]
 #[command(after_help = "\
 Install, for example:
@@ -389,7 +439,9 @@ pub enum Shell {
 const RUN_HELP: &str = "\
 Steps: ensure (skip with --no-ensure; --dry-run prints the plan and stops) -> fetch -> render
 (every target into the output folder) -> seal (when recipients are configured or given, or
---passphrase) -> verify (live checks; skip with --no-verify).
+--passphrase) -> apply (with --apply: push the security configuration to OpenMetadata 1.10+,
+as `omsso apply`) -> verify (live checks; skip with --no-verify). The verify line counts ok,
+warn, skip and FAIL apart; only ok counts as passed.
 
 A second run changes nothing in Keycloak and leaves every file byte-identical: an existing
 sealed handoff is kept unless --force, which also replaces rendered files that differ.
@@ -413,6 +465,12 @@ pub struct RunArgs {
     /// Skip the live checks at the end
     #[arg(long)]
     pub no_verify: bool,
+    /// After rendering, push the security configuration to the running OpenMetadata 1.10+
+    /// (as `omsso apply`; token: OMSSO_OM_TOKEN, --om-token-file or the prompt)
+    #[arg(long, conflicts_with = "dry_run")]
+    pub apply: bool,
+    #[command(flatten)]
+    pub om_token: OmTokenArgs,
     /// Folder whose files replace the built-in templates of the same name
     #[arg(long, env = "OMSSO_TEMPLATES", value_name = "DIR")]
     pub templates: Option<PathBuf>,

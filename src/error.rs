@@ -50,6 +50,8 @@ pub enum Error {
     #[error(transparent)]
     Seal(#[from] crate::seal::SealError),
     #[error(transparent)]
+    OpenMetadata(#[from] crate::omapi::OmError),
+    #[error(transparent)]
     Sops(#[from] crate::sops::SopsError),
     /// A check command ran fine and found problems; its report was already printed.
     #[error("{0}")]
@@ -70,6 +72,7 @@ impl Error {
             Error::Verify(e) => Some(e),
             Error::Render(e) => Some(e),
             Error::Seal(e) => Some(e),
+            Error::OpenMetadata(e) => Some(e),
             Error::Sops(e) => Some(e),
             Error::CheckFailed(_) | Error::Several(..) => None,
         }

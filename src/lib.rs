@@ -12,6 +12,7 @@ pub mod commands;
 pub mod credentials;
 pub mod error;
 mod keycloak;
+mod omapi;
 pub mod openmetadata;
 pub mod output;
 mod render;

@@ -1,9 +1,11 @@
 //! One module per subcommand; each turns parsed arguments + settings into work and a report.
 
+mod apply;
 pub mod completions;
 mod config;
 mod keycloak;
 mod keygen;
+mod om_release;
 mod open;
 pub mod render;
 mod run;
@@ -47,6 +49,7 @@ pub async fn dispatch(command: Command, ctx: Context) -> Result<()> {
         Command::Config(c) => config::run(c, &ctx),
         Command::Keycloak(c) => keycloak::run(c, &ctx).await,
         Command::Verify(args) => verify::run(args, &ctx).await,
+        Command::Apply(args) => apply::run(args, &ctx).await,
         Command::Completions(args) => completions::completions(args.shell),
         Command::Man => completions::man(),
         Command::Render(args) => render::run(args, &ctx).await,

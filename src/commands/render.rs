@@ -36,11 +36,25 @@ pub async fn run(args: RenderArgs, ctx: &Context) -> Result<()> {
     // Settings that cannot log in are refused before Keycloak is asked for anything.
     ctx.settings.check_login_flow()?;
     let credentials = super::source::credentials(&args.source, ctx).await?;
+    let om_url = ctx
+        .settings
+        .om_url()
+        .ok()
+        .map(|u| u.as_str().to_string())
+        .or_else(|| credentials.openmetadata_url.clone());
+    let version =
+        super::om_release::resolve(ctx, om_url.as_deref(), args.source.connect.insecure).await;
     let Rendered {
         input,
         files,
         warnings,
-    } = render_files(credentials, args.target, args.templates.as_deref(), ctx)?;
+    } = render_files(
+        credentials,
+        args.target,
+        args.templates.as_deref(),
+        version,
+        ctx,
+    )?;
 
     if args.stdout {
         let mut files = files;
@@ -88,13 +102,16 @@ pub struct Rendered {
 }
 
 /// Renders `target` for `credentials` and warns about what OpenMetadata would not see.
+/// `version` is the release to write for (see [`super::om_release`]).
 pub fn render_files(
     credentials: crate::credentials::Credentials,
     target: Target,
     templates: Option<&std::path::Path>,
+    version: crate::openmetadata::OmVersion,
     ctx: &Context,
 ) -> Result<Rendered> {
-    let input = RenderInput::new(credentials, &ctx.settings)?;
+    let mut input = RenderInput::new(credentials, &ctx.settings)?;
+    input.version = version;
     let mut warnings = Vec::new();
     if input.client_type == crate::settings::ClientType::Public
         && input.credentials.client_secret.is_some()

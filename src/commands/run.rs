@@ -9,11 +9,12 @@ use serde_json::{json, Value};
 use super::{keycloak as kc_cmd, render as render_cmd, seal as seal_cmd, Context};
 use crate::cli::RunArgs;
 use crate::error::{Error, Exit, Result};
+use crate::keycloak::probe::Http;
 use crate::keycloak::{self, Desired};
 use crate::render::Target;
 use crate::seal;
 use crate::verify::deployed::{Deployed, KeycloakOf};
-use crate::verify::{live, report};
+use crate::verify::{live, report, server};
 
 /// A file the run left in the output folder.
 #[derive(Debug, Serialize)]
@@ -94,9 +95,34 @@ async fn pipeline(args: &RunArgs, ctx: &Context, report: &mut Report) -> Result<
         // SOPS recipients (settings or .sops.yaml) that cannot be used fail before Keycloak.
         render_cmd::sops_recipients(ctx)?;
     }
+    // --apply: the token, and a configured release without the security API, fail here too.
+    let om_token = if args.apply {
+        settings.om_url()?;
+        if let Some((v, _)) = settings.om_version_given() {
+            if !v.line().has_security_api() {
+                return Err(crate::omapi::OmError::LineWithoutApi {
+                    version: v.to_string(),
+                    hint: crate::openmetadata::api::how_to_deploy(v.line()),
+                }
+                .into());
+            }
+        }
+        Some(super::apply::read_token(&args.om_token)?)
+    } else {
+        None
+    };
 
     let session = kc_cmd::connect(ctx, args.connect).await?;
-    let result = steps(args, ctx, &session, desired.as_ref(), sealing, report).await;
+    let result = steps(
+        args,
+        ctx,
+        &session,
+        desired.as_ref(),
+        sealing,
+        om_token,
+        report,
+    )
+    .await;
     report.requests = Some(session.requests());
     result
 }
@@ -107,6 +133,7 @@ async fn steps(
     session: &keycloak::Session,
     desired: Option<&Desired>,
     sealing: bool,
+    om_token: Option<secrecy::SecretString>,
     report: &mut Report,
 ) -> Result<()> {
     let settings = &ctx.settings;
@@ -153,10 +180,19 @@ async fn steps(
         }),
     );
 
+    // The running OpenMetadata (its own Http: `requests` counts Keycloak's only).
+    let om_url = settings
+        .om_url()?
+        .as_str()
+        .trim_end_matches('/')
+        .to_string();
+    let om_http = Http::new(settings.timeout(), settings.cacert(), args.connect.insecure)?;
+    let version = super::om_release::resolve(ctx, Some(&om_url), args.connect.insecure).await;
     let rendered = render_cmd::render_files(
         credentials.clone(),
         Target::All,
         args.templates.as_deref(),
+        version,
         ctx,
     )?;
     let written = render_cmd::write_files(&rendered.files, args.handoff.force, ctx)?;
@@ -188,9 +224,6 @@ async fn steps(
         seal_step(args, ctx, &credentials, report)?;
     }
 
-    if args.no_verify {
-        return Ok(());
-    }
     let yaml = rendered
         .files
         .iter()
@@ -203,6 +236,12 @@ async fn steps(
             reason,
         }
     })?;
+    if let Some(token) = om_token {
+        apply_step(ctx, &om_http, &om_url, &deployed, token, report).await?;
+    }
+    if args.no_verify {
+        return Ok(());
+    }
     let kc = KeycloakOf {
         base: session.base().to_string(),
         realm: realm.clone(),
@@ -211,7 +250,24 @@ async fn steps(
         http: session.http(),
         admin: Some(session),
     };
-    let checks = live::run(&net, &kc, &deployed).await?;
+    let mut checks = live::run(&net, &kc, &deployed).await?;
+    // The server cannot run what was just written unless it was applied.
+    let expect = if args.apply {
+        server::Expect::Deployed
+    } else {
+        server::Expect::JustRendered
+    };
+    let mut c = report::Checks(std::mem::take(&mut checks));
+    server::run(
+        &mut c,
+        &om_http,
+        Some(&om_url),
+        &deployed.blocks,
+        settings.om_version_given(),
+        expect,
+    )
+    .await;
+    let checks = c.0;
     let failed = report::failed(&checks);
     let counts = report::Counts::of(&checks);
     // Only ok counts as passed: warnings and skips are named in the line, not hidden in it.
@@ -235,6 +291,38 @@ async fn steps(
             checks.len(),
             failed.join(", ")
         )))
+    }
+}
+
+/// `--apply`: validate → replace → read back, as `omsso apply`.
+async fn apply_step(
+    ctx: &Context,
+    http: &Http,
+    om_url: &str,
+    deployed: &Deployed,
+    token: secrecy::SecretString,
+    report: &mut Report,
+) -> Result<()> {
+    let path = ctx.settings.out_dir().join("openmetadata.yaml");
+    let body = super::apply::security_body(&deployed.blocks, &path)?;
+    match super::apply::apply(ctx, http, om_url, &body, token, false).await {
+        Ok(applied) => {
+            let text = super::apply::text(&path, &applied);
+            report.step(
+                ctx,
+                "apply",
+                text.trim_end().to_string(),
+                serde_json::to_value(&applied).unwrap_or_default(),
+            );
+            Ok(())
+        }
+        Err(super::apply::Refusal::Validation(applied)) => {
+            let count = applied.validation.as_ref().map_or(0, |v| v.errors.len());
+            // The field errors on stderr with the progress, then the error.
+            ctx.ui.step(super::apply::text(&path, &applied).trim_end());
+            Err(crate::omapi::OmError::ValidationFailed { count }.into())
+        }
+        Err(super::apply::Refusal::Error(e)) => Err(e),
     }
 }
 

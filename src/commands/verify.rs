@@ -17,7 +17,7 @@ use crate::openmetadata::Release;
 use crate::settings::{HttpUrl, SecretSource, Source};
 use crate::verify::deployed::{Deployed, KeycloakOf};
 use crate::verify::{
-    lint, live, login, report, sops_secret, FileKind, Finding, Severity, VerifyError,
+    lint, live, login, report, server, sops_secret, FileKind, Finding, Severity, VerifyError,
 };
 
 /// One linted file.
@@ -138,17 +138,33 @@ async fn live(path: &Path, args: &VerifyArgs, ctx: &Context) -> Result<()> {
         http,
         admin: admin.as_ref(),
     };
-    let mut checks = live::run(&net, &kc, &deployed).await?;
+    let mut c = report::Checks(live::run(&net, &kc, &deployed).await?);
+    // What the running OpenMetadata uses (it may ignore the file: 1.10+ keeps its own copy).
+    let om_url = match ctx.settings.om_url() {
+        Ok(u) => Some(u.as_str().trim_end_matches('/').to_string()),
+        Err(_) => deployed.om_url(),
+    };
+    let found = server::run(
+        &mut c,
+        http,
+        om_url.as_deref(),
+        &deployed.blocks,
+        ctx.settings.om_version_given(),
+        server::Expect::Deployed,
+    )
+    .await;
     let login_report = match &login {
-        Some(req) => {
-            let mut c = report::Checks(std::mem::take(&mut checks));
-            let r = crate::verify::login::run(&mut c, http, &deployed, req).await;
-            checks = c.0;
-            Some(r)
-        }
+        Some(req) => Some(crate::verify::login::run(&mut c, http, &deployed, req).await),
         None => None,
     };
-    report_live(path, &kc, &checks, login_report.as_ref(), ctx)
+    let openmetadata = json!({
+        "url": om_url,
+        "version": found.version.as_ref().map(|v| v.reported.clone()),
+        "release_line": server::line_for(&found, ctx.settings.om_version_given().map(|(v, _)| v))
+            .line()
+            .name(),
+    });
+    report_live(path, &kc, &c.0, &openmetadata, login_report.as_ref(), ctx)
 }
 
 /// The password of the `--login` user: `--login-password-file`, `OMSSO_LOGIN_PASSWORD`, or
@@ -174,6 +190,7 @@ fn report_live(
     path: &Path,
     kc: &KeycloakOf,
     checks: &[report::Check],
+    openmetadata: &serde_json::Value,
     login: Option<&login::Report>,
     ctx: &Context,
 ) -> Result<()> {
@@ -184,13 +201,14 @@ fn report_live(
         "file": path.display().to_string(),
         "keycloak": kc.base,
         "realm": kc.realm,
+        "openmetadata": openmetadata,
         "counts": counts,
         "checks": checks,
         "login": login,
     });
     ctx.ui.emit(&doc, || {
         format!(
-            "{}: live checks against Keycloak {} (realm `{}`)\n{}{counts}\n",
+            "{}: live checks against Keycloak {} (realm `{}`) and the running OpenMetadata\n{}{counts}\n",
             path.display(),
             kc.base,
             kc.realm,

@@ -32,6 +32,9 @@ pub struct Deployed {
     pub principal_domain: Option<String>,
     pub enforce_principal_domain: Option<bool>,
     pub allowed_domains: Vec<String>,
+    /// Both blocks as written (`authenticationConfiguration`, `authorizerConfiguration`): the
+    /// body `apply` sends, and what `verify` compares with the running server.
+    pub blocks: Value,
 }
 
 /// The Keycloak a configuration points at: its base URL and realm, read from `authority`.
@@ -77,6 +80,10 @@ impl Deployed {
             principal_domain: s(&authz, "principalDomain"),
             enforce_principal_domain: b(&authz, "enforcePrincipalDomain"),
             allowed_domains: strings(authz.get("allowedDomains")),
+            blocks: serde_json::json!({
+                "authenticationConfiguration": auth,
+                "authorizerConfiguration": authz,
+            }),
         })
     }
 
@@ -211,6 +218,7 @@ mod tests {
         assert_eq!(d.om_url().as_deref(), Some("http://om:8585"));
         assert_eq!(d.principal_claims(), ["email", "preferred_username", "sub"]);
         assert_eq!(d.principal_domain.as_deref(), Some("ex.test"));
+        assert_eq!(d.blocks["authenticationConfiguration"]["clientId"], "om");
         assert!(Deployed::from_yaml("other: 1").is_err());
     }
 

@@ -23,6 +23,7 @@ pub mod login;
 mod om_rules;
 mod public_client;
 pub mod report;
+pub mod server;
 pub mod sops_secret;
 mod view;
 mod yaml_tree;

@@ -261,7 +261,7 @@ pub fn auth_request(realm: &str, redirect_uri: &str, params: &[(&str, &str)]) ->
 
 /// The live checks that need a running OpenMetadata, which no test machine has: each is a
 /// visible `skip` there, never a pass.
-pub const NEED_OPENMETADATA: &[&str] = &["own-jwks-answers"];
+pub const NEED_OPENMETADATA: &[&str] = &["own-jwks-answers", "server-version", "server-config"];
 
 /// A live check that passed, or one of [`NEED_OPENMETADATA`] skipped.
 pub fn passed_or_needs_openmetadata(check: &Value) -> bool {

@@ -5,6 +5,7 @@
 //! redirect URI, and the ID token judged the way the server judges it ([`id_token`]). The
 //! result says who the user is to OpenMetadata ([`crate::openmetadata::principal`]).
 
+mod browser;
 mod id_token;
 mod page;
 
@@ -18,6 +19,7 @@ use serde::Serialize;
 use serde_json::Value;
 use sha2::Digest;
 
+use browser::{is_redirect_to, Browser};
 pub use id_token::jwt_claims;
 
 use super::deployed::Deployed;
@@ -25,7 +27,6 @@ use super::live::discovery_of;
 use super::om_rules::is_own_jwks;
 use super::report::Checks;
 use crate::keycloak::probe::{self, Http};
-use crate::keycloak::KeycloakError;
 use crate::openmetadata::principal::{Principal, Rules};
 use crate::openmetadata::server;
 
@@ -296,13 +297,6 @@ async fn walk(http: &Http, d: &Deployed, req: &Request, flow: Flow) -> Result<Va
     validate(http, d, &discovery, &id_token, &client_id, nonce.as_deref()).await
 }
 
-/// Whether `location` is the redirect back to OpenMetadata.
-fn is_redirect_to(location: &str, redirect_uri: &str) -> bool {
-    location
-        .strip_prefix(redirect_uri)
-        .is_some_and(|rest| rest.is_empty() || rest.starts_with(['?', '#']))
-}
-
 /// The parameters of the redirect: the query (code flow) or the fragment (implicit flow);
 /// errors come in either.
 fn redirect_params(location: &str, fragment: bool) -> Vec<(String, String)> {
@@ -316,117 +310,6 @@ fn redirect_params(location: &str, fragment: bool) -> Vec<(String, String)> {
         }
     }
     out
-}
-
-/// A browser for one walk: no automatic redirects, its own cookies.
-struct Browser<'a> {
-    http: &'a Http,
-    client: reqwest::Client,
-    cookies: std::cell::RefCell<page::Cookies>,
-}
-
-impl<'a> Browser<'a> {
-    fn new(http: &'a Http) -> Result<Browser<'a>, Stop> {
-        Ok(Browser {
-            client: http
-                .browser()
-                .map_err(|e| fail(e.to_string(), "check --cacert"))?,
-            http,
-            cookies: Default::default(),
-        })
-    }
-
-    async fn send(
-        &self,
-        req: reqwest::RequestBuilder,
-        url: &str,
-    ) -> Result<(StatusCode, Option<String>, String), Stop> {
-        let req = match self.cookies.borrow().header() {
-            Some(c) => req.header(reqwest::header::COOKIE, c),
-            None => req,
-        };
-        let unreachable = |e: KeycloakError| {
-            Stop::Warn(
-                format!("cannot reach Keycloak's login page: {e}"),
-                "run the login where browsers reach Keycloak".to_string(),
-            )
-        };
-        let resp = req
-            .send()
-            .await
-            .map_err(|e| unreachable(self.http.transport_error(&e, url)))?;
-        self.cookies.borrow_mut().absorb(resp.headers());
-        let status = resp.status();
-        let location = resp
-            .headers()
-            .get(reqwest::header::LOCATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|l| reqwest::Url::parse(url).ok()?.join(l).ok())
-            .map(|u| u.to_string());
-        let html = resp
-            .text()
-            .await
-            .map_err(|e| unreachable(self.http.transport_error(&e, url)))?;
-        Ok((status, location, html))
-    }
-
-    async fn get(&self, url: &str) -> Result<(StatusCode, Option<String>, String), Stop> {
-        self.send(self.client.get(url), url).await
-    }
-
-    /// Posts the credentials and follows Keycloak's own redirects until the one back to
-    /// OpenMetadata, which it returns.
-    async fn submit(
-        &self,
-        action: &str,
-        req: &Request,
-        redirect_uri: &str,
-    ) -> Result<String, Stop> {
-        let form = [
-            ("username", req.user.as_str()),
-            ("password", req.password.expose_secret()),
-            ("credentialId", ""),
-        ];
-        let mut answer = self
-            .send(self.client.post(action).form(&form), action)
-            .await?;
-        for _ in 0..MAX_HOPS {
-            let (status, location, html) = answer;
-            match location {
-                Some(loc) if is_redirect_to(&loc, redirect_uri) => return Ok(loc),
-                Some(loc) if status.is_redirection() => {
-                    answer = self.get(&loc).await?;
-                    continue;
-                }
-                _ => {}
-            }
-            if page::form_action(&html, "kc-form-login").is_some() || status.is_client_error() {
-                return Err(fail(
-                    format!(
-                        "Keycloak refused the login of {}: {}",
-                        req.user,
-                        page::feedback(&html).unwrap_or_else(|| format!("HTTP {status}"))
-                    ),
-                    "check the user name and password (OMSSO_LOGIN_PASSWORD or \
-                     --login-password-file), and that the user is enabled in the realm",
-                ));
-            }
-            return Err(Stop::Warn(
-                format!(
-                    "Keycloak asks {} to complete \"{}\" before the login finishes",
-                    req.user,
-                    page::title(&html).unwrap_or_else(|| "another page".to_string())
-                ),
-                "log in once in a browser and complete it (or fill in the user's details in \
-                 Keycloak: email, first and last name), then run --login again"
-                    .to_string(),
-            ));
-        }
-        Err(fail(
-            "Keycloak redirected too many times during the login",
-            "check the realm's browser flow",
-        ))
-    }
 }
 
 /// Redeems the code at the token endpoint, as the server (with the secret) or the UI (with

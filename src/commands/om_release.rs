@@ -1,0 +1,87 @@
+//! Which OpenMetadata release to write for: the configured line; else, when the running server
+//! answers, the line it runs; else the newest. A configured line that differs from the
+//! server's is a warning naming both. Asking costs one request, sent once with a short
+//! timeout: render also runs where no OpenMetadata is (offline, before the first deploy).
+
+use std::time::Duration;
+
+use super::Context;
+use crate::keycloak::probe::Http;
+use crate::omapi::{Client, ServerVersion};
+use crate::openmetadata::OmVersion;
+
+/// How long `render` waits for the server's version: it is a courtesy, not a requirement.
+const PROBE_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// The release line (no patch: the chart follows the line, not the server's patch) of a
+/// server's version, when omsso writes for it.
+pub fn line_of(v: &ServerVersion) -> Option<OmVersion> {
+    let (major, minor) = v.version.as_ref().ok()?.line_number();
+    Some(OmVersion::line_of(major, minor))
+}
+
+/// Asks the server at `om_url` (if any) and decides; warnings go to stderr.
+pub async fn resolve(ctx: &Context, om_url: Option<&str>, insecure: bool) -> OmVersion {
+    let configured = ctx.settings.om_version_given();
+    let Some(om_url) = om_url else {
+        return ctx.settings.om_version();
+    };
+    let timeout = ctx.settings.timeout().min(PROBE_TIMEOUT);
+    let server = match Http::new(timeout, ctx.settings.cacert(), insecure) {
+        Ok(http) => match Client::new(&http, om_url).version().await {
+            Ok(v) => v,
+            Err(e) => {
+                tracing::info!("no release from OpenMetadata at {om_url}: {e}");
+                None
+            }
+        },
+        Err(_) => None,
+    };
+    decide(
+        ctx,
+        om_url,
+        configured.map(|(v, s)| (v, s.to_string())),
+        server.as_ref(),
+    )
+}
+
+/// The decision itself (and its messages), once the server's answer is known.
+pub fn decide(
+    ctx: &Context,
+    om_url: &str,
+    configured: Option<(OmVersion, String)>,
+    server: Option<&ServerVersion>,
+) -> OmVersion {
+    let Some(server) = server else {
+        return ctx.settings.om_version();
+    };
+    match (line_of(server), configured) {
+        (Some(line), Some((mine, source))) if !line.same_line(&mine) => {
+            ctx.ui.warn(format!(
+                "openmetadata.version is {mine} ({source}), but OpenMetadata at {om_url} runs \
+                 {}: writing for {mine} as configured; use --om-version {} to match the server",
+                server.reported,
+                line.line().name()
+            ));
+            mine
+        }
+        (_, Some((mine, _))) => mine,
+        (Some(line), None) => {
+            ctx.ui.step(format!(
+                "OpenMetadata at {om_url} runs {}: writing for release line {}",
+                server.reported,
+                line.line().name()
+            ));
+            line
+        }
+        (None, None) => {
+            let newest = ctx.settings.om_version();
+            ctx.ui.warn(format!(
+                "OpenMetadata at {om_url} runs {}, a release omsso does not write for: writing \
+                 for {newest}; set --om-version to choose",
+                server.reported
+            ));
+            newest
+        }
+    }
+}

@@ -1,0 +1,106 @@
+//! What can go wrong talking to a running OpenMetadata, in the user's words. Messages name the
+//! server and the endpoint, never the admin token or the client secret.
+
+use crate::error::{Diagnose, Exit};
+use crate::keycloak::KeycloakError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum OmError {
+    #[error("cannot reach OpenMetadata at {url}: {reason}")]
+    Unreachable { url: String, reason: String },
+    #[error("OpenMetadata at {base} refused the admin token ({status}: {message})")]
+    TokenRefused {
+        base: String,
+        status: u16,
+        message: String,
+    },
+    #[error("OpenMetadata at {base}: the token's user is not an admin ({message})")]
+    NotAdmin { base: String, message: String },
+    #[error(
+        "OpenMetadata at {base} has no security configuration API ({path} answered 404){}",
+        match version { Some(v) => format!("; it runs {v}"), None => String::new() }
+    )]
+    NoSecurityApi {
+        base: String,
+        path: &'static str,
+        version: Option<String>,
+    },
+    #[error(
+        "OpenMetadata {version} takes its security configuration from its files, not through \
+         its API"
+    )]
+    LineWithoutApi { version: String, hint: String },
+    #[error("OpenMetadata at {base} refused the configuration ({status}): {message}")]
+    Refused {
+        base: String,
+        status: u16,
+        message: String,
+    },
+    #[error("OpenMetadata's SSO validation refused the configuration ({count} field error{})", if *count == 1 { "" } else { "s" })]
+    ValidationFailed { count: usize },
+    #[error("{method} {url} failed: HTTP {status}: {message}")]
+    Status {
+        method: &'static str,
+        url: String,
+        status: u16,
+        message: String,
+    },
+    #[error("{url}: unexpected answer from OpenMetadata: {detail}")]
+    BadResponse { url: String, detail: String },
+    #[error("OpenMetadata at {base} did not keep what omsso sent: {fields}")]
+    NotKept { base: String, fields: String },
+    #[error(transparent)]
+    Http(#[from] KeycloakError),
+}
+
+impl Diagnose for OmError {
+    fn exit(&self) -> Exit {
+        match self {
+            OmError::TokenRefused { .. }
+            | OmError::NotAdmin { .. }
+            | OmError::NoSecurityApi { .. }
+            | OmError::LineWithoutApi { .. }
+            | OmError::Refused { .. }
+            | OmError::ValidationFailed { .. } => Exit::Usage,
+            OmError::Http(e) => e.exit(),
+            _ => Exit::Runtime,
+        }
+    }
+
+    fn hint(&self) -> Option<String> {
+        Some(match self {
+            OmError::Unreachable { .. } => "check --om-url (OpenMetadata's address from this \
+                 machine) and that the server is up"
+                .to_string(),
+            OmError::TokenRefused { .. } => "the admin token comes from OMSSO_OM_TOKEN, \
+                 --om-token-file or the prompt: use a personal access token of an admin, or the \
+                 ingestion bot's token, from OpenMetadata's settings"
+                .to_string(),
+            OmError::NotAdmin { .. } => "use the token of an OpenMetadata admin (a user in \
+                 adminPrincipals, or a bot with the admin role)"
+                .to_string(),
+            OmError::NoSecurityApi { .. } => "OpenMetadata before 1.10 keeps no security \
+                 configuration in its database: deploy the rendered files instead (and check \
+                 --om-url)"
+                .to_string(),
+            OmError::LineWithoutApi { hint, .. } => hint.clone(),
+            OmError::Refused { .. } => "the server's models reject a key or value: render for \
+                 the server's release (--om-version) and try again"
+                .to_string(),
+            OmError::ValidationFailed { .. } => "fix the fields listed above (omsso verify \
+                 names the same checks), render again and re-run apply; nothing was changed"
+                .to_string(),
+            OmError::Status { status: 500.., .. } => {
+                "OpenMetadata failed; its server log has the details".to_string()
+            }
+            OmError::Status { .. } | OmError::BadResponse { .. } => {
+                "check --om-url: it is OpenMetadata's base URL, e.g. https://om.example.com"
+                    .to_string()
+            }
+            OmError::NotKept { .. } => "the server saved something else than it was sent, or \
+                 another change came in between: run `omsso verify` to see what it uses"
+                .to_string(),
+            OmError::Http(e) => return e.hint(),
+        })
+    }
+}

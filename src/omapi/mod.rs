@@ -1,0 +1,262 @@
+//! A running OpenMetadata's HTTP API, as `verify` and `apply` use it (paths and bodies in
+//! [`crate::openmetadata::api`]): its version and the public part of its auth configuration
+//! (no login), and, with an admin token, its whole security configuration: read, validate,
+//! replace.
+//!
+//! - [`compare`]: what differs between a file and the server.
+//! - [`error`]: what went wrong, in the user's words.
+
+pub mod compare;
+mod error;
+
+use reqwest::Method;
+use secrecy::{ExposeSecret, SecretString};
+use serde::Serialize;
+use serde_json::Value;
+
+pub use error::OmError;
+
+use crate::keycloak::http::{Http, Purpose, Reply};
+use crate::keycloak::KeycloakError;
+use crate::openmetadata::{api, OmVersion};
+
+/// One OpenMetadata server.
+pub struct Client<'a> {
+    http: &'a Http,
+    /// `https://om.example.com`, no trailing slash.
+    base: String,
+    token: Option<SecretString>,
+}
+
+/// What `GET /api/v1/system/version` says.
+#[derive(Debug, Clone, Serialize)]
+pub struct ServerVersion {
+    /// As the server reports it, e.g. `1.12.7`.
+    pub reported: String,
+    /// Its release line, when omsso writes for it.
+    #[serde(skip)]
+    pub version: Result<OmVersion, String>,
+}
+
+/// `SecurityValidationResponse`.
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+pub struct Validation {
+    pub status: String,
+    #[serde(default)]
+    pub errors: Vec<FieldError>,
+}
+
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub error: String,
+}
+
+impl Validation {
+    pub fn ok(&self) -> bool {
+        self.status == "success"
+    }
+}
+
+impl<'a> Client<'a> {
+    pub fn new(http: &'a Http, base: &str) -> Client<'a> {
+        Client {
+            http,
+            base: base.trim_end_matches('/').to_string(),
+            token: None,
+        }
+    }
+
+    /// The same server, with an admin token for the security endpoints.
+    pub fn with_token(mut self, token: SecretString) -> Client<'a> {
+        self.token = Some(token);
+        self
+    }
+
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}/{path}", self.base)
+    }
+
+    async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+        purpose: Purpose,
+    ) -> Result<Reply, OmError> {
+        let url = self.url(path);
+        let token = self.token.as_ref();
+        self.http
+            .send(method, &url, purpose, |r| {
+                let r = match token {
+                    Some(t) => r.bearer_auth(t.expose_secret()),
+                    None => r,
+                };
+                match body {
+                    Some(b) => r.json(b),
+                    None => r,
+                }
+            })
+            .await
+            .map_err(|e| match e {
+                KeycloakError::Connect { reason, .. }
+                | KeycloakError::Transport { reason, .. }
+                | KeycloakError::Tls { reason, .. } => OmError::Unreachable {
+                    url: url.clone(),
+                    reason,
+                },
+                KeycloakError::Timeout { .. } => OmError::Unreachable {
+                    url: url.clone(),
+                    reason: e.to_string(),
+                },
+                other => OmError::Http(other),
+            })
+    }
+
+    /// The server's version, asked once (it may simply not be there: no retries). `None`
+    /// when it answers, but not with a version.
+    pub async fn version(&self) -> Result<Option<ServerVersion>, OmError> {
+        let reply = self
+            .send(Method::GET, api::VERSION_PATH, None, Purpose::Probe)
+            .await?;
+        if !reply.status.is_success() {
+            return Ok(None);
+        }
+        let doc: Value = serde_json::from_slice(&reply.body).unwrap_or_default();
+        Ok(doc
+            .get("version")
+            .and_then(Value::as_str)
+            .map(|v| ServerVersion {
+                reported: v.to_string(),
+                version: OmVersion::from_server(v),
+            }))
+    }
+
+    /// `GET /api/v1/system/config/auth` (no login), sent once.
+    pub async fn public_auth_config(&self) -> Result<Value, OmError> {
+        let reply = self
+            .send(Method::GET, api::AUTH_CONFIG_PATH, None, Purpose::Probe)
+            .await?;
+        self.json(&reply, "GET")
+    }
+
+    /// `GET /api/v1/system/security/config` (admin; the secret masked).
+    pub async fn security_config(&self) -> Result<Value, OmError> {
+        let reply = self
+            .send(Method::GET, api::SECURITY_CONFIG_PATH, None, Purpose::Api)
+            .await?;
+        self.admin_answer(&reply, api::SECURITY_CONFIG_PATH, "GET")
+    }
+
+    /// `POST /api/v1/system/security/validate` (admin): the server's own SSO validation.
+    pub async fn validate(&self, config: &Value) -> Result<Validation, OmError> {
+        let reply = self
+            .send(
+                Method::POST,
+                api::SECURITY_VALIDATE_PATH,
+                Some(config),
+                Purpose::Api,
+            )
+            .await?;
+        let doc = self.admin_answer(&reply, api::SECURITY_VALIDATE_PATH, "POST")?;
+        serde_json::from_value(doc).map_err(|e| OmError::BadResponse {
+            url: reply.url.clone(),
+            detail: format!("not a SecurityValidationResponse: {e}"),
+        })
+    }
+
+    /// `PUT /api/v1/system/security/config` (admin): replaces the security configuration.
+    pub async fn put_security_config(&self, config: &Value) -> Result<(), OmError> {
+        let reply = self
+            .send(
+                Method::PUT,
+                api::SECURITY_CONFIG_PATH,
+                Some(config),
+                Purpose::Api,
+            )
+            .await?;
+        self.admin_answer(&reply, api::SECURITY_CONFIG_PATH, "PUT")
+            .map(|_| ())
+    }
+
+    fn json(&self, reply: &Reply, method: &'static str) -> Result<Value, OmError> {
+        if !reply.status.is_success() {
+            return Err(OmError::Status {
+                method,
+                url: reply.url.clone(),
+                status: reply.status.as_u16(),
+                message: message(reply),
+            });
+        }
+        serde_json::from_slice(&reply.body).map_err(|e| OmError::BadResponse {
+            url: reply.url.clone(),
+            detail: format!("not JSON: {e}"),
+        })
+    }
+
+    /// The answer of an admin endpoint, or the error its status stands for.
+    fn admin_answer(
+        &self,
+        reply: &Reply,
+        path: &'static str,
+        method: &'static str,
+    ) -> Result<Value, OmError> {
+        let base = self.base.clone();
+        match reply.status.as_u16() {
+            401 => Err(OmError::TokenRefused {
+                base,
+                status: 401,
+                message: message(reply),
+            }),
+            403 => Err(OmError::NotAdmin {
+                base,
+                message: message(reply),
+            }),
+            404 => Err(OmError::NoSecurityApi {
+                base,
+                path,
+                version: None,
+            }),
+            400 | 422 => Err(OmError::Refused {
+                base,
+                status: reply.status.as_u16(),
+                message: message(reply),
+            }),
+            _ => self.json(reply, method),
+        }
+    }
+}
+
+/// OpenMetadata's error text (`{"code": 401, "message": "…"}`, or `{"errors": […]}` from bean
+/// validation), one line, bounded.
+fn message(reply: &Reply) -> String {
+    let v: Value = serde_json::from_slice(&reply.body).unwrap_or_default();
+    let text = v
+        .get("message")
+        .and_then(Value::as_str)
+        .map(str::to_string)
+        .or_else(|| {
+            v.get("errors").and_then(Value::as_array).map(|e| {
+                e.iter()
+                    .map(|x| x.as_str().map_or(x.to_string(), str::to_string))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            })
+        })
+        .unwrap_or_else(|| {
+            reply
+                .status
+                .canonical_reason()
+                .unwrap_or("no description")
+                .to_string()
+        });
+    let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    match one_line.char_indices().nth(300) {
+        Some((i, _)) => format!("{}…", &one_line[..i]),
+        None => one_line,
+    }
+}
