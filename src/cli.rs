@@ -12,8 +12,8 @@ use crate::settings::{
 pub const EXIT_CODES: &str = "\
 Exit codes:
   0  success
-  1  runtime failure (network, Keycloak, file system)
-  2  usage or configuration error (nothing was changed)
+  1  runtime failure (network, Keycloak, OpenMetadata, file system)
+  2  usage or configuration error, or OpenMetadata refused apply (nothing was changed)
   3  a check found a difference or a failure (ensure --check, verify,
      open --expect-client-id)
 

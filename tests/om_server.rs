@@ -444,4 +444,15 @@ fn an_openmetadata_out_of_reach_is_a_visible_skip() {
             "{c}"
         );
     }
+    // apply needs the server: one error naming it.
+    let r = run(configured(d.path(), &realm)
+        .env("OMSSO_OM_URL", "http://127.0.0.1:1")
+        .env("OMSSO_OM_TOKEN", ADMIN_TOKEN)
+        .arg("apply"));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        one_error(&r).contains("cannot reach OpenMetadata at http://127.0.0.1:1"),
+        "{}",
+        r.stderr
+    );
 }

@@ -272,7 +272,7 @@ async fn steps(
     let counts = report::Counts::of(&checks);
     // Only ok counts as passed: warnings and skips are named in the line, not hidden in it.
     let summary = if failed.is_empty() {
-        counts.to_string()
+        report::summary_line(&checks)
     } else {
         format!("FAILED: {} ({counts})", failed.join(", "))
     };

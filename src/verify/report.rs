@@ -140,6 +140,27 @@ impl std::fmt::Display for Counts {
     }
 }
 
+/// `11 checks: 8 ok, 2 warn, 1 skip, 0 FAIL (warn: a, b; skip: c)`: the counts, and which
+/// checks did not pass, for one-line summaries (`run`'s verify step).
+pub fn summary_line(checks: &[Check]) -> String {
+    let mut line = Counts::of(checks).to_string();
+    let named: Vec<String> = [(Status::Warn, "warn"), (Status::Skip, "skip")]
+        .into_iter()
+        .filter_map(|(status, label)| {
+            let names: Vec<&str> = checks
+                .iter()
+                .filter(|c| c.status == status)
+                .map(|c| c.name)
+                .collect();
+            (!names.is_empty()).then(|| format!("{label}: {}", names.join(", ")))
+        })
+        .collect();
+    if !named.is_empty() {
+        line.push_str(&format!(" ({})", named.join("; ")));
+    }
+    line
+}
+
 /// The names of the failed checks, in order.
 pub fn failed(checks: &[Check]) -> Vec<&'static str> {
     checks
@@ -195,6 +216,10 @@ mod tests {
         );
         assert_eq!(n.to_string(), "5 checks: 1 ok, 2 warn, 1 skip, 1 FAIL");
         assert_eq!(failed(&c.0), ["e"]);
+        assert_eq!(
+            summary_line(&c.0),
+            "5 checks: 1 ok, 2 warn, 1 skip, 1 FAIL (warn: b, c; skip: d)"
+        );
         assert!(text(&c.0).contains("skip d"), "{}", text(&c.0));
         assert!(text(&c.0).contains(NO_ADMIN_LOGIN));
         // One hint for consecutive checks that share it.
