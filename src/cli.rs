@@ -385,6 +385,10 @@ pub struct SourceArgs {
     /// With --from-bundle: require a valid signature by a key in this allowed_signers file
     #[arg(long, value_name = "ALLOWED_SIGNERS", requires = "from_bundle")]
     pub signers: Option<PathBuf>,
+    /// With --signers: the signature must be by this principal's key (as `ssh-keygen -Y
+    /// verify -I`)
+    #[arg(long, value_name = "PRINCIPAL", requires = "signers")]
+    pub signer: Option<String>,
     #[command(flatten)]
     pub connect: ConnectArgs,
 }
@@ -456,6 +460,10 @@ pub struct OpenArgs {
     /// The signature file [default: FILE.sig]
     #[arg(long, value_name = "SIG", requires = "signers")]
     pub signature: Option<PathBuf>,
+    /// The signature must be by this principal's key in the allowed_signers file (as
+    /// `ssh-keygen -Y verify -I`); without it, any key listed there is accepted
+    #[arg(long, value_name = "PRINCIPAL", requires = "signers")]
+    pub signer: Option<String>,
     /// Fail (exit 3) unless the bundle is for this client id
     #[arg(long, value_name = "ID")]
     pub expect_client_id: Option<String>,

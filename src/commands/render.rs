@@ -44,7 +44,12 @@ pub async fn run(args: RenderArgs, ctx: &Context) -> Result<()> {
         return Ok(());
     }
 
-    let written = write_files(&files, args.force, ctx)?;
+    let written = write_files(
+        &files,
+        args.force,
+        input.credentials.client_secret.as_ref(),
+        ctx,
+    )?;
     let doc = json!({
         "ok": true,
         "om_version": input.version.to_string(),
@@ -125,15 +130,23 @@ pub fn render_files(
 }
 
 /// Writes rendered files into the output folder; a file that differs is replaced only with
-/// `force` (its masked diff goes to stderr instead).
+/// `force` (its diff goes to stderr instead, with `secret` and every secret found in the
+/// existing file masked).
 pub fn write_files(
     files: &[render::RenderedFile],
     force: bool,
+    secret: Option<&secrecy::SecretString>,
     ctx: &Context,
 ) -> Result<Vec<write::Written>> {
-    let written = write::write_all(ctx.settings.out_dir(), files, force, |diff| {
-        eprint!("{diff}")
-    })?;
+    use secrecy::ExposeSecret;
+    let written = write::write_all(
+        ctx.settings.out_dir(),
+        files,
+        force,
+        secret.map(|s| s.expose_secret()),
+        |diff| eprint!("{}", output::terminal_safe(diff)),
+        |path, was| ctx.ui.warn_loosened(path, was),
+    )?;
     ctx.ui.warn_if_exposed_to_git(
         written
             .iter()

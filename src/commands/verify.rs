@@ -1,7 +1,7 @@
 //! `omsso verify`: with `--file`, the static lint of existing configuration files; without it,
 //! the live checks of the rendered openmetadata.yaml against Keycloak.
 
-use std::io::Read;
+use crate::input::{self, Accept};
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -35,7 +35,7 @@ pub async fn run(args: VerifyArgs, ctx: &Context) -> Result<()> {
 
 /// Checks an openmetadata.yaml against the live Keycloak.
 pub async fn live(path: &Path, connect: ConnectArgs, ctx: &Context) -> Result<()> {
-    let text = read(&path.to_path_buf()).map_err(|e| match e {
+    let text = read(path).map_err(|e| match e {
         VerifyError::Read { source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
             VerifyError::NotOpenMetadataConfig {
                 path: path.to_path_buf(),
@@ -190,16 +190,18 @@ fn display(path: &Path) -> String {
     }
 }
 
-fn read(path: &PathBuf) -> Result<String, VerifyError> {
-    let mut bytes = Vec::new();
+fn read(path: &Path) -> Result<String, VerifyError> {
     let res = if path.as_os_str() == "-" {
-        std::io::stdin().read_to_end(&mut bytes).map(|_| ())
+        input::read_bounded(std::io::stdin().lock())
     } else {
-        std::fs::read(path).map(|b| bytes = b)
+        // A config under review may come from a pipe (`--file <(kubectl get …)`).
+        input::read(path, Accept::FileOrPipe)
     };
-    res.map_err(|source| VerifyError::Read {
-        path: path.clone(),
+    let bytes = res.map_err(|source| VerifyError::Read {
+        path: path.to_path_buf(),
         source,
     })?;
-    String::from_utf8(bytes).map_err(|_| VerifyError::NotText { path: path.clone() })
+    String::from_utf8(bytes).map_err(|_| VerifyError::NotText {
+        path: path.to_path_buf(),
+    })
 }
