@@ -407,8 +407,10 @@ pub struct HandoffArgs {
     /// A note for the receiver, stored in the bundle
     #[arg(long, value_name = "TEXT")]
     pub note: Option<String>,
-    /// Advisory expiry in days, stored in the bundle (the receiver is warned after it)
-    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(1..))]
+    /// Advisory expiry in days (at most 36500), stored in the bundle (the receiver is warned
+    /// after it)
+    // Bounded: a date past the year 9999 cannot be written as RFC 3339 (it panicked).
+    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(1..=36500))]
     pub expires_in: Option<u32>,
     /// Where to write the sealed file [default: <output.dir>/collate-handoff.age]
     #[arg(short = 'o', long = "output-file", value_name = "PATH")]

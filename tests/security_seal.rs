@@ -93,6 +93,19 @@ fn a_forged_bundle_cannot_fake_lines_of_the_open_report() {
     );
 }
 
+/// `--expires-in 4000000` (days) made a date past the year 9999, which cannot be written as
+/// RFC 3339: omsso panicked. Now it is a usage error.
+#[test]
+fn an_expiry_beyond_the_year_9999_is_a_usage_error() {
+    let kit = Kit::new();
+    let recipient = kit.age_keygen("collate.key");
+    let r = kit.seal(&["-r", &recipient, "--expires-in", "4000000"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+    assert!(r.stderr.contains("--expires-in"), "{}", r.stderr);
+    assert!(!kit.exists("out"));
+}
+
 // --- allowed_signers as strict as ssh-keygen -Y verify ------------------------------------
 
 /// omsso's verdict (`open --signers F [--signer P]`) on every entry below equals
@@ -330,7 +343,7 @@ fn headers_the_age_cli_refuses_are_refused() {
         if *name == "control.age" {
             assert!(age_ok, "the crafted control file must be valid");
         } else {
-            assert_clean_failure(&r, 1, "has a malformed age header");
+            assert_clean_failure(&r, 1, "is not encoded as the age format requires");
         }
     }
 }

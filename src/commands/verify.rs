@@ -10,6 +10,7 @@ use serde_json::json;
 use super::Context;
 use crate::cli::{ConnectArgs, VerifyArgs};
 use crate::error::{Error, Result};
+use crate::output::one_line;
 use crate::verify::{lint, live, Finding, Kind, Severity, VerifyError};
 
 /// One linted file.
@@ -74,9 +75,14 @@ fn report_live(path: &Path, checks: &[live::Check], ctx: &Context) -> Result<()>
                 live::Status::Fail => "FAIL",
                 live::Status::Warn => "warn",
             };
-            out.push_str(&format!("  {mark} {:<26} {}\n", c.name, c.detail));
+            // Details quote the file and Keycloak's answers: one line each.
+            out.push_str(&format!(
+                "  {mark} {:<26} {}\n",
+                c.name,
+                one_line(&c.detail)
+            ));
             if let Some(h) = &c.hint {
-                out.push_str(&format!("       hint: {h}\n"));
+                out.push_str(&format!("       hint: {}\n", one_line(h)));
             }
         }
         out
@@ -149,12 +155,14 @@ fn text_report(reports: &[FileReport]) -> String {
                 Some(l) => format!("{}:{l}", r.path),
                 None => r.path.clone(),
             };
+            // Messages quote values from the file under review: one line each.
             out.push_str(&format!(
-                "{at}: {}[{}] {}\n    hint: {}\n",
+                "{}: {}[{}] {}\n    hint: {}\n",
+                one_line(&at),
                 f.severity.label(),
                 f.check,
-                f.message,
-                f.hint
+                one_line(&f.message),
+                one_line(&f.hint)
             ));
         }
         let summary = if r.findings.is_empty() {

@@ -143,6 +143,13 @@ impl Reply {
     /// Keycloak's error text: `errorMessage`, else `error_description`, else `error` (its four
     /// error shapes), else the status reason. One line, bounded length.
     pub fn error_text(&self) -> String {
+        self.error_text_without("")
+    }
+
+    /// [`Reply::error_text`] with `secret` (what the request sent: a password, a client
+    /// secret) masked: a server, or a proxy posing as one, could echo it back. Masked before
+    /// the text is cut to length, so no piece of it survives at the cut.
+    pub fn error_text_without(&self, secret: &str) -> String {
         let v: serde_json::Value = serde_json::from_slice(&self.body).unwrap_or_default();
         let text = ["errorMessage", "error_description", "error"]
             .iter()
@@ -154,6 +161,11 @@ impl Reply {
                     .unwrap_or("no description")
                     .to_string()
             });
+        let text = if secret.is_empty() {
+            text
+        } else {
+            text.replace(secret, "<redacted>")
+        };
         // The server's words, shown to the user: one line, nothing a terminal acts on.
         let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
         let shown = crate::output::one_line(&words).into_owned();
@@ -165,11 +177,16 @@ impl Reply {
 
     /// The error for a status the caller did not expect.
     pub fn status_error(&self) -> KeycloakError {
+        self.status_error_without("")
+    }
+
+    /// [`Reply::status_error`] with `secret` masked in Keycloak's text.
+    pub fn status_error_without(&self, secret: &str) -> KeycloakError {
         KeycloakError::Status {
             method: self.method.to_string(),
             url: self.url.clone(),
             status: self.status.as_u16(),
-            description: self.error_text(),
+            description: self.error_text_without(secret),
         }
     }
 }
@@ -381,13 +398,24 @@ impl Http {
                 refused_redirect(&target, &next, carries)
             };
             if let Some(reason) = refusal {
+                // Only where it leads: the rest of the `Location` is the server's to choose,
+                // and could carry what it wants printed (a password it was sent).
+                let to = match next.origin() {
+                    origin @ url::Origin::Tuple(..) => {
+                        format!("{}/…", origin.ascii_serialization())
+                    }
+                    url::Origin::Opaque(_) => format!("a `{}:` URL", next.scheme()),
+                };
                 return Err(KeycloakError::RedirectRefused {
                     from: target.to_string(),
-                    to: crate::output::one_line(next.as_str()).into_owned(),
+                    to,
                     reason,
                 });
             }
-            tracing::debug!("{target} redirects to {next}; following it");
+            tracing::debug!(
+                "{target} redirects to {}; following it",
+                crate::output::one_line(next.as_str())
+            );
             target = next;
         };
         let fail = |e: reqwest::Error| classify(&e, target.as_str(), self.timeout);

@@ -412,7 +412,7 @@ impl Session {
                 let reason = if reply.status == StatusCode::NOT_FOUND {
                     format!("realm `{realm}` does not exist")
                 } else {
-                    self.without_login_secret(reply.error_text())
+                    reply.error_text_without(self.login_secret())
                 };
                 return Err(KeycloakError::LoginRejected {
                     principal: self.principal(),
@@ -421,22 +421,7 @@ impl Session {
                     password_grant: matches!(self.login, AdminLogin::Password { .. }),
                 });
             }
-            _ => {
-                return Err(match reply.status_error() {
-                    KeycloakError::Status {
-                        method,
-                        url,
-                        status,
-                        description,
-                    } => KeycloakError::Status {
-                        method,
-                        url,
-                        status,
-                        description: self.without_login_secret(description),
-                    },
-                    other => other,
-                })
-            }
+            _ => return Err(reply.status_error_without(self.login_secret())),
         }
         let t: TokenResponse = reply.json()?;
         let now = Instant::now();
@@ -456,18 +441,12 @@ impl Session {
         })
     }
 
-    /// `text` from Keycloak's answer to a login, with the password or client secret that was
-    /// sent masked: a server (or a proxy posing as one) could echo it back in an error.
-    fn without_login_secret(&self, text: String) -> String {
-        let secret = match &self.login {
-            AdminLogin::Password { password, .. } => password,
-            AdminLogin::ClientCredentials { secret, .. } => secret,
-        };
-        let secret = secret.expose_secret();
-        if secret.is_empty() {
-            return text;
+    /// The password or client secret a login sends.
+    fn login_secret(&self) -> &str {
+        match &self.login {
+            AdminLogin::Password { password, .. } => password.expose_secret(),
+            AdminLogin::ClientCredentials { secret, .. } => secret.expose_secret(),
         }
-        text.replace(secret, "<redacted>")
     }
 }
 

@@ -192,6 +192,8 @@ fn header_stanzas(bytes: &[u8]) -> Header {
                 });
                 rest = after;
             }
+            // The file ends inside the header: truncated, which the crate reports as such.
+            Err(e) if e.is_incomplete() => return Header::Unreadable,
             Err(_) => return Header::Malformed,
         }
     }

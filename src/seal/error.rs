@@ -132,7 +132,7 @@ pub enum SealError {
     ArmorDamaged { path: PathBuf, detail: String },
     #[error("{} is damaged (truncated or modified)", path.display())]
     Damaged { path: PathBuf },
-    #[error("{} has a malformed age header (a recipient stanza without its final line); the age CLI refuses it too", path.display())]
+    #[error("{} is damaged: a recipient stanza of its age header is not encoded as the age format requires (the age CLI refuses it too)", path.display())]
     HeaderMalformed { path: PathBuf },
     #[error("no identity matches {}", path.display())]
     NoIdentityMatches { path: PathBuf },
