@@ -51,7 +51,7 @@ pub fn masked_diff(
     let old = masks.apply(old, &found.unreadable_lines);
     let new = masks.apply(&file.redacted, &[]);
     if old == new {
-        return format!("{label}: only secrets differ (not shown)\n");
+        return format!("{label}: only the client secret differs (not shown)\n");
     }
     TextDiff::from_lines(&old, &new)
         .unified_diff()
@@ -296,7 +296,7 @@ mod tests {
         );
         assert!(d.contains("-A='0'") && d.contains("+A='1'"), "{d}");
         let d = diff(b"A='1'\nSECRET='old-secret'\nB='2'\n");
-        assert!(d.contains("only secrets differ"), "{d}");
+        assert!(d.contains("only the client secret differs"), "{d}");
         // Another layout of the same line, and a line compose cannot read.
         let d = diff(b"A='0'\n  SECRET = \"old-secret\"\nB = 'old-secret'\nSECRET: x\n");
         assert!(!d.contains("old-secret") && !d.contains("SECRET: x"), "{d}");
