@@ -1,7 +1,7 @@
 //! `omsso verify`: with `--file`, the static lint of existing configuration files; without it,
 //! the live checks of the rendered openmetadata.yaml against Keycloak.
 
-use std::io::Read;
+use crate::input::{self, Accept};
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -11,6 +11,7 @@ use super::Context;
 use crate::cli::{ConnectArgs, VerifyArgs};
 use crate::error::{Error, Result};
 use crate::openmetadata::Release;
+use crate::output::one_line;
 use crate::verify::{lint, live, sops_secret, FileKind, Finding, Severity, VerifyError};
 
 /// One linted file.
@@ -36,7 +37,7 @@ pub async fn run(args: VerifyArgs, ctx: &Context) -> Result<()> {
 
 /// Checks an openmetadata.yaml against the live Keycloak.
 pub async fn live(path: &Path, connect: ConnectArgs, ctx: &Context) -> Result<()> {
-    let text = read(&path.to_path_buf()).map_err(|e| match e {
+    let text = read(path).map_err(|e| match e {
         VerifyError::Read { source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
             VerifyError::NotOpenMetadataConfig {
                 path: path.to_path_buf(),
@@ -78,9 +79,14 @@ fn report_live(path: &Path, checks: &[live::Check], ctx: &Context) -> Result<()>
                 live::Status::Fail => "FAIL",
                 live::Status::Warn => "warn",
             };
-            out.push_str(&format!("  {mark} {:<26} {}\n", c.name, c.detail));
+            // Details quote the file and Keycloak's answers: one line each.
+            out.push_str(&format!(
+                "  {mark} {:<26} {}\n",
+                c.name,
+                one_line(&c.detail)
+            ));
             if let Some(h) = &c.hint {
-                out.push_str(&format!("       hint: {h}\n"));
+                out.push_str(&format!("       hint: {}\n", one_line(h)));
             }
         }
         out
@@ -166,12 +172,14 @@ fn text_report(reports: &[FileReport], release: &Release) -> String {
                 Some(l) => format!("{}:{l}", r.path),
                 None => r.path.clone(),
             };
+            // Messages quote values from the file under review: one line each.
             out.push_str(&format!(
-                "{at}: {}[{}] {}\n    hint: {}\n",
+                "{}: {}[{}] {}\n    hint: {}\n",
+                one_line(&at),
                 f.severity.label(),
                 f.check,
-                f.message,
-                f.hint
+                one_line(&f.message),
+                one_line(&f.hint)
             ));
         }
         let summary = if r.findings.is_empty() {
@@ -217,16 +225,18 @@ fn display(path: &Path) -> String {
     }
 }
 
-fn read(path: &PathBuf) -> Result<String, VerifyError> {
-    let mut bytes = Vec::new();
+fn read(path: &Path) -> Result<String, VerifyError> {
     let res = if path.as_os_str() == "-" {
-        std::io::stdin().read_to_end(&mut bytes).map(|_| ())
+        input::read_bounded(std::io::stdin().lock())
     } else {
-        std::fs::read(path).map(|b| bytes = b)
+        // A config under review may come from a pipe (`--file <(kubectl get …)`).
+        input::read(path, Accept::FileOrPipe)
     };
-    res.map_err(|source| VerifyError::Read {
-        path: path.clone(),
+    let bytes = res.map_err(|source| VerifyError::Read {
+        path: path.to_path_buf(),
         source,
     })?;
-    String::from_utf8(bytes).map_err(|_| VerifyError::NotText { path: path.clone() })
+    String::from_utf8(bytes).map_err(|_| VerifyError::NotText {
+        path: path.to_path_buf(),
+    })
 }

@@ -11,7 +11,7 @@
 //! ([`lint`] for YAML slips and env syntax, [`known_keys`] for schema keys and Helm types).
 
 mod checks;
-mod env_file;
+pub(crate) mod env_file;
 mod finding;
 mod known_keys;
 pub mod lint;
