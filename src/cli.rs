@@ -528,6 +528,10 @@ pub struct SourceArgs {
     /// With --from-bundle: require a valid signature by a key in this allowed_signers file
     #[arg(long, value_name = "ALLOWED_SIGNERS", requires = "from_bundle")]
     pub signers: Option<PathBuf>,
+    /// With --signers: the signature must be by this principal's key (as `ssh-keygen -Y
+    /// verify -I`)
+    #[arg(long, value_name = "PRINCIPAL", requires = "signers")]
+    pub signer: Option<String>,
     #[command(flatten)]
     pub connect: ConnectArgs,
 }
@@ -546,8 +550,10 @@ pub struct HandoffArgs {
     /// A note for the receiver, stored in the bundle
     #[arg(long, value_name = "TEXT")]
     pub note: Option<String>,
-    /// Advisory expiry in days, stored in the bundle (the receiver is warned after it)
-    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(1..))]
+    /// Advisory expiry in days (at most 36500), stored in the bundle (the receiver is warned
+    /// after it)
+    // Bounded: a date past the year 9999 cannot be written as RFC 3339 (it panicked).
+    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(1..=36500))]
     pub expires_in: Option<u32>,
     /// Where to write the sealed file [default: <output.dir>/collate-handoff.age]
     #[arg(short = 'o', long = "output-file", value_name = "PATH")]
@@ -599,6 +605,10 @@ pub struct OpenArgs {
     /// The signature file [default: FILE.sig]
     #[arg(long, value_name = "SIG", requires = "signers")]
     pub signature: Option<PathBuf>,
+    /// The signature must be by this principal's key in the allowed_signers file (as
+    /// `ssh-keygen -Y verify -I`); without it, any key listed there is accepted
+    #[arg(long, value_name = "PRINCIPAL", requires = "signers")]
+    pub signer: Option<String>,
     /// Fail (exit 3) unless the bundle is for this client id
     #[arg(long, value_name = "ID")]
     pub expect_client_id: Option<String>,

@@ -8,6 +8,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Diagnose, Exit};
+use crate::input::{self, Accept};
 use crate::keycloak::urls;
 use crate::settings::ClientType;
 
@@ -129,18 +130,29 @@ impl Credentials {
         }
     }
 
-    /// Reads a credentials file (JSON or YAML; the form `keycloak fetch --write` produces).
+    /// Reads a credentials file: JSON (what omsso writes) or YAML. It holds the secret, so
+    /// it may come from a pipe (`--credentials <(vault read …)`).
     pub fn load(path: &Path) -> Result<Credentials, CredentialsError> {
-        let text = std::fs::read_to_string(path).map_err(|source| CredentialsError::Read {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        // JSON is YAML, so one parser reads both. Parse errors name fields, never values.
-        let mut c: Credentials =
-            serde_yaml::from_str(&text).map_err(|e| CredentialsError::Parse {
+        let text = input::read_to_string(path, Accept::FileOrPipe).map_err(|source| {
+            CredentialsError::Read {
                 path: path.to_path_buf(),
-                message: e.to_string(),
-            })?;
+                source,
+            }
+        })?;
+        let parse_error = |message: String| CredentialsError::Parse {
+            path: path.to_path_buf(),
+            message: without_values(&message),
+        };
+        // JSON is read as JSON: a YAML parser reads most JSON alike, but not all of it
+        // (inside a string, YAML takes U+0085 as a line break and folds it into a space).
+        let mut c: Credentials = if text
+            .trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n'])
+            .starts_with('{')
+        {
+            serde_json::from_str(&text).map_err(|e| parse_error(e.to_string()))?
+        } else {
+            serde_yaml::from_str(&text).map_err(|e| parse_error(e.to_string()))?
+        };
         if c.client_type == ClientType::Public && c.client_secret.is_some() {
             return Err(CredentialsError::PublicWithSecret {
                 path: path.to_path_buf(),
@@ -188,6 +200,28 @@ impl Credentials {
     }
 }
 
+/// A parser's message with the offending value left out. serde describes a value of the
+/// wrong type by quoting it (`invalid type: string "s3cr3t", expected a boolean`): in a
+/// credentials file that value can be the client secret. The kind stays (`invalid type:
+/// string, expected a boolean`), as do field names and positions.
+fn without_values(message: &str) -> String {
+    for prefix in ["invalid type: ", "invalid value: "] {
+        let Some(start) = message.find(prefix).map(|i| i + prefix.len()) else {
+            continue;
+        };
+        let Some(len) = message[start..].find(", expected ") else {
+            continue;
+        };
+        let kind = message[start..start + len]
+            .split(['`', '"'])
+            .next()
+            .unwrap_or_default()
+            .trim_end();
+        return format!("{}{kind}{}", &message[..start], &message[start + len..]);
+    }
+    message.to_string()
+}
+
 /// Credentials for unit tests, with the secret `s3cr3t-VALUE`.
 #[cfg(test)]
 pub fn sample() -> Credentials {
@@ -213,6 +247,40 @@ mod tests {
         assert_eq!(back.client_secret.unwrap().expose_secret(), "s3cr3t-VALUE");
         assert_eq!(back.issuer, c.issuer);
         std::fs::write(&p, "client_id: x\nrealm: [\n").unwrap();
+        assert!(matches!(
+            Credentials::load(&p),
+            Err(CredentialsError::Parse { .. })
+        ));
+    }
+
+    /// Found in review: a YAML parser folds U+0085 (NEL) inside a JSON string into a space.
+    #[test]
+    fn json_files_are_read_as_json() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("c.json");
+        let mut c = serde_json::to_value(sample().view(true)).unwrap();
+        c["client_secret"] = "a\u{85}b".into();
+        std::fs::write(&p, serde_json::to_string(&c).unwrap()).unwrap();
+        let back = Credentials::load(&p).unwrap();
+        assert_eq!(back.client_secret.unwrap().expose_secret(), "a\u{85}b");
+    }
+
+    #[test]
+    fn parse_errors_never_quote_a_value() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("c");
+        for text in [
+            r#"{"client_id": "x", "client_secret": ["s3cr3t-VALUE"], "realm": 1}"#,
+            r#"{"client_secret_present": "s3cr3t-VALUE"}"#,
+            "client_secret_present: s3cr3t-VALUE\n",
+            "client_id: 5\nclient_secret: [s3cr3t-VALUE]\n",
+            r#""s3cr3t-VALUE""#,
+        ] {
+            std::fs::write(&p, text).unwrap();
+            let e = Credentials::load(&p).unwrap_err().to_string();
+            assert!(!e.contains("s3cr3t"), "{text}: {e}");
+            assert!(e.contains("invalid type") || e.contains("missing"), "{e}");
+        }
         assert!(matches!(
             Credentials::load(&p),
             Err(CredentialsError::Parse { .. })

@@ -8,12 +8,19 @@ use omsso::error::{self, Error, Exit};
 use omsso::{cli, commands, output};
 
 fn main() -> ExitCode {
+    // Before anything reads a secret (see src/process.rs for why the whole run).
+    let hardened = omsso::process::harden();
     let matches = cli::Cli::command().get_matches();
     let cli = match cli::Cli::from_arg_matches(&matches) {
         Ok(cli) => cli,
         Err(e) => e.exit(),
     };
     let ui = output::Ui::new(&cli.global);
+    if let Err(e) = hardened {
+        ui.warn(format!(
+            "cannot turn off core dumps ({e}): a crash could write secrets to a core file"
+        ));
+    }
     if let Err(e) = output::interrupt::install() {
         // Still usable: an interrupt then ends omsso without removing its temporary files.
         ui.warn(format!("cannot handle Ctrl-C: {e}"));

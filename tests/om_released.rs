@@ -34,6 +34,17 @@ struct Setting {
     client_id: &'static str,
     secret: &'static str,
     args: &'static [&'static str],
+    /// The lines this set applies to (settings only some lines have); empty: every line.
+    lines: &'static [&'static str],
+    /// Only for confidential clients (settings only those have).
+    confidential_only: bool,
+}
+
+impl Setting {
+    fn applies(&self, line: &str, client_type: &str) -> bool {
+        (self.lines.is_empty() || self.lines.contains(&line))
+            && (!self.confidential_only || client_type == "confidential")
+    }
 }
 
 const SETTINGS: &[Setting] = &[
@@ -42,6 +53,8 @@ const SETTINGS: &[Setting] = &[
         client_id: "open-metadata",
         secret: SECRET,
         args: &[],
+        lines: &[],
+        confidential_only: false,
     },
     // Other names and addresses, and values YAML reads as something else (`yes` a boolean,
     // `0123` an octal number, `a: b` a map).
@@ -57,6 +70,8 @@ const SETTINGS: &[Setting] = &[
             "--admin-principal=yes",
             "--admin-principal=jane.doe",
         ],
+        lines: &[],
+        confidential_only: false,
     },
     // `${…}` that OpenMetadata's loader would substitute unless escaped. The env file cannot
     // carry it (render refuses, tested in render_compose.rs), so this set has no compose route.
@@ -69,6 +84,42 @@ const SETTINGS: &[Setting] = &[
             "--principal-domain=d${HOME}",
             "--admin-principal=$${y}",
         ],
+        lines: &[],
+        confidential_only: false,
+    },
+    // The public code flow (PKCE) and the server's own address set explicitly.
+    Setting {
+        label: "code",
+        client_id: "open-metadata",
+        secret: SECRET,
+        args: &[
+            "--response-type=code",
+            "--om-internal-url=http://openmetadata:8585",
+        ],
+        lines: &[],
+        confidential_only: false,
+    },
+    // 2.0's session settings.
+    Setting {
+        label: "sessions",
+        client_id: "open-metadata",
+        secret: SECRET,
+        args: &[
+            "--session-expiry=7200",
+            "--max-active-sessions-per-user=3",
+            "--trusted-redirect-uri=https://abcdefgh.chromiumapp.org/callback",
+        ],
+        lines: &["2.0"],
+        confidential_only: false,
+    },
+    // The session lifetime of 1.8 – 1.13, which only confidential clients have.
+    Setting {
+        label: "oidc-session",
+        client_id: "open-metadata",
+        secret: SECRET,
+        args: &["--session-expiry=7200"],
+        lines: &["1.8", "1.9", "1.10", "1.11", "1.12", "1.13"],
+        confidential_only: true,
     },
 ];
 
@@ -194,7 +245,7 @@ fn matrix() -> &'static Matrix {
         let mut cases = Vec::new();
         for line in lines() {
             for client_type in ["confidential", "public"] {
-                for s in SETTINGS {
+                for s in SETTINGS.iter().filter(|s| s.applies(&line, client_type)) {
                     match render_case(&line, client_type, s) {
                         Ok(c) => cases.push(c),
                         Err(e) => render_failures.push(e),

@@ -228,6 +228,17 @@ fn gone(pid: i32) -> bool {
 /// needs. Ctrl-C arrives while it waits there; omsso removes its temporary files and ends.
 #[test]
 fn ctrl_c_while_files_are_being_written_leaves_the_previous_ones() {
+    signal_while_files_are_being_written(libc::SIGINT);
+}
+
+/// Ctrl-\ (SIGQUIT) ended omsso on the spot, leaving its 0600 temporary files, the client
+/// secret in them, in the output folder. It is handled like Ctrl-C now.
+#[test]
+fn sigquit_while_files_are_being_written_leaves_no_temporary_file() {
+    signal_while_files_are_being_written(libc::SIGQUIT);
+}
+
+fn signal_while_files_are_being_written(signal: i32) {
     let p = Project::new();
     p.ok(&mut p.render(&[]));
     let out = p.path("out");
@@ -272,7 +283,7 @@ fn ctrl_c_while_files_are_being_written_leaves_the_previous_ones() {
             .ok()
     });
     // SAFETY: sends a signal to the process we started; no memory is involved.
-    assert_eq!(unsafe { libc::kill(pid, libc::SIGINT) }, 0);
+    assert_eq!(unsafe { libc::kill(pid, signal) }, 0);
     // The handler ends omsso by the signal: its other threads are gone at once, the one held
     // by strace follows when strace lets go of it.
     wait_for("omsso to end", || (threads_of(pid) <= 1).then_some(()));
@@ -303,7 +314,7 @@ fn a_signal_while_waiting_for_input_ends_omsso_by_that_signal() {
         .status()
         .unwrap()
         .success());
-    for signal in [libc::SIGINT, libc::SIGTERM] {
+    for signal in [libc::SIGINT, libc::SIGTERM, libc::SIGQUIT] {
         let child = p
             .omsso()
             .args(["render", "--credentials", "credentials.fifo"])
@@ -324,7 +335,69 @@ fn a_signal_while_waiting_for_input_ends_omsso_by_that_signal() {
         let out = child.wait_with_output().unwrap();
         drop(writer);
         assert_eq!(out.status.signal(), Some(signal), "{:?}", out.status);
+        assert!(!out.status.core_dumped(), "{signal}: omsso dumped core");
         assert_eq!(String::from_utf8_lossy(&out.stderr), "interrupted\n");
         assert!(!p.path("out").exists());
     }
+}
+
+/// omsso holds secrets in memory from its first instruction on (its environment carries
+/// OMSSO_ADMIN_PASSWORD): no core file may be written whatever ends it, and no other process
+/// of the same user may read its memory or environment (`/proc/PID/environ`, `ptrace`).
+#[test]
+fn no_core_dump_and_no_other_process_reads_omsso_while_it_holds_secrets() {
+    const PASSWORD: &str = "Admin-Pw-in-memory-5b7e";
+    let p = Project::new();
+    let fifo = p.path("credentials.fifo");
+    assert!(Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    if running_as_root() {
+        // As root, omsso and the other process run as `nobody`: the same user, not root.
+        let chown = Command::new("chown")
+            .args(["-R", &format!("{NOBODY}:{NOBODY}")])
+            .arg(p.dir.path())
+            .status()
+            .unwrap();
+        assert!(chown.success());
+    }
+    let mut omsso = p.omsso();
+    omsso
+        .env("OMSSO_ADMIN_PASSWORD", PASSWORD)
+        .args(["render", "--credentials", "credentials.fifo"])
+        .stderr(Stdio::null());
+    let mut child = as_user(omsso).spawn().unwrap();
+    let writer = wait_for("omsso to open its input", || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .custom_flags(libc::O_NONBLOCK)
+            .open(&fifo)
+            .ok()
+    });
+    let pid = child.id();
+
+    let limits = std::fs::read_to_string(format!("/proc/{pid}/limits")).unwrap();
+    let core = limits
+        .lines()
+        .find(|l| l.starts_with("Max core file size"))
+        .unwrap();
+    let fields: Vec<&str> = core.split_whitespace().collect();
+    assert_eq!(&fields[4..6], ["0", "0"], "{core}");
+
+    let mut cat = Command::new("cat");
+    cat.arg(format!("/proc/{pid}/environ"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    let read = as_user(cat).output().unwrap();
+    assert!(
+        !read.status.success() && !String::from_utf8_lossy(&read.stdout).contains(PASSWORD),
+        "another process of the same user read omsso's environment"
+    );
+
+    // SAFETY: sends a signal to the process we started; no memory is involved.
+    assert_eq!(unsafe { libc::kill(pid as i32, libc::SIGTERM) }, 0);
+    child.wait().unwrap();
+    drop(writer);
 }

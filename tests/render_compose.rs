@@ -270,3 +270,52 @@ fn the_passthrough_list_matches_the_reference_compose_file() {
         .collect();
     assert_eq!(in_code, in_file);
 }
+
+/// Found in review: a value ending in a backslash was double-quoted (`"s3cr3t\\"`), which
+/// compose v1 reads as an escaped closing quote, swallowing the lines up to the next `"` while
+/// `render` exited 0. Now it is written unquoted, or refused by name where that cannot work.
+#[test]
+fn a_value_ending_in_a_backslash_arrives_or_is_refused_by_name() {
+    let secret = "s3cr3t-it's \"q\" \\";
+    let dir = tempfile::tempdir().unwrap();
+    let creds = Creds {
+        secret: Some(secret),
+        ..Creds::default()
+    };
+    creds.write(dir.path());
+    let (keys, env) = through_compose(
+        dir.path(),
+        &["--om-version", "1.12", "--provider-name=Key\\Cloak\\"],
+    );
+    for key in &keys {
+        assert!(env.contains_key(key), "{key} not passed to the server");
+    }
+    check_values(
+        &env,
+        "open-metadata",
+        secret,
+        "Key\\Cloak\\",
+        "example.com",
+        &["admin"],
+        &creds.issuer(),
+    );
+    assert_eq!(as_str(&env["OIDC_SCOPE"]), "openid email profile");
+
+    for provider in ["Key#Cloak\\", "Key$Cloak\\"] {
+        let dir = tempfile::tempdir().unwrap();
+        Creds::default().write(dir.path());
+        let r = render(
+            dir.path(),
+            &["--target", "env", &format!("--provider-name={provider}")],
+        );
+        assert_eq!(r.code, 2, "{provider}: {}", r.stderr);
+        assert!(
+            r.stderr.contains(
+                "cannot write CUSTOM_OIDC_AUTHENTICATION_PROVIDER_NAME into openmetadata.env"
+            ) && r.stderr.contains("ends in a backslash"),
+            "{}",
+            r.stderr
+        );
+        assert!(!dir.path().join("out").exists(), "nothing is written");
+    }
+}

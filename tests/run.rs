@@ -91,6 +91,7 @@ fn from_an_empty_realm_to_deployable_files_and_a_handoff_then_a_no_op_rerun() {
         ("out/helm/values.yaml", 0o644),
         ("out/helm/oidc-secrets.yaml", 0o600),
         ("out/collate-handoff.age", 0o600),
+        ("out/collate-handoff.age.recipients.json", 0o644),
         ("out/.gitignore", 0o644),
     ];
     for (path, mode) in expect {
@@ -105,7 +106,7 @@ fn from_an_empty_realm_to_deployable_files_and_a_handoff_then_a_no_op_rerun() {
         .iter()
         .map(|f| f["path"].as_str().unwrap())
         .collect();
-    assert_eq!(reported.len(), 5, "{reported:?}");
+    assert_eq!(reported.len(), 6, "{reported:?}");
 
     // The Collate side opens the handoff with the age CLI; it holds the secret Keycloak holds.
     let admin = Admin::login();
@@ -143,6 +144,99 @@ fn from_an_empty_realm_to_deployable_files_and_a_handoff_then_a_no_op_rerun() {
         .unwrap()
         .iter()
         .all(|f| f["status"] != "written"));
+}
+
+/// `run` kept an existing handoff whatever it had been sealed for: with a recipient replaced in
+/// the settings, the removed one could still open it and the new one could not; with
+/// `--sign-with` added it stayed unsigned; all with exit 0. Now it is kept only when it was
+/// sealed for exactly what the settings ask, and refused (exit 2, nothing changed) otherwise
+/// until `--force` seals it again.
+#[test]
+fn a_handoff_sealed_for_other_recipients_or_unsigned_is_not_kept() {
+    let d = tempfile::tempdir().unwrap();
+    let realm = unused_realm("keep");
+    let a = keygen(d.path());
+    let r = run(common::omsso(d.path()).args(["keygen", "-o", "b.key"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let b = r.stdout.trim().to_string();
+    let ssh = Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-f", "signing"])
+        .current_dir(d.path())
+        .status()
+        .expect("ssh-keygen must be installed");
+    assert!(ssh.success());
+    let run_with = |args: &[&str]| {
+        let mut cmd = configured(d.path(), &realm);
+        cmd.args(["run", "--no-verify"]).args(args);
+        run(&mut cmd)
+    };
+    let handoff = d.path().join("out/collate-handoff.age");
+
+    let r = run_with(&["--create-realm", "-r", &a]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let sealed = std::fs::read(&handoff).unwrap();
+    let r = run_with(&["-r", &a]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("seal    kept"), "{}", r.stderr);
+
+    // The recipient replaced (the same number of age recipients: only the record tells),
+    // one added, a signature asked for.
+    let refused = [
+        (vec!["-r", &b], format!("sealed for {a} too; not for {b}")),
+        (
+            vec!["-r", &a, "-r", &b],
+            "1 X25519 recipient(s) in the file, 2 in the settings".to_string(),
+        ),
+        (
+            vec!["-r", &a, "--sign-with", "signing"],
+            "it is not signed".to_string(),
+        ),
+        (
+            vec!["-r", &a, "--binary"],
+            "it is ASCII-armored".to_string(),
+        ),
+    ];
+    for (args, reason) in refused {
+        let r = run_with(&args);
+        assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+        let error = common::one_error(&r);
+        assert!(
+            error.contains(
+                "collate-handoff.age was sealed for something else than the settings ask now"
+            ) && error.contains(&reason),
+            "{args:?}: {error}"
+        );
+        assert!(r.stderr.contains("hint: pass --force"), "{}", r.stderr);
+        assert_eq!(
+            std::fs::read(&handoff).unwrap(),
+            sealed,
+            "{args:?} changed it"
+        );
+    }
+
+    let r = run_with(&["-r", &b, "--sign-with", "signing", "--force"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let opens = |key: &str| {
+        Command::new("age")
+            .args(["-d", "-i", key, "out/collate-handoff.age"])
+            .current_dir(d.path())
+            .output()
+            .unwrap()
+            .status
+            .success()
+    };
+    assert!(opens("b.key") && !opens("collate.key"));
+    let r = run_with(&["-r", &b, "--sign-with", "signing"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("seal    kept"), "{}", r.stderr);
+    // Without --sign-with now, the signature beside it no longer fits the settings.
+    let r = run_with(&["-r", &b]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        common::one_error(&r).contains("no --sign-with is given"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]

@@ -44,7 +44,12 @@ fn show(ctx: &Context) -> Result<()> {
                 Value::String(v) => v.clone(),
                 other => other.to_string(),
             };
-            out.push_str(&format!("{key:width$}  {shown}  [{source}]\n"));
+            // Values come from the file and the environment: one line each.
+            out.push_str(&format!(
+                "{key:width$}  {}  [{}]\n",
+                crate::output::one_line(&shown),
+                crate::output::one_line(&source.to_string())
+            ));
         }
         out
     });

@@ -31,6 +31,14 @@ pub async fn connect(ctx: &Context, args: ConnectArgs) -> Result<Session> {
     if args.insecure {
         ctx.ui.warn(keycloak::INSECURE_WARNING);
     }
+    if let Some(warning) = ctx
+        .settings
+        .keycloak_url()
+        .ok()
+        .and_then(keycloak::cleartext_warning)
+    {
+        ctx.ui.warn(warning);
+    }
     let session = Session::connect(&ctx.settings, args.insecure).await?;
     ctx.ui.step(format!(
         "logged in to {} as {} (realm `{}`)",
@@ -204,8 +212,16 @@ async fn rotate(args: RotateArgs, ctx: &Context) -> Result<()> {
     // The new secret will differ from any file written before: refuse now, not after the
     // old secret is gone.
     if let Some(path) = &args.credentials.write {
-        if path.exists() && !args.credentials.force {
-            return Err(OutputError::Exists { path: path.clone() }.into());
+        if !args.credentials.force {
+            match files::open_existing(path)? {
+                files::Existing::Missing => {}
+                files::Existing::Link => {
+                    return Err(OutputError::Link { path: path.clone() }.into())
+                }
+                files::Existing::File(_) => {
+                    return Err(OutputError::Exists { path: path.clone() }.into())
+                }
+            }
         }
     }
     let session = connect(ctx, args.connect).await?;
@@ -282,12 +298,8 @@ fn write_credentials(creds: &Credentials, path: &Path, force: bool, ctx: &Contex
     }
     let mut bytes = serde_json::to_vec_pretty(&creds.view(true)).expect("serialisable");
     bytes.push(b'\n');
-    let written = files::write_new(path, &bytes, files::SECRET_MODE, force)?;
-    ctx.ui.step(if written {
-        format!("wrote {} (mode 0600)", path.display())
-    } else {
-        format!("{} is up to date", path.display())
-    });
+    let outcome = files::write_new(path, &bytes, files::SECRET_MODE, force)?;
+    ctx.ui.report_secret_file(path, outcome);
     ctx.ui.warn_if_exposed_to_git([path]);
     Ok(())
 }
@@ -318,7 +330,8 @@ fn credentials_text(c: &Credentials, reveal: bool) -> String {
         ("openmetadata_url", optional(&c.openmetadata_url)),
     ];
     let width = rows.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+    // Values from Keycloak's answers (or a credentials file): one line each.
     rows.iter()
-        .map(|(k, v)| format!("{k:width$}  {v}\n"))
+        .map(|(k, v)| format!("{k:width$}  {}\n", crate::output::one_line(v)))
         .collect()
 }

@@ -9,6 +9,7 @@ use super::Context;
 use crate::cli::OpenArgs;
 use crate::error::Result;
 use crate::output::files::{write_new, SECRET_MODE};
+use crate::output::one_line;
 use crate::seal::{self, OpenOptions};
 
 pub fn run(args: OpenArgs, ctx: &Context) -> Result<()> {
@@ -20,6 +21,7 @@ pub fn run(args: OpenArgs, ctx: &Context) -> Result<()> {
     );
     options.signers = args.signers.clone();
     options.signature = args.signature.clone();
+    options.signer = args.signer.clone();
     options.expect_client_id = args.expect_client_id.clone();
     let opened = seal::open(&args.file, &options)?;
     let bundle = &opened.bundle;
@@ -38,8 +40,8 @@ pub fn run(args: OpenArgs, ctx: &Context) -> Result<()> {
         let mut text =
             serde_json::to_string_pretty(&opened.credentials.view(true)).expect("serialisable");
         text.push('\n');
-        write_new(path, text.as_bytes(), SECRET_MODE, args.force)?;
-        ui.step(format!("wrote credentials to {}", path.display()));
+        let outcome = write_new(path, text.as_bytes(), SECRET_MODE, args.force)?;
+        ui.report_secret_file(path, outcome);
         ui.warn_if_exposed_to_git([path.as_path()]);
     }
 
@@ -93,7 +95,7 @@ pub fn run(args: OpenArgs, ctx: &Context) -> Result<()> {
                     .as_ref()
                     .map(|n| format!(" ({n})"))
                     .unwrap_or_default();
-                format!("{} {}{name}", r.kind, r.fingerprint)
+                one_line(&format!("{} {}{name}", r.kind, r.fingerprint)).into_owned()
             })
             .collect();
         rows.push((
@@ -107,7 +109,8 @@ pub fn run(args: OpenArgs, ctx: &Context) -> Result<()> {
         rows.push((
             "signed_by",
             match &opened.signer {
-                Some(s) => format!("{} ({})", s.principals.join(", "), s.fingerprint),
+                Some(s) => one_line(&format!("{} ({})", s.principals.join(", "), s.fingerprint))
+                    .into_owned(),
                 None => "not checked".into(),
             },
         ));
@@ -116,7 +119,14 @@ pub fn run(args: OpenArgs, ctx: &Context) -> Result<()> {
             args.file.display(),
             bundle.version
         );
+        // Every value comes from the bundle, which anyone could have written: one line
+        // each, nothing a terminal would act on (the sealed_for lines are joined above, each
+        // one escaped).
         for (key, value) in rows {
+            let value = match key {
+                "sealed_for" | "signed_by" => value.into(),
+                _ => one_line(&value),
+            };
             out.push_str(&format!("  {key:18}{value}\n"));
         }
         out

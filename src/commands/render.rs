@@ -66,7 +66,12 @@ pub async fn run(args: RenderArgs, ctx: &Context) -> Result<()> {
         return Ok(());
     }
 
-    let written = write_files(&files, args.force, ctx)?;
+    let written = write_files(
+        &files,
+        args.force,
+        input.credentials.client_secret.as_ref(),
+        ctx,
+    )?;
     let doc = json!({
         "ok": true,
         "om_version": input.version.to_string(),
@@ -178,18 +183,26 @@ fn check_release_keys(files: &[render::RenderedFile], input: &RenderInput) -> Re
 }
 
 /// Writes rendered files into the output folder; a file that differs is replaced only with
-/// `force` (its masked diff goes to stderr instead). With SOPS recipients configured, the
-/// Kubernetes Secret is written encrypted instead ([`encrypt_secret_with_sops`]).
+/// `force` (its diff goes to stderr instead, with `secret` and every secret found in the
+/// existing file masked). With SOPS recipients configured, the Kubernetes Secret is written
+/// encrypted instead ([`encrypt_secret_with_sops`]).
 pub fn write_files(
     files: &[render::RenderedFile],
     force: bool,
+    secret: Option<&secrecy::SecretString>,
     ctx: &Context,
 ) -> Result<Vec<write::Written>> {
+    use secrecy::ExposeSecret;
     let mut files = files.to_vec();
     encrypt_secret_with_sops(&mut files, Some(force), ctx)?;
-    let written = write::write_all(ctx.settings.out_dir(), &files, force, |diff| {
-        eprint!("{diff}")
-    })?;
+    let written = write::write_all(
+        ctx.settings.out_dir(),
+        &files,
+        force,
+        secret.map(|s| s.expose_secret()),
+        |diff| eprint!("{}", output::terminal_safe(diff)),
+        |path, was| ctx.ui.warn_loosened(path, was),
+    )?;
     ctx.ui.warn_if_exposed_to_git(
         written
             .iter()

@@ -195,7 +195,12 @@ async fn steps(
         version,
         ctx,
     )?;
-    let written = render_cmd::write_files(&rendered.files, args.handoff.force, ctx)?;
+    let written = render_cmd::write_files(
+        &rendered.files,
+        args.handoff.force,
+        credentials.client_secret.as_ref(),
+        ctx,
+    )?;
     let changed = written
         .iter()
         .filter(|w| matches!(w.status, crate::render::write::Status::Written))
@@ -347,14 +352,37 @@ fn seal_step(
         .clone()
         .unwrap_or_else(|| ctx.settings.out_dir().join(seal::DEFAULT_FILE_NAME));
     // age output differs on every seal, so an existing handoff is kept as it is: re-running
-    // leaves every file byte-identical. A changed secret already needs --force to replace the
-    // rendered files, and that same --force re-seals.
-    if path.exists() && !args.handoff.force {
-        report.files.push(FileEntry {
-            path: path.display().to_string(),
-            mode: mode_of(&path),
-            status: "kept",
-        });
+    // leaves every file byte-identical. But only when it was sealed for what the settings ask
+    // now (recipients, passphrase, armor, signature); otherwise it is refused, like a rendered
+    // file that differs. A changed secret already needs --force to replace the rendered
+    // files, and that same --force re-seals.
+    if path.symlink_metadata().is_ok() && !args.handoff.force {
+        let target = seal::resolve_target(
+            &ctx.settings.seal_recipients(),
+            args.handoff.target.passphrase,
+            args.handoff.target.passphrase_file.as_deref(),
+        )?;
+        seal::reuse::check(
+            &path,
+            &seal::reuse::Wanted {
+                target: &target,
+                armor: !args.handoff.binary,
+                sign_with: args.handoff.sign_with.as_deref(),
+            },
+        )?;
+        let mut kept = vec![path.clone()];
+        kept.extend(
+            [seal::signature_path(&path), seal::reuse::record_path(&path)]
+                .into_iter()
+                .filter(|p| p.exists()),
+        );
+        for f in &kept {
+            report.files.push(FileEntry {
+                path: f.display().to_string(),
+                mode: mode_of(f),
+                status: "kept",
+            });
+        }
         report.step(
             ctx,
             "seal",
@@ -366,6 +394,7 @@ fn seal_step(
     let sealed = seal_cmd::seal_credentials(credentials, &args.handoff, ctx)?;
     let mut files = vec![sealed.file.clone()];
     files.extend(sealed.signature.clone());
+    files.extend(sealed.record.clone());
     for f in files {
         report.files.push(FileEntry {
             mode: mode_of(&f),

@@ -12,6 +12,7 @@ use crate::cli::{HandoffArgs, SealArgs};
 use crate::credentials::Credentials;
 use crate::error::Result;
 use crate::output::files::prepare_out_dir;
+use crate::output::one_line;
 use crate::seal::{self, Recipient, SealError, SealOptions, SealTo, SigningKey, Target};
 use crate::settings::{ClientType, SecretSource, Source};
 
@@ -30,6 +31,7 @@ pub struct SealReport {
     pub text: String,
     pub file: std::path::PathBuf,
     pub signature: Option<std::path::PathBuf>,
+    pub record: Option<std::path::PathBuf>,
 }
 
 /// Seals `credentials` as `args` say (recipients or passphrase, confirmation, signature) and
@@ -105,7 +107,17 @@ pub fn seal_credentials(
     if args.output_file.is_none() {
         prepare_out_dir(ctx.settings.out_dir())?;
     }
-    let written = seal::write(&path, &sealed.ciphertext, signature.as_deref(), args.force)?;
+    let recipients = match &options.to {
+        SealTo::Recipients(_) => Some(sealed.bundle.recipients.as_slice()),
+        SealTo::Passphrase(_) => None,
+    };
+    let written = seal::write(
+        &path,
+        &sealed.ciphertext,
+        signature.as_deref(),
+        recipients,
+        args.force,
+    )?;
     ui.warn_if_exposed_to_git([written.file.as_path()]);
     if let Some(stale) = &written.removed_stale_signature {
         ui.warn(format!(
@@ -122,6 +134,7 @@ pub fn seal_credentials(
         "sealed_to": if passphrase { "passphrase" } else { "recipients" },
         "recipients": bundle.recipients,
         "signature": written.signature.as_ref().map(|p| p.display().to_string()),
+        "recipients_record": written.record.as_ref().map(|p| p.display().to_string()),
         "signed_by": signing_key.as_ref().map(SigningKey::fingerprint),
         "client_id": bundle.client_id,
         "client_type": bundle.client_type,
@@ -151,6 +164,7 @@ pub fn seal_credentials(
         text,
         file: written.file,
         signature: written.signature,
+        record: written.record,
     })
 }
 
@@ -160,10 +174,13 @@ fn recipient_list(credentials: &Credentials, recipients: &[Recipient]) -> String
     } else {
         ""
     };
+    // Names come from comment lines and key comments in recipients files, which may come
+    // from anyone: one line each, nothing a terminal would act on, so no name can hide a
+    // recipient from this list.
     let mut out = format!(
         "Sealing the credentials of client `{}` (realm {}{public}) for {}:",
-        credentials.client_id,
-        credentials.realm,
+        one_line(&credentials.client_id),
+        one_line(&credentials.realm),
         plural(recipients.len(), "recipient")
     );
     let width = recipients
@@ -174,10 +191,11 @@ fn recipient_list(credentials: &Credentials, recipients: &[Recipient]) -> String
     for r in recipients {
         out.push_str(&format!(
             "\n  {:width$}  {}",
-            r.info.kind, r.info.fingerprint
+            r.info.kind,
+            one_line(&r.info.fingerprint)
         ));
         if let Some(name) = &r.info.name {
-            out.push_str(&format!("  ({name})"));
+            out.push_str(&format!("  ({})", one_line(name)));
         }
     }
     out

@@ -18,12 +18,13 @@ pub async fn credentials(args: &SourceArgs, ctx: &Context) -> Result<Credentials
             args.bundle_passphrase_file.clone(),
         );
         options.signers = args.signers.clone();
+        options.signer = args.signer.clone();
         let opened = seal::open(path, &options)?;
         if let Some(signer) = &opened.signer {
             ctx.ui.step(format!(
                 "{}: signed by {} ({})",
                 path.display(),
-                signer.principals.join(", "),
+                crate::output::one_line(&signer.principals.join(", ")),
                 signer.fingerprint
             ));
         }

@@ -2,7 +2,6 @@
 //! the live checks of the rendered openmetadata.yaml against the Keycloak it names (with an
 //! admin login when one is given, else the checks that need none), and `--login USER`.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -11,9 +10,11 @@ use serde_json::json;
 use super::Context;
 use crate::cli::VerifyArgs;
 use crate::error::{Error, Result};
+use crate::input::{self, Accept};
 use crate::keycloak::probe::Http;
 use crate::keycloak::Session;
 use crate::openmetadata::Release;
+use crate::output::one_line;
 use crate::settings::{HttpUrl, SecretSource, Source};
 use crate::verify::deployed::{Deployed, KeycloakOf};
 use crate::verify::{
@@ -44,7 +45,7 @@ pub async fn run(args: VerifyArgs, ctx: &Context) -> Result<()> {
 
 /// Reads an openmetadata.yaml for the live checks.
 pub(super) fn read_deployed(path: &Path) -> Result<Deployed, VerifyError> {
-    let text = read(&path.to_path_buf()).map_err(|e| match e {
+    let text = read(path).map_err(|e| match e {
         VerifyError::Read { source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
             VerifyError::NotOpenMetadataConfig {
                 path: path.to_path_buf(),
@@ -296,12 +297,14 @@ fn text_report(reports: &[FileReport], release: &Release) -> String {
                 Some(l) => format!("{}:{l}", r.path),
                 None => r.path.clone(),
             };
+            // Messages quote values from the file under review: one line each.
             out.push_str(&format!(
-                "{at}: {}[{}] {}\n    hint: {}\n",
+                "{}: {}[{}] {}\n    hint: {}\n",
+                one_line(&at),
                 f.severity.label(),
                 f.check,
-                f.message,
-                f.hint
+                one_line(&f.message),
+                one_line(&f.hint)
             ));
         }
         let summary = if r.findings.is_empty() {
@@ -347,16 +350,18 @@ fn display(path: &Path) -> String {
     }
 }
 
-fn read(path: &PathBuf) -> Result<String, VerifyError> {
-    let mut bytes = Vec::new();
+fn read(path: &Path) -> Result<String, VerifyError> {
     let res = if path.as_os_str() == "-" {
-        std::io::stdin().read_to_end(&mut bytes).map(|_| ())
+        input::read_bounded(std::io::stdin().lock())
     } else {
-        std::fs::read(path).map(|b| bytes = b)
+        // A config under review may come from a pipe (`--file <(kubectl get …)`).
+        input::read(path, Accept::FileOrPipe)
     };
-    res.map_err(|source| VerifyError::Read {
-        path: path.clone(),
+    let bytes = res.map_err(|source| VerifyError::Read {
+        path: path.to_path_buf(),
         source,
     })?;
-    String::from_utf8(bytes).map_err(|_| VerifyError::NotText { path: path.clone() })
+    String::from_utf8(bytes).map_err(|_| VerifyError::NotText {
+        path: path.to_path_buf(),
+    })
 }

@@ -55,6 +55,12 @@ pub enum KeycloakError {
     Timeout { url: String, timeout: Duration },
     #[error("TLS handshake with {url} failed: {reason}")]
     Tls { url: String, reason: String },
+    #[error("refused to follow the redirect from {from} to {to}: {reason}")]
+    RedirectRefused {
+        from: String,
+        to: String,
+        reason: String,
+    },
     #[error("no Keycloak answers at {base}: {detail}")]
     NotKeycloak { base: String, detail: String },
     #[error("Keycloak rejected the login of {principal} in realm `{realm}`: {reason}")]
@@ -144,6 +150,7 @@ impl Diagnose for KeycloakError {
             | Timeout { .. }
             | Tls { .. }
             | NotKeycloak { .. }
+            | RedirectRefused { .. }
             | Rejected { .. }
             | Status { .. }
             | BadResponse { .. }
@@ -183,6 +190,10 @@ impl Diagnose for KeycloakError {
             Tls { .. } => "if Keycloak's certificate comes from a private CA or is \
                  self-signed, pass --cacert FILE (PEM: that CA, or the certificate itself); \
                  also check http:// vs https:// in --keycloak-url"
+                .to_string(),
+            RedirectRefused { .. } => "point --keycloak-url (keycloak.url) at the address \
+                 Keycloak really serves on, over https, so no redirect is needed; a proxy that \
+                 sends requests elsewhere may be trying to capture credentials"
                 .to_string(),
             NotKeycloak { .. } => "check --keycloak-url: it is Keycloak's base URL, e.g. \
                  https://sso.example.com (include a path prefix if Keycloak serves under one)"

@@ -23,14 +23,31 @@ const FIRST_BACKOFF: Duration = Duration::from_millis(250);
 const MAX_BACKOFF: Duration = Duration::from_secs(2);
 
 /// What a request is for; token requests are counted apart from admin API requests so a
-/// report of "writes sent" is not muddied by logins.
+/// report of "writes sent" is not muddied by logins. It also says what credentials the
+/// request carries, which decides where a redirect may take it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Purpose {
+    /// Public reads (discovery, JWKS, realm info): no credentials.
     Api,
+    /// Admin API calls: a bearer token.
+    Admin,
+    /// Token requests: a password, a client secret or a refresh token in the form.
     Token,
-    /// A look at something that may simply not be there (OpenMetadata from a machine that
-    /// cannot reach it): sent once, never retried, so an absent server costs no backoff.
+    /// A public read of something that may simply not be there (OpenMetadata from a machine
+    /// that cannot reach it): no credentials, sent once, never retried, so an absent server
+    /// costs no backoff.
     Probe,
+}
+
+impl Purpose {
+    /// What the request carries that must not go to another host, for messages.
+    fn credentials(self) -> Option<&'static str> {
+        match self {
+            Purpose::Api | Purpose::Probe => None,
+            Purpose::Admin => Some("an admin bearer token"),
+            Purpose::Token => Some("credentials (a password, client secret or refresh token)"),
+        }
+    }
 }
 
 /// Requests sent, by method (every attempt counts, retries included). Token requests are
@@ -97,7 +114,13 @@ impl Counters {
     }
 }
 
-/// A complete HTTP answer (Keycloak's bodies are small, so they are read whole).
+/// The largest answer omsso reads. Keycloak's answers omsso asks for are a few KiB (a client,
+/// a discovery document, a list of scopes); a server or proxy that sends more is not one to
+/// trust with memory.
+pub(crate) const MAX_BODY: usize = 4 << 20;
+
+/// A complete HTTP answer (Keycloak's bodies are small, so they are read whole, up to
+/// [`MAX_BODY`]).
 #[derive(Debug)]
 pub(crate) struct Reply {
     pub method: Method,
@@ -124,6 +147,13 @@ impl Reply {
     /// Keycloak's error text: `errorMessage`, else `error_description`, else `error` (its four
     /// error shapes), else the status reason. One line, bounded length.
     pub fn error_text(&self) -> String {
+        self.error_text_without("")
+    }
+
+    /// [`Reply::error_text`] with `secret` (what the request sent: a password, a client
+    /// secret) masked: a server, or a proxy posing as one, could echo it back. Masked before
+    /// the text is cut to length, so no piece of it survives at the cut.
+    pub fn error_text_without(&self, secret: &str) -> String {
         let v: serde_json::Value = serde_json::from_slice(&self.body).unwrap_or_default();
         let text = ["errorMessage", "error_description", "error"]
             .iter()
@@ -135,20 +165,32 @@ impl Reply {
                     .unwrap_or("no description")
                     .to_string()
             });
-        let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
-        match one_line.char_indices().nth(200) {
-            Some((i, _)) => format!("{}…", &one_line[..i]),
-            None => one_line,
+        let text = if secret.is_empty() {
+            text
+        } else {
+            text.replace(secret, "<redacted>")
+        };
+        // The server's words, shown to the user: one line, nothing a terminal acts on.
+        let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let shown = crate::output::one_line(&words).into_owned();
+        match shown.char_indices().nth(200) {
+            Some((i, _)) => format!("{}…", &shown[..i]),
+            None => shown,
         }
     }
 
     /// The error for a status the caller did not expect.
     pub fn status_error(&self) -> KeycloakError {
+        self.status_error_without("")
+    }
+
+    /// [`Reply::status_error`] with `secret` masked in Keycloak's text.
+    pub fn status_error_without(&self, secret: &str) -> KeycloakError {
         KeycloakError::Status {
             method: self.method.to_string(),
             url: self.url.clone(),
             status: self.status.as_u16(),
-            description: self.error_text(),
+            description: self.error_text_without(secret),
         }
     }
 }
@@ -172,11 +214,15 @@ struct TlsSetup {
     insecure: bool,
 }
 
-/// Settings both clients share.
+/// Settings both clients share. Neither follows redirects by itself: [`Http::attempt`] does,
+/// by omsso's rules ([`refused_redirect`]), so credentials never follow one to another host
+/// or down to plain HTTP (reqwest's own policy re-sends a 307's body, password included, to
+/// wherever it points).
 fn builder(timeout: Duration) -> reqwest::ClientBuilder {
     reqwest::Client::builder()
         .timeout(timeout)
         .connect_timeout(timeout)
+        .redirect(reqwest::redirect::Policy::none())
         .user_agent(concat!("omsso/", env!("CARGO_PKG_VERSION")))
 }
 
@@ -190,9 +236,11 @@ impl Http {
     ) -> Result<Http, KeycloakError> {
         let mut extra_roots = Vec::new();
         if let Some(path) = cacert {
-            let pem = std::fs::read(path).map_err(|source| KeycloakError::CaCertRead {
-                path: path.to_path_buf(),
-                source,
+            let pem = crate::input::read(path, crate::input::Accept::File).map_err(|source| {
+                KeycloakError::CaCertRead {
+                    path: path.to_path_buf(),
+                    source,
+                }
             })?;
             extra_roots = reqwest::Certificate::from_pem_bundle(&pem).unwrap_or_default();
             if extra_roots.is_empty() {
@@ -201,19 +249,8 @@ impl Http {
                 });
             }
         }
-        // A redirect to https is not followed by this client (it trusts no one); `attempt`
-        // sends such a request again through the TLS client.
         let plain = builder(timeout)
             .tls_built_in_root_certs(false)
-            .redirect(reqwest::redirect::Policy::custom(|attempt| {
-                if is_https(attempt.url().as_str()) {
-                    attempt.stop()
-                } else if attempt.previous().len() >= MAX_REDIRECTS {
-                    attempt.error("too many redirects")
-                } else {
-                    attempt.follow()
-                }
-            }))
             .build()
             .map_err(|e| KeycloakError::HttpClient(innermost(&e)))?;
         Ok(Http {
@@ -302,7 +339,7 @@ impl Http {
         loop {
             self.counters.record(&method, purpose);
             let started = Instant::now();
-            let result = self.attempt(&method, url, &prepare).await;
+            let result = self.attempt(&method, url, purpose, &prepare).await;
             let elapsed = started.elapsed().as_millis();
             let wait = match &result {
                 Ok(reply) => {
@@ -337,32 +374,76 @@ impl Http {
         &self,
         method: &Method,
         url: &str,
+        purpose: Purpose,
         prepare: &impl Fn(RequestBuilder) -> RequestBuilder,
     ) -> Result<Attempt, KeycloakError> {
-        let fail = |e: reqwest::Error| classify(&e, url, self.timeout);
-        let client = self.client_for(url)?;
-        let mut resp = prepare(client.request(method.clone(), url))
-            .send()
-            .await
-            .map_err(fail)?;
-        // The plain client follows redirects to http itself and stops at one to https: follow
-        // that with the TLS client.
-        if !is_https(url) && resp.status().is_redirection() {
-            let target = resp
+        let mut target = reqwest::Url::parse(url).map_err(|e| KeycloakError::Transport {
+            url: url.to_string(),
+            reason: e.to_string(),
+        })?;
+        let mut method = method.clone();
+        // Whether this hop still sends what `prepare` adds (credentials, a body).
+        let mut prepared = true;
+        let mut hops = 0;
+        let resp = loop {
+            let fail = |e: reqwest::Error| classify(&e, target.as_str(), self.timeout);
+            let client = self.client_for(target.as_str())?;
+            let request = client.request(method.clone(), target.clone());
+            let request = if prepared { prepare(request) } else { request };
+            let resp = request.send().await.map_err(fail)?;
+            let status = resp.status();
+            let location = resp
                 .headers()
                 .get(reqwest::header::LOCATION)
                 .and_then(|v| v.to_str().ok())
-                .and_then(|l| resp.url().join(l).ok())
-                .filter(|u| is_https(u.as_str()));
-            if let Some(target) = target {
-                tracing::debug!("{url} redirects to {target}; following it over TLS");
-                let client = self.client_for(target.as_str())?;
-                resp = prepare(client.request(method.clone(), target.clone()))
-                    .send()
-                    .await
-                    .map_err(|e| classify(&e, target.as_str(), self.timeout))?;
+                .and_then(|l| target.join(l).ok());
+            let Some(next) = location.filter(|_| status.is_redirection()) else {
+                break resp;
+            };
+            hops += 1;
+            // 303, and 301/302 after anything but GET and HEAD, turn the request into a bare
+            // GET (what browsers and reqwest do): neither credentials nor the body follow.
+            // Except a 301/302 up to https on the same host, the way proxies send plain-HTTP
+            // clients to TLS: that request is sent again as it was, now encrypted.
+            let same_request = match status.as_u16() {
+                307 | 308 => true,
+                301 | 302 => {
+                    matches!(method, Method::GET | Method::HEAD) || is_upgrade(&target, &next)
+                }
+                _ => matches!(method, Method::GET | Method::HEAD),
+            };
+            if !same_request {
+                method = Method::GET;
+                prepared = false;
             }
-        }
+            let carries = purpose.credentials().filter(|_| prepared);
+            let refusal = if hops > MAX_REDIRECTS {
+                Some(format!("more than {MAX_REDIRECTS} redirects"))
+            } else {
+                refused_redirect(&target, &next, carries)
+            };
+            if let Some(reason) = refusal {
+                // Only where it leads: the rest of the `Location` is the server's to choose,
+                // and could carry what it wants printed (a password it was sent).
+                let to = match next.origin() {
+                    origin @ url::Origin::Tuple(..) => {
+                        format!("{}/…", origin.ascii_serialization())
+                    }
+                    url::Origin::Opaque(_) => format!("a `{}:` URL", next.scheme()),
+                };
+                return Err(KeycloakError::RedirectRefused {
+                    from: target.to_string(),
+                    to,
+                    reason,
+                });
+            }
+            tracing::debug!(
+                "{target} redirects to {}; following it",
+                crate::output::one_line(next.as_str())
+            );
+            target = next;
+        };
+        let fail = |e: reqwest::Error| classify(&e, target.as_str(), self.timeout);
         let status = resp.status();
         let header = |name| {
             resp.headers()
@@ -374,7 +455,14 @@ impl Http {
         let retry_after = header(reqwest::header::RETRY_AFTER)
             .and_then(|s| s.trim().parse::<u64>().ok())
             .map(Duration::from_secs);
-        let body = resp.bytes().await.map_err(fail)?.to_vec();
+        let body = read_body(resp).await.map_err(|e| match e {
+            BodyError::Transport(e) => fail(e),
+            BodyError::TooLarge => KeycloakError::BadResponse {
+                method: method.to_string(),
+                url: target.to_string(),
+                detail: format!("the answer is larger than {} MiB", MAX_BODY >> 20),
+            },
+        })?;
         Ok(Attempt {
             retry_after,
             reply: Reply {
@@ -386,6 +474,56 @@ impl Http {
             },
         })
     }
+}
+
+enum BodyError {
+    Transport(reqwest::Error),
+    TooLarge,
+}
+
+/// The whole body, refused beyond [`MAX_BODY`] (checked as it arrives, not only against a
+/// `Content-Length` the server may not send).
+async fn read_body(mut resp: reqwest::Response) -> Result<Vec<u8>, BodyError> {
+    if resp.content_length().is_some_and(|n| n > MAX_BODY as u64) {
+        return Err(BodyError::TooLarge);
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = resp.chunk().await.map_err(BodyError::Transport)? {
+        if body.len() + chunk.len() > MAX_BODY {
+            return Err(BodyError::TooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// Why omsso must not follow a redirect from `from` to `to`, or `None` when it may.
+/// `carries` names the credentials the request would take along, if any.
+///
+/// - Never down from https to plain http (nor to another scheme): what the answer says
+///   (a discovery document, a token) could then be forged by anyone on the path, and what
+///   the request carries read by them.
+/// - With credentials, only to the same origin, or to https on the same host (a proxy that
+///   upgrades `http://kc` to `https://kc`): a password, a client secret or a bearer token
+///   goes nowhere the user did not point omsso at.
+pub(crate) fn refused_redirect(
+    from: &reqwest::Url,
+    to: &reqwest::Url,
+    carries: Option<&str>,
+) -> Option<String> {
+    if !matches!(to.scheme(), "http" | "https") {
+        return Some(format!("it leads to a `{}:` URL", to.scheme()));
+    }
+    if from.scheme() == "https" && to.scheme() != "https" {
+        return Some("it leads from https down to plain http".to_string());
+    }
+    let what = carries?;
+    if from.origin() == to.origin() || is_upgrade(from, to) {
+        return None;
+    }
+    Some(format!(
+        "the request carries {what}, and the redirect leads to another host or port"
+    ))
 }
 
 struct Attempt {
@@ -400,7 +538,15 @@ impl std::ops::Deref for Attempt {
     }
 }
 
-/// Redirects either client follows at most (reqwest's default limit).
+/// `http://host[:port]` to `https://host` on its default port or the same port.
+fn is_upgrade(from: &reqwest::Url, to: &reqwest::Url) -> bool {
+    from.scheme() == "http"
+        && to.scheme() == "https"
+        && from.host_str() == to.host_str()
+        && (to.port().is_none() || to.port() == from.port())
+}
+
+/// Redirects followed at most (reqwest's default limit).
 const MAX_REDIRECTS: usize = 10;
 
 fn is_https(url: &str) -> bool {
@@ -507,6 +653,27 @@ mod tests {
         assert_eq!(reply(502, "<html>\n</html>").error_text(), "Bad Gateway");
         let long = format!(r#"{{"error":"{}"}}"#, "x".repeat(500));
         assert!(reply(500, &long).error_text().chars().count() <= 201);
+    }
+
+    #[test]
+    fn redirects_never_take_credentials_elsewhere_nor_down_to_http() {
+        let u = |s: &str| reqwest::Url::parse(s).unwrap();
+        let refused = |from: &str, to: &str, creds: bool| {
+            refused_redirect(&u(from), &u(to), creds.then_some("a token")).is_some()
+        };
+        // Down to plain http: never, with or without credentials.
+        assert!(refused("https://kc/a", "http://kc/a", false));
+        assert!(refused("https://kc/a", "file:///etc/passwd", false));
+        // Another host: only without credentials.
+        assert!(refused("http://kc/a", "http://other/a", true));
+        assert!(!refused("http://kc/a", "http://other/a", false));
+        assert!(refused("https://kc/a", "https://kc.evil.example/a", true));
+        assert!(refused("https://kc/a", "https://kc:8443/a", true));
+        // The same origin, or up to https on the same host: fine.
+        assert!(!refused("https://kc/a", "https://kc/b", true));
+        assert!(!refused("http://kc:8080/a", "https://kc/a", true));
+        assert!(!refused("http://kc:8443/a", "https://kc:8443/a", true));
+        assert!(refused("http://kc/a", "https://kc:9443/a", true));
     }
 
     #[test]

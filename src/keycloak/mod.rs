@@ -29,6 +29,28 @@ pub use realm_name::check_realm;
 pub use secret::fetch_credentials;
 pub use session::Session;
 
+/// A warning when logging in at `url` sends the admin password (or client secret) over the
+/// network in clear text: a plain-http URL whose host is not this machine. (Loopback
+/// traffic never leaves the machine, which is how the local test Keycloak runs.)
+pub fn cleartext_warning(url: &crate::settings::HttpUrl) -> Option<String> {
+    let parsed = url.parsed();
+    if parsed.scheme() != "http" {
+        return None;
+    }
+    let loopback = match parsed.host()? {
+        url::Host::Domain(d) => d.eq_ignore_ascii_case("localhost") || d.ends_with(".localhost"),
+        url::Host::Ipv4(ip) => ip.is_loopback(),
+        url::Host::Ipv6(ip) => ip.is_loopback(),
+    };
+    (!loopback).then(|| {
+        format!(
+            "{url} is plain http: the admin password (or client secret) and the tokens cross \
+             the network unencrypted, readable by anyone on the path; use https:// (with \
+             --cacert FILE for a private CA)"
+        )
+    })
+}
+
 /// Printed whenever `--insecure` is in effect.
 pub const INSECURE_WARNING: &str = "--insecure: TLS certificates are NOT verified; anyone on the \
      network path can impersonate Keycloak and read the admin password and client secret. Use \

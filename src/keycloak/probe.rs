@@ -53,10 +53,12 @@ pub(crate) async fn token_form(
     token_endpoint: &str,
     form: &[(&str, &str)],
 ) -> Result<Reply, KeycloakError> {
-    // Not a token request in the retry sense: a code can be redeemed once, so a repeat could
-    // only fail.
-    http.send(Method::POST, token_endpoint, Purpose::Api, |r| r.form(form))
-        .await
+    // The form carries the client secret: a token request, so no redirect takes it elsewhere.
+    // (A repeat after a lost answer could only fail: a code is redeemed once.)
+    http.send(Method::POST, token_endpoint, Purpose::Token, |r| {
+        r.form(form)
+    })
+    .await
 }
 
 /// The client's representation and the names of its default client scopes; `None` when the

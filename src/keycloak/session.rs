@@ -29,6 +29,8 @@ const ADMIN_CLI: &str = "admin-cli";
 /// A token is renewed when less than this much of its life is left (or half its lifetime,
 /// for very short-lived tokens), so no request goes out with a token about to expire.
 const RENEW_MARGIN: Duration = Duration::from_secs(15);
+/// The longest a token is used for, whatever its `expires_in` says: a day.
+const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
 
 /// What an admin API call is for: the role it needs and a phrase for error messages.
 #[derive(Debug, Clone, Copy)]
@@ -294,7 +296,7 @@ impl Session {
             let token = self.access_token().await?;
             let reply = self
                 .http
-                .send(method.clone(), &url, Purpose::Api, |r| {
+                .send(method.clone(), &url, Purpose::Admin, |r| {
                     let r = r.bearer_auth(token.expose_secret());
                     match body {
                         Some(b) => r.json(b),
@@ -419,7 +421,7 @@ impl Session {
                 let reason = if reply.status == StatusCode::NOT_FOUND {
                     format!("realm `{realm}` does not exist")
                 } else {
-                    reply.error_text()
+                    reply.error_text_without(self.login_secret())
                 };
                 return Err(KeycloakError::LoginRejected {
                     principal: self.principal(),
@@ -428,21 +430,32 @@ impl Session {
                     password_grant: matches!(self.login, AdminLogin::Password { .. }),
                 });
             }
-            _ => return Err(reply.status_error()),
+            _ => return Err(reply.status_error_without(self.login_secret())),
         }
         let t: TokenResponse = reply.json()?;
         let now = Instant::now();
-        let lifetime = Duration::from_secs(t.expires_in);
+        // Whatever the server claims (`expires_in: 18446744073709551615` once overflowed
+        // the clock and panicked), no token is kept longer than this before it is renewed.
+        let lifetime = |secs: u64| Duration::from_secs(secs.min(MAX_TOKEN_LIFETIME.as_secs()));
+        let access_lifetime = lifetime(t.expires_in);
         Ok(Token {
             access: t.access_token,
-            expires_at: now + lifetime,
-            lifetime,
+            expires_at: now + access_lifetime,
+            lifetime: access_lifetime,
             refresh: t.refresh_token.zip(
                 t.refresh_expires_in
                     .filter(|s| *s > 0)
-                    .map(|s| now + Duration::from_secs(s)),
+                    .map(|s| now + lifetime(s)),
             ),
         })
+    }
+
+    /// The password or client secret a login sends.
+    fn login_secret(&self) -> &str {
+        match &self.login {
+            AdminLogin::Password { password, .. } => password.expose_secret(),
+            AdminLogin::ClientCredentials { secret, .. } => secret.expose_secret(),
+        }
     }
 }
 

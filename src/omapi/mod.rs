@@ -81,6 +81,8 @@ impl<'a> Client<'a> {
         format!("{}/{path}", self.base)
     }
 
+    /// `purpose`: `Probe` for the public endpoints (sent once, no token), `Admin` for the
+    /// security endpoints (the token; no redirect takes it to another host).
     async fn send(
         &self,
         method: Method,
@@ -89,7 +91,7 @@ impl<'a> Client<'a> {
         purpose: Purpose,
     ) -> Result<Reply, OmError> {
         let url = self.url(path);
-        let token = self.token.as_ref();
+        let token = self.token.as_ref().filter(|_| purpose == Purpose::Admin);
         self.http
             .send(method, &url, purpose, |r| {
                 let r = match token {
@@ -147,7 +149,7 @@ impl<'a> Client<'a> {
     /// `GET /api/v1/system/security/config` (admin; the secret masked).
     pub async fn security_config(&self) -> Result<Value, OmError> {
         let reply = self
-            .send(Method::GET, api::SECURITY_CONFIG_PATH, None, Purpose::Api)
+            .send(Method::GET, api::SECURITY_CONFIG_PATH, None, Purpose::Admin)
             .await?;
         self.admin_answer(&reply, api::SECURITY_CONFIG_PATH, "GET")
     }
@@ -159,7 +161,7 @@ impl<'a> Client<'a> {
                 Method::POST,
                 api::SECURITY_VALIDATE_PATH,
                 Some(config),
-                Purpose::Api,
+                Purpose::Admin,
             )
             .await?;
         let doc = self.admin_answer(&reply, api::SECURITY_VALIDATE_PATH, "POST")?;
@@ -176,7 +178,7 @@ impl<'a> Client<'a> {
                 Method::PUT,
                 api::SECURITY_CONFIG_PATH,
                 Some(config),
-                Purpose::Api,
+                Purpose::Admin,
             )
             .await?;
         self.admin_answer(&reply, api::SECURITY_CONFIG_PATH, "PUT")

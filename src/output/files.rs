@@ -25,6 +25,8 @@ const OUT_GITIGNORE: &str =
 pub enum OutputError {
     #[error("{} already exists and differs from what omsso would write", path.display())]
     Exists { path: PathBuf },
+    #[error("{} is a symbolic link; omsso does not write through links", path.display())]
+    Link { path: PathBuf },
     #[error("cannot write {}: a folder or other non-file is in the way", path.display())]
     NotAFile { path: PathBuf },
     #[error("cannot write into {}: it is not a folder", path.display())]
@@ -40,7 +42,7 @@ pub enum OutputError {
 impl Diagnose for OutputError {
     fn exit(&self) -> Exit {
         match self {
-            OutputError::Exists { .. } => Exit::Usage,
+            OutputError::Exists { .. } | OutputError::Link { .. } => Exit::Usage,
             OutputError::NotAFile { .. }
             | OutputError::NotAFolder { .. }
             | OutputError::Io { .. } => Exit::Runtime,
@@ -52,6 +54,11 @@ impl Diagnose for OutputError {
             OutputError::Exists { .. } => {
                 Some("pass --force to replace it, or choose another output path".to_string())
             }
+            OutputError::Link { .. } => Some(
+                "pass --force to replace the link itself with the file (its target is left \
+                 alone), or choose another output path"
+                    .to_string(),
+            ),
             OutputError::NotAFile { .. } | OutputError::NotAFolder { .. } => Some(
                 "move what is in the way, or choose another output path; nothing was written"
                     .to_string(),
@@ -102,7 +109,8 @@ pub fn remove_in_flight() -> MutexGuard<'static, Vec<PathBuf>> {
 
 /// Refuses a path a file cannot be written to: a folder (or a socket, a device…) where the
 /// file should be, or a file where its folder should be. Commands that write several files
-/// check them all first, so they write all of them or none.
+/// check them all first, so they write all of them or none. A symbolic link at the path is
+/// not followed: writing replaces the link itself (the rename never writes through it).
 pub fn check_target(path: &Path) -> Result<(), OutputError> {
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         if fs::metadata(parent).is_ok_and(|m| !m.is_dir()) {
@@ -111,12 +119,102 @@ pub fn check_target(path: &Path) -> Result<(), OutputError> {
             });
         }
     }
-    match fs::metadata(path) {
-        Ok(m) if !m.is_file() => Err(OutputError::NotAFile {
+    match fs::symlink_metadata(path) {
+        Ok(m) if !m.is_file() && !m.is_symlink() => Err(OutputError::NotAFile {
             path: path.to_path_buf(),
         }),
         _ => Ok(()),
     }
+}
+
+/// What is at an output path before omsso writes it.
+pub enum Existing {
+    Missing,
+    /// A symbolic link: never followed, never read. Only `--force` replaces it (the link
+    /// itself, not its target).
+    Link,
+    File(Box<ExistingFile>),
+}
+
+/// A regular file at an output path, opened without following links and read (up to
+/// [`crate::input::MAX_SIZE`]).
+pub struct ExistingFile {
+    file: fs::File,
+    meta: fs::Metadata,
+    /// Its content; `None` when it is larger than anything omsso writes.
+    pub bytes: Option<Vec<u8>>,
+}
+
+impl ExistingFile {
+    /// Why its content must not be shown (in a diff), or `None` when it may be: it is a file
+    /// of this user with no other name. A hard link shares its content with a file elsewhere
+    /// (`ln ~/.ssh/id_ed25519 out/openmetadata.env`), and a file of another user is not one
+    /// omsso wrote for this user.
+    pub fn not_showable(&self) -> Option<&'static str> {
+        use std::os::unix::fs::MetadataExt;
+        // SAFETY: geteuid has no preconditions and cannot fail.
+        let me = unsafe { libc::geteuid() };
+        if self.meta.nlink() > 1 {
+            Some("it has other names (hard links), so its content is not only this file's")
+        } else if self.meta.uid() != me {
+            Some("it belongs to another user")
+        } else if self.bytes.is_none() {
+            Some("it is larger than anything omsso writes")
+        } else {
+            None
+        }
+    }
+
+    /// Mode bits (`0o644`).
+    pub fn mode(&self) -> u32 {
+        use std::os::unix::fs::PermissionsExt;
+        self.meta.permissions().mode() & 0o7777
+    }
+
+    /// Sets an unchanged secret file that others may read back to 0600 (through the open
+    /// file: no path lookup, so no link can redirect it). Returns the mode it had, when it
+    /// was changed.
+    pub fn tighten(&self, path: &Path) -> Result<Option<u32>, OutputError> {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = self.mode();
+        if mode & 0o077 == 0 {
+            return Ok(None);
+        }
+        self.file
+            .set_permissions(fs::Permissions::from_mode(SECRET_MODE))
+            .map_err(io("set permissions of", path))?;
+        Ok(Some(mode))
+    }
+}
+
+/// Looks at what is at `path` without following a symbolic link and without blocking (a
+/// FIFO there is refused, not opened for a read that would wait forever).
+pub fn open_existing(path: &Path) -> Result<Existing, OutputError> {
+    check_target(path)?;
+    let opened = OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(path);
+    let file = match opened {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Existing::Missing),
+        // O_NOFOLLOW on a link fails with ELOOP.
+        Err(e) if e.raw_os_error() == Some(libc::ELOOP) => return Ok(Existing::Link),
+        Err(e) => return Err(io("read", path)(e)),
+    };
+    let meta = file.metadata().map_err(io("read", path))?;
+    if !meta.is_file() {
+        // Something else appeared since `check_target`.
+        return Err(OutputError::NotAFile {
+            path: path.to_path_buf(),
+        });
+    }
+    let bytes = match crate::input::read_bounded(&file) {
+        Ok(b) => Some(b),
+        Err(e) if e.kind() == std::io::ErrorKind::FileTooLarge => None,
+        Err(e) => return Err(io("read", path)(e)),
+    };
+    Ok(Existing::File(Box::new(ExistingFile { file, meta, bytes })))
 }
 
 /// One file to write: where, what, and its mode.
@@ -279,13 +377,41 @@ pub fn write_exclusive(path: &Path, bytes: &[u8], mode: u32) -> Result<(), Outpu
     result
 }
 
+/// What [`write_new`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NewFile {
+    Written,
+    /// The file already held exactly these bytes and was left as it was.
+    Unchanged,
+    /// It held these bytes but others could read it: it was set to 0600 (it had this mode).
+    Tightened(u32),
+}
+
 /// Writes a file that must not replace an existing one unless `force` is set. An existing
-/// file with exactly these bytes is left as it is (so re-running is a no-op).
-/// Returns whether the file was written.
-pub fn write_new(path: &Path, bytes: &[u8], mode: u32, force: bool) -> Result<bool, OutputError> {
-    match fs::read(path) {
-        Ok(existing) if existing == bytes => return Ok(false),
-        Ok(_) if !force => {
+/// file with exactly these bytes is left as it is (so re-running is a no-op), except that a
+/// secret file (`mode` 0600) others may read is set back to 0600. A symbolic link at `path`
+/// is replaced (with `force`), never written through.
+pub fn write_new(
+    path: &Path,
+    bytes: &[u8],
+    mode: u32,
+    force: bool,
+) -> Result<NewFile, OutputError> {
+    match open_existing(path)? {
+        Existing::File(f) if f.bytes.as_deref() == Some(bytes) => {
+            if mode == SECRET_MODE {
+                if let Some(was) = f.tighten(path)? {
+                    return Ok(NewFile::Tightened(was));
+                }
+            }
+            return Ok(NewFile::Unchanged);
+        }
+        Existing::Link if !force => {
+            return Err(OutputError::Link {
+                path: path.to_path_buf(),
+            })
+        }
+        Existing::File(_) if !force => {
             return Err(OutputError::Exists {
                 path: path.to_path_buf(),
             })
@@ -293,7 +419,7 @@ pub fn write_new(path: &Path, bytes: &[u8], mode: u32, force: bool) -> Result<bo
         _ => {}
     }
     write_atomic(path, bytes, mode)?;
-    Ok(true)
+    Ok(NewFile::Written)
 }
 
 /// Creates the output folder (0700: it will hold secrets) with a `.gitignore` that ignores
@@ -371,15 +497,55 @@ mod tests {
     fn write_new_refuses_to_replace_without_force() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("f");
-        assert!(write_new(&p, b"one", PUBLIC_MODE, false).unwrap());
-        assert!(!write_new(&p, b"one", PUBLIC_MODE, false).unwrap());
+        assert_eq!(
+            write_new(&p, b"one", PUBLIC_MODE, false).unwrap(),
+            NewFile::Written
+        );
+        assert_eq!(
+            write_new(&p, b"one", PUBLIC_MODE, false).unwrap(),
+            NewFile::Unchanged
+        );
         assert!(matches!(
             write_new(&p, b"two", PUBLIC_MODE, false),
             Err(OutputError::Exists { .. })
         ));
         assert_eq!(fs::read(&p).unwrap(), b"one");
-        assert!(write_new(&p, b"two", PUBLIC_MODE, true).unwrap());
+        assert_eq!(
+            write_new(&p, b"two", PUBLIC_MODE, true).unwrap(),
+            NewFile::Written
+        );
         assert_eq!(fs::read(&p).unwrap(), b"two");
+    }
+
+    #[test]
+    fn write_new_never_follows_a_link_and_tightens_a_loose_secret_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let (target, link) = (dir.path().join("target"), dir.path().join("link"));
+        fs::write(&target, b"same").unwrap();
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        // Even with the very bytes the target holds: a link is never taken as the file.
+        assert!(matches!(
+            write_new(&link, b"same", SECRET_MODE, false),
+            Err(OutputError::Link { .. })
+        ));
+        assert_eq!(
+            write_new(&link, b"new", SECRET_MODE, true).unwrap(),
+            NewFile::Written
+        );
+        assert!(!link.is_symlink());
+        assert_eq!(fs::read(&target).unwrap(), b"same");
+
+        let p = dir.path().join("creds");
+        fs::write(&p, b"x").unwrap();
+        fs::set_permissions(&p, fs::Permissions::from_mode(0o644)).unwrap();
+        assert_eq!(
+            write_new(&p, b"x", SECRET_MODE, false).unwrap(),
+            NewFile::Tightened(0o644)
+        );
+        assert_eq!(
+            fs::metadata(&p).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
     }
 
     #[test]

@@ -19,8 +19,14 @@ pub fn exposed_in(path: &Path) -> Option<PathBuf> {
     }
     let git = |args: &[&std::ffi::OsStr]| {
         let mut cmd = Command::new("git");
-        cmd.arg("-C")
-            .arg(dir)
+        cmd.arg("-C").arg(dir);
+        // A repository's own config can name programs for git to run: `core.fsmonitor` is
+        // started by any command that reads the index (check-ignore does), hooks by others.
+        // The work tree may be anyone's (an unpacked archive, a shared folder), so git runs
+        // here with those turned off: omsso only asks it a question.
+        cmd.args(["-c", "core.fsmonitor=", "-c", "core.hooksPath=/dev/null"])
+            .env("GIT_OPTIONAL_LOCKS", "0")
+            .env("GIT_TERMINAL_PROMPT", "0")
             .args(args)
             .stdin(Stdio::null())
             .stderr(Stdio::null());

@@ -1,5 +1,6 @@
-//! Ctrl-C (SIGINT), SIGTERM and SIGHUP: remove the temporary files being written, then end
-//! by the signal itself.
+//! Ctrl-C (SIGINT), SIGTERM, SIGHUP and SIGQUIT (Ctrl-\): remove the temporary files being
+//! written, then end by the signal itself. (SIGQUIT's default action would also dump core;
+//! omsso turns core dumps off at start-up, src/process.rs.)
 //!
 //! Why a thread of its own: the work runs on a single-threaded runtime, and much of it
 //! (rendering, sealing, writing files) is synchronous, so a signal future polled by that
@@ -11,14 +12,14 @@
 //! shell then stops a loop or script running omsso and restores the terminal (echo stays off
 //! otherwise when the signal arrives at a password prompt); `$?` is 130 as usual.
 
-use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
 use signal_hook::iterator::Signals;
 
 use super::files;
 
 /// Installs the handler. Call once, before any file is written.
 pub fn install() -> std::io::Result<()> {
-    let mut signals = Signals::new([SIGINT, SIGTERM, SIGHUP])?;
+    let mut signals = Signals::new([SIGINT, SIGTERM, SIGHUP, SIGQUIT])?;
     std::thread::Builder::new()
         .name("signals".into())
         .spawn(move || {

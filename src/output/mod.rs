@@ -4,6 +4,7 @@
 pub mod files;
 mod git;
 pub mod interrupt;
+mod shown;
 
 use std::fmt::Display;
 use std::io::{IsTerminal, Write};
@@ -15,6 +16,7 @@ use crate::cli::{GlobalArgs, OutputFormat};
 use crate::error::Error;
 
 pub use files::OutputError;
+pub use shown::{one_line, terminal_safe};
 
 #[derive(Debug, Clone)]
 pub struct Ui {
@@ -53,14 +55,40 @@ impl Ui {
     /// A progress line on stderr (not with `-q`).
     pub fn step(&self, msg: impl Display) {
         if !self.quiet {
-            eprintln!("{}{msg}", self.prefix);
+            eprintln!("{}{}", self.prefix, terminal_safe(&msg.to_string()));
         }
     }
 
     pub fn warn(&self, msg: impl Display) {
         if !self.quiet {
-            eprintln!("{}{} {msg}", self.prefix, self.paint("warning:", "33"));
+            eprintln!(
+                "{}{} {}",
+                self.prefix,
+                self.paint("warning:", "33"),
+                terminal_safe(&msg.to_string())
+            );
         }
+    }
+
+    /// Says what [`files::write_new`] did with a file holding a secret, truthfully.
+    pub fn report_secret_file(&self, path: &Path, outcome: files::NewFile) {
+        match outcome {
+            files::NewFile::Written => self.step(format!("wrote {} (mode 0600)", path.display())),
+            files::NewFile::Unchanged => self.step(format!("{} is up to date", path.display())),
+            files::NewFile::Tightened(was) => {
+                self.step(format!("{} is up to date", path.display()));
+                self.warn_loosened(path, was);
+            }
+        }
+    }
+
+    /// A secret file that others could read was set back to 0600: say so, and what it means.
+    pub fn warn_loosened(&self, path: &Path, was: u32) {
+        self.warn(format!(
+            "{} holds a secret but was readable by others (mode {was:04o}); it is 0600 now. \
+             Whoever could read it may have the secret: consider `omsso keycloak rotate`",
+            path.display()
+        ));
     }
 
     /// Warns about each of `secret_files` that git would pick up (inside a work tree and not
@@ -91,7 +119,7 @@ impl Ui {
             OutputFormat::Text => {
                 let t = text();
                 if !t.is_empty() {
-                    print_stdout(t.trim_end_matches('\n'));
+                    print_stdout(&terminal_safe(t.trim_end_matches('\n')));
                 }
             }
         }
@@ -116,10 +144,22 @@ impl Ui {
 
     /// `error: …` and `hint: …` on stderr only (also with `-q`).
     pub fn error_lines(&self, e: &Error) {
-        eprintln!("{}{} {e}", self.prefix, self.paint("error:", "31"));
-        let hint = e.hint();
+        // An error is one line: a line break in it (from a file, a bundle, Keycloak) is
+        // escaped, so nothing can pass for a `hint:` of omsso's own.
+        let (error, hint) = (e.to_string(), e.hint());
+        eprintln!(
+            "{}{} {}",
+            self.prefix,
+            self.paint("error:", "31"),
+            one_line(&error)
+        );
         if let Some(h) = &hint {
-            eprintln!("{}{} {h}", self.prefix, self.paint("hint:", "36"));
+            eprintln!(
+                "{}{} {}",
+                self.prefix,
+                self.paint("hint:", "36"),
+                one_line(h)
+            );
         }
     }
 

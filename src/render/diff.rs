@@ -1,27 +1,55 @@
-//! A unified diff between an existing file and what omsso would write, with the client secret
-//! masked on both sides: the new one is known, the old one is found by its line's prefix (the
-//! text before the secret on the same line of the new file, e.g. `OIDC_CLIENT_SECRET=`).
+//! A unified diff between an existing file and what omsso would write, safe to show: every
+//! secret omsso can find is masked on both sides, by value, in every encoding it may be
+//! written in, whatever the layout of the lines around it.
+//!
+//! Which secrets: the client secret being written (omsso knows it), and whatever the existing
+//! file holds where a secret goes (an older secret, after a rotate), found by parsing the file
+//! in its format (YAML, or an env file as docker compose reads it): the values of the keys
+//! that hold the secret in omsso's own rendering and of keys named like a secret
+//! (`…secret`, `…password`, `…passphrase`), anywhere in the file, also base64-decoded in a
+//! Kubernetes Secret's `data`. Each is masked as written raw, YAML-, JSON- or env-escaped,
+//! single-quoted, in OpenMetadata's env-var form, and base64. A line that still holds a piece
+//! of one (a value wrapped or folded over lines) is hidden whole. An existing file that does
+//! not parse is not shown at all: omsso cannot tell where its secrets are.
+
+use std::collections::BTreeSet;
 
 use similar::TextDiff;
 
-use super::{RenderedFile, REDACTED};
+use super::escape::{escape_substitution, om_fragment, yaml_quoted, Fragment};
+use super::{key_of_line, RenderedFile, REDACTED};
+use crate::verify::env_file;
 
-pub fn masked_diff(label: &str, existing: &[u8], file: &RenderedFile) -> String {
-    let old = String::from_utf8_lossy(existing);
-    let new = String::from_utf8_lossy(&file.bytes);
-    let (old, new) = if file.holds_secret {
-        match mask(&old, &new, &file.redacted) {
-            Some(pair) => pair,
-            None => {
-                return format!(
-                    "{label}: differs (not shown: the file holds the client secret and its layout \
-                     changed too much to mask it)\n"
-                )
-            }
-        }
-    } else {
-        (old.into_owned(), new.into_owned())
+/// A line that holds part of a secret (a run of this many characters of one) is hidden.
+const PIECE: usize = 6;
+/// Encodings shorter than this are not masked: no secret is that short, and masking every
+/// `ab` in a file would leave nothing to read.
+const SHORTEST: usize = 3;
+const HIDDEN_LINE: &str = "<line not shown: it holds part of a secret>";
+
+/// The diff of `existing` against `file`, with `secret` (the client secret being written)
+/// and every secret found in `existing` masked; or one line saying why it is not shown.
+pub fn masked_diff(
+    label: &str,
+    existing: &[u8],
+    file: &RenderedFile,
+    secret: Option<&str>,
+) -> String {
+    let not_shown = |why: &str| format!("{label}: differs (not shown: {why})\n");
+    let Ok(old) = std::str::from_utf8(existing) else {
+        return not_shown("it is not text");
     };
+    let keys = keys_holding_the_secret(file);
+    let Some(found) = secrets_in(label, old, &keys) else {
+        return not_shown(
+            "it does not parse, so omsso cannot tell where its secrets are to mask them",
+        );
+    };
+    let mut secrets: BTreeSet<String> = found.values;
+    secrets.extend(secret.map(str::to_string));
+    let masks = Masks::new(&secrets);
+    let old = masks.apply(old, &found.unreadable_lines);
+    let new = masks.apply(&file.redacted, &[]);
     if old == new {
         return format!("{label}: only the client secret differs (not shown)\n");
     }
@@ -32,33 +60,211 @@ pub fn masked_diff(label: &str, existing: &[u8], file: &RenderedFile) -> String 
         .to_string()
 }
 
-/// `(old, new)` with secrets replaced by `<redacted>`, or `None` when the redacted rendering
-/// does not line up with the real one.
-fn mask(old: &str, new: &str, redacted: &str) -> Option<(String, String)> {
-    let new_lines: Vec<&str> = new.split_inclusive('\n').collect();
-    let shown_lines: Vec<&str> = redacted.split_inclusive('\n').collect();
-    if new_lines.len() != shown_lines.len() {
-        return None;
-    }
-    let prefixes: Vec<&str> = new_lines
+/// The keys whose lines hold the secret in omsso's rendering of `file` (its two renderings,
+/// with the secret and with `<redacted>`, differ there): `OIDC_CLIENT_SECRET`, `secret`, …
+fn keys_holding_the_secret(file: &RenderedFile) -> BTreeSet<String> {
+    let real = String::from_utf8_lossy(&file.bytes);
+    real.lines()
+        .zip(file.redacted.lines())
+        .filter(|(r, s)| r != s)
+        .filter_map(|(_, s)| key_of_line(s))
+        .collect()
+}
+
+/// Whether a key's name says its value is a secret (`OIDC_CLIENT_SECRET`, `clientSecret`,
+/// `admin-password`), but not one that names where a secret is (`secretRef`, `secretKey`).
+fn named_like_a_secret(key: &str) -> bool {
+    let name: String = key
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    ["secret", "password", "passphrase"]
         .iter()
-        .zip(&shown_lines)
-        .filter(|(n, s)| n != s)
-        .filter_map(|(_, s)| s.find(REDACTED).map(|i| &s[..i]))
-        .collect();
-    let old = old
-        .split_inclusive('\n')
-        .map(
-            |line| match prefixes.iter().find(|p| line.starts_with(**p)) {
-                Some(p) => format!(
-                    "{p}{REDACTED}{}",
-                    if line.ends_with('\n') { "\n" } else { "" }
-                ),
-                None => line.to_string(),
-            },
-        )
-        .collect();
-    Some((old, redacted.to_string()))
+        .any(|s| name.ends_with(s))
+}
+
+#[derive(Default)]
+struct Found {
+    values: BTreeSet<String>,
+    /// 1-based lines of an env file that compose could not read: they are hidden, as
+    /// nothing tells what they hold.
+    unreadable_lines: Vec<usize>,
+}
+
+/// The secrets in the existing file `text` (named `label`), or `None` when it does not parse
+/// in its format.
+fn secrets_in(label: &str, text: &str, keys: &BTreeSet<String>) -> Option<Found> {
+    let is_secret_key = |k: &str| keys.contains(k) || named_like_a_secret(k);
+    let mut found = Found::default();
+    if label.ends_with(".env") {
+        let env = env_file::parse(text);
+        for e in env.entries.iter().filter(|e| is_secret_key(&e.key)) {
+            found.values.insert(e.value.clone());
+        }
+        found.unreadable_lines = env.problems.iter().map(|(line, ..)| *line).collect();
+        return Some(found);
+    }
+    use serde::Deserialize;
+    for doc in serde_yaml::Deserializer::from_str(text) {
+        let doc = serde_yaml::Value::deserialize(doc).ok()?;
+        collect_yaml(&doc, &is_secret_key, &mut found.values);
+        // A Kubernetes Secret re-saved by kubectl holds its values base64-encoded in `data`.
+        let is_secret_manifest = doc.get("kind").and_then(|k| k.as_str()) == Some("Secret");
+        if let (true, Some(serde_yaml::Value::Mapping(data))) =
+            (is_secret_manifest, doc.get("data"))
+        {
+            for (k, v) in data {
+                if let (Some(k), Some(v)) = (k.as_str(), scalar(v)) {
+                    if is_secret_key(k) {
+                        found.values.extend(decode_base64(&v));
+                    }
+                }
+            }
+        }
+    }
+    Some(found)
+}
+
+fn collect_yaml(
+    value: &serde_yaml::Value,
+    is_secret_key: &impl Fn(&str) -> bool,
+    out: &mut BTreeSet<String>,
+) {
+    match value {
+        serde_yaml::Value::Mapping(m) => {
+            for (k, v) in m {
+                if let (Some(k), Some(v)) = (k.as_str(), scalar(v)) {
+                    if is_secret_key(k) {
+                        out.insert(v);
+                    }
+                }
+                collect_yaml(v, is_secret_key, out);
+            }
+        }
+        serde_yaml::Value::Sequence(items) => {
+            for v in items {
+                collect_yaml(v, is_secret_key, out);
+            }
+        }
+        serde_yaml::Value::Tagged(t) => collect_yaml(&t.value, is_secret_key, out),
+        _ => {}
+    }
+}
+
+fn scalar(v: &serde_yaml::Value) -> Option<String> {
+    match v {
+        serde_yaml::Value::String(s) => Some(s.clone()),
+        serde_yaml::Value::Number(n) => Some(n.to_string()),
+        serde_yaml::Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+fn decode_base64(text: &str) -> Option<String> {
+    use base64::Engine;
+    let compact: String = text.split_whitespace().collect();
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(compact)
+        .ok()?;
+    String::from_utf8(bytes).ok()
+}
+
+/// Every way the secrets may be written, longest first.
+struct Masks(Vec<String>);
+
+impl Masks {
+    fn new(secrets: &BTreeSet<String>) -> Masks {
+        let mut all = BTreeSet::new();
+        for s in secrets {
+            // Trimmed too (a YAML block scalar keeps a trailing newline), and each word of
+            // it: a value folded over lines (`>`, or a long plain scalar) reads back with a
+            // space where each line break was, so each word is what one line holds.
+            let forms = [s.as_str(), s.trim()]
+                .into_iter()
+                .chain(s.split_whitespace());
+            for form in forms {
+                all.extend(encodings(form));
+            }
+        }
+        let mut masks: Vec<String> = all.into_iter().filter(|m| m.len() >= SHORTEST).collect();
+        masks.sort_by_key(|m| std::cmp::Reverse(m.len()));
+        Masks(masks)
+    }
+
+    /// `text` with every mask replaced by `<redacted>`, and the lines that still hold a piece
+    /// of one (or are listed in `hide`) replaced by a note.
+    fn apply(&self, text: &str, hide: &[usize]) -> String {
+        let mut out = String::with_capacity(text.len());
+        for (i, line) in text.split_inclusive('\n').enumerate() {
+            let (body, end) = match line.strip_suffix('\n') {
+                Some(b) => (b, "\n"),
+                None => (line, ""),
+            };
+            let mut masked = body.to_string();
+            for m in &self.0 {
+                if masked.contains(m.as_str()) {
+                    masked = masked.replace(m.as_str(), REDACTED);
+                }
+            }
+            if hide.contains(&(i + 1)) || self.holds_a_piece(&masked) {
+                let indent = &body[..body.len() - body.trim_start().len()];
+                masked = format!("{indent}{HIDDEN_LINE}");
+            }
+            out.push_str(&masked);
+            out.push_str(end);
+        }
+        out
+    }
+
+    fn holds_a_piece(&self, line: &str) -> bool {
+        self.0.iter().any(|m| {
+            let chars: Vec<char> = m.chars().collect();
+            chars.len() >= PIECE
+                && chars
+                    .windows(PIECE)
+                    .any(|w| line.contains(&w.iter().collect::<String>()))
+        })
+    }
+}
+
+/// `s` as the formats omsso deals with write it.
+fn encodings(s: &str) -> Vec<String> {
+    use base64::Engine;
+    let inner = |quoted: String| {
+        quoted
+            .strip_prefix('"')
+            .and_then(|q| q.strip_suffix('"'))
+            .map(str::to_string)
+            .unwrap_or(quoted)
+    };
+    let fragment = om_fragment(&Fragment::Str(s.to_string()));
+    let mut out = Vec::new();
+    for form in [s.to_string(), fragment.clone(), escape_substitution(s)] {
+        let single = form.replace('\'', "''");
+        let double = [
+            inner(yaml_quoted(&form)),
+            inner(serde_json::to_string(&form).expect("a string")),
+            form.replace('\\', "\\\\").replace('"', "\\\""),
+        ];
+        // Quoted forms are masked whole (longest first), so a value quoted in the existing
+        // file and the bare `<redacted>` of omsso's rendering compare equal.
+        out.push(format!("'{single}'"));
+        out.extend(double.iter().map(|d| format!("\"{d}\"")));
+        out.push(single);
+        out.extend(double);
+        out.push(inner(form.clone()));
+        out.push(form);
+    }
+    for engine in [
+        &base64::engine::general_purpose::STANDARD,
+        &base64::engine::general_purpose::STANDARD_NO_PAD,
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD,
+    ] {
+        out.push(engine.encode(s));
+        out.push(engine.encode(&fragment));
+    }
+    out
 }
 
 #[cfg(test)]
@@ -66,9 +272,9 @@ mod tests {
     use super::*;
     use std::path::PathBuf;
 
-    fn file(real: &str, shown: &str) -> RenderedFile {
+    fn file(name: &str, real: &str, shown: &str) -> RenderedFile {
         RenderedFile {
-            rel_path: PathBuf::from("x.env"),
+            rel_path: PathBuf::from(name),
             bytes: real.as_bytes().to_vec(),
             holds_secret: real != shown,
             redacted: shown.to_string(),
@@ -78,16 +284,62 @@ mod tests {
     #[test]
     fn neither_the_old_nor_the_new_secret_is_shown() {
         let f = file(
+            "x.env",
             "A='1'\nSECRET='new-secret'\nB='2'\n",
             "A='1'\nSECRET=<redacted>\nB='2'\n",
         );
-        let d = masked_diff("x.env", b"A='0'\nSECRET='old-secret'\nB='2'\n", &f);
+        let diff = |old: &[u8]| masked_diff("x.env", old, &f, Some("new-secret"));
+        let d = diff(b"A='0'\nSECRET='old-secret'\nB='2'\n");
         assert!(
             !d.contains("new-secret") && !d.contains("old-secret"),
             "{d}"
         );
         assert!(d.contains("-A='0'") && d.contains("+A='1'"), "{d}");
-        let d = masked_diff("x.env", b"A='1'\nSECRET='old-secret'\nB='2'\n", &f);
+        let d = diff(b"A='1'\nSECRET='old-secret'\nB='2'\n");
         assert!(d.contains("only the client secret differs"), "{d}");
+        // Another layout of the same line, and a line compose cannot read.
+        let d = diff(b"A='0'\n  SECRET = \"old-secret\"\nB = 'old-secret'\nSECRET: x\n");
+        assert!(!d.contains("old-secret") && !d.contains("SECRET: x"), "{d}");
+    }
+
+    #[test]
+    fn yaml_secrets_are_found_in_any_layout_and_encoding() {
+        let f = file(
+            "s.yaml",
+            "kind: Secret\nstringData:\n  client-secret: \"new\"\n",
+            "kind: Secret\nstringData:\n  client-secret: <redacted>\n",
+        );
+        let old_secret = "o'ld\"sec\\ret-9";
+        let b64 = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, old_secret);
+        for old in [
+            format!("kind: Secret\ndata:\n    client-secret: {b64}\n    other: eA==\n"),
+            format!(
+                "kind: Secret\nmetadata: {{}}\nstringData:\n  client-secret: >-\n    {}\n    {}\n",
+                &old_secret[..5],
+                &old_secret[5..]
+            ),
+            format!(
+                "kind: Secret\nstringData: {{client-secret: '{}'}}\n",
+                old_secret.replace('\'', "''")
+            ),
+            format!("kind: Secret\nstringData:\n  client-secret: |\n    {old_secret}\n"),
+        ] {
+            let d = masked_diff("s.yaml", old.as_bytes(), &f, Some("new"));
+            for piece in [&old_secret[..5], &old_secret[5..], b64.as_str()] {
+                assert!(!d.contains(piece), "{piece:?} in\n{d}");
+            }
+            assert!(d.contains("---"), "a diff is still shown: {d}");
+        }
+        let d = masked_diff("s.yaml", b"kind: [\n", &f, Some("new"));
+        assert!(d.contains("does not parse"), "{d}");
+    }
+
+    #[test]
+    fn secret_references_are_not_taken_for_secrets() {
+        assert!(named_like_a_secret("OIDC_CLIENT_SECRET"));
+        assert!(named_like_a_secret("clientSecret"));
+        assert!(named_like_a_secret("openmetadata-oidc-client-secret"));
+        assert!(!named_like_a_secret("secretRef"));
+        assert!(!named_like_a_secret("secretKey"));
     }
 }

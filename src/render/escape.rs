@@ -23,6 +23,7 @@ pub enum EnvRefusal {
     ControlCharacter(char),
     Interpolation,
     DollarWithQuoteOrBackslash,
+    TrailingBackslash,
 }
 
 impl std::error::Error for EnvRefusal {}
@@ -42,6 +43,11 @@ impl std::fmt::Display for EnvRefusal {
             EnvRefusal::DollarWithQuoteOrBackslash => f.write_str(
                 "the value contains `$` together with `'` or a backslash; no env-file quoting \
                  delivers that unchanged through both docker compose v1 and v2",
+            ),
+            EnvRefusal::TrailingBackslash => f.write_str(
+                "the value ends in a backslash and holds `#` or `$`: docker compose v1 reads a \
+                 backslash before the closing quote as escaping it (and swallows the lines \
+                 that follow), and unquoted it would cut the value at `#` or expand `$`",
             ),
         }
     }
@@ -167,6 +173,19 @@ pub fn env_quoted(s: &str) -> Result<String, EnvRefusal> {
     if !s.contains('\'') && !s.contains("\\\\") && !s.ends_with('\\') {
         return Ok(format!("'{s}'"));
     }
+    // A final backslash cannot be quoted for compose v1 at all: its parser (python-dotenv)
+    // takes `\"` and `\'` as an escaped quote even after an escaped backslash (`"a\\"`), so
+    // the value runs on into the following lines. Unquoted, both versions take the value as
+    // written up to the end of the line, as long as nothing in it is special there: a `#`
+    // (a comment), a `$` (expanded), or a quote or blank at its start.
+    if s.ends_with('\\') {
+        let special = s.contains(['#', '$']) || s.starts_with(['\'', '"', ' ']);
+        return if special {
+            Err(EnvRefusal::TrailingBackslash)
+        } else {
+            Ok(s.to_string())
+        };
+    }
     // Double quotes: both decode `\\` and `\"`; both expand `$`, each in its own way.
     if !s.contains('$') {
         return Ok(format!(
@@ -289,7 +308,11 @@ mod tests {
         assert_eq!(env_quoted("a$b \"q\" #x").unwrap(), "'a$b \"q\" #x'");
         assert_eq!(env_quoted("it's").unwrap(), "\"it's\"");
         assert_eq!(env_quoted("a\\\\b").unwrap(), "\"a\\\\\\\\b\"");
-        assert_eq!(env_quoted("end\\").unwrap(), "\"end\\\\\"");
+        // Unquoted: compose v1 would take `\"` in `"end\\"` for an escaped quote.
+        assert_eq!(env_quoted("end\\").unwrap(), "end\\");
+        assert_eq!(env_quoted("it's \"a\" b\\").unwrap(), "it's \"a\" b\\");
+        assert_eq!(env_quoted("p#ss\\"), Err(EnvRefusal::TrailingBackslash));
+        assert_eq!(env_quoted("'q\\"), Err(EnvRefusal::TrailingBackslash));
         assert_eq!(env_quoted("a\\b $x").unwrap(), "'a\\b $x'");
         assert_eq!(
             env_quoted("it's $x"),

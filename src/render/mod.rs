@@ -357,7 +357,7 @@ impl RenderError {
 
 /// The variable a template line sets (`OIDC_CLIENT_SECRET={{ … }}` → `OIDC_CLIENT_SECRET`),
 /// so an error can name the key without quoting the value.
-fn key_of_line(line: &str) -> Option<String> {
+pub(crate) fn key_of_line(line: &str) -> Option<String> {
     let line = line.trim_start().trim_start_matches("- ");
     let end = line.find(['=', ':'])?;
     let key = line[..end].trim();

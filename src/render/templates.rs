@@ -119,7 +119,7 @@ pub fn environment(
     }
     for (name, builtin) in BUILTIN.iter().filter(|(name, _)| wanted.contains(name)) {
         let source = match templates_dir.map(|d| d.join(name)).filter(|p| p.exists()) {
-            Some(path) => std::fs::read_to_string(&path)
+            Some(path) => crate::input::read_to_string(&path, crate::input::Accept::File)
                 .map_err(|source| RenderError::ReadTemplate { path, source })?,
             None => (*builtin).to_string(),
         };
@@ -130,17 +130,37 @@ pub fn environment(
 }
 
 /// Files in an override folder that match no template name (probably a typo).
+///
+/// Symbolic links are listed by name but never followed into: a link back up the tree would
+/// otherwise make the walk endless. The walk is bounded too (templates live at most one
+/// folder deep), since it only feeds a warning.
 pub fn unknown_overrides(dir: &Path) -> Vec<String> {
+    const MAX_DEPTH: usize = 4;
+    const MAX_ENTRIES: usize = 1000;
     let mut unknown = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
+    let mut seen = 0;
+    let mut stack = vec![(dir.to_path_buf(), 0)];
+    while let Some((d, depth)) = stack.pop() {
         let Ok(entries) = std::fs::read_dir(&d) else {
             continue;
         };
         for entry in entries.flatten() {
+            seen += 1;
+            if seen > MAX_ENTRIES {
+                return sorted(unknown);
+            }
             let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
+            // `DirEntry::file_type` does not follow links.
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            if kind.is_dir() {
+                if depth < MAX_DEPTH {
+                    stack.push((path, depth + 1));
+                }
+            } else if kind.is_symlink() && path.is_dir() {
+                // A linked folder (`helm -> ../shared/helm`): its templates are read through
+                // the link, but the walk does not go in.
             } else if let Ok(rel) = path.strip_prefix(dir) {
                 let rel = rel.to_string_lossy().into_owned();
                 if !BUILTIN.iter().any(|(name, _)| *name == rel) {
@@ -149,8 +169,12 @@ pub fn unknown_overrides(dir: &Path) -> Vec<String> {
             }
         }
     }
-    unknown.sort();
-    unknown
+    sorted(unknown)
+}
+
+fn sorted(mut names: Vec<String>) -> Vec<String> {
+    names.sort();
+    names
 }
 
 /// Prints a value escaped for the format of the template being rendered.

@@ -3,7 +3,7 @@
 //! are shown instead (with the secret masked), and the command exits 2.
 
 use std::fs;
-use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -11,7 +11,7 @@ use serde::Serialize;
 use super::diff::masked_diff;
 use super::{RenderError, RenderedFile};
 use crate::error::Result;
-use crate::output::files::{self, OutputError, PUBLIC_MODE, SECRET_MODE};
+use crate::output::files::{self, Existing, OutputError, PUBLIC_MODE, SECRET_MODE};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -31,27 +31,46 @@ pub struct Written {
 
 /// Writes `files` under `out_dir` (created 0700, with a `.gitignore` once a file holds the
 /// secret). Files that hold the secret get mode 0600. `report_diff` receives the masked diff
-/// of each file that would be replaced without `force`. Each existing file is read once; the files that change (and
-/// the `.gitignore` of a new output folder) are written as one batch.
+/// of each file that would be replaced without `force` (`secret`, the client secret, is masked
+/// in it wherever it appears). Each existing file is read once, never through a symbolic
+/// link; the files that change (and the `.gitignore` of a new output folder) are written as
+/// one batch. `report_loosened` hears of each unchanged secret file that others could read,
+/// which is set back to 0600.
 pub fn write_all(
     out_dir: &Path,
     files: &[RenderedFile],
     force: bool,
+    secret: Option<&str>,
     mut report_diff: impl FnMut(&str),
+    mut report_loosened: impl FnMut(&Path, u32),
 ) -> Result<Vec<Written>> {
     let paths: Vec<PathBuf> = files.iter().map(|f| out_dir.join(&f.rel_path)).collect();
     let mut existing = Vec::with_capacity(files.len());
     let mut conflicts = Vec::new();
     for (f, path) in files.iter().zip(&paths) {
-        files::check_target(path)?;
-        let old = fs::read(path).ok();
-        if let Some(old) = old.as_ref().filter(|old| **old != f.bytes) {
-            if !force {
-                report_diff(&masked_diff(&path.display().to_string(), old, f));
-                conflicts.push(path.clone());
-            }
+        let old = files::open_existing(path)?;
+        let same = matches!(&old, Existing::File(e) if e.bytes.as_deref() == Some(&f.bytes[..]));
+        if !same && !matches!(old, Existing::Missing) && !force {
+            let label = path.display().to_string();
+            report_diff(&match &old {
+                // Never read, never shown: the link may point at any file of this user
+                // (`/proc/self/environ`, a key).
+                Existing::Link => format!(
+                    "{label}: differs (not shown: it is a symbolic link, which omsso neither \
+                     follows nor writes through; --force replaces the link itself)\n"
+                ),
+                Existing::File(e) => match (e.not_showable(), &e.bytes) {
+                    (None, Some(bytes)) => masked_diff(&label, bytes, f, secret),
+                    (reason, _) => format!(
+                        "{label}: differs (not shown: {})\n",
+                        reason.unwrap_or("it cannot be read")
+                    ),
+                },
+                Existing::Missing => unreachable!("a missing file is no conflict"),
+            });
+            conflicts.push(path.clone());
         }
-        existing.push(old);
+        existing.push((old, same));
     }
     if !conflicts.is_empty() {
         return Err(RenderError::WouldOverwrite { paths: conflicts }.into());
@@ -64,7 +83,7 @@ pub fn write_all(
         files::create_out_dir(out_dir)?.filter(|_| files.iter().any(|f| f.holds_secret));
     let mut written = Vec::new();
     let mut changed = Vec::new();
-    for ((f, path), old) in files.iter().zip(paths).zip(existing) {
+    for ((f, path), (old, unchanged)) in files.iter().zip(paths).zip(existing) {
         if let Some(parent) = path.parent().filter(|p| !p.exists()) {
             // Subfolders hold secrets as much as the output folder does.
             fs::DirBuilder::new()
@@ -82,9 +101,10 @@ pub fn write_all(
         } else {
             PUBLIC_MODE
         };
-        let unchanged = old.as_ref() == Some(&f.bytes);
-        if unchanged && f.holds_secret {
-            tighten(&path)?;
+        if let (true, true, Existing::File(e)) = (unchanged, f.holds_secret, &old) {
+            if let Some(was) = e.tighten(&path)? {
+                report_loosened(&path, was);
+            }
         }
         if !unchanged {
             changed.push((path.clone(), f, mode));
@@ -113,18 +133,4 @@ pub fn write_all(
         .collect();
     files::write_all_atomic(&pending)?;
     Ok(written)
-}
-
-/// An unchanged secret file someone made readable to others is set back to 0600.
-fn tighten(path: &Path) -> Result<(), OutputError> {
-    let io = |source| OutputError::Io {
-        op: "set permissions of",
-        path: path.to_path_buf(),
-        source,
-    };
-    let mode = fs::metadata(path).map_err(io)?.permissions().mode();
-    if mode & 0o077 != 0 {
-        fs::set_permissions(path, fs::Permissions::from_mode(SECRET_MODE)).map_err(io)?;
-    }
-    Ok(())
 }

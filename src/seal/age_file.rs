@@ -16,7 +16,14 @@ use secrecy::{SecretSlice, SecretString};
 use super::SealError;
 
 /// Handoff bundles and identity files are small; this bounds memory on hostile input.
-pub const MAX_SIZE: u64 = 1 << 20;
+pub const MAX_SIZE: u64 = crate::input::MAX_SIZE;
+
+/// The highest scrypt work factor (log2 N) a passphrase-sealed file may ask for, the age
+/// CLI's own limit. scrypt needs 1 KiB × 2^N of memory: 2^22 is 4 GiB, 16 times what age and
+/// omsso seal with (2^18, about a second). Without a fixed cap the age crate allows its
+/// measured one-second factor + 4, which on a fast machine let a file asking for 2^23 run for
+/// 42 s in 8 GiB before the passphrase was even checked.
+pub const MAX_WORK_FACTOR: u8 = 22;
 
 const BINARY_MAGIC: &[u8] = b"age-encryption.org/";
 const ARMOR_BEGIN: &[u8] = b"-----BEGIN AGE ENCRYPTED FILE-----";
@@ -87,6 +94,11 @@ impl<'a> Sealed<'a> {
                 path: path.to_path_buf(),
             });
         }
+        if matches!(header_stanzas(bytes), Header::Malformed) {
+            return Err(SealError::HeaderMalformed {
+                path: path.to_path_buf(),
+            });
+        }
         let decryptor = age::Decryptor::new(ArmoredReader::new(bytes)).map_err(|e| match e {
             // age reports a v1 header it cannot parse as an unknown version; a file that
             // starts like v1 is a damaged v1 file.
@@ -129,9 +141,80 @@ impl<'a> Sealed<'a> {
         self,
         passphrase: SecretString,
     ) -> Result<SecretSlice<u8>, SealError> {
-        let identity = age::scrypt::Identity::new(passphrase);
+        let mut identity = age::scrypt::Identity::new(passphrase);
+        identity.set_max_work_factor(MAX_WORK_FACTOR);
         self.decrypt(std::iter::once(&identity as &dyn age::Identity))
     }
+}
+
+/// One recipient stanza of an age header: its type and arguments (`X25519 <share>`,
+/// `ssh-ed25519 <tag> <share>`, `scrypt <salt> <work factor>`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stanza {
+    pub tag: String,
+    pub args: Vec<String>,
+}
+
+/// What [`header_stanzas`] found.
+enum Header {
+    /// Not an age v1 file, or damaged armor: the age crate reports which.
+    Unreadable,
+    /// A stanza that is not strictly encoded.
+    Malformed,
+    Stanzas(Vec<Stanza>),
+}
+
+/// The recipient stanzas of the header, read with age-core's own strict stanza parser: a
+/// body of base64 lines, the last one shorter than 64 columns (empty if need be), as the age
+/// specification and the age CLI require. The age crate's header reader also takes the
+/// "legacy" encoding of pre-release files, where a stanza may lack its body line or its
+/// final short line; the age CLI refuses such files, and so does omsso ([`Sealed::parse`]).
+/// The rest of the header (version line, MAC) is left to the crate, which reads it strictly.
+fn header_stanzas(bytes: &[u8]) -> Header {
+    let mut plain = Vec::new();
+    if ArmoredReader::new(bytes)
+        .take(MAX_SIZE)
+        .read_to_end(&mut plain)
+        .is_err()
+    {
+        return Header::Unreadable;
+    }
+    let Some(mut rest) = plain.strip_prefix(b"age-encryption.org/v1\n".as_slice()) else {
+        return Header::Unreadable;
+    };
+    let mut stanzas = Vec::new();
+    while rest.starts_with(b"-> ") {
+        match age_core::format::read::age_stanza(rest) {
+            Ok((after, stanza)) => {
+                stanzas.push(Stanza {
+                    tag: stanza.tag.to_string(),
+                    args: stanza.args.iter().map(|a| a.to_string()).collect(),
+                });
+                rest = after;
+            }
+            // The file ends inside the header: truncated, which the crate reports as such.
+            Err(e) if e.is_incomplete() => return Header::Unreadable,
+            Err(_) => return Header::Malformed,
+        }
+    }
+    Header::Stanzas(stanzas)
+}
+
+/// The recipient stanzas of an age file, when it is a well-formed one.
+pub fn recipient_stanzas(bytes: &[u8]) -> Option<Vec<Stanza>> {
+    match header_stanzas(bytes) {
+        Header::Stanzas(s) => Some(s),
+        Header::Unreadable | Header::Malformed => None,
+    }
+}
+
+/// Whether `bytes` (an age file, armored or not) is ASCII-armored.
+pub fn is_armored(bytes: &[u8]) -> bool {
+    let start = bytes
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(bytes.len());
+    bytes[start..].starts_with(ARMOR_BEGIN)
 }
 
 /// Whether the (de-armored) file starts with the age v1 header line.

@@ -132,11 +132,13 @@ pub enum SealError {
     ArmorDamaged { path: PathBuf, detail: String },
     #[error("{} is damaged (truncated or modified)", path.display())]
     Damaged { path: PathBuf },
+    #[error("{} is damaged: a recipient stanza of its age header is not encoded as the age format requires (the age CLI refuses it too)", path.display())]
+    HeaderMalformed { path: PathBuf },
     #[error("no identity matches {}", path.display())]
     NoIdentityMatches { path: PathBuf },
     #[error("wrong passphrase for {}", path.display())]
     WrongPassphrase { path: PathBuf },
-    #[error("{}: the passphrase's work factor is too high to try (2^{required})", path.display())]
+    #[error("{}: the passphrase's work factor 2^{required} is above the limit of 2^22 (as the age CLI's); trying it would take minutes and gigabytes of memory", path.display())]
     ExcessiveWork { path: PathBuf, required: u8 },
 
     // --- The bundle inside -----------------------------------------------------------------
@@ -185,15 +187,19 @@ pub enum SealError {
     SignatureMalformed { path: PathBuf },
     #[error("signature {} is for namespace `{found}`, not `omsso-handoff`", path.display())]
     SignatureNamespace { path: PathBuf, found: String },
-    #[error("signature {} was made by {fingerprint}, which is not in {}", path.display(), signers.display())]
+    #[error("signature {} was made by {fingerprint}, which is not in {}{} (for namespace omsso-handoff, at this time)", path.display(), signers.display(), principal.as_ref().map(|p| format!(" for principal `{p}`")).unwrap_or_default())]
     SignerNotAllowed {
         path: PathBuf,
         fingerprint: String,
         signers: PathBuf,
+        /// `--signer`, when given.
+        principal: Option<String>,
     },
     #[error("signature {} does not match {} (the file was changed after signing)", path.display(), file.display())]
     SignatureInvalid { path: PathBuf, file: PathBuf },
 
+    #[error("{} was sealed for something else than the settings ask now: {reason}", path.display())]
+    HandoffOutdated { path: PathBuf, reason: String },
     #[error("{} already exists; omsso never replaces an identity file", path.display())]
     IdentityExists { path: PathBuf },
 
@@ -230,7 +236,8 @@ impl Diagnose for SealError {
             | SigningKeyUnsupported { .. }
             | AllowedSignersRead { .. }
             | AllowedSignersMalformed { .. }
-            | IdentityExists { .. } => Exit::Usage,
+            | IdentityExists { .. }
+            | HandoffOutdated { .. } => Exit::Usage,
             // What was received is not what was asserted.
             ClientIdMismatch { .. } => Exit::CheckFailed,
             _ => Exit::Runtime,
@@ -242,6 +249,9 @@ impl Diagnose for SealError {
         Some(match self {
             Secret(e) => return e.hint(),
             Output(e) => return e.hint(),
+            HandoffOutdated { .. } => "pass --force to seal it again for the current settings \
+                 (a copy of the old file already sent still opens for whom it was sealed)"
+                .into(),
             IdentityExists { .. } => "choose another path: replacing it would make everything \
                  sealed to its key unreadable"
                 .into(),
@@ -294,7 +304,7 @@ impl Diagnose for SealError {
             NotAge { .. } | UnknownAgeFormat { .. } | TooLarge { .. } => {
                 "check that this is the .age file you were sent".into()
             }
-            ArmorDamaged { .. } | Damaged { .. } => {
+            ArmorDamaged { .. } | Damaged { .. } | HeaderMalformed { .. } => {
                 "ask the sender for the file again; copy it unchanged (binary, or the whole \
                  armored text)"
                     .into()
@@ -303,7 +313,9 @@ impl Diagnose for SealError {
                  whose public key you gave the sender"
                 .into(),
             WrongPassphrase { .. } => "check the passphrase with the sender".into(),
-            ExcessiveWork { .. } => "the sender must re-seal with a normal passphrase".into(),
+            ExcessiveWork { .. } => "the sender must seal it again with a normal passphrase \
+                 (omsso and age choose a work factor of about a second)"
+                .into(),
             NotABundle { .. } | MissingField { .. } | BadField { .. } => {
                 "the sender must seal it with `omsso seal`".into()
             }

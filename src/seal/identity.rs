@@ -6,7 +6,6 @@
 //! Protected keys are unlocked when loaded, not lazily during decryption: a wrong passphrase
 //! is then reported against the right file, and each key is unlocked once.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use age::ssh::UnsupportedKey;
@@ -14,6 +13,7 @@ use secrecy::{ExposeSecret, SecretString};
 
 use super::age_file::{self, Sealed};
 use super::SealError;
+use crate::input::{self, Accept};
 use crate::settings::SecretSource;
 
 /// The private keys loaded from `-i` files. Holds key material, so no `Debug`.
@@ -81,10 +81,7 @@ fn load_file(path: &Path, unlock: &mut Unlocker) -> Result<Vec<Box<dyn age::Iden
         path: path.to_path_buf(),
         source,
     };
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|f| f.take(age_file::MAX_SIZE).read_to_end(&mut bytes))
-        .map_err(read_error)?;
+    let bytes = input::read(path, Accept::FileOrPipe).map_err(read_error)?;
     let bytes = secrecy::SecretSlice::from(bytes);
     let bytes = bytes.expose_secret();
     let malformed = |detail: &str| SealError::IdentityMalformed {
@@ -120,7 +117,12 @@ fn age_identity_file(path: &Path, bytes: &[u8]) -> Result<Vec<Box<dyn age::Ident
         detail: e.to_string().replace("identity file ", ""),
     })?;
     // Without the plugin feature, the only entries are native X25519 keys: no error.
-    let identities = file.into_identities().unwrap_or_default();
+    let identities: Vec<Box<dyn age::Identity>> = file
+        .into_identities()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|i| i as Box<dyn age::Identity>)
+        .collect();
     if identities.is_empty() {
         return Err(SealError::IdentityEmpty {
             path: path.to_path_buf(),

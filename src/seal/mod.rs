@@ -12,6 +12,7 @@ pub mod bundle;
 pub mod error;
 pub mod identity;
 pub mod recipients;
+pub mod reuse;
 pub mod sign;
 
 use std::path::{Path, PathBuf};
@@ -159,6 +160,8 @@ pub fn seal(credentials: &Credentials, options: &SealOptions) -> Result<Sealed, 
 pub struct Written {
     pub file: PathBuf,
     pub signature: Option<PathBuf>,
+    /// The record of the recipients (see [`reuse`]); none for a passphrase seal.
+    pub record: Option<PathBuf>,
     /// A signature from an earlier seal that no longer matched, removed.
     pub removed_stale_signature: Option<PathBuf>,
 }
@@ -167,9 +170,11 @@ pub struct Written {
 /// `force` is not set.
 pub fn check_writable(path: &Path, signing: bool, force: bool) -> Result<(), SealError> {
     let sig = signature_path(path);
+    files::check_target(&reuse::record_path(path))?;
     for p in std::iter::once(path).chain(signing.then_some(sig.as_path())) {
         files::check_target(p)?;
-        if !force && p.exists() {
+        // A link counts as taken too (even a dangling one): only --force replaces it.
+        if !force && p.symlink_metadata().is_ok() {
             return Err(OutputError::Exists {
                 path: p.to_path_buf(),
             }
@@ -179,19 +184,24 @@ pub fn check_writable(path: &Path, signing: bool, force: bool) -> Result<(), Sea
     Ok(())
 }
 
-/// Writes the sealed file (0600, atomically) and, when given, its signature as `<path>.sig`.
-/// Nothing is replaced without `force`.
+/// Writes the sealed file (0600, atomically) and, when given, its signature as `<path>.sig`,
+/// and for a seal to `recipients` the record of them beside it (`<path>.recipients.json`,
+/// see [`reuse`]). Nothing is replaced without `force`.
 pub fn write(
     path: &Path,
     ciphertext: &[u8],
     signature: Option<&str>,
+    recipients: Option<&[RecipientInfo]>,
     force: bool,
 ) -> Result<Written, SealError> {
     check_writable(path, signature.is_some(), force)?;
     let sig_path = signature_path(path);
+    let record_path = reuse::record_path(path);
+    let record = recipients.map(|r| reuse::record(path, ciphertext, r));
     let mut written = Written {
         file: path.to_path_buf(),
         signature: None,
+        record: None,
         removed_stale_signature: None,
     };
     let mut pending = vec![files::Pending {
@@ -206,12 +216,29 @@ pub fn write(
             mode: PUBLIC_MODE,
         });
     }
-    // The file and its signature as one change: never a new file beside an old signature.
+    if let Some(record) = &record {
+        pending.push(files::Pending {
+            path: &record_path,
+            bytes: record,
+            mode: PUBLIC_MODE,
+        });
+        written.record = Some(record_path.clone());
+    }
+    // The file, its signature and its record as one change: never a new file beside an old
+    // signature or record.
     files::write_all_atomic(&pending)?;
+    if record.is_none() && record_path.symlink_metadata().is_ok() {
+        // A record of the recipients of the file this one replaced.
+        std::fs::remove_file(&record_path).map_err(|source| OutputError::Io {
+            op: "remove stale record",
+            path: record_path.clone(),
+            source,
+        })?;
+    }
     match signature {
         Some(_) => written.signature = Some(sig_path),
         // An old signature beside a new file would only ever fail to verify.
-        None if sig_path.exists() => {
+        None if sig_path.symlink_metadata().is_ok() => {
             std::fs::remove_file(&sig_path).map_err(|source| OutputError::Io {
                 op: "remove stale signature",
                 path: sig_path.clone(),
@@ -236,6 +263,9 @@ pub struct OpenOptions {
     pub signers: Option<PathBuf>,
     /// The signature file; `<file>.sig` when not set.
     pub signature: Option<PathBuf>,
+    /// The principal whose key must have signed (`ssh-keygen -Y verify -I`); any listed
+    /// key when not set.
+    pub signer: Option<String>,
     pub expect_client_id: Option<String>,
 }
 
@@ -263,6 +293,7 @@ impl OpenOptions {
             ),
             signers: None,
             signature: None,
+            signer: None,
             expect_client_id: None,
         }
     }
@@ -290,7 +321,13 @@ pub fn open_bytes(path: &Path, bytes: &[u8], options: &OpenOptions) -> Result<Op
                 .signature
                 .clone()
                 .unwrap_or_else(|| signature_path(path));
-            Some(sign::verify(path, bytes, &sig, signers)?)
+            Some(sign::verify(
+                path,
+                bytes,
+                &sig,
+                signers,
+                options.signer.as_deref(),
+            )?)
         }
         None => None,
     };
@@ -328,20 +365,18 @@ pub fn open_bytes(path: &Path, bytes: &[u8], options: &OpenOptions) -> Result<Op
 }
 
 fn read_limited(path: &Path) -> Result<Vec<u8>, SealError> {
-    use std::io::Read;
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|f| f.take(age_file::MAX_SIZE + 1).read_to_end(&mut bytes))
-        .map_err(|source| SealError::Read {
-            path: path.to_path_buf(),
-            source,
-        })?;
-    if bytes.len() as u64 > age_file::MAX_SIZE {
-        return Err(SealError::TooLarge {
-            path: path.to_path_buf(),
-        });
-    }
-    Ok(bytes)
+    crate::input::read(path, crate::input::Accept::File).map_err(|source| {
+        if source.kind() == std::io::ErrorKind::FileTooLarge {
+            SealError::TooLarge {
+                path: path.to_path_buf(),
+            }
+        } else {
+            SealError::Read {
+                path: path.to_path_buf(),
+                source,
+            }
+        }
+    })
 }
 
 /// A new age identity file's content (the layout `age-keygen` writes) and its recipient.

@@ -16,6 +16,10 @@ use super::{RecipientInfo, SealError};
 pub struct Recipient {
     pub info: RecipientInfo,
     key: Key,
+    /// For SSH keys, the tag age writes into the key's stanza (the first four bytes of the
+    /// SHA-256 of the public key, base64): what a sealed file's header shows of an SSH
+    /// recipient. age recipients leave no trace in the header.
+    ssh_tag: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -63,6 +67,7 @@ impl Recipient {
                         fingerprint: r.to_string(),
                     },
                     key: Key::Age(r),
+                    ssh_tag: None,
                 }),
                 // `age1yubikey1…` and friends: a plugin's recipient (the bech32 prefix is
                 // everything before the last `1`; bech32 data never contains a `1`).
@@ -112,6 +117,12 @@ impl Recipient {
             })
         })?;
         let comment = key.comment().trim();
+        let ssh_tag = key.to_bytes().ok().map(|wire| {
+            use base64::Engine;
+            use sha2::Digest;
+            base64::engine::general_purpose::STANDARD_NO_PAD
+                .encode(&sha2::Sha256::digest(wire)[..4])
+        });
         Ok(Recipient {
             info: RecipientInfo {
                 kind: key.algorithm().as_str().to_string(),
@@ -119,16 +130,30 @@ impl Recipient {
                 fingerprint: key.fingerprint(HashAlg::Sha256).to_string(),
             },
             key: Key::Ssh(age_key),
+            ssh_tag,
         })
+    }
+
+    /// `(stanza type, tag)` this recipient leaves in an age header: `("X25519", None)` for an
+    /// age recipient, `("ssh-ed25519", Some(tag))` / `("ssh-rsa", Some(tag))` for SSH keys.
+    pub fn stanza(&self) -> (&'static str, Option<&str>) {
+        match &self.key {
+            Key::Age(_) => ("X25519", None),
+            Key::Ssh(_) if self.info.kind == "ssh-rsa" => ("ssh-rsa", self.ssh_tag.as_deref()),
+            Key::Ssh(_) => ("ssh-ed25519", self.ssh_tag.as_deref()),
+        }
     }
 
     /// Reads a recipients file. A comment line directly above a recipient names it (the
     /// name goes into the bundle and the confirmation list).
     pub fn read_file(path: &Path) -> Result<Vec<Recipient>, SealError> {
-        let text = std::fs::read_to_string(path).map_err(|source| SealError::RecipientsFile {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let text =
+            crate::input::read_to_string(path, crate::input::Accept::File).map_err(|source| {
+                SealError::RecipientsFile {
+                    path: path.to_path_buf(),
+                    source,
+                }
+            })?;
         Recipient::parse_file(path, &text)
     }
 

@@ -12,6 +12,7 @@ use ssh_key::public::KeyData;
 use ssh_key::{Algorithm, Fingerprint, HashAlg, LineEnding, PrivateKey, PublicKey, SshSig};
 
 use super::SealError;
+use crate::input::{self, Accept};
 use crate::settings::SecretSource;
 
 /// The sshsig namespace: a signature made for another purpose (git commits, other tools)
@@ -34,9 +35,11 @@ pub struct SigningKey {
 impl SigningKey {
     /// Reads an OpenSSH private key, unlocking it with `passphrase` when it is protected.
     pub fn load(path: &Path, passphrase: &SecretSource) -> Result<SigningKey, SealError> {
-        let text = std::fs::read_to_string(path).map_err(|source| SealError::SigningKeyRead {
-            path: path.to_path_buf(),
-            source,
+        let text = input::read_to_string(path, Accept::FileOrPipe).map_err(|source| {
+            SealError::SigningKeyRead {
+                path: path.to_path_buf(),
+                source,
+            }
         })?;
         let text = secrecy::SecretString::from(text);
         use secrecy::ExposeSecret;
@@ -120,6 +123,48 @@ fn sign_rsa(pair: &RsaKeypair, public: &KeyData, message: &[u8]) -> ssh_key::Res
     SshSig::new(public.clone(), NAMESPACE, HashAlg::Sha512, signature)
 }
 
+/// The public half of the OpenSSH private key at `path`, read without unlocking it (the
+/// public key is stored in the clear even in a protected key file).
+pub fn public_key_of(path: &Path) -> Result<PublicKey, SealError> {
+    let text = input::read_to_string(path, Accept::FileOrPipe).map_err(|source| {
+        SealError::SigningKeyRead {
+            path: path.to_path_buf(),
+            source,
+        }
+    })?;
+    let text = secrecy::SecretString::from(text);
+    use secrecy::ExposeSecret;
+    let key = PrivateKey::from_openssh(text.expose_secret()).map_err(|_| {
+        SealError::SigningKeyMalformed {
+            path: path.to_path_buf(),
+        }
+    })?;
+    Ok(key.public_key().clone())
+}
+
+/// Why the signature at `sig` is not `key`'s `omsso-handoff` signature over `message`, or
+/// `None` when it is.
+pub fn check_own(message: &[u8], sig: &Path, key: &PublicKey) -> Option<String> {
+    let shown = sig.display();
+    let Ok(text) = input::read_to_string(sig, Accept::File) else {
+        return Some(format!("its signature {shown} cannot be read"));
+    };
+    let Ok(parsed) = SshSig::from_pem(text.trim()) else {
+        return Some(format!("{shown} is not an SSH signature"));
+    };
+    if parsed.public_key() != key.key_data() {
+        return Some(format!(
+            "its signature {shown} is by {}, not by the --sign-with key {}",
+            Fingerprint::new(HashAlg::Sha256, parsed.public_key()),
+            key.fingerprint(HashAlg::Sha256)
+        ));
+    }
+    if parsed.namespace() != NAMESPACE || key.verify(NAMESPACE, message, &parsed).is_err() {
+        return Some(format!("its signature {shown} does not match it"));
+    }
+    None
+}
+
 /// Who signed a file, from the allowed-signers entry that vouched for the key.
 #[derive(Debug, Clone, Serialize)]
 pub struct Signer {
@@ -128,15 +173,18 @@ pub struct Signer {
 }
 
 /// Checks that `signature` is a valid `omsso-handoff` signature over `message` (the bytes of
-/// `file`) by a key listed in `allowed_signers`.
+/// `file`) by a key listed in `allowed_signers`, and when `principal` is given, listed for
+/// that principal: the verdict `ssh-keygen -Y verify -f allowed_signers -I principal -n
+/// omsso-handoff` gives (without `principal`, any listed key will do).
 pub fn verify(
     file: &Path,
     message: &[u8],
     signature: &Path,
     allowed_signers: &Path,
+    principal: Option<&str>,
 ) -> Result<Signer, SealError> {
     let sig_path = signature.to_path_buf();
-    let text = std::fs::read_to_string(signature).map_err(|source| {
+    let text = input::read_to_string(signature, Accept::File).map_err(|source| {
         if source.kind() == std::io::ErrorKind::NotFound {
             SealError::SignatureMissing {
                 path: sig_path.clone(),
@@ -160,11 +208,16 @@ pub fn verify(
     let now = SystemTime::now();
     let signer = AllowedSigner::read_file(allowed_signers)?
         .into_iter()
-        .find(|s| s.key.key_data() == sig.public_key() && s.accepts(NAMESPACE, now))
+        .find(|s| {
+            s.key.key_data() == sig.public_key()
+                && s.accepts(NAMESPACE, now)
+                && principal.is_none_or(|p| s.lists(p))
+        })
         .ok_or_else(|| SealError::SignerNotAllowed {
             path: sig_path.clone(),
             fingerprint: Fingerprint::new(HashAlg::Sha256, sig.public_key()).to_string(),
             signers: allowed_signers.to_path_buf(),
+            principal: principal.map(str::to_string),
         })?;
     signer
         .key
@@ -174,7 +227,10 @@ pub fn verify(
             file: file.to_path_buf(),
         })?;
     Ok(Signer {
-        principals: signer.principals,
+        principals: match principal {
+            Some(p) => vec![p.to_string()],
+            None => signer.principals,
+        },
         fingerprint: signer.key.fingerprint(HashAlg::Sha256).to_string(),
     })
 }
@@ -182,10 +238,12 @@ pub fn verify(
 /// One line of an allowed-signers file: `PRINCIPALS [OPTIONS] KEYTYPE BASE64 [COMMENT]`.
 #[derive(Debug)]
 struct AllowedSigner {
+    /// Principal patterns (OpenSSH pattern-list entries, `!` negates).
     principals: Vec<String>,
     key: PublicKey,
-    /// `namespaces="…"`: patterns the key may sign for; all when absent.
-    namespaces: Option<Vec<String>>,
+    /// `namespaces="…"`: an OpenSSH pattern list of what the key may sign for; all when
+    /// absent.
+    namespaces: Option<String>,
     valid_after: Option<SystemTime>,
     valid_before: Option<SystemTime>,
     /// `cert-authority` entries vouch for certificates, which omsso does not take.
@@ -194,11 +252,12 @@ struct AllowedSigner {
 
 impl AllowedSigner {
     fn read_file(path: &Path) -> Result<Vec<AllowedSigner>, SealError> {
-        let text =
-            std::fs::read_to_string(path).map_err(|source| SealError::AllowedSignersRead {
+        let text = input::read_to_string(path, Accept::File).map_err(|source| {
+            SealError::AllowedSignersRead {
                 path: path.to_path_buf(),
                 source,
-            })?;
+            }
+        })?;
         text.lines()
             .enumerate()
             .filter(|(_, l)| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
@@ -243,9 +302,7 @@ impl AllowedSigner {
             };
             match (name.to_ascii_lowercase().as_str(), value) {
                 ("cert-authority", None) => signer.cert_authority = true,
-                ("namespaces", Some(v)) => {
-                    signer.namespaces = Some(v.split(',').map(str::to_string).collect())
-                }
+                ("namespaces", Some(v)) => signer.namespaces = Some(v.to_string()),
                 ("valid-after", Some(v)) => signer.valid_after = Some(parse_time(v)?),
                 ("valid-before", Some(v)) => signer.valid_before = Some(parse_time(v)?),
                 _ => return None,
@@ -258,10 +315,15 @@ impl AllowedSigner {
         !self.cert_authority
             && self
                 .namespaces
-                .as_ref()
-                .is_none_or(|ns| ns.iter().any(|p| glob(p, namespace)))
+                .as_deref()
+                .is_none_or(|ns| matches_pattern_list(namespace, ns))
             && self.valid_after.is_none_or(|t| now >= t)
             && self.valid_before.is_none_or(|t| now < t)
+    }
+
+    /// Whether the entry is for `principal` (its principals field is a pattern list).
+    fn lists(&self, principal: &str) -> bool {
+        matches_pattern_list(principal, &self.principals.join(","))
     }
 }
 
@@ -286,6 +348,28 @@ fn split_outside_quotes(s: &str, sep: impl Fn(char) -> bool) -> Vec<String> {
         pieces.push(current);
     }
     pieces
+}
+
+/// OpenSSH's `match_pattern_list`: `list` is comma-separated patterns, each optionally
+/// negated with a leading `!`. `text` matches when some plain pattern matches it and no
+/// negated one does: a negated match rejects at once, whatever else matches
+/// (`*,!omsso-handoff` does not match `omsso-handoff`). Case-sensitive, as OpenSSH compares
+/// principals and namespaces.
+fn matches_pattern_list(text: &str, list: &str) -> bool {
+    let mut positive = false;
+    for pattern in list.split(',') {
+        let (negated, pattern) = match pattern.strip_prefix('!') {
+            Some(p) => (true, p),
+            None => (false, pattern),
+        };
+        if glob(pattern, text) {
+            if negated {
+                return false;
+            }
+            positive = true;
+        }
+    }
+    positive
 }
 
 /// OpenSSH's pattern match: `*` any run, `?` any one character.
@@ -354,6 +438,22 @@ mod tests {
         assert!(AllowedSigner::parse("alice").is_none());
         assert!(AllowedSigner::parse(&format!("alice bogus-option {KEY}")).is_none());
         assert!(AllowedSigner::parse("alice ssh-ed25519 AAAAbroken").is_none());
+    }
+
+    #[test]
+    fn pattern_lists_honour_negation_like_openssh() {
+        assert!(matches_pattern_list("omsso-handoff", "git,omsso-*"));
+        assert!(!matches_pattern_list("omsso-handoff", "*,!omsso-handoff"));
+        assert!(!matches_pattern_list("omsso-handoff", "!omsso-handoff,*"));
+        assert!(!matches_pattern_list("omsso-handoff", "!git"));
+        assert!(matches_pattern_list("git", "*,!omsso-handoff"));
+        assert!(!matches_pattern_list("OMSSO-handoff", "omsso-*"));
+        let s = AllowedSigner::parse(&format!("alice namespaces=\"*,!omsso-*\" {KEY}")).unwrap();
+        assert!(!s.accepts(NAMESPACE, SystemTime::now()));
+        let s = AllowedSigner::parse(&format!("*@example.com,!mallory@example.com {KEY}")).unwrap();
+        assert!(s.lists("ops@example.com"));
+        assert!(!s.lists("mallory@example.com"));
+        assert!(!s.lists("ops@other.example"));
     }
 
     #[test]

@@ -172,10 +172,13 @@ pub struct SettingsFile {
 
 impl SettingsFile {
     fn load(path: &Path) -> Result<SettingsFile, SettingsError> {
-        let text = std::fs::read_to_string(path).map_err(|source| SettingsError::Read {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let text =
+            crate::input::read_to_string(path, crate::input::Accept::File).map_err(|source| {
+                SettingsError::Read {
+                    path: path.to_path_buf(),
+                    source,
+                }
+            })?;
         SettingsFile::parse(path, &text)
     }
 

@@ -2,12 +2,13 @@
 //! the machine): they come from an env var, a file (`-` = stdin) or a terminal prompt, and are
 //! read only when a command needs them.
 
-use std::io::{IsTerminal, Read};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use secrecy::{ExposeSecret, SecretString};
 
 use super::{SettingsError, Source};
+use crate::input::{self, Accept};
 
 #[derive(Debug, Clone)]
 enum Kind {
@@ -102,23 +103,25 @@ impl SecretSource {
                 std::env::var(var).map_err(|_| SettingsError::EmptySecret { what })?
             }
             Kind::File(path) => {
-                std::fs::read_to_string(path).map_err(|source| SettingsError::SecretFile {
-                    what,
-                    path: path.clone(),
-                    source,
-                })?
-            }
-            Kind::Stdin => {
-                let mut s = String::new();
-                std::io::stdin().read_to_string(&mut s).map_err(|source| {
+                input::read_to_string(path, Accept::FileOrPipe).map_err(|source| {
                     SettingsError::SecretFile {
                         what,
-                        path: PathBuf::from("-"),
+                        path: path.clone(),
                         source,
                     }
-                })?;
-                s
+                })?
             }
+            Kind::Stdin => input::read_bounded(std::io::stdin().lock())
+                .and_then(|bytes| {
+                    String::from_utf8(bytes).map_err(|_| {
+                        std::io::Error::new(std::io::ErrorKind::InvalidData, "not UTF-8 text")
+                    })
+                })
+                .map_err(|source| SettingsError::SecretFile {
+                    what,
+                    path: PathBuf::from("-"),
+                    source,
+                })?,
             Kind::Prompt => rpassword::prompt_password(prompt)
                 .map_err(|source| SettingsError::Prompt { what, source })?,
             Kind::Absent => {

@@ -456,7 +456,7 @@ async fn secret_checks(
             format!(
                 "Keycloak refused the configured secret for `{id}` ({}: {})",
                 reply.status.as_u16(),
-                reply.error_text()
+                reply.error_text_without(secrecy::ExposeSecret::expose_secret(secret))
             ),
             "the secret was rotated or mistyped: run `omsso keycloak fetch` and re-render \
              (OpenMetadata's SSO validation and its login both need it; a client without \

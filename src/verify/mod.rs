@@ -14,7 +14,7 @@
 
 mod checks;
 pub mod deployed;
-mod env_file;
+pub(crate) mod env_file;
 mod finding;
 mod known_keys;
 pub mod lint;

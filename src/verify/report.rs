@@ -4,6 +4,8 @@
 
 use serde::Serialize;
 
+use crate::output::one_line;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
@@ -176,15 +178,16 @@ pub fn text(checks: &[Check]) -> String {
     let mut out = String::new();
     let mut last_hint = None;
     for c in checks {
+        // Details quote the file and the servers' answers: one line each.
         out.push_str(&format!(
             "  {} {:<26} {}\n",
             c.status.mark(),
             c.name,
-            c.detail
+            one_line(&c.detail)
         ));
         if let Some(h) = &c.hint {
             if last_hint != Some(h) {
-                out.push_str(&format!("       hint: {h}\n"));
+                out.push_str(&format!("       hint: {}\n", one_line(h)));
             }
         }
         last_hint = c.hint.as_ref();
