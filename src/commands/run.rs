@@ -97,7 +97,6 @@ async fn pipeline(args: &RunArgs, ctx: &Context, report: &mut Report) -> Result<
     }
     // --apply: the token, and a configured release without the security API, fail here too.
     let om_token = if args.apply {
-        settings.om_url()?;
         if let Some((v, _)) = settings.om_version_given() {
             if !v.line().has_security_api() {
                 return Err(crate::omapi::OmError::LineWithoutApi {
@@ -180,14 +179,14 @@ async fn steps(
         }),
     );
 
-    // The running OpenMetadata (its own Http: `requests` counts Keycloak's only).
-    let om_url = settings
-        .om_url()?
-        .as_str()
-        .trim_end_matches('/')
-        .to_string();
+    // The running OpenMetadata, where render finds it too (its own Http: `requests` counts
+    // Keycloak's only).
+    let om_url = match settings.om_url() {
+        Ok(u) => Some(u.as_str().trim_end_matches('/').to_string()),
+        Err(_) => credentials.openmetadata_url.clone(),
+    };
     let om_http = Http::new(settings.timeout(), settings.cacert(), args.connect.insecure)?;
-    let version = super::om_release::resolve(ctx, Some(&om_url), args.connect.insecure).await;
+    let version = super::om_release::resolve(ctx, om_url.as_deref(), args.connect.insecure).await;
     let rendered = render_cmd::render_files(
         credentials.clone(),
         Target::All,
@@ -242,7 +241,10 @@ async fn steps(
         }
     })?;
     if let Some(token) = om_token {
-        apply_step(ctx, &om_http, &om_url, &deployed, token, report).await?;
+        let om_url = om_url
+            .as_deref()
+            .ok_or_else(|| settings.missing_error("openmetadata.url"))?;
+        apply_step(ctx, &om_http, om_url, &deployed, token, report).await?;
     }
     if args.no_verify {
         return Ok(());
@@ -266,7 +268,7 @@ async fn steps(
     server::run(
         &mut c,
         &om_http,
-        Some(&om_url),
+        om_url.as_deref(),
         &deployed.blocks,
         settings.om_version_given(),
         expect,
