@@ -314,7 +314,11 @@ fn a_changed_secret_or_recipient_list_is_a_difference_shown_without_the_secret()
         .filter(|l| l.starts_with('+') && !l.starts_with("+++"))
         .collect();
     // (lastmodified is to the second: within the same second it stays.)
-    assert!(changed[0].contains(&secret_key(&plain)), "{changed:?}");
+    assert!(
+        changed[0].contains(&secret_key(&plain)),
+        "{changed:?} {}",
+        r.stderr
+    );
     assert!(changed.last().unwrap().contains("mac:"), "{changed:?}");
     assert!(
         changed.len() == 2 || (changed.len() == 3 && changed[1].contains("lastmodified")),

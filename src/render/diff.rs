@@ -135,7 +135,7 @@ fn collect_yaml(
         serde_yaml::Value::Mapping(m) => {
             for (k, v) in m {
                 if let (Some(k), Some(v)) = (k.as_str(), scalar(v)) {
-                    if is_secret_key(k) {
+                    if is_secret_key(k) && !is_sops_ciphertext(&v) {
                         out.insert(v);
                     }
                 }
@@ -150,6 +150,12 @@ fn collect_yaml(
         serde_yaml::Value::Tagged(t) => collect_yaml(&t.value, is_secret_key, out),
         _ => {}
     }
+}
+
+/// A value SOPS encrypted (`ENC[AES256_GCM,data:…]`) is what a GitOps repository commits:
+/// it shows nothing, and masking it would hide which lines of a SOPS file changed.
+fn is_sops_ciphertext(v: &str) -> bool {
+    v.starts_with("ENC[AES256_GCM,") && v.ends_with(']')
 }
 
 fn scalar(v: &serde_yaml::Value) -> Option<String> {
