@@ -7,6 +7,7 @@
 //! fuzzer exercises exactly the code users run. Modules the fuzzer and `main` do not need
 //! stay private, so the compiler still reports their unused items.
 
+mod change;
 pub mod cli;
 pub mod commands;
 pub mod credentials;

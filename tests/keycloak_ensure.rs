@@ -6,7 +6,7 @@ mod common;
 mod kc;
 
 use common::{run, Admin};
-use kc::{client, default_scopes, ensure_ok, keycloak, run_json, CLIENT_ID, OM_URL};
+use kc::{client, default_scopes, ensure_ok, fields, keycloak, run_json, CLIENT_ID, OM_URL};
 use serde_json::{json, Value};
 
 fn strings(v: &Value) -> Vec<String> {
@@ -14,15 +14,6 @@ fn strings(v: &Value) -> Vec<String> {
         .unwrap_or_else(|| panic!("not a list: {v}"))
         .iter()
         .map(|s| s.as_str().unwrap().to_string())
-        .collect()
-}
-
-fn fields(report: &Value) -> Vec<String> {
-    report["changes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["field"].as_str().unwrap().to_string())
         .collect()
 }
 

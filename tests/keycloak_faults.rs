@@ -7,6 +7,7 @@
 //! environments share one login, and a redirect to https is followed over TLS.
 
 mod common;
+mod fake_http;
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -136,33 +137,14 @@ fn reset(stream: TcpStream) {
     drop(stream);
 }
 
-const TOKEN: &str = "POST /realms/master/protocol/openid-connect/token";
+use fake_http::TOKEN;
 
 /// Canned answers of a Keycloak holding realm `data` with the client `open-metadata`.
 fn keycloak_answer(base: &str, key: &str) -> Answer {
-    let body = match key {
-        "GET /realms/master" => json!({ "realm": "master" }),
-        TOKEN => json!({
-            "access_token": "fake-access-token", "expires_in": 60,
-            "refresh_token": "fake-refresh-token", "refresh_expires_in": 1800,
-            "token_type": "Bearer",
-        }),
-        "GET /admin/realms/data/clients?clientId=open-metadata" => json!([{
-            "id": "u-1", "clientId": "open-metadata", "publicClient": false,
-            "rootUrl": "http://om.test",
-        }]),
-        "GET /admin/realms/data/clients/u-1/client-secret"
-        | "POST /admin/realms/data/clients/u-1/client-secret" => {
-            json!({ "type": "secret", "value": "fake-secret-value" })
-        }
-        "GET /realms/data/.well-known/openid-configuration" => json!({
-            "issuer": format!("{base}/realms/data"),
-            "jwks_uri": format!("{base}/realms/data/protocol/openid-connect/certs"),
-            "token_endpoint": format!("{base}/realms/data/protocol/openid-connect/token"),
-        }),
-        _ => return Answer::Reply(404, json!({ "error": "not faked" }).to_string()),
-    };
-    Answer::Reply(200, body.to_string())
+    match fake_http::keycloak_body(base, key) {
+        Some(body) => Answer::Reply(200, body.to_string()),
+        None => Answer::Reply(404, json!({ "error": "not faked" }).to_string()),
+    }
 }
 
 fn omsso_against(fake: &Fake, dir: &std::path::Path) -> std::process::Command {

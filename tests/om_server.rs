@@ -17,7 +17,7 @@ use std::path::Path;
 use std::process::Command;
 
 use common::{one_error, run, Admin};
-use kc::{configured, keycloak, run_json};
+use kc::{check, configured, keycloak, run_json};
 use om_standin::{StandIn, ADMIN_TOKEN, READER_TOKEN};
 use serde_json::Value;
 
@@ -46,15 +46,6 @@ fn render(dir: &Path, realm: &str, server: &StandIn, extra: &[&str]) -> common::
         .args(extra));
     assert_eq!(r.code, 0, "{}", r.stderr);
     r
-}
-
-fn check<'a>(v: &'a Value, name: &str) -> &'a Value {
-    v["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["name"] == name)
-        .unwrap_or_else(|| panic!("no check {name}: {v}"))
 }
 
 fn secret(dir: &Path) -> String {

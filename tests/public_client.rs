@@ -10,7 +10,7 @@ mod kc;
 use std::path::{Path, PathBuf};
 
 use common::{one_error, run, Admin, Run};
-use kc::{auth_request, configured, keycloak, run_json, AuthAnswer};
+use kc::{auth_request, configured, fields, keycloak, run_json, AuthAnswer};
 use serde_json::Value;
 
 const CALLBACK: &str = "http://om.example.test:8585/callback";
@@ -316,15 +316,6 @@ fn nothing_reads_writes_or_prints_a_secret_for_a_public_client() {
             &old_secret,
         );
     }
-}
-
-fn fields(v: &Value) -> Vec<String> {
-    v["changes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["field"].as_str().unwrap().to_string())
-        .collect()
 }
 
 #[test]

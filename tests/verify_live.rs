@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::Command;
 
 use common::{one_error, run, Admin};
-use kc::{configured, ensure_ok, keycloak, run_json, CLIENT_ID, NEED_OPENMETADATA, OM_URL};
+use kc::{check, configured, ensure_ok, keycloak, run_json, CLIENT_ID, NEED_OPENMETADATA, OM_URL};
 use serde_json::{json, Value};
 
 /// A realm with the OpenMetadata client, and `out/openmetadata.yaml` rendered from its live
@@ -46,15 +46,6 @@ fn with_status(v: &Value, status: &str) -> Vec<String> {
 
 fn failed(v: &Value) -> Vec<String> {
     with_status(v, "fail")
-}
-
-fn check<'a>(v: &'a Value, name: &str) -> &'a Value {
-    v["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["name"] == name)
-        .unwrap_or_else(|| panic!("no check {name}: {v}"))
 }
 
 fn edit_rendered(dir: &Path, from: &str, to: &str) {

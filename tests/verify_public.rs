@@ -7,17 +7,11 @@ mod common;
 mod kc;
 
 use common::{one_error, run, Admin};
-use kc::{configured, keycloak, run_json, CLIENT_ID};
+use kc::{check, configured, keycloak, run_json, CLIENT_ID};
 use serde_json::Value;
 
 fn status<'a>(v: &'a Value, name: &str) -> &'a str {
-    v["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["name"] == name)
-        .and_then(|c| c["status"].as_str())
-        .unwrap_or_else(|| panic!("no check {name}: {v}"))
+    check(v, name)["status"].as_str().unwrap()
 }
 
 #[test]

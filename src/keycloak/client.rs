@@ -23,6 +23,7 @@ use super::scopes::{self, ScopePlan};
 use super::session::Op;
 use super::urls::Admin;
 use super::{check_realm, KeycloakError, Session};
+pub use crate::change::FieldChange;
 use crate::settings::{ClientType, HttpUrl, ResponseType, Settings};
 
 const POST_LOGOUT_ATTRIBUTE: &str = "post.logout.redirect.uris";
@@ -223,31 +224,6 @@ fn merge(rep: &mut Value, changes: &[FieldChange]) {
             Some(attr) => rep["attributes"][attr] = c.desired.clone(),
             None => rep[c.field.as_str()] = c.desired.clone(),
         }
-    }
-}
-
-/// One managed field that differs: its value in Keycloak (null when absent) and the value
-/// omsso wants.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct FieldChange {
-    pub field: String,
-    pub current: Value,
-    pub desired: Value,
-}
-
-impl std::fmt::Display for FieldChange {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let show = |v: &Value| match v {
-            Value::Null => "(unset)".to_string(),
-            other => other.to_string(),
-        };
-        write!(
-            f,
-            "{}: {} → {}",
-            self.field,
-            show(&self.current),
-            show(&self.desired)
-        )
     }
 }
 

@@ -2,36 +2,12 @@
 //! OpenMetadata: the public part the server answers without login, and the whole security
 //! configuration (`apply --dry-run`), the client secret masked on both sides.
 
-use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::openmetadata::api::{PUBLIC_AUTH_FIELDS, SECRET_MASK};
 
-/// One key whose value differs.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Difference {
-    pub field: String,
-    /// What the server has (`null`: not set).
-    pub current: Value,
-    /// What the file says.
-    pub desired: Value,
-}
-
-impl std::fmt::Display for Difference {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let show = |v: &Value| match v {
-            Value::Null => "(unset)".to_string(),
-            other => other.to_string(),
-        };
-        write!(
-            f,
-            "{}: {} → {}",
-            self.field,
-            show(&self.current),
-            show(&self.desired)
-        )
-    }
-}
+/// One key whose value differs: `current` is the server's, `desired` the file's.
+pub use crate::change::FieldChange as Difference;
 
 /// The keys of `file_auth` (an `authenticationConfiguration`) that the server's public answer
 /// (`GET /api/v1/system/config/auth`) carries, where they differ. Keys the file leaves out are

@@ -35,19 +35,8 @@ pub struct SigningKey {
 impl SigningKey {
     /// Reads an OpenSSH private key, unlocking it with `passphrase` when it is protected.
     pub fn load(path: &Path, passphrase: &SecretSource) -> Result<SigningKey, SealError> {
-        let text = input::read_to_string(path, Accept::FileOrPipe).map_err(|source| {
-            SealError::SigningKeyRead {
-                path: path.to_path_buf(),
-                source,
-            }
-        })?;
-        let text = secrecy::SecretString::from(text);
         use secrecy::ExposeSecret;
-        let mut key = PrivateKey::from_openssh(text.expose_secret()).map_err(|_| {
-            SealError::SigningKeyMalformed {
-                path: path.to_path_buf(),
-            }
-        })?;
+        let mut key = read_private_key(path)?;
         match key.algorithm() {
             Algorithm::Ed25519 | Algorithm::Rsa { .. } => {}
             other => {
@@ -126,6 +115,13 @@ fn sign_rsa(pair: &RsaKeypair, public: &KeyData, message: &[u8]) -> ssh_key::Res
 /// The public half of the OpenSSH private key at `path`, read without unlocking it (the
 /// public key is stored in the clear even in a protected key file).
 pub fn public_key_of(path: &Path) -> Result<PublicKey, SealError> {
+    Ok(read_private_key(path)?.public_key().clone())
+}
+
+/// Reads and parses the OpenSSH private key at `path` (still locked if it is protected). The
+/// text is held as a secret: an unprotected key is one.
+fn read_private_key(path: &Path) -> Result<PrivateKey, SealError> {
+    use secrecy::ExposeSecret;
     let text = input::read_to_string(path, Accept::FileOrPipe).map_err(|source| {
         SealError::SigningKeyRead {
             path: path.to_path_buf(),
@@ -133,13 +129,9 @@ pub fn public_key_of(path: &Path) -> Result<PublicKey, SealError> {
         }
     })?;
     let text = secrecy::SecretString::from(text);
-    use secrecy::ExposeSecret;
-    let key = PrivateKey::from_openssh(text.expose_secret()).map_err(|_| {
-        SealError::SigningKeyMalformed {
-            path: path.to_path_buf(),
-        }
-    })?;
-    Ok(key.public_key().clone())
+    PrivateKey::from_openssh(text.expose_secret()).map_err(|_| SealError::SigningKeyMalformed {
+        path: path.to_path_buf(),
+    })
 }
 
 /// Why the signature at `sig` is not `key`'s `omsso-handoff` signature over `message`, or

@@ -198,7 +198,13 @@ pub const TOKEN: &str = "POST /realms/master/protocol/openid-connect/token";
 /// Canned answers of a Keycloak at `base` holding realm `data` with the client
 /// `open-metadata`; `None` for anything else.
 pub fn keycloak(base: &str, key: &str) -> Option<Reply> {
-    let body = match key {
+    keycloak_body(base, key).map(|body| Reply::Json(200, body.to_string()))
+}
+
+/// The JSON bodies behind [`keycloak`] (also used by tests/keycloak_faults.rs, whose fake
+/// server answers in its own ways: resets, silence).
+pub fn keycloak_body(base: &str, key: &str) -> Option<serde_json::Value> {
+    Some(match key {
         "GET /realms/master" => json!({ "realm": "master" }),
         TOKEN => json!({
             "access_token": "fake-access-token", "expires_in": 60,
@@ -209,7 +215,8 @@ pub fn keycloak(base: &str, key: &str) -> Option<Reply> {
             "id": "u-1", "clientId": "open-metadata", "publicClient": false,
             "rootUrl": "http://om.test",
         }]),
-        "GET /admin/realms/data/clients/u-1/client-secret" => {
+        "GET /admin/realms/data/clients/u-1/client-secret"
+        | "POST /admin/realms/data/clients/u-1/client-secret" => {
             json!({ "type": "secret", "value": "fake-secret-value" })
         }
         "GET /realms/data/.well-known/openid-configuration" => json!({
@@ -218,8 +225,7 @@ pub fn keycloak(base: &str, key: &str) -> Option<Reply> {
             "token_endpoint": format!("{base}/realms/data/protocol/openid-connect/token"),
         }),
         _ => return None,
-    };
-    Some(Reply::Json(200, body.to_string()))
+    })
 }
 
 /// An answer for requests no test cares about.

@@ -269,3 +269,24 @@ pub fn passed_or_needs_openmetadata(check: &Value) -> bool {
         || (check["status"] == "skip"
             && NEED_OPENMETADATA.contains(&check["name"].as_str().unwrap_or_default()))
 }
+
+/// The live check `name` in a `verify --output json` (or `run`) document; fails the test when
+/// the report has no such check.
+pub fn check<'a>(v: &'a Value, name: &str) -> &'a Value {
+    v["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == name)
+        .unwrap_or_else(|| panic!("no check {name}: {v}"))
+}
+
+/// The fields an `ensure --output json` report plans to change, in order.
+pub fn fields(report: &Value) -> Vec<String> {
+    report["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["field"].as_str().unwrap().to_string())
+        .collect()
+}
