@@ -11,17 +11,16 @@ use super::finding::{Report, Severity};
 use super::view;
 use super::yaml_tree::{Node, NodeValue, ScalarType};
 use crate::openmetadata::fields::ValueType;
-use crate::openmetadata::{server, Block, ChartBlock, Release};
+use crate::openmetadata::{server, Block, ChartBlock, KeyProblem, Release};
 
 pub const UNKNOWN_KEY: &str = "unknown-key";
 pub const ENV_NOT_READ: &str = "env-not-read";
 pub const HELM_VALUE_TYPE: &str = "helm-value-type";
 pub const HELM_SECRET_INLINE: &str = "helm-secret-inline";
 
-/// What to write instead of a key the format does not know: the other format's name, or the
-/// env var to pass through the chart's `extraEnvs`.
+/// What to write instead of a key the format does not know: its name in the other format.
 fn instead(helm: bool, key: &str) -> Option<&'static str> {
-    let pairs: &[(&str, &str)] = if helm {
+    let renamed: &[(&str, &str)] = if helm {
         &[
             ("publicKeyUrls", "publicKeys (the Helm name)"),
             ("adminPrincipals", "initialAdmins (the Helm name)"),
@@ -32,32 +31,6 @@ fn instead(helm: bool, key: &str) -> Option<&'static str> {
                 "clientSecret: {secretRef, secretKey} (the Helm form)",
             ),
             ("prompt", "promptType (the Helm name)"),
-            (
-                "providerName",
-                "extraEnvs: CUSTOM_OIDC_AUTHENTICATION_PROVIDER_NAME",
-            ),
-            (
-                "enableAutoRedirect",
-                "extraEnvs: AUTHENTICATION_ENABLE_AUTO_REDIRECT",
-            ),
-            ("emailClaim", "extraEnvs: AUTHENTICATION_EMAIL_CLAIM"),
-            (
-                "displayNameClaim",
-                "extraEnvs: AUTHENTICATION_DISPLAY_NAME_CLAIM",
-            ),
-            (
-                "tokenValidationAlgorithm",
-                "extraEnvs: AUTHENTICATION_TOKEN_VALIDATION_ALGORITHM",
-            ),
-            (
-                "forceSecureSessionCookie",
-                "extraEnvs: FORCE_SECURE_SESSION_COOKIE",
-            ),
-            ("adminEmails", "extraEnvs: AUTHORIZER_ADMIN_EMAILS"),
-            (
-                "endSessionWithProvider",
-                "extraEnvs: OIDC_END_SESSION_WITH_PROVIDER",
-            ),
         ]
     } else {
         &[
@@ -68,7 +41,7 @@ fn instead(helm: bool, key: &str) -> Option<&'static str> {
             ("enabled", "nothing: `enabled` exists only in Helm values"),
         ]
     };
-    pairs.iter().find(|p| p.0 == key).map(|p| p.1)
+    renamed.iter().find(|p| p.0 == key).map(|p| p.1)
 }
 
 fn unknown(r: &mut Report, helm: bool, block: &str, e: &super::yaml_tree::Entry, why: String) {
@@ -160,15 +133,36 @@ fn check_block(node: &Node, block: &str, which: ChartBlock, release: &Release, r
     for e in node.entries() {
         match release.chart_value(which, &e.key) {
             None => {
-                let why = format!(
-                    "check the spelling; chart {} accepts under {block}: {}",
-                    release.chart.version,
-                    chart_keys(release, which).join(", ")
-                );
+                let why = not_a_chart_value(which, &e.key, release).unwrap_or_else(|| {
+                    format!(
+                        "check the spelling; chart {} accepts under {block}: {}",
+                        release.chart.version,
+                        chart_keys(release, which).join(", ")
+                    )
+                });
                 unknown(r, true, block, e, why)
             }
             Some(ty) => check_type(&format!("{block}.{}", e.key), e, ty, r),
         }
+    }
+}
+
+/// For a server key the chart has no value for: pass it through `extraEnvs` when the release
+/// reads it (its variable from the server's own table), or why the release has no such key.
+fn not_a_chart_value(which: ChartBlock, key: &str, release: &Release) -> Option<String> {
+    let block = match which {
+        ChartBlock::Authentication => Block::Authentication,
+        ChartBlock::Oidc => Block::Oidc,
+        ChartBlock::Authorizer => Block::Authorizer,
+    };
+    match release.key_problem(block, key) {
+        None => server::env_name(block, key)
+            .map(|env| format!("the chart has no value for it: pass it as extraEnvs: {env}")),
+        Some(KeyProblem::Unknown) => None,
+        Some(problem) => Some(format!(
+            "remove it ({})",
+            problem.reason(&release.version)
+        )),
     }
 }
 

@@ -162,12 +162,6 @@ pub fn python_report(job: &Value) -> (bool, String) {
     (out.status.success(), format!("{stdout}{stderr}"))
 }
 
-pub fn schema(rel: &str) -> String {
-    reference(&format!("openmetadata/{rel}"))
-        .display()
-        .to_string()
-}
-
 /// `docker-compose --env-file ENV -f <reference compose file> config` (Debian's docker-compose
 /// 1.29; no daemon needed), with a clean environment so nothing from the caller's leaks in.
 /// Returns the openmetadata-server service's environment, `$$` read back as `$`.
