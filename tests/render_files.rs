@@ -399,3 +399,30 @@ fn the_openmetadata_url_can_come_from_the_credentials() {
         "https://metadata.example.net"
     );
 }
+
+#[test]
+fn a_chart_omsso_was_not_checked_against_is_named_in_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    Creds::default().write(dir.path());
+    let warned = |args: &[&str]| {
+        let mut all = vec!["--target", "helm-values", "--stdout"];
+        all.extend_from_slice(args);
+        let r = render(dir.path(), &all);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        r.stderr
+    };
+    let newer = warned(&["--om-version", "2.0.7"]);
+    assert!(
+        newer.contains("chart 2.0.7 is not one omsso was checked against: the Helm values use the auth keys of chart 1.13.1, the newest"),
+        "{newer}"
+    );
+    let between = warned(&["--chart-version", "1.12.5"]);
+    assert!(
+        between.contains("of chart 1.11.13, the nearest"),
+        "{between}"
+    );
+    for known in [&["--om-version", "1.6.13"][..], &["--om-version", "2.0"]] {
+        let stderr = warned(known);
+        assert!(!stderr.contains("checked against"), "{known:?}: {stderr}");
+    }
+}

@@ -1,12 +1,12 @@
 //! `omsso render`: credentials + settings → OpenMetadata's auth configuration files.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde_json::json;
 
 use super::Context;
 use crate::error::Result;
-use crate::openmetadata::{compose, Release};
+use crate::openmetadata::{compose, Chart, Release};
 use crate::output;
 use crate::render::{self, write, RenderInput, Target};
 use crate::sops::secret as sops;
@@ -133,6 +133,24 @@ pub fn render_files(
     }
     let files = render::render_all(&input, &[target], templates)?;
     check_release_keys(&files, &input)?;
+    let chart = Chart::resolve(input.version, input.chart_version);
+    if !chart.known
+        && files
+            .iter()
+            .any(|f| f.rel_path == Path::new(render::HELM_VALUES))
+    {
+        warnings.push(format!(
+            "chart {} is not one omsso was checked against: the Helm values use the auth keys \
+             of chart {}, the {} released chart at or below it",
+            chart.version,
+            chart.values.version,
+            if chart.newer_than_known() {
+                "newest"
+            } else {
+                "nearest"
+            }
+        ));
+    }
     for f in files
         .iter()
         .filter(|f| f.rel_path.extension() == Some("env".as_ref()))
@@ -164,7 +182,7 @@ fn check_release_keys(files: &[render::RenderedFile], input: &RenderInput) -> Re
         let kind = match f.rel_path.to_str() {
             Some("openmetadata.yaml") => Kind::Yaml,
             Some("openmetadata.env") => Kind::Env,
-            Some("helm/values.yaml") => Kind::Helm,
+            Some(render::HELM_VALUES) => Kind::Helm,
             _ => continue,
         };
         let refused = lint::lint(&f.redacted, kind, &release)

@@ -138,6 +138,7 @@ pub enum ChartBlock {
     Authorizer,
 }
 
+#[cfg(test)]
 pub fn find_known(version: &str) -> Option<&'static ChartValues> {
     CHARTS.iter().find(|c| c.version == version)
 }

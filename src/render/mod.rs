@@ -118,8 +118,11 @@ fn check_redirect_uri(uri: &str) -> Result<(), RenderError> {
         }),
     }
 }
+
 /// The Kubernetes Secret's template name (= its path in the output folder).
 pub const HELM_SECRET: &str = "helm/oidc-secrets.yaml";
+/// The Helm values' template name.
+pub const HELM_VALUES: &str = "helm/values.yaml";
 
 /// What to render (`--target`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -147,12 +150,10 @@ impl Target {
         Ok(match self {
             Target::OpenmetadataYaml => vec!["openmetadata.yaml"],
             Target::Env => vec!["openmetadata.env"],
-            Target::HelmValues => vec!["helm/values.yaml"],
+            Target::HelmValues => vec![HELM_VALUES],
             Target::HelmSecret => vec![helm_secret().ok_or(RenderError::PublicHasNoSecret)?],
-            Target::Helm => std::iter::once("helm/values.yaml")
-                .chain(helm_secret())
-                .collect(),
-            Target::All => ["openmetadata.yaml", "openmetadata.env", "helm/values.yaml"]
+            Target::Helm => std::iter::once(HELM_VALUES).chain(helm_secret()).collect(),
+            Target::All => ["openmetadata.yaml", "openmetadata.env", HELM_VALUES]
                 .into_iter()
                 .chain(helm_secret())
                 .collect(),

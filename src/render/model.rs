@@ -10,14 +10,12 @@ use super::{RenderError, RenderInput};
 use crate::openmetadata::{server, Block, Chart, ChartBlock, Line};
 use crate::settings::ClientType;
 
-/// Which optional keys the release line (and the chart) has, for `{% if has.… %}`.
+/// What the chart has, for `{% if has.… %}` (what the release line has is decided here: a
+/// value a line lacks is `None`).
 #[derive(Debug, Serialize)]
 pub struct Has {
-    /// `authenticationConfiguration.sessionExpiry` (2.0+) is where the session lifetime goes.
-    pub session_expiry: bool,
-    /// `oidcConfiguration.sessionExpiry` (1.8 – 1.13, confidential clients) is where it goes.
-    pub oidc_session_expiry: bool,
-    /// The chart has `oidcConfiguration.sessionExpiry` (chart 1.8+).
+    /// The chart has `oidcConfiguration.sessionExpiry` (chart 1.8+); else it goes through
+    /// `extraEnvs`.
     pub chart_oidc_session_expiry: bool,
 }
 
@@ -152,8 +150,6 @@ impl Model {
             client_type: input.client_type.as_str(),
             confidential,
             has: Has {
-                session_expiry: session == SessionExpiry::TopLevel,
-                oidc_session_expiry: session == SessionExpiry::Oidc,
                 chart_oidc_session_expiry: chart.has(ChartBlock::Oidc, "sessionExpiry"),
             },
             om_url: om.as_str().to_string(),

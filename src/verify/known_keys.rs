@@ -159,10 +159,7 @@ fn not_a_chart_value(which: ChartBlock, key: &str, release: &Release) -> Option<
         None => server::env_name(block, key)
             .map(|env| format!("the chart has no value for it: pass it as extraEnvs: {env}")),
         Some(KeyProblem::Unknown) => None,
-        Some(problem) => Some(format!(
-            "remove it ({})",
-            problem.reason(&release.version)
-        )),
+        Some(problem) => Some(format!("remove it ({})", problem.reason(&release.version))),
     }
 }
 
