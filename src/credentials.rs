@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Diagnose, Exit};
+use crate::exit::{Diagnose, Exit};
 use crate::input::{self, Accept};
 use crate::keycloak::urls;
 use crate::settings::ClientType;

@@ -11,7 +11,7 @@ mod change;
 pub mod cli;
 pub mod commands;
 pub mod credentials;
-pub mod error;
+pub mod exit;
 mod input;
 mod keycloak;
 mod omapi;

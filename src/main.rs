@@ -4,7 +4,8 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches};
 
-use omsso::error::{self, Error, Exit};
+use omsso::commands::error::{self, Error};
+use omsso::exit::{Diagnose, Exit};
 use omsso::{cli, commands, output};
 
 fn main() -> ExitCode {

@@ -6,7 +6,7 @@
 use std::time::SystemTime;
 
 use libfuzzer_sys::fuzz_target;
-use omsso::error::Diagnose;
+use omsso::exit::Diagnose;
 use omsso::seal::Bundle;
 use serde_json::Value;
 

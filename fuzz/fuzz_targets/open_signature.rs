@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use libfuzzer_sys::fuzz_target;
-use omsso::error::Diagnose;
+use omsso::exit::Diagnose;
 use omsso_fuzz::{dir, open_options, SIGNED_FILE};
 
 fuzz_target!(|data: &[u8]| {

@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use libfuzzer_sys::fuzz_target;
-use omsso::error::Diagnose;
+use omsso::exit::Diagnose;
 use omsso::seal::error::RecipientProblem;
 use omsso::seal::{Recipient, SealError};
 

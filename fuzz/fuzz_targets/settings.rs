@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use libfuzzer_sys::fuzz_target;
-use omsso::error::Diagnose;
+use omsso::exit::Diagnose;
 use omsso::settings::{Layer, SettingsFile, Sources};
 
 fuzz_target!(|data: &[u8]| {

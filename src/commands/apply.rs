@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 
 use super::Context;
 use crate::cli::{ApplyArgs, OmTokenArgs};
-use crate::error::{Error, Result};
+use crate::commands::error::{Error, Result};
 use crate::keycloak::probe::Http;
 use crate::omapi::compare::{self, Difference};
 use crate::omapi::{Client, OmError, ServerVersion, Validation};

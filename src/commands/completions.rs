@@ -4,7 +4,7 @@
 use clap::CommandFactory;
 
 use crate::cli::{Cli, Shell};
-use crate::error::Result;
+use crate::commands::error::Result;
 use crate::output::print_stdout;
 
 pub fn completions(shell: Shell) -> Result<()> {

@@ -4,7 +4,7 @@ use serde_json::{json, Map, Value};
 
 use super::Context;
 use crate::cli::ConfigCommand;
-use crate::error::Result;
+use crate::commands::error::Result;
 
 pub fn run(cmd: ConfigCommand, ctx: &Context) -> Result<()> {
     match cmd {

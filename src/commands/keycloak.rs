@@ -11,8 +11,8 @@ use super::Context;
 use crate::cli::{
     ConnectArgs, CredentialsArgs, EnsureArgs, FetchArgs, KeycloakCommand, RotateArgs,
 };
+use crate::commands::error::{Error, Result};
 use crate::credentials::Credentials;
-use crate::error::{Error, Result};
 use crate::keycloak::{self, Action, Desired, KeycloakError, Plan, Session};
 use crate::output::files::{self, OutputError};
 use crate::settings::ClientType;

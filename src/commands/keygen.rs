@@ -7,7 +7,7 @@ use serde_json::json;
 
 use super::Context;
 use crate::cli::KeygenArgs;
-use crate::error::Result;
+use crate::commands::error::Result;
 use crate::seal;
 
 pub fn run(args: KeygenArgs, ctx: &Context) -> Result<()> {

@@ -3,6 +3,7 @@
 mod apply;
 pub mod completions;
 mod config;
+pub mod error;
 mod keycloak;
 mod keygen;
 mod om_release;
@@ -14,7 +15,7 @@ mod source;
 mod verify;
 
 use crate::cli::Command;
-use crate::error::Result;
+use crate::commands::error::Result;
 use crate::output::Ui;
 use crate::settings::Settings;
 

@@ -7,7 +7,7 @@ use serde_json::json;
 
 use super::Context;
 use crate::cli::OpenArgs;
-use crate::error::Result;
+use crate::commands::error::Result;
 use crate::output::files::{write_new, SECRET_MODE};
 use crate::output::one_line;
 use crate::seal::{self, OpenOptions};

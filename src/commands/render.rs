@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use serde_json::json;
 
 use super::Context;
-use crate::error::Result;
+use crate::commands::error::Result;
 use crate::openmetadata::{compose, Chart, Release};
 use crate::output;
 use crate::render::{self, write, RenderInput, Target};

@@ -8,7 +8,8 @@ use serde_json::{json, Value};
 
 use super::{keycloak as kc_cmd, render as render_cmd, seal as seal_cmd, Context};
 use crate::cli::RunArgs;
-use crate::error::{Error, Exit, Result};
+use crate::commands::error::{Error, Result};
+use crate::exit::{Diagnose, Exit};
 use crate::keycloak::probe::Http;
 use crate::keycloak::{self, Desired};
 use crate::render::Target;

@@ -9,8 +9,8 @@ use serde_json::json;
 
 use super::Context;
 use crate::cli::{HandoffArgs, SealArgs};
+use crate::commands::error::Result;
 use crate::credentials::Credentials;
-use crate::error::Result;
 use crate::output::files::prepare_out_dir;
 use crate::output::one_line;
 use crate::seal::{self, Recipient, SealError, SealOptions, SealTo, SigningKey, Target};

@@ -3,8 +3,8 @@
 
 use super::Context;
 use crate::cli::SourceArgs;
+use crate::commands::error::Result;
 use crate::credentials::Credentials;
-use crate::error::Result;
 use crate::{keycloak, seal};
 
 pub async fn credentials(args: &SourceArgs, ctx: &Context) -> Result<Credentials> {

@@ -9,7 +9,7 @@ use serde_json::json;
 
 use super::Context;
 use crate::cli::VerifyArgs;
-use crate::error::{Error, Result};
+use crate::commands::error::{Error, Result};
 use crate::input::{self, Accept};
 use crate::keycloak::probe::Http;
 use crate::keycloak::Session;

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::error::{Diagnose, Exit};
+use crate::exit::{Diagnose, Exit};
 use crate::settings::SettingsError;
 
 /// A `realm-management` client role (or the master realm role `create-realm`) that an admin

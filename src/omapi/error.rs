@@ -1,7 +1,7 @@
 //! What can go wrong talking to a running OpenMetadata, in the user's words. Messages name the
 //! server and the endpoint, never the admin token or the client secret.
 
-use crate::error::{Diagnose, Exit};
+use crate::exit::{Diagnose, Exit};
 use crate::keycloak::KeycloakError;
 
 #[derive(Debug, thiserror::Error)]

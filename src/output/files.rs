@@ -11,7 +11,7 @@ use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use crate::error::{Diagnose, Exit};
+use crate::exit::{Diagnose, Exit};
 
 /// Mode for files that hold a secret.
 pub const SECRET_MODE: u32 = 0o600;

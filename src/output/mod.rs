@@ -13,7 +13,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::cli::{GlobalArgs, OutputFormat};
-use crate::error::Error;
+use crate::exit::Diagnose;
 
 pub use files::OutputError;
 pub use shown::{one_line, terminal_safe};
@@ -128,12 +128,12 @@ impl Ui {
     /// `error: …` and `hint: …` on stderr; with `--output json` also a JSON document on
     /// stdout so a pipeline reading stdout sees the failure (except for a failed check, whose
     /// report is that document).
-    pub fn error(&self, e: &Error) {
+    pub fn error(&self, e: &dyn Diagnose) {
         self.error_lines(e);
         let hint = e.hint();
         // A failed check already printed its report as the JSON document; a second
         // document would make stdout unparseable.
-        if self.json() && !matches!(e, Error::CheckFailed(_) | Error::Several(..)) {
+        if self.json() && !e.reported() {
             let doc = serde_json::json!({
                 "ok": false,
                 "error": { "message": e.to_string(), "hint": hint, "exit_code": e.exit() as u8 },
@@ -143,7 +143,7 @@ impl Ui {
     }
 
     /// `error: …` and `hint: …` on stderr only (also with `-q`).
-    pub fn error_lines(&self, e: &Error) {
+    pub fn error_lines(&self, e: &dyn Diagnose) {
         // An error is one line: a line break in it (from a file, a bundle, Keycloak) is
         // escaped, so nothing can pass for a `hint:` of omsso's own.
         let (error, hint) = (e.to_string(), e.hint());

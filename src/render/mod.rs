@@ -16,7 +16,7 @@ use minijinja::Value;
 use secrecy::ExposeSecret;
 
 use crate::credentials::Credentials;
-use crate::error::{Diagnose, Exit};
+use crate::exit::{Diagnose, Exit};
 use crate::settings::{
     ChartVersion, ClientType, HttpUrl, OmVersion, ResponseType, Settings, SettingsError,
 };
@@ -53,7 +53,7 @@ pub struct RenderInput {
 impl RenderInput {
     /// Combines credentials with the settings. The OpenMetadata URL comes from the settings,
     /// else from the credentials (a bundle or fetch records it).
-    pub fn new(credentials: Credentials, s: &Settings) -> Result<RenderInput, crate::error::Error> {
+    pub fn new(credentials: Credentials, s: &Settings) -> Result<RenderInput, RenderError> {
         let om_url = match s.om_url() {
             Ok(u) => u.clone(),
             Err(missing) => match &credentials.openmetadata_url {
@@ -300,6 +300,12 @@ pub enum RenderError {
     StdoutNeedsOneFile { count: usize },
     #[error("{} already exist{} and differ{} from what omsso would write", list(paths), if paths.len() == 1 { "s" } else { "" }, if paths.len() == 1 { "s" } else { "" })]
     WouldOverwrite { paths: Vec<PathBuf> },
+    /// A setting the render needs is missing or wrong.
+    #[error(transparent)]
+    Settings(#[from] SettingsError),
+    /// Writing the rendered files failed.
+    #[error(transparent)]
+    Output(#[from] crate::output::OutputError),
 }
 
 fn at(line: Option<usize>) -> String {
@@ -368,6 +374,8 @@ pub(crate) fn key_of_line(line: &str) -> Option<String> {
 impl Diagnose for RenderError {
     fn exit(&self) -> Exit {
         match self {
+            RenderError::Settings(e) => e.exit(),
+            RenderError::Output(e) => e.exit(),
             RenderError::ReadTemplate { .. } => Exit::Runtime,
             _ => Exit::Usage,
         }
@@ -375,6 +383,8 @@ impl Diagnose for RenderError {
 
     fn hint(&self) -> Option<String> {
         Some(match self {
+            RenderError::Settings(e) => return e.hint(),
+            RenderError::Output(e) => return e.hint(),
             RenderError::TemplatesDir { .. } | RenderError::ReadTemplate { .. } => {
                 "--templates takes a folder holding files named like the built-in templates".into()
             }

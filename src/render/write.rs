@@ -10,7 +10,6 @@ use serde::Serialize;
 
 use super::diff::masked_diff;
 use super::{RenderError, RenderedFile};
-use crate::error::Result;
 use crate::output::files::{self, Existing, OutputError, PUBLIC_MODE, SECRET_MODE};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -43,7 +42,7 @@ pub fn write_all(
     secret: Option<&str>,
     mut report_diff: impl FnMut(&str),
     mut report_loosened: impl FnMut(&Path, u32),
-) -> Result<Vec<Written>> {
+) -> Result<Vec<Written>, RenderError> {
     let paths: Vec<PathBuf> = files.iter().map(|f| out_dir.join(&f.rel_path)).collect();
     let mut existing = Vec::with_capacity(files.len());
     let mut conflicts = Vec::new();
@@ -73,7 +72,7 @@ pub fn write_all(
         existing.push((old, same));
     }
     if !conflicts.is_empty() {
-        return Err(RenderError::WouldOverwrite { paths: conflicts }.into());
+        return Err(RenderError::WouldOverwrite { paths: conflicts });
     }
 
     // The `.gitignore` that keeps the folder out of git comes with the first secret file:

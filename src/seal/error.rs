@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use crate::error::{Diagnose, Exit};
+use crate::exit::{Diagnose, Exit};
 use crate::output::OutputError;
 use crate::settings::SettingsError;
 

@@ -15,7 +15,7 @@ use clap::parser::ValueSource;
 use clap::{ArgMatches, CommandFactory};
 use serde::Deserialize;
 
-use crate::error::{Diagnose, Exit};
+use crate::exit::{Diagnose, Exit};
 
 pub use self::openmetadata::{ClientType, Namespace, ResponseType, SecretName};
 pub use self::url::HttpUrl;

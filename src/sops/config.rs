@@ -13,7 +13,7 @@ use std::path::{Component, Path, PathBuf};
 use regex::Regex;
 use serde::Deserialize;
 
-use crate::error::{Diagnose, Exit};
+use crate::exit::{Diagnose, Exit};
 
 pub const FILE_NAME: &str = ".sops.yaml";
 

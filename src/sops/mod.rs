@@ -31,7 +31,7 @@ use std::collections::HashMap;
 use secrecy::{ExposeSecret, SecretBox};
 use sha2::{Digest, Sha512};
 
-use crate::error::{Diagnose, Exit};
+use crate::exit::{Diagnose, Exit};
 pub use keys::sops_identities;
 use metadata::{Metadata, MetadataError, Rule};
 use tree::{Node, Scalar, TreeError};

@@ -32,7 +32,7 @@ use std::path::PathBuf;
 
 pub use finding::{Finding, Severity};
 
-use crate::error::{Diagnose, Exit};
+use crate::exit::{Diagnose, Exit};
 
 /// The three shapes of OpenMetadata auth configuration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]

@@ -1,37 +1,9 @@
-//! The one error type `main` sees. Every module keeps its own error enum (what went wrong, in
-//! the user's words) and says which exit code and hint it carries through [`Diagnose`]; this
-//! file only gathers them so `main` can print one line plus a hint and pick the exit code.
+//! The one error type the commands return: every module keeps its own error enum (what went
+//! wrong, in the user's words) and says which exit code and hint it carries through
+//! [`Diagnose`]; this file only gathers them so `main` can print one line plus a hint and pick
+//! the exit code.
 
-use std::process::ExitCode;
-
-/// Exit codes, as documented in `--help` and the README.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Exit {
-    Ok = 0,
-    /// Something failed at run time (network, Keycloak, the file system).
-    Runtime = 1,
-    /// The command line or the configuration is wrong; nothing was attempted.
-    Usage = 2,
-    /// A check found a difference or a failure (`ensure --check`, `verify`).
-    CheckFailed = 3,
-}
-
-impl From<Exit> for ExitCode {
-    fn from(e: Exit) -> Self {
-        ExitCode::from(e as u8)
-    }
-}
-
-/// What every module error tells `main` besides its message.
-pub trait Diagnose: std::error::Error {
-    fn exit(&self) -> Exit {
-        Exit::Runtime
-    }
-    /// One line telling the user what to do next. Never contains a secret.
-    fn hint(&self) -> Option<String> {
-        None
-    }
-}
+use crate::exit::{Diagnose, Exit};
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -77,8 +49,10 @@ impl Error {
             Error::CheckFailed(_) | Error::Several(..) => None,
         }
     }
+}
 
-    pub fn exit(&self) -> Exit {
+impl Diagnose for Error {
+    fn exit(&self) -> Exit {
         match self {
             Error::CheckFailed(_) => Exit::CheckFailed,
             Error::Several(_, exit) => *exit,
@@ -86,8 +60,12 @@ impl Error {
         }
     }
 
-    pub fn hint(&self) -> Option<String> {
+    fn hint(&self) -> Option<String> {
         self.inner().and_then(Diagnose::hint)
+    }
+
+    fn reported(&self) -> bool {
+        matches!(self, Error::CheckFailed(_) | Error::Several(..))
     }
 }
 
