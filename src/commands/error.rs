@@ -61,7 +61,7 @@ impl Diagnose for Error {
     }
 
     fn hint(&self) -> Option<String> {
-        self.inner().and_then(Diagnose::hint)
+        super::hints::flag_hint(self).or_else(|| self.inner().and_then(Diagnose::hint))
     }
 
     fn reported(&self) -> bool {

@@ -4,6 +4,7 @@ mod apply;
 pub mod completions;
 mod config;
 pub mod error;
+mod hints;
 mod keycloak;
 mod keygen;
 mod om_release;

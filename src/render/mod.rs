@@ -386,7 +386,7 @@ impl Diagnose for RenderError {
             RenderError::Settings(e) => return e.hint(),
             RenderError::Output(e) => return e.hint(),
             RenderError::TemplatesDir { .. } | RenderError::ReadTemplate { .. } => {
-                "--templates takes a folder holding files named like the built-in templates".into()
+                "give a folder holding files named like the built-in templates".into()
             }
             RenderError::Undefined { .. } => {
                 "use only the variables the built-in templates use (see templates/ in the omsso \

@@ -1,0 +1,17 @@
+//! Hints that name command-line flags. A library error says what went wrong and what to change
+//! in the user's words (a setting key, a file, a Keycloak screen); which flag of which command
+//! changes it is the command line's business, so those hints live here, at the command layer
+//! (as rage does over the age crate). [`flag_hint`] is consulted before the error's own hint.
+
+use super::error::Error;
+use crate::render::RenderError;
+
+/// The hint for `e` when it needs a flag's name; `None` leaves the error's own hint.
+pub(super) fn flag_hint(e: &Error) -> Option<String> {
+    match e {
+        Error::Render(RenderError::TemplatesDir { .. } | RenderError::ReadTemplate { .. }) => Some(
+            "--templates takes a folder holding files named like the built-in templates".into(),
+        ),
+        _ => None,
+    }
+}
