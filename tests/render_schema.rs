@@ -2,7 +2,7 @@
 //! line (the pydantic models of that line's `openmetadata-ingestion` wheel, through
 //! tests/support/om_release.py), and every rendered values.yaml by the values.schema.json of
 //! the released chart that line is deployed with, for each release line of
-//! src/openmetadata/released.rs and both client types. tests/om_released.rs goes further
+//! src/openmetadata/released/ and both client types. tests/om_released.rs goes further
 //! (more settings, and what the server gets through each route).
 
 mod common;

@@ -1,5 +1,5 @@
 //! The `openmetadata` Helm chart by version: which auth values it accepts (from each released
-//! chart's `values.schema.json`, in `released.rs`) and its quirks.
+//! chart's `values.schema.json`, in `released/`) and its quirks.
 
 use std::fmt;
 use std::str::FromStr;

@@ -1,4 +1,4 @@
-//! The shapes of the generated tables in `released.rs` (written by `scripts/om-models
+//! The shapes of the generated tables in `released/` (written by `scripts/om-models
 //! generate`): what one OpenMetadata release line's models accept, and what one released Helm
 //! chart's values.schema.json accepts in its auth sections.
 

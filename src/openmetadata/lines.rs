@@ -1,6 +1,6 @@
 //! The OpenMetadata release lines omsso writes configuration for. Adding the next line is one
 //! entry in [`LINES`] plus `scripts/om-models generate` (which adds its released models to
-//! `released.rs`) and the tests that prove it (tests/om_released.rs).
+//! `released/`) and the tests that prove it (tests/om_released.rs).
 
 use super::fields::{ModelField, ReleasedModels};
 use super::released::MODELS;

@@ -1,6 +1,6 @@
 //! What the tests check rendered output against: OpenMetadata's released artifacts. The
 //! oracle tests/support/om_release.py (released models, the loader emulation, the compose and
-//! Helm routes), the release lines of src/openmetadata/released.rs and the released charts.
+//! Helm routes), the release lines of src/openmetadata/released/ and the released charts.
 
 use std::io::Write;
 use std::path::PathBuf;
