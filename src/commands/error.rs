@@ -1,7 +1,7 @@
 //! The one error type the commands return: every module keeps its own error enum (what went
 //! wrong, in the user's words) and says which exit code and hint it carries through
 //! [`Diagnose`]; this file only gathers them so `main` can print one line plus a hint and pick
-//! the exit code.
+//! the exit code (its `Diagnose` is in hints.rs, where flag hints join the modules' own).
 
 use crate::exit::{Diagnose, Exit};
 
@@ -35,7 +35,7 @@ pub enum Error {
 }
 
 impl Error {
-    fn inner(&self) -> Option<&dyn Diagnose> {
+    pub(super) fn inner(&self) -> Option<&dyn Diagnose> {
         match self {
             Error::Settings(e) => Some(e),
             Error::Output(e) => Some(e),
@@ -48,24 +48,6 @@ impl Error {
             Error::Sops(e) => Some(e),
             Error::CheckFailed(_) | Error::Several(..) => None,
         }
-    }
-}
-
-impl Diagnose for Error {
-    fn exit(&self) -> Exit {
-        match self {
-            Error::CheckFailed(_) => Exit::CheckFailed,
-            Error::Several(_, exit) => *exit,
-            other => other.inner().map_or(Exit::Runtime, Diagnose::exit),
-        }
-    }
-
-    fn hint(&self) -> Option<String> {
-        super::hints::flag_hint(self).or_else(|| self.inner().and_then(Diagnose::hint))
-    }
-
-    fn reported(&self) -> bool {
-        matches!(self, Error::CheckFailed(_) | Error::Several(..))
     }
 }
 

@@ -4,10 +4,31 @@
 //! (as rage does over the age crate). [`flag_hint`] is consulted before the error's own hint.
 
 use super::error::Error;
+use crate::exit::{Diagnose, Exit};
 use crate::render::RenderError;
 
+/// What the commands' one error tells `main`: the exit code of the module error inside, and
+/// a flag hint from here before that module's own.
+impl Diagnose for Error {
+    fn exit(&self) -> Exit {
+        match self {
+            Error::CheckFailed(_) => Exit::CheckFailed,
+            Error::Several(_, exit) => *exit,
+            other => other.inner().map_or(Exit::Runtime, Diagnose::exit),
+        }
+    }
+
+    fn hint(&self) -> Option<String> {
+        flag_hint(self).or_else(|| self.inner().and_then(Diagnose::hint))
+    }
+
+    fn reported(&self) -> bool {
+        matches!(self, Error::CheckFailed(_) | Error::Several(..))
+    }
+}
+
 /// The hint for `e` when it needs a flag's name; `None` leaves the error's own hint.
-pub(super) fn flag_hint(e: &Error) -> Option<String> {
+fn flag_hint(e: &Error) -> Option<String> {
     match e {
         Error::Render(RenderError::TemplatesDir { .. } | RenderError::ReadTemplate { .. }) => Some(
             "--templates takes a folder holding files named like the built-in templates".into(),
