@@ -1,10 +1,10 @@
 //! `omsso completions SHELL` and `omsso man`: generated from the clap definitions.
 
-mod common;
+use crate::support;
 
-use common::{omsso, run};
+use crate::support::{omsso, run};
 
-fn out(args: &[&str]) -> common::Run {
+fn out(args: &[&str]) -> support::Run {
     let dir = tempfile::tempdir().unwrap();
     run(omsso(dir.path()).args(args))
 }

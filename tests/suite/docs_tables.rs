@@ -1,8 +1,8 @@
 //! Tables in the docs that are generated from the code: the release-line table in README.md
 //! comes from `omsso::openmetadata::lines::markdown_table()`. Regenerate with
-//! `UPDATE_DOCS=1 cargo test --test docs_tables`.
+//! `UPDATE_DOCS=1 cargo test --test suite docs_tables::`.
 
-mod common;
+use crate::support;
 
 const BEGIN: &str =
     "<!-- release-lines: generated from src/openmetadata (tests/docs_tables.rs) -->\n";
@@ -10,7 +10,7 @@ const END: &str = "<!-- /release-lines -->";
 
 #[test]
 fn the_readme_release_table_is_the_one_the_code_knows() {
-    let path = common::repo_root().join("README.md");
+    let path = support::repo_root().join("README.md");
     let text = std::fs::read_to_string(&path).unwrap();
     let start = text
         .find(BEGIN)
@@ -29,6 +29,6 @@ fn the_readme_release_table_is_the_one_the_code_knows() {
     assert_eq!(
         &text[start..end],
         table,
-        "README.md's release table is stale: UPDATE_DOCS=1 cargo test --test docs_tables"
+        "README.md's release table is stale: UPDATE_DOCS=1 cargo test --test suite docs_tables::"
     );
 }

@@ -4,15 +4,13 @@
 //! for is the mode it gets), synced, then renamed into place, and nothing ever changes a
 //! mode or owner afterwards. And omsso warns when git would pick such a file up.
 
-mod common;
-mod fault_kit;
-mod kc;
+use crate::support::keycloak;
 
 use std::path::Path;
 use std::process::Command;
 
-use common::{run, Admin};
-use fault_kit::{traced, Project, SECRET};
+use crate::support::faults::{traced, Project, SECRET};
+use crate::support::{run, Admin};
 
 const SECRET_MODE: u32 = 0o600;
 const PUBLIC_MODE: u32 = 0o644;
@@ -90,8 +88,8 @@ fn keycloak_fetch_write_creates_the_credentials_file_0600() {
     let admin = Admin::login();
     let realm = admin.new_realm("files");
     let dir = tempfile::tempdir().unwrap();
-    kc::ensure_ok(dir.path(), &realm);
-    let mut fetch = kc::keycloak(dir.path(), "fetch", &realm);
+    keycloak::ensure_ok(dir.path(), &realm);
+    let mut fetch = keycloak::keycloak(dir.path(), "fetch", &realm);
     fetch.args(["--write", "out/credentials.json"]);
     let trace = traced(&fetch);
     assert_eq!(trace.run.code, 0, "{}", trace.run.stderr);

@@ -3,13 +3,14 @@
 //! silently replaced, and changes nothing; rotate needs confirmation, changes the secret, and
 //! the old one stops authenticating.
 
-mod common;
-mod kc;
+use crate::support::{self, keycloak};
 
 use std::os::unix::fs::PermissionsExt;
 
-use common::{run, Admin};
-use kc::{assert_no_secret, ensure_ok, keycloak, run_json, CLIENT_ID, OM_URL};
+use crate::support::keycloak::{
+    assert_no_secret, ensure_ok, keycloak, run_json, CLIENT_ID, OM_URL,
+};
+use crate::support::{run, Admin};
 use serde_json::Value;
 
 #[test]
@@ -18,7 +19,7 @@ fn fetch_returns_the_secret_keycloak_holds_and_it_authenticates() {
     let realm = admin.new_realm("cred-fetch");
     let dir = tempfile::tempdir().unwrap();
     ensure_ok(dir.path(), &realm);
-    let held = kc::secret(&admin, &realm);
+    let held = keycloak::secret(&admin, &realm);
 
     let (r, v) = run_json(keycloak(dir.path(), "fetch", &realm).arg("--show-secret"));
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -28,7 +29,7 @@ fn fetch_returns_the_secret_keycloak_holds_and_it_authenticates() {
     assert_eq!(v["openmetadata_url"], OM_URL);
 
     // Endpoints come from the live discovery document.
-    let base = common::keycloak_url();
+    let base = support::keycloak_url();
     let discovery_uri = format!("{base}/realms/{realm}/.well-known/openid-configuration");
     let doc: Value = reqwest::blocking::get(&discovery_uri)
         .unwrap()
@@ -44,7 +45,7 @@ fn fetch_returns_the_secret_keycloak_holds_and_it_authenticates() {
         assert_eq!(v[key], doc[key], "{key}");
     }
 
-    let claims = kc::client_credentials(&realm, v["client_secret"].as_str().unwrap())
+    let claims = keycloak::client_credentials(&realm, v["client_secret"].as_str().unwrap())
         .expect("the fetched secret authenticates");
     assert!(claims["sub"].is_string());
 
@@ -69,7 +70,11 @@ fn fetch_returns_the_secret_keycloak_holds_and_it_authenticates() {
         "fetch wrote something: {}",
         r.stderr
     );
-    assert_eq!(kc::secret(&admin, &realm), held, "fetch changed the secret");
+    assert_eq!(
+        keycloak::secret(&admin, &realm),
+        held,
+        "fetch changed the secret"
+    );
 }
 
 #[test]
@@ -78,7 +83,7 @@ fn fetch_writes_a_private_credentials_file_and_never_replaces_it_silently() {
     let realm = admin.new_realm("cred-write");
     let dir = tempfile::tempdir().unwrap();
     ensure_ok(dir.path(), &realm);
-    let held = kc::secret(&admin, &realm);
+    let held = keycloak::secret(&admin, &realm);
     let file = dir.path().join("out/credentials.json");
 
     // Into the output folder: it is created 0700 with a .gitignore.
@@ -101,7 +106,7 @@ fn fetch_writes_a_private_credentials_file_and_never_replaces_it_silently() {
     assert_eq!(r.code, 0, "{}", r.stderr);
 
     // The secret changes in Keycloak: the file is kept unless --force.
-    let uuid = kc::client(&admin, &realm)["id"]
+    let uuid = keycloak::client(&admin, &realm)["id"]
         .as_str()
         .unwrap()
         .to_string();
@@ -127,7 +132,10 @@ fn fetch_writes_a_private_credentials_file_and_never_replaces_it_silently() {
     ]));
     assert_eq!(r.code, 0, "{}", r.stderr);
     let saved: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
-    assert_eq!(saved["client_secret"], kc::secret(&admin, &realm).as_str());
+    assert_eq!(
+        saved["client_secret"],
+        keycloak::secret(&admin, &realm).as_str()
+    );
     assert_eq!(
         std::fs::metadata(&file).unwrap().permissions().mode() & 0o777,
         0o600
@@ -140,14 +148,14 @@ fn rotate_needs_confirmation_then_changes_the_secret_and_the_old_one_fails() {
     let realm = admin.new_realm("cred-rotate");
     let dir = tempfile::tempdir().unwrap();
     ensure_ok(dir.path(), &realm);
-    let old = kc::secret(&admin, &realm);
+    let old = keycloak::secret(&admin, &realm);
 
     // stdin is not a terminal here: no prompt possible, so --yes is required.
     let r = run(&mut keycloak(dir.path(), "rotate", &realm));
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("--yes"), "{}", r.stderr);
     assert_eq!(
-        kc::secret(&admin, &realm),
+        keycloak::secret(&admin, &realm),
         old,
         "rotated without confirmation"
     );
@@ -155,16 +163,16 @@ fn rotate_needs_confirmation_then_changes_the_secret_and_the_old_one_fails() {
     let (r, v) = run_json(keycloak(dir.path(), "rotate", &realm).args(["--yes", "--show-secret"]));
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stderr.contains("Redeploy"), "{}", r.stderr);
-    let new = kc::secret(&admin, &realm);
+    let new = keycloak::secret(&admin, &realm);
     assert_ne!(new, old);
     assert_eq!(v["client_secret"], new.as_str());
     assert_no_secret(&r, &old);
 
-    assert_eq!(kc::client_credentials(&realm, &old).unwrap_err(), 401);
-    assert!(kc::client_credentials(&realm, &new).is_ok());
+    assert_eq!(keycloak::client_credentials(&realm, &old).unwrap_err(), 401);
+    assert!(keycloak::client_credentials(&realm, &new).is_ok());
 
     // Without --show-secret the new secret is not printed either.
     let r = run(keycloak(dir.path(), "rotate", &realm).arg("--yes"));
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert_no_secret(&r, &kc::secret(&admin, &realm));
+    assert_no_secret(&r, &keycloak::secret(&admin, &realm));
 }

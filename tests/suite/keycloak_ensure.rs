@@ -2,11 +2,12 @@
 //! nothing, idempotency (no write request the second time), drift (reported field by field,
 //! repaired, user-set fields kept), the implicit-flow setting and --create-realm.
 
-mod common;
-mod kc;
+use crate::support::keycloak;
 
-use common::{run, Admin};
-use kc::{client, default_scopes, ensure_ok, fields, keycloak, run_json, CLIENT_ID, OM_URL};
+use crate::support::keycloak::{
+    client, default_scopes, ensure_ok, fields, keycloak, run_json, CLIENT_ID, OM_URL,
+};
+use crate::support::{run, Admin};
 use serde_json::{json, Value};
 
 fn strings(v: &Value) -> Vec<String> {
@@ -78,7 +79,7 @@ fn creates_the_client_from_nothing_with_every_field() {
     assert_eq!(predicted, scopes);
 
     // A token issued for the new client carries `sub` (the `basic` scope's mapper).
-    let claims = kc::client_credentials(&realm, &kc::secret(&admin, &realm))
+    let claims = keycloak::client_credentials(&realm, &keycloak::secret(&admin, &realm))
         .expect("the new client's secret authenticates");
     assert!(claims["sub"].is_string(), "no sub in {claims}");
     assert_eq!(claims["azp"], CLIENT_ID);
@@ -322,6 +323,9 @@ fn a_service_account_with_manage_clients_in_the_realm_can_ensure_and_fetch() {
     assert!(r.stderr.contains("client `provisioner`"), "{}", r.stderr);
     let (r, v) = run_json(as_provisioner("fetch").arg("--show-secret"));
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert_eq!(v["client_secret"], kc::secret(&admin, &realm).as_str());
+    assert_eq!(
+        v["client_secret"],
+        keycloak::secret(&admin, &realm).as_str()
+    );
     assert!(!r.stderr.contains("Prov1sioner-secret-value"));
 }

@@ -1,11 +1,10 @@
 //! Every Keycloak error a real server (or a real closed port) produces: one line naming what
 //! failed, a hint, the documented exit code, and never a password or secret in the output.
 
-mod common;
-mod kc;
+use crate::support::{self, keycloak};
 
-use common::{omsso, run, Admin, Run};
-use kc::{ensure_ok, keycloak};
+use crate::support::keycloak::{ensure_ok, keycloak};
+use crate::support::{omsso, run, Admin, Run};
 
 fn expect(r: &Run, code: i32, needles: &[&str]) {
     assert_eq!(r.code, code, "stdout: {}\nstderr: {}", r.stdout, r.stderr);
@@ -37,14 +36,14 @@ fn a_wrong_password_names_the_user_and_login_realm_and_never_the_password() {
     );
     assert!(!r.stderr.contains(wrong) && !r.stdout.contains(wrong));
     // Nothing was created.
-    assert!(admin.client(&realm, kc::CLIENT_ID).is_none());
+    assert!(admin.client(&realm, keycloak::CLIENT_ID).is_none());
 }
 
 #[test]
 fn a_user_without_roles_is_told_which_role_is_missing() {
     let admin = Admin::login();
     let realm = admin.new_realm("err-403");
-    kc::user_without_roles(&admin, &realm, "norole", "N0role-pass");
+    keycloak::user_without_roles(&admin, &realm, "norole", "N0role-pass");
     let dir = tempfile::tempdir().unwrap();
     let as_norole = |sub: &str| {
         let mut cmd = keycloak(dir.path(), sub, &realm);
@@ -59,7 +58,7 @@ fn a_user_without_roles_is_told_which_role_is_missing() {
     let r = run(&mut as_norole("ensure"));
     expect(&r, 2, &["user `norole`", "manage-clients", "403"]);
     assert!(r.stderr.contains("realm-management"), "{}", r.stderr);
-    assert!(admin.client(&realm, kc::CLIENT_ID).is_none());
+    assert!(admin.client(&realm, keycloak::CLIENT_ID).is_none());
 
     ensure_ok(dir.path(), &realm);
     let r = run(&mut as_norole("fetch"));
@@ -104,7 +103,8 @@ fn a_closed_port_names_the_url() {
     let url = format!("http://127.0.0.1:{}", closed_port());
     let r = run(keycloak(dir.path(), "ensure", "data").args(["--keycloak-url", &url]));
     expect(&r, 1, &[&url, "cannot connect", "--keycloak-url"]);
-    let (r, v) = kc::run_json(keycloak(dir.path(), "fetch", "data").args(["--keycloak-url", &url]));
+    let (r, v) =
+        keycloak::run_json(keycloak(dir.path(), "fetch", "data").args(["--keycloak-url", &url]));
     assert_eq!(r.code, 1);
     assert_eq!(v["ok"], false);
     assert_eq!(v["error"]["exit_code"], 1);
@@ -125,7 +125,7 @@ fn the_master_realm_is_refused_before_any_request() {
 fn tls_and_ca_problems_point_at_cacert() {
     let dir = tempfile::tempdir().unwrap();
     // The test Keycloak speaks plain HTTP, so a TLS handshake with it fails.
-    let https = common::keycloak_url().replace("http://", "https://");
+    let https = support::keycloak_url().replace("http://", "https://");
     let r = run(keycloak(dir.path(), "ensure", "data").args(["--keycloak-url", &https]));
     expect(&r, 1, &["TLS handshake", &https, "--cacert"]);
 
@@ -142,7 +142,7 @@ fn tls_and_ca_problems_point_at_cacert() {
 #[test]
 fn a_url_that_is_not_keycloak_is_named() {
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("{}/not-here", common::keycloak_url());
+    let url = format!("{}/not-here", support::keycloak_url());
     let r = run(keycloak(dir.path(), "ensure", "data").args(["--keycloak-url", &url]));
     expect(&r, 1, &["no Keycloak answers", &url]);
 }
@@ -158,7 +158,7 @@ fn missing_settings_are_named_before_connecting() {
         "--realm",
         "data",
         "--keycloak-url",
-        common::keycloak_url(),
+        support::keycloak_url(),
     ]));
     expect(&r, 2, &["no admin credentials"]);
 }
@@ -202,7 +202,7 @@ fn a_realm_policy_rejecting_the_implicit_flow_is_shown_with_keycloaks_words() {
             "--implicit-flow false",
         ],
     );
-    assert!(admin.client(&realm, kc::CLIENT_ID).is_none());
+    assert!(admin.client(&realm, keycloak::CLIENT_ID).is_none());
     // The auth-code-only client passes the same policy.
     let r = run(keycloak(dir.path(), "ensure", &realm).args(["--implicit-flow", "false"]));
     assert_eq!(r.code, 0, "{}", r.stderr);

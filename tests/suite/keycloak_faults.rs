@@ -6,8 +6,7 @@
 //! Keycloak: the login goes first (a Keycloak under `/auth` is found when it misses),
 //! environments share one login, and a redirect to https is followed over TLS.
 
-mod common;
-mod fake_http;
+use crate::support::fake_http;
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -15,7 +14,7 @@ use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::{omsso, run};
+use crate::support::{omsso, run};
 use serde_json::{json, Value};
 
 /// What the fake server does with one request.
@@ -137,7 +136,7 @@ fn reset(stream: TcpStream) {
     drop(stream);
 }
 
-use fake_http::TOKEN;
+use crate::support::fake_http::TOKEN;
 
 /// Canned answers of a Keycloak holding realm `data` with the client `open-metadata`.
 fn keycloak_answer(base: &str, key: &str) -> Answer {

@@ -1,15 +1,15 @@
 //! The test Keycloak itself: the bootstrap admin logs in (password grant on master with
 //! admin-cli) and a fresh realm's OIDC discovery document is served with the expected issuer.
 
-mod common;
+use crate::support;
 
 use serde_json::Value;
 
 #[test]
 fn bootstrap_admin_logs_in_and_realm_discovery_is_served() {
-    let admin = common::Admin::login();
+    let admin = support::Admin::login();
     let realm = admin.new_realm("smoke");
-    let base = common::keycloak_url();
+    let base = support::keycloak_url();
     let doc: Value = reqwest::blocking::get(format!(
         "{base}/realms/{realm}/.well-known/openid-configuration"
     ))

@@ -3,9 +3,7 @@
 //! Without `--cacert` omsso refuses the connection with an error pointing at `--cacert`; with
 //! it, the same command works; and nothing is written when it fails.
 
-mod common;
-mod kc;
-mod kc_proxy;
+use crate::support::{self, kc_proxy, keycloak};
 
 use std::io::{BufReader, Write};
 use std::net::{TcpListener, TcpStream};
@@ -13,7 +11,7 @@ use std::path::Path;
 use std::process::Command;
 use std::sync::Arc;
 
-use common::{run, Admin};
+use crate::support::{run, Admin};
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, PrivateKeyDer};
 
@@ -182,8 +180,8 @@ fn pass_on(
 }
 
 /// `omsso keycloak fetch` of `realm` through `url`, writing `out/credentials.json`.
-fn fetch(dir: &Path, realm: &str, url: &str, extra: &[&str]) -> common::Run {
-    run(kc::keycloak(dir, "fetch", realm)
+fn fetch(dir: &Path, realm: &str, url: &str, extra: &[&str]) -> support::Run {
+    run(keycloak::keycloak(dir, "fetch", realm)
         .args(["--keycloak-url", url, "--write", "out/credentials.json"])
         .args(extra))
 }
@@ -193,13 +191,13 @@ fn a_private_ca_needs_cacert_and_then_works() {
     let admin = Admin::login();
     let realm = admin.new_realm("tls-ca");
     let dir = tempfile::tempdir().unwrap();
-    kc::ensure_ok(dir.path(), &realm);
+    keycloak::ensure_ok(dir.path(), &realm);
     private_ca(dir.path());
     let url = tls_front(
         &dir.path().join("server.pem"),
         &dir.path().join("server.key"),
     );
-    let secret = kc::secret(&admin, &realm);
+    let secret = keycloak::secret(&admin, &realm);
 
     let r = fetch(dir.path(), &realm, &url, &[]);
     assert_eq!(r.code, 1, "{}", r.stderr);
@@ -218,8 +216,8 @@ fn a_private_ca_needs_cacert_and_then_works() {
         !dir.path().join("out").exists(),
         "nothing is written on failure"
     );
-    kc::assert_no_secret(&r, &secret);
-    kc::assert_no_secret(&r, &common::admin_password());
+    keycloak::assert_no_secret(&r, &secret);
+    keycloak::assert_no_secret(&r, &support::admin_password());
 
     let r = fetch(dir.path(), &realm, &url, &["--cacert", "ca.pem"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -240,7 +238,7 @@ fn a_self_signed_certificate_needs_cacert_and_then_works() {
     let admin = Admin::login();
     let realm = admin.new_realm("tls-self");
     let dir = tempfile::tempdir().unwrap();
-    kc::ensure_ok(dir.path(), &realm);
+    keycloak::ensure_ok(dir.path(), &realm);
     self_signed(
         dir.path(),
         &["-addext", "basicConstraints=critical,CA:FALSE"],

@@ -1,7 +1,7 @@
 //! omsso's OpenMetadata knowledge (src/openmetadata) against the reference files: every auth
 //! key → environment variable pair it knows is the one upstream's conf/openmetadata.yaml reads.
 
-mod common;
+use crate::support;
 
 use omsso::openmetadata::{server, Block};
 
@@ -20,7 +20,7 @@ fn conf_value(conf: &serde_yaml::Value, block: Block, key: &str) -> Option<Strin
 
 #[test]
 fn every_env_name_is_the_one_the_server_config_reads() {
-    let path = common::reference("openmetadata/conf/openmetadata.yaml");
+    let path = support::reference("openmetadata/conf/openmetadata.yaml");
     let conf: serde_yaml::Value =
         serde_yaml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     for (block, key, env) in server::ENV_NAMES.iter().chain(server::MAIN_ONLY) {

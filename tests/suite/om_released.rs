@@ -10,11 +10,10 @@
 //! * the compose route may lose only the variables `omsso render` warns about, and render warns
 //!   about exactly those.
 //!
-//! tests/support/om_release.py is the oracle (see its header and docs/OPENMETADATA-RELEASES.md);
+//! tests/suite/support/om_release.py is the oracle (see its header and docs/OPENMETADATA-RELEASES.md);
 //! the tests at the end feed it known-bad input to show each check can fail.
 
-mod common;
-mod render_support;
+use crate::support;
 
 use std::collections::BTreeSet;
 use std::io::Write;
@@ -22,10 +21,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 
-use common::repo_root;
+use crate::support::render::released::*;
+use crate::support::render::*;
+use crate::support::repo_root;
 use omsso::openmetadata::released::{CHARTS, MODELS};
-use render_support::released::*;
-use render_support::*;
 use serde_json::{json, Value};
 
 /// A set of settings every line and client type is rendered with.
@@ -136,7 +135,7 @@ struct Case {
     secret: Option<PathBuf>,
 }
 
-fn render_target(dir: &Path, target: &str, args: &[String]) -> common::Run {
+fn render_target(dir: &Path, target: &str, args: &[String]) -> support::Run {
     let mut all: Vec<&str> = vec!["--target", target, "--stdout"];
     all.extend(args.iter().map(String::as_str));
     render(dir, &all)
@@ -159,7 +158,7 @@ fn render_case(line: &str, client_type: &str, s: &Setting) -> Result<Case, Strin
         client_type.into(),
     ];
     args.extend(s.args.iter().map(|a| a.to_string()));
-    let refused = |target: &str, r: &common::Run| {
+    let refused = |target: &str, r: &support::Run| {
         let error = r.stderr.lines().find(|l| l.starts_with("error:"));
         format!(
             "{label}: omsso render --target {target} failed (exit {}): {}",
@@ -678,7 +677,7 @@ fn the_loader_emulation_matches_commons_text() {
         .arg(classes.path())
         .arg("-cp")
         .arg(&classpath[0])
-        .arg(repo_root().join("tests/support/SubstitutorProbe.java"))
+        .arg(repo_root().join("tests/suite/support/SubstitutorProbe.java"))
         .output()
         .expect("javac must be installed (a JDK, as for Keycloak)");
     assert!(

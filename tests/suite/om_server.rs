@@ -1,7 +1,7 @@
 //! The running OpenMetadata: `verify` compares what it uses with the file, `apply` (and `run
 //! --apply`) pushes the file through its API, and its version decides the release line. No
 //! OpenMetadata server can be installed here, so the server is the stand-in of
-//! tests/support/om_standin.py, which holds every request body and answer to that release's
+//! tests/suite/support/om_standin.py, which holds every request body and answer to that release's
 //! own generated models (the `openmetadata-ingestion` wheels of 1.10, 1.12, 1.13 and 2.0);
 //! Keycloak is the real one.
 //!
@@ -9,16 +9,14 @@
 //! re-rendered file is ignored, and `verify` said "all passed" while the server ran something
 //! else.
 
-mod common;
-mod kc;
-mod om_standin;
+use crate::support::{self, keycloak};
 
 use std::path::Path;
 use std::process::Command;
 
-use common::{one_error, run, Admin};
-use kc::{check, configured, keycloak, run_json};
-use om_standin::{StandIn, ADMIN_TOKEN, READER_TOKEN};
+use crate::support::keycloak::{check, configured, keycloak, run_json};
+use crate::support::om_standin::{StandIn, ADMIN_TOKEN, READER_TOKEN};
+use crate::support::{one_error, run, Admin};
 use serde_json::Value;
 
 /// A realm with the OpenMetadata client for OpenMetadata at `om_url`, and its credentials in
@@ -40,7 +38,7 @@ fn om(dir: &Path, realm: &str, server: &StandIn) -> Command {
     cmd
 }
 
-fn render(dir: &Path, realm: &str, server: &StandIn, extra: &[&str]) -> common::Run {
+fn render(dir: &Path, realm: &str, server: &StandIn, extra: &[&str]) -> support::Run {
     let r = run(om(dir, realm, server)
         .args(["render", "--credentials", "creds.json", "--force"])
         .args(extra));
@@ -107,8 +105,8 @@ fn verify_fails_while_the_server_runs_another_configuration_and_passes_once_appl
         rendered_blocks(d.path()),
         "the server holds the file"
     );
-    kc::assert_no_secret(&r, &secret(d.path()));
-    kc::assert_no_secret(&r, ADMIN_TOKEN);
+    keycloak::assert_no_secret(&r, &secret(d.path()));
+    keycloak::assert_no_secret(&r, ADMIN_TOKEN);
     let (r, v) = run_json(om(d.path(), &realm, &server).arg("verify"));
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
     assert_eq!(check(&v, "server-config")["status"], "pass", "{v}");
@@ -157,7 +155,7 @@ fn before_1_10_the_hint_is_to_deploy_the_files_and_apply_refuses() {
 #[test]
 fn apply_works_on_every_line_with_the_security_api() {
     let d = tempfile::tempdir().unwrap();
-    let realm = realm_with_client(d.path(), kc::OM_URL);
+    let realm = realm_with_client(d.path(), keycloak::OM_URL);
     for (line, version) in [
         ("1.10", "1.10.14"),
         ("1.12", "1.12.14"),
@@ -246,7 +244,7 @@ fn dry_run_shows_the_difference_with_the_secret_masked_and_changes_nothing() {
         r.stdout
     );
     for s in [secret(d.path()).as_str(), "old-secret", ADMIN_TOKEN] {
-        kc::assert_no_secret(&r, s);
+        keycloak::assert_no_secret(&r, s);
     }
 }
 
@@ -258,7 +256,7 @@ fn the_servers_own_validation_errors_are_shown_per_field_and_nothing_changes() {
     render(d.path(), &realm, &server, &[]);
     // The realm's certs under another host name: the same keys, but not the discovery's
     // jwks_uri, which the server requires verbatim.
-    let kc = common::keycloak_url();
+    let kc = support::keycloak_url();
     let p = d.path().join("out/openmetadata.yaml");
     let text = std::fs::read_to_string(&p).unwrap();
     let certs = format!("{kc}/realms/{realm}/protocol/openid-connect/certs");
@@ -359,12 +357,12 @@ fn the_admin_token_comes_from_the_environment_a_file_or_a_prompt_and_must_be_an_
         "{}",
         r.stderr
     );
-    kc::assert_no_secret(&r, "not-a-token");
+    keycloak::assert_no_secret(&r, "not-a-token");
     std::fs::write(d.path().join("reader"), format!("{READER_TOKEN}\n")).unwrap();
     let r = run(om(d.path(), &realm, &server).args(["apply", "--om-token-file", "reader"]));
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(one_error(&r).contains("not an admin"), "{}", r.stderr);
-    kc::assert_no_secret(&r, READER_TOKEN);
+    keycloak::assert_no_secret(&r, READER_TOKEN);
     assert_eq!(server.sent("PUT"), 0);
     // No flag takes the token itself.
     let r = run(om(d.path(), &realm, &server).args(["apply", "--om-token", ADMIN_TOKEN]));
@@ -406,8 +404,8 @@ fn run_apply_pushes_the_configuration_and_verify_confirms_it() {
     assert_eq!(server.state(), rendered_blocks(d.path()));
     // Keycloak's request counts stay Keycloak's.
     assert_eq!(v["requests"]["PUT"], 0, "{v}");
-    kc::assert_no_secret(&r, &kc::secret(&admin, &realm));
-    kc::assert_no_secret(&r, ADMIN_TOKEN);
+    keycloak::assert_no_secret(&r, &keycloak::secret(&admin, &realm));
+    keycloak::assert_no_secret(&r, ADMIN_TOKEN);
 }
 
 #[test]

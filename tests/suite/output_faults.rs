@@ -2,9 +2,7 @@
 //! clean end on Ctrl-C), a non-zero exit, and the output folder exactly as it was before —
 //! no partial, truncated or world-readable file, no temporary file, previous files intact.
 
-mod common;
-mod fault_kit;
-mod kc;
+use crate::support::keycloak;
 
 use std::io::Read;
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
@@ -13,10 +11,10 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{run, Admin};
-use fault_kit::{
+use crate::support::faults::{
     assert_clean_error, assert_untouched, running_as_root, temp_files, Project, Snapshot,
 };
+use crate::support::{run, Admin};
 
 /// The uid/gid omsso runs as when the tests run as root (`nobody`).
 const NOBODY: u32 = 65534;
@@ -164,15 +162,15 @@ fn keycloak_fetch_refuses_a_folder_where_the_credentials_file_should_be() {
     let admin = Admin::login();
     let realm = admin.new_realm("faults-dir");
     let dir = tempfile::tempdir().unwrap();
-    kc::ensure_ok(dir.path(), &realm);
+    keycloak::ensure_ok(dir.path(), &realm);
     let write = ["--write", "out/credentials.json"];
-    let r = run(kc::keycloak(dir.path(), "fetch", &realm).args(write));
+    let r = run(keycloak::keycloak(dir.path(), "fetch", &realm).args(write));
     assert_eq!(r.code, 0, "{}", r.stderr);
     let path = dir.path().join("out/credentials.json");
     std::fs::remove_file(&path).unwrap();
     std::fs::create_dir(&path).unwrap();
     let before = Snapshot::of(&dir.path().join("out"));
-    let r = run(kc::keycloak(dir.path(), "rotate", &realm)
+    let r = run(keycloak::keycloak(dir.path(), "rotate", &realm)
         .args(write)
         .args(["--yes", "--force"]));
     assert_eq!(r.code, 1, "{}", r.stderr);
@@ -182,7 +180,7 @@ fn keycloak_fetch_refuses_a_folder_where_the_credentials_file_should_be() {
         "{}",
         r.stderr
     );
-    kc::assert_no_secret(&r, &kc::secret(&admin, &realm));
+    keycloak::assert_no_secret(&r, &keycloak::secret(&admin, &realm));
     assert_untouched(&before, &dir.path().join("out"));
 }
 

@@ -4,13 +4,12 @@
 //! does; nothing reads, writes or prints a secret (fetch, run, seal, open, rotate); and a
 //! confidential client switched to public and back converges with a clear plan.
 
-mod common;
-mod kc;
+use crate::support::{self, keycloak};
 
 use std::path::{Path, PathBuf};
 
-use common::{one_error, run, Admin, Run};
-use kc::{auth_request, configured, fields, keycloak, run_json, AuthAnswer};
+use crate::support::keycloak::{auth_request, configured, fields, keycloak, run_json, AuthAnswer};
+use crate::support::{one_error, run, Admin, Run};
 use serde_json::Value;
 
 const CALLBACK: &str = "http://om.example.test:8585/callback";
@@ -30,12 +29,18 @@ fn ensure(cmd: &mut std::process::Command) -> Value {
 }
 
 fn secret_answer(admin: &Admin, realm: &str) -> Value {
-    let uuid = kc::client(admin, realm)["id"].as_str().unwrap().to_string();
+    let uuid = keycloak::client(admin, realm)["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     admin.get(&format!("/{realm}/clients/{uuid}/client-secret"))
 }
 
 fn service_account_status(admin: &Admin, realm: &str) -> u16 {
-    let uuid = kc::client(admin, realm)["id"].as_str().unwrap().to_string();
+    let uuid = keycloak::client(admin, realm)["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     admin
         .request(
             reqwest::Method::GET,
@@ -66,7 +71,7 @@ fn public_with_id_token_is_an_implicit_client_without_secret_or_service_account(
     let realm = admin.new_realm("pub-implicit");
     ensure(&mut public(d.path(), "ensure", &realm, "id_token"));
 
-    let c = kc::client(&admin, &realm);
+    let c = keycloak::client(&admin, &realm);
     assert_eq!(c["publicClient"], true);
     assert_eq!(c["serviceAccountsEnabled"], false);
     assert_eq!(c["implicitFlowEnabled"], true);
@@ -99,7 +104,7 @@ fn public_with_code_requires_pkce_and_has_the_implicit_flow_off() {
     let realm = admin.new_realm("pub-code");
     ensure(&mut public(d.path(), "ensure", &realm, "code"));
 
-    let c = kc::client(&admin, &realm);
+    let c = keycloak::client(&admin, &realm);
     assert_eq!(c["publicClient"], true);
     assert_eq!(c["serviceAccountsEnabled"], false);
     assert_eq!(c["standardFlowEnabled"], true);
@@ -186,7 +191,7 @@ const SECRET_KEYS: [&str; 4] = [
 /// No output stream and no file holds the old secret or any key a secret is written under.
 fn no_secret_anywhere(dir: &Path, runs: &[&Run], old_secret: &str) {
     for r in runs {
-        kc::assert_no_secret(r, old_secret);
+        keycloak::assert_no_secret(r, old_secret);
         for key in SECRET_KEYS {
             assert!(!r.stdout.contains(key), "{key} in output: {}", r.stdout);
         }
@@ -213,8 +218,8 @@ fn nothing_reads_writes_or_prints_a_secret_for_a_public_client() {
     let realm = admin.new_realm("pub-nosecret");
     // It starts confidential, with a secret in Keycloak.
     ensure(&mut keycloak(d.path(), "ensure", &realm));
-    let old_secret = kc::secret(&admin, &realm);
-    let r = run(common::omsso(d.path()).args(["keygen", "-o", "collate.key"]));
+    let old_secret = keycloak::secret(&admin, &realm);
+    let r = run(support::omsso(d.path()).args(["keygen", "-o", "collate.key"]));
     let recipient = r.stdout.trim().to_string();
 
     for response_type in ["id_token", "code"] {
@@ -235,7 +240,7 @@ fn nothing_reads_writes_or_prints_a_secret_for_a_public_client() {
         assert_eq!(v["steps"]["fetch"]["client_type"], "public");
         let checks = v["steps"]["verify"]["checks"].as_array().unwrap();
         assert!(
-            checks.iter().all(kc::passed_or_needs_openmetadata),
+            checks.iter().all(keycloak::passed_or_needs_openmetadata),
             "{checks:?}"
         );
         assert!(
@@ -263,7 +268,7 @@ fn nothing_reads_writes_or_prints_a_secret_for_a_public_client() {
         assert_eq!(creds["client_secret_present"], false);
 
         // seal from that file, open it, and let the age CLI decrypt it too.
-        let (seal_out, v) = run_json(common::omsso(&work).args([
+        let (seal_out, v) = run_json(support::omsso(&work).args([
             "seal",
             "--credentials",
             "creds.json",
@@ -274,7 +279,7 @@ fn nothing_reads_writes_or_prints_a_secret_for_a_public_client() {
         ]));
         assert_eq!(seal_out.code, 0, "{}", seal_out.stderr);
         assert_eq!(v["client_type"], "public");
-        let (open_out, v) = run_json(common::omsso(&work).args([
+        let (open_out, v) = run_json(support::omsso(&work).args([
             "open",
             "out/collate-handoff.age",
             "-i",
@@ -324,7 +329,7 @@ fn switching_confidential_to_public_and_back_converges_with_a_clear_plan() {
     let admin = Admin::login();
     let realm = admin.new_realm("pub-switch");
     ensure(&mut keycloak(d.path(), "ensure", &realm));
-    let first_secret = kc::secret(&admin, &realm);
+    let first_secret = keycloak::secret(&admin, &realm);
 
     // The plan names every field that changes, with a note on the secret.
     let r = run(public(d.path(), "ensure", &realm, "code").arg("--check"));
@@ -348,9 +353,12 @@ fn switching_confidential_to_public_and_back_converges_with_a_clear_plan() {
             "attributes.pkce.code.challenge.method"
         ]
     );
-    assert_eq!(kc::client(&admin, &realm)["publicClient"], true);
+    assert_eq!(keycloak::client(&admin, &realm)["publicClient"], true);
     assert!(secret_answer(&admin, &realm).get("value").is_none());
-    assert_eq!(kc::client_credentials(&realm, &first_secret), Err(401));
+    assert_eq!(
+        keycloak::client_credentials(&realm, &first_secret),
+        Err(401)
+    );
     let v = ensure(&mut public(d.path(), "ensure", &realm, "code"));
     assert_eq!(v["up_to_date"], true);
 
@@ -367,12 +375,12 @@ fn switching_confidential_to_public_and_back_converges_with_a_clear_plan() {
         "{v}"
     );
     ensure(&mut keycloak(d.path(), "ensure", &realm));
-    let c = kc::client(&admin, &realm);
+    let c = keycloak::client(&admin, &realm);
     assert_eq!(c["publicClient"], false);
     assert_eq!(c["serviceAccountsEnabled"], true);
-    let new_secret = kc::secret(&admin, &realm);
+    let new_secret = keycloak::secret(&admin, &realm);
     assert_ne!(new_secret, first_secret);
-    assert!(kc::client_credentials(&realm, &new_secret).is_ok());
+    assert!(keycloak::client_credentials(&realm, &new_secret).is_ok());
     let v = ensure(&mut keycloak(d.path(), "ensure", &realm));
     assert_eq!(v["up_to_date"], true);
 }

@@ -6,19 +6,18 @@
 //! such a realm. Names Keycloak cannot serve are refused before any request, and Keycloak is
 //! asked whether it really cannot serve them.
 
-mod common;
-mod kc;
+use crate::support::{self, keycloak};
 
 use std::path::Path;
 
-use common::{one_error, run, Admin};
-use kc::{configured, discovery, java_get, run_json, segment, unused_realm};
+use crate::support::keycloak::{configured, discovery, java_get, run_json, segment, unused_realm};
+use crate::support::{one_error, run, Admin};
 use serde_json::Value;
 
 const DISCOVERY_SUFFIX: &str = "/.well-known/openid-configuration";
 
 fn keygen(dir: &Path) -> String {
-    let r = run(common::omsso(dir).args(["keygen", "-o", "collate.key"]));
+    let r = run(support::omsso(dir).args(["keygen", "-o", "collate.key"]));
     assert_eq!(r.code, 0, "{}", r.stderr);
     r.stdout.trim().to_string()
 }
@@ -100,7 +99,7 @@ fn end_to_end(prefix: &str) {
     assert_eq!(r.code, 0, "{realm:?}: {}\n{}", r.stdout, r.stderr);
     let checks = v["steps"]["verify"]["checks"].as_array().unwrap();
     assert!(
-        checks.iter().all(kc::passed_or_needs_openmetadata),
+        checks.iter().all(keycloak::passed_or_needs_openmetadata),
         "{realm:?}: {checks:?}"
     );
     assert!(
@@ -120,7 +119,7 @@ fn end_to_end(prefix: &str) {
     }
 
     // The handoff opens with the same realm and URLs.
-    let (r, v) = run_json(common::omsso(d.path()).args([
+    let (r, v) = run_json(support::omsso(d.path()).args([
         "open",
         "out/collate-handoff.age",
         "-i",
@@ -161,7 +160,7 @@ fn the_raw_name_in_a_url_is_what_breaks_java_and_keycloak() {
     let admin = Admin::login();
     let space = admin.new_realm("raw sp");
     let percent = admin.new_realm("raw%q");
-    let kc = common::keycloak_url();
+    let kc = support::keycloak_url();
     let raw = |realm: &str| format!("{kc}/realms/{realm}{DISCOVERY_SUFFIX}");
     let lines = java_get(&[&raw(&space), &raw(&percent)]);
     assert!(
@@ -183,14 +182,14 @@ fn an_admin_of_an_encoded_realm_logs_in_to_it() {
     let d = tempfile::tempdir().unwrap();
     let admin = Admin::login();
     let realm = admin.new_realm("admin-é");
-    kc::realm_admin(&admin, &segment(&realm), "keeper", "keeper-pw");
-    let r = run(kc::keycloak(d.path(), "ensure", &realm)
+    keycloak::realm_admin(&admin, &segment(&realm), "keeper", "keeper-pw");
+    let r = run(keycloak::keycloak(d.path(), "ensure", &realm)
         .env("OMSSO_ADMIN_REALM", &realm)
         .env("OMSSO_ADMIN_USERNAME", "keeper")
         .env("OMSSO_ADMIN_PASSWORD", "keeper-pw"));
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stderr.contains("as user `keeper`"), "{}", r.stderr);
-    assert!(kc::client(&admin, &segment(&realm))["id"].is_string());
+    assert!(keycloak::client(&admin, &segment(&realm))["id"].is_string());
 }
 
 #[test]
@@ -232,7 +231,7 @@ fn keycloak_itself_refuses_or_cannot_serve_the_names_omsso_refuses() {
         let r = admin.post("", &serde_json::json!({ "realm": name, "enabled": true }));
         assert_eq!(r.status().as_u16(), 400, "Keycloak created realm {name:?}");
     }
-    let kc = common::keycloak_url();
+    let kc = support::keycloak_url();
     for name in [".", ".."] {
         let r = admin.post("", &serde_json::json!({ "realm": name, "enabled": true }));
         // Created now, or by an earlier run against the same server.

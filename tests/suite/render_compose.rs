@@ -4,16 +4,11 @@
 //! OpenMetadata reads it) as the input value. Values no env-file quoting can carry are
 //! refused with the key named, never mangled.
 
-mod common;
-mod render_support;
-
-#[path = "../src/openmetadata/compose.rs"]
-#[allow(dead_code)]
-mod compose;
+use crate::support;
 
 use std::collections::BTreeSet;
 
-use render_support::*;
+use crate::support::render::*;
 use serde_yaml::Value;
 
 /// Renders the env file into `dir/out` and returns (our env file's keys, compose's server env).
@@ -250,8 +245,9 @@ fn the_warning_names_exactly_the_variables_compose_drops() {
 
 #[test]
 fn the_passthrough_list_matches_the_reference_compose_file() {
-    let text = std::fs::read_to_string(common::reference("openmetadata/docker/docker-compose.yml"))
-        .unwrap();
+    let text =
+        std::fs::read_to_string(support::reference("openmetadata/docker/docker-compose.yml"))
+            .unwrap();
     let doc: Value = serde_yaml::from_str(&text).unwrap();
     let in_file: BTreeSet<String> = doc["services"]["openmetadata-server"]["environment"]
         .as_mapping()
@@ -264,7 +260,7 @@ fn the_passthrough_list_matches_the_reference_compose_file() {
                 .any(|p| k.starts_with(p))
         })
         .collect();
-    let in_code: BTreeSet<String> = compose::PASSED_TO_SERVER
+    let in_code: BTreeSet<String> = omsso::openmetadata::compose::PASSED_TO_SERVER
         .iter()
         .map(|s| s.to_string())
         .collect();

@@ -2,13 +2,10 @@
 //! each showing that omsso's output cannot contain it: checked on every file of every
 //! supported version and client type.
 
-mod common;
-mod render_support;
-
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use render_support::*;
+use crate::support::render::*;
 use serde_yaml::Value;
 
 /// Every output file (relative path → text) for every version and client type.

@@ -3,16 +3,15 @@
 //! `--force`, masked diffs), `--stdout`, and the usage errors.
 //!
 //! Snapshots live in tests/snapshots/; after an intended change, regenerate them with
-//! `UPDATE_SNAPSHOTS=1 cargo test --test render_files` and review the diff.
+//! `UPDATE_SNAPSHOTS=1 cargo test --test suite render_files::` and review the diff.
 
-mod common;
-mod render_support;
+use crate::support;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
-use common::repo_root;
-use render_support::*;
+use crate::support::render::*;
+use crate::support::repo_root;
 
 fn mode(p: &Path) -> u32 {
     std::fs::metadata(p).unwrap().permissions().mode() & 0o777
@@ -343,9 +342,9 @@ fn missing_or_wrong_inputs_are_usage_errors() {
 
     // Settings a rendering needs, named with their flag and env var.
     Creds::default().write(dir.path());
-    let mut cmd = common::omsso(dir.path());
+    let mut cmd = support::omsso(dir.path());
     cmd.args(["render", "--credentials", "credentials.json"]);
-    let r = common::run(&mut cmd);
+    let r = support::run(&mut cmd);
     assert_eq!(r.code, 2);
     assert!(
         r.stderr.contains("openmetadata.url is not set"),
@@ -353,14 +352,14 @@ fn missing_or_wrong_inputs_are_usage_errors() {
         r.stderr
     );
     assert!(r.stderr.contains("--om-url") && r.stderr.contains("OMSSO_OM_URL"));
-    let r = common::run(cmd.args(["--om-url", OM_URL]));
+    let r = support::run(cmd.args(["--om-url", OM_URL]));
     assert!(
         r.stderr
             .contains("openmetadata.principal_domain is not set"),
         "{}",
         r.stderr
     );
-    let r = common::run(cmd.args(["--principal-domain", "example.com"]));
+    let r = support::run(cmd.args(["--principal-domain", "example.com"]));
     assert!(
         r.stderr
             .contains("openmetadata.admin_principals is not set"),
@@ -378,7 +377,7 @@ fn the_openmetadata_url_can_come_from_the_credentials() {
         serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     creds["openmetadata_url"] = "https://metadata.example.net/".into();
     std::fs::write(&path, creds.to_string()).unwrap();
-    let mut cmd = common::omsso(dir.path());
+    let mut cmd = support::omsso(dir.path());
     cmd.args([
         "render",
         "--credentials",
@@ -391,7 +390,7 @@ fn the_openmetadata_url_can_come_from_the_credentials() {
         "openmetadata-yaml",
         "--stdout",
     ]);
-    let r = common::run(&mut cmd);
+    let r = support::run(&mut cmd);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let yaml = om_yaml(&r.stdout);
     assert_eq!(

@@ -5,10 +5,7 @@
 //! chart quotes most values itself; customParams, extraEnvs and the Secret arrive raw). The
 //! env file's round trip runs through docker-compose itself (render_compose.rs).
 
-mod common;
-mod render_support;
-
-use render_support::*;
+use crate::support::render::*;
 use serde_json::json;
 use serde_yaml::Value;
 

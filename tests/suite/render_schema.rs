@@ -1,15 +1,12 @@
 //! Every rendered openmetadata.yaml is accepted by the released models of its OpenMetadata
 //! line (the pydantic models of that line's `openmetadata-ingestion` wheel, through
-//! tests/support/om_release.py), and every rendered values.yaml by the values.schema.json of
+//! tests/suite/support/om_release.py), and every rendered values.yaml by the values.schema.json of
 //! the released chart that line is deployed with, for each release line of
-//! src/openmetadata/released.rs and both client types. tests/om_released.rs goes further
+//! src/openmetadata/released.rs and both client types. tests/suite/om_released.rs goes further
 //! (more settings, and what the server gets through each route).
 
-mod common;
-mod render_support;
-
-use render_support::released::*;
-use render_support::*;
+use crate::support::render::released::*;
+use crate::support::render::*;
 use serde_json::{json, Value};
 
 #[test]

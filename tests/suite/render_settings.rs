@@ -1,11 +1,8 @@
 //! The render settings (openmetadata.version, client_type, provider_name, helm.*) from
 //! omsso.yaml, env vars and flags, with their errors.
 
-mod common;
-mod render_support;
-
-use common::{omsso, run};
-use render_support::*;
+use crate::support::render::*;
+use crate::support::{omsso, run};
 
 fn dir_with(yaml: &str) -> tempfile::TempDir {
     let d = tempfile::tempdir().unwrap();

@@ -6,17 +6,14 @@
 //! files the sops CLI wrote pass `verify --file`; `.sops.yaml` rules choose the recipients;
 //! the plaintext never reaches a file; `run` writes the SOPS Secret.
 
-mod common;
-mod kc;
-mod render_support;
-mod sops_kit;
+use crate::support::{self, keycloak, render};
 
 use std::os::unix::fs::PermissionsExt;
 use std::process::Command;
 
-use common::{one_error, run};
-use render_support::SECRET;
-use sops_kit::{enc_of, leaves, Scene};
+use crate::support::render::SECRET;
+use crate::support::sops::{enc_of, leaves, Scene};
+use crate::support::{one_error, run};
 
 const FILE: &str = "out/helm/oidc-secrets.sops.yaml";
 const PLAIN_FILE: &str = "out/helm/oidc-secrets.yaml";
@@ -293,7 +290,7 @@ fn a_changed_secret_or_recipient_list_is_a_difference_shown_without_the_secret()
     // The client secret rotated: only its line, lastmodified and the MAC change, and neither
     // the old nor the new secret is shown.
     let new_secret = "N3wS3cretAfterRotation0000000000";
-    render_support::Creds {
+    render::Creds {
         secret: Some(new_secret),
         ..Default::default()
     }
@@ -736,10 +733,10 @@ fn recipients_are_a_setting_and_bad_ones_are_refused() {
 fn run_writes_the_sops_secret_instead_of_the_plaintext_one() {
     let s = Scene::new();
     let alice = s.age_key("alice.key");
-    let admin = common::Admin::login();
+    let admin = support::Admin::login();
     let realm = admin.new_realm("sops");
     let omsso_run = |extra: &[(&str, &str)]| {
-        let mut cmd = kc::configured(s.dir.path(), &realm);
+        let mut cmd = keycloak::configured(s.dir.path(), &realm);
         cmd.env_remove("SOPS_AGE_KEY_FILE")
             .env("HOME", s.path("home"))
             .env("XDG_CONFIG_HOME", s.path("home/.config"))
@@ -765,7 +762,7 @@ fn run_writes_the_sops_secret_instead_of_the_plaintext_one() {
     assert!(!s.path(PLAIN_FILE).exists());
     let out = s.sops_decrypt("alice.key", FILE);
     assert_eq!(out.code, 0, "{}", out.stderr);
-    let secret = kc::secret(&admin, &realm);
+    let secret = keycloak::secret(&admin, &realm);
     assert!(
         out.stdout.contains(&secret),
         "the Secret holds Keycloak's secret"

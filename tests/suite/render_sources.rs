@@ -1,13 +1,12 @@
 //! Where `render` and `seal` get the credentials: live from Keycloak (default), a credentials
 //! file, or a sealed bundle. All three must render the same bytes for the same client.
 
-mod common;
-mod kc;
+use crate::support;
 
 use std::path::Path;
 
-use common::{run, Admin};
-use kc::{configured, ensure_ok};
+use crate::support::keycloak::{configured, ensure_ok};
+use crate::support::{run, Admin};
 
 fn render(dir: &Path, realm: &str, out: &str, source: &[&str]) {
     let r = run(configured(dir, realm)
@@ -41,7 +40,7 @@ fn live_file_and_bundle_sources_render_the_same_files() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     render(d.path(), &realm, "file", &["--credentials", "creds.json"]);
     // A sealed bundle, sealed live and opened with the recipient's key.
-    let r = run(common::omsso(d.path()).args(["keygen", "-o", "k.key"]));
+    let r = run(support::omsso(d.path()).args(["keygen", "-o", "k.key"]));
     let recipient = r.stdout.trim().to_string();
     let r = run(configured(d.path(), &realm).args(["seal", "-r", &recipient, "-o", "h.age"]));
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -62,9 +61,9 @@ fn a_bundle_without_the_right_identity_renders_nothing() {
     let d = tempfile::tempdir().unwrap();
     let realm = Admin::login().new_realm("sources-bad");
     ensure_ok(d.path(), &realm);
-    let r = run(common::omsso(d.path()).args(["keygen", "-o", "a.key"]));
+    let r = run(support::omsso(d.path()).args(["keygen", "-o", "a.key"]));
     let recipient = r.stdout.trim().to_string();
-    run(common::omsso(d.path()).args(["keygen", "-o", "b.key"]));
+    run(support::omsso(d.path()).args(["keygen", "-o", "b.key"]));
     let r = run(configured(d.path(), &realm).args(["seal", "-r", &recipient, "-o", "h.age"]));
     assert_eq!(r.code, 0, "{}", r.stderr);
     let r = run(configured(d.path(), &realm).args([

@@ -2,16 +2,15 @@
 //! a sealed handoff that the age CLI opens, and passing live checks; idempotent re-runs;
 //! `--dry-run`; `--all-envs` with one broken environment.
 
-mod common;
-mod kc;
+use crate::support::{self, keycloak};
 
 use std::collections::BTreeMap;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::Command;
 
-use common::{run, Admin};
-use kc::{configured, run_json, CLIENT_ID, OM_URL};
+use crate::support::keycloak::{configured, run_json, CLIENT_ID, OM_URL};
+use crate::support::{run, Admin};
 use serde_json::Value;
 
 /// A fresh realm name that does not exist yet (run creates it).
@@ -27,7 +26,7 @@ fn unused_realm(tag: &str) -> String {
 }
 
 fn keygen(dir: &Path) -> String {
-    let r = run(common::omsso(dir).args(["keygen", "-o", "collate.key"]));
+    let r = run(support::omsso(dir).args(["keygen", "-o", "collate.key"]));
     assert_eq!(r.code, 0, "{}", r.stderr);
     r.stdout.trim().to_string()
 }
@@ -73,7 +72,7 @@ fn from_an_empty_realm_to_deployable_files_and_a_handoff_then_a_no_op_rerun() {
     // Every check passes but those that need a running OpenMetadata (none runs here), which
     // are a visible skip.
     assert!(
-        checks.len() >= 11 && checks.iter().all(kc::passed_or_needs_openmetadata),
+        checks.len() >= 11 && checks.iter().all(keycloak::passed_or_needs_openmetadata),
         "{v}"
     );
     for step in ["ensure", "fetch", "render", "seal", "verify"] {
@@ -122,7 +121,7 @@ fn from_an_empty_realm_to_deployable_files_and_a_handoff_then_a_no_op_rerun() {
     );
     let bundle: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(bundle["client_id"], CLIENT_ID);
-    assert_eq!(bundle["client_secret"], kc::secret(&admin, &realm));
+    assert_eq!(bundle["client_secret"], keycloak::secret(&admin, &realm));
 
     // Second run: no write request to Keycloak, every file byte-identical.
     let (r, v) = run_json(&mut omsso_run(d.path(), &realm, &recipient));
@@ -156,7 +155,7 @@ fn a_handoff_sealed_for_other_recipients_or_unsigned_is_not_kept() {
     let d = tempfile::tempdir().unwrap();
     let realm = unused_realm("keep");
     let a = keygen(d.path());
-    let r = run(common::omsso(d.path()).args(["keygen", "-o", "b.key"]));
+    let r = run(support::omsso(d.path()).args(["keygen", "-o", "b.key"]));
     assert_eq!(r.code, 0, "{}", r.stderr);
     let b = r.stdout.trim().to_string();
     let ssh = Command::new("ssh-keygen")
@@ -199,7 +198,7 @@ fn a_handoff_sealed_for_other_recipients_or_unsigned_is_not_kept() {
     for (args, reason) in refused {
         let r = run_with(&args);
         assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
-        let error = common::one_error(&r);
+        let error = support::one_error(&r);
         assert!(
             error.contains(
                 "collate-handoff.age was sealed for something else than the settings ask now"
@@ -233,7 +232,7 @@ fn a_handoff_sealed_for_other_recipients_or_unsigned_is_not_kept() {
     let r = run_with(&["-r", &b]);
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(
-        common::one_error(&r).contains("no --sign-with is given"),
+        support::one_error(&r).contains("no --sign-with is given"),
         "{}",
         r.stderr
     );
@@ -276,7 +275,7 @@ fn all_envs_runs_every_environment_and_reports_the_broken_one() {
     let d = tempfile::tempdir().unwrap();
     let admin = Admin::login();
     let (a, b) = (admin.new_realm("env-a"), admin.new_realm("env-b"));
-    let kc = common::keycloak_url();
+    let kc = support::keycloak_url();
     let yaml = format!(
         "keycloak:\n  url: {kc}\nadmin:\n  username: admin\nopenmetadata:\n  url: {OM_URL}\n  \
          admin_principals: [admin]\n  principal_domain: example.test\nenvironments:\n  \
@@ -286,8 +285,8 @@ fn all_envs_runs_every_environment_and_reports_the_broken_one() {
     );
     std::fs::write(d.path().join("omsso.yaml"), yaml).unwrap();
     let (r, v) = run_json(
-        common::omsso(d.path())
-            .env("OMSSO_ADMIN_PASSWORD", common::admin_password())
+        support::omsso(d.path())
+            .env("OMSSO_ADMIN_PASSWORD", support::admin_password())
             .args(["run", "--all-envs"]),
     );
     assert_eq!(r.code, 1, "{}", r.stderr);

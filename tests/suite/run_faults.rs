@@ -4,19 +4,16 @@
 //! own realm, so the realm's token lifespan can be made short without touching `master`,
 //! which every other test logs in to.
 
-mod common;
-mod fault_kit;
-mod kc;
-mod kc_proxy;
+use crate::support::{self, keycloak};
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use common::{one_error, run, Admin, Run};
-use fault_kit::{assert_untouched, temp_files, Snapshot};
-use kc_proxy::{Action, Proxy};
+use crate::support::faults::{assert_untouched, temp_files, Snapshot};
+use crate::support::kc_proxy::{Action, Proxy};
+use crate::support::{one_error, run, Admin, Run};
 use serde_json::json;
 
 const ADMIN: &str = "run-admin";
@@ -25,15 +22,15 @@ const ADMIN_PASSWORD: &str = "Run-Adm1n-pass-4f2a";
 /// A fresh realm with a realm-local admin and an age key pair (`collate.key`) in `dir`; returns the realm and the recipient.
 fn setup(admin: &Admin, tag: &str, dir: &Path) -> (String, String) {
     let realm = admin.new_realm(tag);
-    kc::realm_admin(admin, &realm, ADMIN, ADMIN_PASSWORD);
-    let r = run(common::omsso(dir).args(["keygen", "-o", "collate.key"]));
+    keycloak::realm_admin(admin, &realm, ADMIN, ADMIN_PASSWORD);
+    let r = run(support::omsso(dir).args(["keygen", "-o", "collate.key"]));
     assert_eq!(r.code, 0, "{}", r.stderr);
     (realm, r.stdout.trim().to_string())
 }
 
 /// `omsso run -r RECIPIENT` for `realm` through `proxy`, logged in as the realm's admin.
 fn omsso_run(dir: &Path, realm: &str, recipient: &str, proxy: &Proxy) -> Command {
-    let mut cmd = kc::configured(dir, realm);
+    let mut cmd = keycloak::configured(dir, realm);
     cmd.env("OMSSO_KEYCLOAK_URL", &proxy.url)
         .env("OMSSO_ADMIN_USERNAME", ADMIN)
         .env("OMSSO_ADMIN_PASSWORD", ADMIN_PASSWORD)
@@ -43,8 +40,8 @@ fn omsso_run(dir: &Path, realm: &str, recipient: &str, proxy: &Proxy) -> Command
 }
 
 fn assert_no_secrets(r: &Run, admin: &Admin, realm: &str) {
-    kc::assert_no_secret(r, &kc::secret(admin, realm));
-    kc::assert_no_secret(r, ADMIN_PASSWORD);
+    keycloak::assert_no_secret(r, &keycloak::secret(admin, realm));
+    keycloak::assert_no_secret(r, ADMIN_PASSWORD);
 }
 
 #[test]
@@ -123,7 +120,7 @@ fn keycloak_stopping_after_fetch_fails_verify_with_complete_files() {
         let meta = std::fs::metadata(out.join(file)).unwrap();
         assert_eq!(meta.permissions().mode() & 0o777, mode, "{file}");
     }
-    let r = run(common::omsso(dir.path()).args([
+    let r = run(support::omsso(dir.path()).args([
         "open",
         "out/collate-handoff.age",
         "-i",
@@ -136,7 +133,7 @@ fn keycloak_stopping_after_fetch_fails_verify_with_complete_files() {
     let opened: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(
         opened["bundle"]["client_secret"],
-        kc::secret(&admin, &realm).as_str()
+        keycloak::secret(&admin, &realm).as_str()
     );
 }
 

@@ -1,12 +1,11 @@
 //! omsso seal/open/keygen against the real `age` CLI (Debian's age, age-keygen) and real
 //! `ssh-keygen` keys: age opens what omsso seals, omsso opens what age encrypts.
 
-mod common;
-mod seal_kit;
+use crate::support;
 
 use std::os::unix::fs::PermissionsExt;
 
-use seal_kit::{assert_clean_failure, opened_bundle, Kit, CLIENT_ID, SECRET};
+use crate::support::seal::{assert_clean_failure, opened_bundle, Kit, CLIENT_ID, SECRET};
 use serde_json::Value;
 
 #[test]
@@ -166,7 +165,7 @@ fn protected_identities_open_with_their_passphrase() {
     let file = "out/collate-handoff.age";
 
     for (identity, pass) in [("locked", "key-pass-1"), ("plain.txt.age", "id-pass-2")] {
-        let r = common::run(
+        let r = support::run(
             kit.omsso()
                 .args([
                     "open",
@@ -202,7 +201,7 @@ fn passphrase_seals_round_trip_and_never_mix_with_recipients() {
     let r = kit.seal(&["--passphrase-file", "pass", "-o", "p.age"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains("a passphrase"), "{}", r.stdout);
-    let r = common::run(
+    let r = support::run(
         kit.omsso()
             .args(["open", "p.age", "--output", "json", "--show-secret"])
             .env("OMSSO_SEAL_PASSPHRASE", "correct horse"),
@@ -228,7 +227,7 @@ fn passphrase_seals_round_trip_and_never_mix_with_recipients() {
         "mixed.age",
     ]);
     assert_clean_failure(&r, 2, "passphrase cannot be combined with recipients");
-    let r = common::run(
+    let r = support::run(
         kit.omsso()
             .args(["seal", "--credentials", "creds.json", "-r", &recipient])
             .env("OMSSO_SEAL_PASSPHRASE", "x"),
@@ -249,7 +248,7 @@ fn default_recipients_come_from_the_settings_file_and_the_command_line_replaces_
         "omsso.yaml",
         "seal:\n  recipients_files: [collate.recipients]\n",
     );
-    let r = common::run(kit.omsso().args(["config", "show", "--output", "json"]));
+    let r = support::run(kit.omsso().args(["config", "show", "--output", "json"]));
     let shown: Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(
         shown["settings"]["seal.recipients_files"],
@@ -312,7 +311,7 @@ fn existing_files_are_kept_without_force() {
         "--force",
     ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let r = common::run(kit.omsso().args([
+    let r = support::run(kit.omsso().args([
         "seal",
         "--credentials",
         "c.json",
@@ -327,7 +326,7 @@ fn existing_files_are_kept_without_force() {
 #[test]
 fn keygen_writes_a_private_identity_and_prints_its_recipient() {
     let kit = Kit::new();
-    let r = common::run(kit.omsso().args(["keygen", "-o", "id.txt"]));
+    let r = support::run(kit.omsso().args(["keygen", "-o", "id.txt"]));
     assert_eq!(r.code, 0, "{}", r.stderr);
     let recipient = r.stdout.trim();
     assert!(recipient.starts_with("age1"), "{recipient}");
@@ -347,11 +346,11 @@ fn keygen_writes_a_private_identity_and_prints_its_recipient() {
     kit.age_decrypt("id.txt", "h.age");
 
     let before = kit.read("id.txt");
-    let r = common::run(kit.omsso().args(["keygen", "-o", "id.txt"]));
+    let r = support::run(kit.omsso().args(["keygen", "-o", "id.txt"]));
     assert_clean_failure(&r, 2, "id.txt already exists");
     assert_eq!(kit.read("id.txt"), before);
 
-    let r = common::run(
+    let r = support::run(
         kit.omsso()
             .args(["keygen", "-o", "j.txt", "--output", "json"]),
     );

@@ -1,10 +1,9 @@
 //! Every bad input to seal and open: one clear error line with a hint, a non-zero exit, no
 //! secret in any output, and no plaintext or partial file left behind.
 
-mod common;
-mod seal_kit;
+use crate::support;
 
-use seal_kit::{assert_clean_failure, Kit};
+use crate::support::seal::{assert_clean_failure, Kit};
 
 /// A kit with an identity `me.txt` and a sealed armored `h.age` and binary `b.age`.
 fn sealed_kit() -> (Kit, String) {
@@ -253,13 +252,13 @@ fn a_confidential_client_without_secret_is_not_sealed() {
     let kit = Kit::new();
     let recipient = kit.age_keygen("me.txt");
     // No client_type: confidential, so its secret is missing (a public client's bundle is
-    // sealed: tests/public_client.rs).
+    // sealed: tests/suite/public_client.rs).
     kit.write(
         "public.json",
         r#"{"client_id":"x","realm":"r","issuer":"i","discovery_uri":"d","jwks_uri":"j"}"#,
     );
     let r =
-        common::run(
+        support::run(
             kit.omsso()
                 .args(["seal", "--credentials", "public.json", "-r", &recipient]),
         );

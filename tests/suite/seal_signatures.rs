@@ -1,10 +1,9 @@
 //! Sender signatures against the real `ssh-keygen -Y`: it verifies what omsso signs, omsso
 //! verifies what it signs, and every way a signature can be wrong is refused.
 
-mod common;
-mod seal_kit;
+use crate::support;
 
-use seal_kit::{assert_clean_failure, Kit};
+use crate::support::seal::{assert_clean_failure, Kit};
 
 const FILE: &str = "out/collate-handoff.age";
 const SIG: &str = "out/collate-handoff.age.sig";
@@ -68,7 +67,7 @@ fn a_passphrase_protected_signing_key_is_unlocked_from_the_environment() {
     let recipient = kit.age_keygen("me.txt");
     let alice = kit.ssh_keygen("alice", "ed25519", None, "sign-pass");
     kit.write("allowed_signers", &format!("alice@example.com {alice}\n"));
-    let r = common::run(
+    let r = support::run(
         kit.omsso()
             .args(["seal", "--credentials", "creds.json", "-r", &recipient])
             .args(["--sign-with", "alice"])

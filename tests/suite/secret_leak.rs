@@ -6,15 +6,14 @@
 //! it, nor in the arguments or environment of any process omsso starts (traced with strace).
 //! Neither may an access or refresh token, nor an age private key.
 
-mod common;
-mod kc;
+use crate::support::{self, keycloak};
 
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use common::{run, Admin, Run};
+use crate::support::{run, Admin, Run};
 use serde_json::json;
 
 const ADMIN: &str = "leak-admin";
@@ -62,13 +61,13 @@ impl Scene {
     fn new(tag: &str) -> Scene {
         let admin = Admin::login();
         let realm = admin.new_realm(tag);
-        kc::realm_admin(&admin, &realm, ADMIN, ADMIN_PASSWORD);
+        keycloak::realm_admin(&admin, &realm, ADMIN, ADMIN_PASSWORD);
         let r = admin.post(
             &format!("/{realm}/clients"),
-            &json!({ "clientId": kc::CLIENT_ID, "publicClient": false, "secret": CLIENT_SECRET }),
+            &json!({ "clientId": keycloak::CLIENT_ID, "publicClient": false, "secret": CLIENT_SECRET }),
         );
         assert_eq!(r.status().as_u16(), 201);
-        assert_eq!(kc::secret(&admin, &realm), CLIENT_SECRET);
+        assert_eq!(keycloak::secret(&admin, &realm), CLIENT_SECRET);
         let dir = tempfile::tempdir().unwrap();
         // A git work tree, so omsso asks git about the secret files it writes: the processes
         // it starts are checked too (outside a work tree it starts none).
@@ -79,7 +78,7 @@ impl Scene {
             .expect("git must be installed");
         assert!(init.success());
         let key = |name: &str| {
-            let r = run(common::omsso(dir.path()).args(["keygen", "-o", name]));
+            let r = run(support::omsso(dir.path()).args(["keygen", "-o", name]));
             assert_eq!(r.code, 0, "{}", r.stderr);
             r.stdout.trim().to_string()
         };
@@ -105,7 +104,7 @@ impl Scene {
 
     /// omsso with every setting, logged in as the realm's admin through OMSSO_ADMIN_PASSWORD.
     fn omsso(&self, args: &[&str]) -> Command {
-        let mut cmd = kc::configured(self.dir.path(), &self.realm);
+        let mut cmd = keycloak::configured(self.dir.path(), &self.realm);
         cmd.env("OMSSO_ADMIN_USERNAME", ADMIN)
             .env("OMSSO_ADMIN_PASSWORD", ADMIN_PASSWORD)
             .env("OMSSO_ADMIN_REALM", &self.realm)
@@ -316,7 +315,7 @@ fn no_secret_leaks_from_keycloak_commands_or_run() {
         ok,
         Show::Nothing,
     );
-    let rotated = kc::secret(&Admin::login(), &s.realm);
+    let rotated = keycloak::secret(&Admin::login(), &s.realm);
     assert_ne!(rotated, CLIENT_SECRET);
     assert!(!r.stdout.contains(&rotated) && !r.stderr.contains(&rotated));
     s.secrets.borrow_mut().push(rotated);

@@ -4,8 +4,7 @@
 //! config runs a program, a credentials file others can read. Each must not show a secret,
 //! hang, or leave a secret readable.
 
-mod common;
-mod fault_kit;
+use crate::support;
 
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::process::CommandExt;
@@ -13,9 +12,9 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::support::faults::{Project, SECRET};
+use crate::support::{run, Run};
 use base64::Engine;
-use common::{run, Run};
-use fault_kit::{Project, SECRET};
 
 const ADMIN_PASSWORD: &str = "Admin-Pw-in-env-4d2a";
 const PASSPHRASE: &str = "Seal-Passphrase-in-env-8b1c";
@@ -262,7 +261,7 @@ fn a_fifo_as_an_output_file_is_refused_at_once() {
     let r = bounded(&mut p.open_to("h.age", "creds.fifo"));
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(
-        common::one_error(&r).contains("creds.fifo: a folder or other non-file is in the way"),
+        support::one_error(&r).contains("creds.fifo: a folder or other non-file is in the way"),
         "{}",
         r.stderr
     );
@@ -293,7 +292,7 @@ fn devices_and_fifos_where_input_files_belong_are_refused_at_once() {
     let r = open("allowed_signers");
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(
-        common::one_error(&r).contains("h.age.sig: not a regular file (a device)"),
+        support::one_error(&r).contains("h.age.sig: not a regular file (a device)"),
         "{}",
         r.stderr
     );
@@ -304,7 +303,7 @@ fn devices_and_fifos_where_input_files_belong_are_refused_at_once() {
     let r = open("zero_signers");
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(
-        common::one_error(&r).contains("zero_signers: not a regular file (a device)"),
+        support::one_error(&r).contains("zero_signers: not a regular file (a device)"),
         "{}",
         r.stderr
     );
@@ -320,7 +319,7 @@ fn devices_and_fifos_where_input_files_belong_are_refused_at_once() {
     ]));
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(
-        common::one_error(&r).contains("recipients.fifo: not a regular file (a FIFO)"),
+        support::one_error(&r).contains("recipients.fifo: not a regular file (a FIFO)"),
         "{}",
         r.stderr
     );

@@ -4,14 +4,13 @@
 //! claims to live 2^64 seconds. A real Keycloak does none of this, so these run against a
 //! small fake server (tests/fake_http) that records every request it gets.
 
-mod common;
-mod fake_http;
+use crate::support;
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::{omsso, run, Run};
-use fake_http::{keycloak, not_faked, Fake, Reply, TOKEN};
+use crate::support::fake_http::{keycloak, not_faked, Fake, Reply, TOKEN};
+use crate::support::{omsso, run, Run};
 use serde_json::json;
 
 const PASSWORD: &str = "Admin-Pw-5f1e9c";
@@ -36,7 +35,7 @@ fn catcher() -> Fake {
 /// (not the password, not a token) reached the other side.
 fn assert_refused(r: &Run, to: &str, why: &str, catcher: &Fake) {
     assert_eq!(r.code, 1, "{}", r.stderr);
-    let error = common::one_error(r);
+    let error = support::one_error(r);
     assert!(
         error.contains("refused to follow the redirect from") && error.contains(to),
         "{error}"
@@ -164,7 +163,7 @@ fn keycloak_error_texts_are_shown_escaped_and_without_the_password() {
     let dir = tempfile::tempdir().unwrap();
     let r = fetch(dir.path(), &fake.url, &[]);
     assert_eq!(r.code, 2, "{}", r.stderr);
-    let error = common::one_error(&r);
+    let error = support::one_error(&r);
     // (Line breaks and carriage returns were always folded into spaces.)
     assert!(
         error.contains("Invalid \\u{1b}[2K\\u{1b}[1Auser credentials for <redacted>\\u{9b}31m"),
@@ -195,7 +194,7 @@ fn an_endless_answer_is_cut_off() {
     let started = Instant::now();
     let r = fetch(dir.path(), &fake.url, &[]);
     assert_eq!(r.code, 1, "{}", r.stderr);
-    let error = common::one_error(&r);
+    let error = support::one_error(&r);
     assert!(error.contains("larger than 4 MiB"), "{error}");
     assert!(started.elapsed() < Duration::from_secs(30));
 }

@@ -3,8 +3,7 @@
 //! `ssh-keygen -Y verify` would refuse, a passphrase file asking for 8 GiB of scrypt, and age
 //! headers the age CLI refuses. omsso's verdict must be the real tools' verdict.
 
-mod common;
-mod seal_kit;
+use crate::support;
 
 use std::collections::HashSet;
 use std::io::Write;
@@ -12,8 +11,8 @@ use std::os::unix::process::CommandExt;
 use std::process::{Command, Stdio};
 use std::sync::Mutex;
 
+use crate::support::seal::{assert_clean_failure, Kit, SECRET};
 use base64::Engine;
-use seal_kit::{assert_clean_failure, Kit, SECRET};
 use sha2::{Digest, Sha256};
 
 // --- Terminal escapes -------------------------------------------------------------------
@@ -214,7 +213,7 @@ fn a_passphrase_file_with_an_excessive_work_factor_is_refused_before_any_work() 
         });
     }
     let started = std::time::Instant::now();
-    let r = common::run(&mut open);
+    let r = support::run(&mut open);
     assert_clean_failure(&r, 1, "work factor 2^23 is above the limit of 2^22");
     assert!(started.elapsed() < std::time::Duration::from_secs(10));
     // The age CLI refuses it too.

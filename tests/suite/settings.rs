@@ -1,9 +1,9 @@
 //! Settings: precedence (flag > env > file > default), named environments, and every settings
 //! error (exit 2, naming the key and line), through the real binary.
 
-mod common;
+use crate::support;
 
-use common::{omsso, run};
+use crate::support::{omsso, run};
 use serde_json::Value;
 
 fn dir_with(yaml: &str) -> tempfile::TempDir {
@@ -230,7 +230,7 @@ fn help_documents_exit_codes_and_version_works() {
 
 #[test]
 fn the_shipped_example_file_is_valid_for_every_environment() {
-    let example = common::repo_root().join("examples/omsso.yaml");
+    let example = support::repo_root().join("examples/omsso.yaml");
     let d = tempfile::tempdir().unwrap();
     for env in [None, Some("dev"), Some("prod")] {
         let mut cmd = omsso(d.path());

@@ -1,11 +1,11 @@
 //! What the dependency tree must (not) contain, read from Cargo.lock (the advisory database
 //! `cargo deny` checks against cannot be fetched on every machine; these facts can).
 
-mod common;
+use crate::support;
 
 /// `(name, version)` of every package in Cargo.lock.
 fn locked() -> Vec<(String, String)> {
-    let lock = std::fs::read_to_string(common::repo_root().join("Cargo.lock")).unwrap();
+    let lock = std::fs::read_to_string(support::repo_root().join("Cargo.lock")).unwrap();
     let mut out = Vec::new();
     let mut name = None;
     for line in lock.lines() {

@@ -3,13 +3,11 @@
 //! expected findings), the verbatim doc snippets of reference NOTES.md §1–3 (read from
 //! ../shared at test time), the upstream conf/openmetadata.yaml, and hand-written clean files.
 
-mod common;
-
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 
-use common::{omsso, reference, repo_root, run, Run};
+use crate::support::{omsso, reference, repo_root, run, Run};
 use serde_json::Value;
 
 /// Secret values planted in the fixtures; no output may ever contain them.

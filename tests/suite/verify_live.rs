@@ -1,14 +1,15 @@
 //! `omsso verify` (live) against the real Keycloak: clean on freshly rendered output, and
 //! exit 3 naming the check after each kind of breakage the issue lists.
 
-mod common;
-mod kc;
+use crate::support;
 
 use std::path::Path;
 use std::process::Command;
 
-use common::{one_error, run, Admin};
-use kc::{check, configured, ensure_ok, keycloak, run_json, CLIENT_ID, NEED_OPENMETADATA, OM_URL};
+use crate::support::keycloak::{
+    check, configured, ensure_ok, keycloak, run_json, CLIENT_ID, NEED_OPENMETADATA, OM_URL,
+};
+use crate::support::{one_error, run, Admin};
 use serde_json::{json, Value};
 
 /// A realm with the OpenMetadata client, and `out/openmetadata.yaml` rendered from its live
@@ -30,7 +31,7 @@ fn render(dir: &Path, realm: &str) -> Command {
     cmd
 }
 
-fn verify(dir: &Path, realm: &str) -> (common::Run, Value) {
+fn verify(dir: &Path, realm: &str) -> (support::Run, Value) {
     run_json(configured(dir, realm).arg("verify"))
 }
 
@@ -156,7 +157,7 @@ fn a_removed_redirect_uri_fails_redirect_uri_registered() {
 fn an_edited_authority_fails_issuer_matches_authority() {
     let d = tempfile::tempdir().unwrap();
     let realm = rendered(d.path());
-    let issuer = format!("{}/realms/{realm}", common::keycloak_url());
+    let issuer = format!("{}/realms/{realm}", support::keycloak_url());
     edit_rendered(
         d.path(),
         &format!("authority: \"{issuer}\""),
@@ -310,7 +311,7 @@ fn a_jws_algorithm_keycloak_does_not_offer_fails_jws_algorithm_supported() {
 fn a_certs_url_other_than_the_discoverys_jwks_uri_fails_jwks_uri_listed() {
     let d = tempfile::tempdir().unwrap();
     let realm = rendered(d.path());
-    let kc = common::keycloak_url();
+    let kc = support::keycloak_url();
     let other_host = kc.replace("127.0.0.1", "localhost");
     assert_ne!(kc, other_host, "the test Keycloak is on 127.0.0.1");
     edit_rendered(
@@ -330,7 +331,7 @@ fn a_certs_url_other_than_the_discoverys_jwks_uri_fails_jwks_uri_listed() {
 fn a_public_key_url_that_answers_no_jwks_fails_public_key_urls_answer() {
     let d = tempfile::tempdir().unwrap();
     let realm = rendered(d.path());
-    let kc = common::keycloak_url();
+    let kc = support::keycloak_url();
     edit_rendered(
         d.path(),
         "  publicKeyUrls:\n",

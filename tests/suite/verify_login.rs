@@ -3,14 +3,13 @@
 //! the user OpenMetadata makes of it; with users the tests create (with and without email,
 //! disabled) and a wrong password. The password never comes from argv.
 
-mod common;
-mod kc;
+use crate::support::keycloak;
 
 use std::path::Path;
 use std::process::Command;
 
-use common::{one_error, run, Admin};
-use kc::{configured, ensure_ok, keycloak, run_json};
+use crate::support::keycloak::{configured, ensure_ok, keycloak, run_json};
+use crate::support::{one_error, run, Admin};
 use serde_json::{json, Value};
 
 /// A realm with the OpenMetadata client and `out/openmetadata.yaml` rendered for it, with
@@ -103,7 +102,7 @@ fn a_user_signs_in_and_is_told_who_they_are_to_openmetadata() {
     ]));
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains("ok   login"), "{}", r.stdout);
-    kc::assert_no_secret(&r, "pw-Alice-1");
+    keycloak::assert_no_secret(&r, "pw-Alice-1");
 }
 
 #[test]
@@ -132,7 +131,7 @@ fn a_wrong_password_fails_the_login_with_keycloaks_message() {
         "{}",
         r.stderr
     );
-    kc::assert_no_secret(&r, "wrong-pw");
+    keycloak::assert_no_secret(&r, "wrong-pw");
 }
 
 #[test]

@@ -1,9 +1,7 @@
 //! omsso's own rendered output passes its own lint: no finding at all for the common setup,
 //! for every supported OpenMetadata version and both client types (offline, no Keycloak).
 
-mod common;
-
-use common::{omsso, run};
+use crate::support::{omsso, run};
 use serde_json::{json, Value};
 
 fn credentials(dir: &std::path::Path) {

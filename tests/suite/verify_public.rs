@@ -3,11 +3,8 @@
 //! `verify`, yet Keycloak refuses the login OpenMetadata's UI starts ("Implicit flow is
 //! disabled for the client").
 
-mod common;
-mod kc;
-
-use common::{one_error, run, Admin};
-use kc::{check, configured, keycloak, run_json, CLIENT_ID};
+use crate::support::keycloak::{check, configured, keycloak, run_json, CLIENT_ID};
+use crate::support::{one_error, run, Admin};
 use serde_json::Value;
 
 fn status<'a>(v: &'a Value, name: &str) -> &'a str {

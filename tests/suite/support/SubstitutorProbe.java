@@ -1,8 +1,8 @@
-// The real loader substitution, for tests/om_released.rs: Apache commons-text's
+// The real loader substitution, for tests/suite/om_released.rs: Apache commons-text's
 // StringSubstitutor configured as Dropwizard's EnvironmentVariableSubstitutor(strict = false)
 // configures it (lookup in the environment, undefined variables left as they are, no
 // substitution in variable names), with the environment given per line instead of
-// System.getenv. Compares against the emulation in tests/support/om_release.py.
+// System.getenv. Compares against the emulation in tests/suite/support/om_release.py.
 //
 // stdin, one case a line: base64(text) then NAME=base64(value) for each set variable.
 // stdout, one line each: base64(result), or LOOP when the substitutor reports a cycle.

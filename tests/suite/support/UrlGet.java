@@ -1,7 +1,7 @@
 // GETs each URL given on the command line the way a Java service such as the OpenMetadata
 // server does (java.net.URI + java.net.http.HttpClient) and prints one line per URL:
 // "<status> <url>", or "refused <url>: <reason>" when Java does not accept it as a URI.
-// Run as a single-file program: java tests/support/UrlGet.java URL...
+// Run as a single-file program: java tests/suite/support/UrlGet.java URL...
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -8,7 +8,7 @@ and prints one line per failure; exit status 1 if anything failed.
 
 schemas: validates each instance with jsonschema's Draft 7 validator against a released Helm
 chart's values.schema.json (self-contained: it has no `$ref`). OpenMetadata's own config is
-checked with its released models instead (tests/support/om_release.py).
+checked with its released models instead (tests/suite/support/om_release.py).
 
 yaml11: parses YAML text with PyYAML, a YAML 1.1 parser like the SnakeYAML that OpenMetadata
 uses, and compares the result with `expect`.

@@ -2,10 +2,9 @@
 //! login elsewhere, answer with escape sequences or an endless body, claim a token lives for
 //! 2^64 seconds. Every request it sees is kept whole (request line, headers, body), so a test
 //! can prove what did, or did not, reach it.
-#![allow(dead_code)]
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpListener;
 use std::path::Path;
 use std::process::Command;
 use std::sync::{Arc, Mutex};
@@ -14,8 +13,10 @@ use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, PrivateKeyDer};
 use serde_json::json;
 
-/// One request as the server received it.
+/// One request as the server received it. `head` and `body` are read through `Debug`: a test
+/// that expected no request prints the ones that came.
 #[derive(Debug, Clone)]
+#[allow(dead_code)]
 pub struct Seen {
     /// `POST /realms/master/protocol/openid-connect/token`
     pub key: String,
@@ -201,7 +202,7 @@ pub fn keycloak(base: &str, key: &str) -> Option<Reply> {
     keycloak_body(base, key).map(|body| Reply::Json(200, body.to_string()))
 }
 
-/// The JSON bodies behind [`keycloak`] (also used by tests/keycloak_faults.rs, whose fake
+/// The JSON bodies behind [`keycloak`] (also used by tests/suite/keycloak_faults.rs, whose fake
 /// server answers in its own ways: resets, silence).
 pub fn keycloak_body(base: &str, key: &str) -> Option<serde_json::Value> {
     Some(match key {
@@ -231,10 +232,4 @@ pub fn keycloak_body(base: &str, key: &str) -> Option<serde_json::Value> {
 /// An answer for requests no test cares about.
 pub fn not_faked() -> Reply {
     Reply::Json(404, json!({ "error": "not faked" }).to_string())
-}
-
-/// Whether the first `TcpStream` to `url` can be made (the server is up).
-pub fn reachable(url: &str) -> bool {
-    let addr = url.split("://").nth(1).unwrap_or(url);
-    TcpStream::connect(addr).is_ok()
 }

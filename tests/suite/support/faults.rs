@@ -1,14 +1,13 @@
 //! Helpers for the fault and file-safety tests: a scratch project (a credentials file, an age
 //! key pair) with every omsso command that writes a secret file, snapshots proving that a
 //! failure changed nothing, and strace to watch how omsso creates its files.
-#![allow(dead_code)]
 
 use std::collections::BTreeMap;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use crate::common::{omsso, run, Run};
+use crate::support::{omsso, run, Run};
 
 /// The client secret in the scratch credentials; it must never show up in any output.
 pub const SECRET: &str = "Fault-S3cret-c0ffee-7e1d";
@@ -171,7 +170,7 @@ pub fn assert_untouched(before: &Snapshot, dir: &Path) {
 /// holding `needle`, a hint, nothing on stdout, and never the secret.
 pub fn assert_clean_error(r: &Run, code: i32, needle: &str) {
     assert_eq!(r.code, code, "exit code; stderr: {}", r.stderr);
-    let error = crate::common::one_error(r);
+    let error = crate::support::one_error(r);
     assert!(
         error.contains(needle),
         "the error should say {needle:?}: {error}"

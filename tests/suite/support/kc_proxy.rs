@@ -3,7 +3,6 @@
 //! altogether, at a chosen request. Keycloak itself is shared by every test and must keep
 //! running, so "Keycloak stops" is played by this proxy going away: omsso sees exactly what a
 //! stopped server shows it (its connections reset, then refused).
-#![allow(dead_code)]
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -66,7 +65,7 @@ pub fn forward(request: &Request, upstream: &str) -> std::io::Result<Vec<u8>> {
 
 /// The test Keycloak's `host:port`.
 pub fn keycloak_addr() -> String {
-    crate::common::keycloak_url()
+    crate::support::keycloak_url()
         .trim_start_matches("http://")
         .trim_end_matches('/')
         .to_string()

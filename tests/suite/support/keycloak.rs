@@ -1,7 +1,6 @@
 //! Helpers for the `keycloak_*` tests: running `omsso keycloak …` against the shared Keycloak
 //! (admin password through OMSSO_ADMIN_PASSWORD, never argv), reading what Keycloak holds,
 //! and trying a client's secret in a client-credentials grant.
-#![allow(dead_code)]
 
 use std::path::Path;
 use std::process::Command;
@@ -9,7 +8,7 @@ use std::process::Command;
 use base64::Engine;
 use serde_json::{json, Value};
 
-use crate::common::{self, omsso, run, Admin, Run};
+use crate::support::{self, omsso, run, Admin, Run};
 
 pub const OM_URL: &str = "http://om.example.test:8585";
 pub const CLIENT_ID: &str = "open-metadata";
@@ -26,9 +25,9 @@ pub fn keycloak(dir: &Path, sub: &str, realm: &str) -> Command {
 /// OMSSO_ADMIN_PASSWORD, OpenMetadata URL and admins), and no arguments yet.
 pub fn configured(dir: &Path, realm: &str) -> Command {
     let mut cmd = omsso(dir);
-    cmd.env("OMSSO_ADMIN_PASSWORD", common::admin_password())
-        .env("OMSSO_KEYCLOAK_URL", common::keycloak_url())
-        .env("OMSSO_ADMIN_USERNAME", common::ADMIN_USER)
+    cmd.env("OMSSO_ADMIN_PASSWORD", support::admin_password())
+        .env("OMSSO_KEYCLOAK_URL", support::keycloak_url())
+        .env("OMSSO_ADMIN_USERNAME", support::ADMIN_USER)
         .env("OMSSO_OM_URL", OM_URL)
         .env("OMSSO_REALM", realm)
         .env("OMSSO_ADMIN_PRINCIPALS", "admin")
@@ -94,7 +93,7 @@ pub fn default_scopes(admin: &Admin, realm: &str) -> Vec<String> {
 pub fn client_credentials(realm: &str, secret: &str) -> Result<Value, u16> {
     let url = format!(
         "{}/realms/{realm}/protocol/openid-connect/token",
-        common::keycloak_url()
+        support::keycloak_url()
     );
     let resp = reqwest::blocking::Client::new()
         .post(url)
@@ -186,7 +185,7 @@ pub fn unused_realm(admin: &Admin, prefix: &str) -> String {
 pub fn discovery(realm: &str) -> Value {
     let url = format!(
         "{}/realms/{}/.well-known/openid-configuration",
-        common::keycloak_url(),
+        support::keycloak_url(),
         segment(realm)
     );
     let r = reqwest::blocking::get(&url).unwrap();
@@ -197,7 +196,7 @@ pub fn discovery(realm: &str) -> Value {
 /// GETs each URL with Java's own URI and HTTP client, as the OpenMetadata server (a Java
 /// service) would: one line per URL, "<status> <url>" or "refused <url>: <reason>".
 pub fn java_get(urls: &[&str]) -> Vec<String> {
-    let program = common::repo_root().join("tests/support/UrlGet.java");
+    let program = support::repo_root().join("tests/suite/support/UrlGet.java");
     let out = Command::new("java")
         .arg(&program)
         .args(urls)
@@ -230,7 +229,7 @@ pub struct AuthAnswer {
 pub fn auth_request(realm: &str, redirect_uri: &str, params: &[(&str, &str)]) -> AuthAnswer {
     let url = format!(
         "{}/realms/{}/protocol/openid-connect/auth",
-        common::keycloak_url(),
+        support::keycloak_url(),
         segment(realm)
     );
     let mut query = vec![

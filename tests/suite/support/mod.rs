@@ -2,7 +2,15 @@
 //! a fresh realm per test, and a way to run the omsso binary with a clean environment.
 //!
 //! Keycloak-backed tests never skip: if the server cannot be started or reached they fail.
-#![allow(dead_code)]
+
+pub mod fake_http;
+pub mod faults;
+pub mod kc_proxy;
+pub mod keycloak;
+pub mod om_standin;
+pub mod render;
+pub mod seal;
+pub mod sops;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -21,9 +29,29 @@ pub fn repo_root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// `../shared/reference/...` (read at test time, never copied into the project).
+/// The reference data folder (upstream OpenMetadata and Keycloak files, read at test time and
+/// never copied into the project): `$OMSSO_REFERENCE`, relative to the repo root unless
+/// absolute, by default `../shared/reference`. The one place every test finds it; a missing
+/// folder fails the test (never skips it) with the message scripts/test prints before any
+/// test starts.
+pub fn reference_dir() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let var = std::env::var_os("OMSSO_REFERENCE").filter(|v| !v.is_empty());
+        let dir = repo_root().join(var.as_deref().unwrap_or("../shared/reference".as_ref()));
+        assert!(
+            dir.is_dir(),
+            "the reference data folder is missing: {} (set OMSSO_REFERENCE to the folder \
+             holding openmetadata/ and keycloak/; default ../shared/reference beside the repo)",
+            dir.display()
+        );
+        dir
+    })
+}
+
+/// `rel` inside the reference data folder ([`reference_dir`]); the file must exist.
 pub fn reference(rel: &str) -> PathBuf {
-    let p = repo_root().join("../shared/reference").join(rel);
+    let p = reference_dir().join(rel);
     assert!(p.exists(), "reference file missing: {}", p.display());
     p
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""The released-OpenMetadata oracle for omsso's tests (run by tests/om_released.rs and
-tests/render_schema.rs through python3; not for users). Pure stdlib + pydantic + PyYAML; the
+"""The released-OpenMetadata oracle for omsso's tests (run by tests/suite/om_released.rs and
+tests/suite/render_schema.rs through python3; not for users). Pure stdlib + pydantic + PyYAML; the
 released models come from scripts/om-models.
 
 It answers one question for each case: given what omsso rendered, what does a released
@@ -55,7 +55,7 @@ import subprocess
 import sys
 import threading
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
+ROOT = pathlib.Path(__file__).resolve().parents[3]
 BLOCKS = ("authenticationConfiguration", "authorizerConfiguration")
 # Sub-objects whose keys are compared one by one (other maps, e.g. customParams, are values).
 NESTED = {"oidcConfiguration": "oidc"}

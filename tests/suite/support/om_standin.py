@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """A stand-in for a running OpenMetadata server, for omsso's tests of `verify` (the running
-server's configuration) and `apply` (tests/om_server.rs through tests/om_standin/mod.rs; not
+server's configuration) and `apply` (tests/suite/om_server.rs through tests/suite/support/om_standin.rs; not
 for users). No OpenMetadata server can be installed on the test machines, so this serves
 exactly the endpoints omsso uses, on 127.0.0.1, and holds every request body and every answer
 to that release's own generated models (the `openmetadata-ingestion` wheel, loaded by
@@ -40,7 +40,7 @@ import urllib.error
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
+ROOT = pathlib.Path(__file__).resolve().parents[3]
 SECRET_MASK = "*********"  # PasswordEntityMasker.PASSWORD_MASK
 PUBLIC_AUTH_FIELDS = ("provider", "providerName", "clientType", "enableSelfSignup",
                       "jwtPrincipalClaims", "jwtPrincipalClaimsMapping", "clientId",

@@ -1,9 +1,8 @@
-//! The stand-in OpenMetadata server (tests/support/om_standin.py) for the tests of `verify`'s
+//! The stand-in OpenMetadata server (tests/suite/support/om_standin.py) for the tests of `verify`'s
 //! server checks and `apply`: no OpenMetadata server can be installed on the test machines, so
 //! it serves exactly the endpoints omsso uses and holds every request body and answer to the
 //! release's own generated models. A missing prerequisite (python, pydantic, the wheels of
 //! `scripts/om-models fetch`) fails the test with the stand-in's own error line.
-#![allow(dead_code)]
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::PathBuf;
@@ -11,14 +10,13 @@ use std::process::{Child, Command, Stdio};
 
 use serde_json::Value;
 
-use crate::common;
+use crate::support;
 
 pub const ADMIN_TOKEN: &str = "om-admin-token-for-tests";
 pub const READER_TOKEN: &str = "om-reader-token-for-tests";
 
 pub struct StandIn {
     pub url: String,
-    pub line: String,
     child: Child,
     dir: tempfile::TempDir,
 }
@@ -41,7 +39,7 @@ impl StandIn {
         let admin = file("admin-token", ADMIN_TOKEN);
         let reader = file("reader-token", READER_TOKEN);
         let mut cmd = Command::new("python3");
-        cmd.arg(common::repo_root().join("tests/support/om_standin.py"))
+        cmd.arg(support::repo_root().join("tests/suite/support/om_standin.py"))
             .args(["--line", line, "--version", version])
             .arg("--token-file")
             .arg(&admin)
@@ -60,7 +58,7 @@ impl StandIn {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
-            .expect("python3 runs the OpenMetadata stand-in (tests/support/om_standin.py)");
+            .expect("python3 runs the OpenMetadata stand-in (tests/suite/support/om_standin.py)");
         let mut port = String::new();
         BufReader::new(child.stdout.take().unwrap())
             .read_line(&mut port)
@@ -78,7 +76,6 @@ impl StandIn {
         }
         StandIn {
             url: format!("http://127.0.0.1:{}", port.trim()),
-            line: line.to_string(),
             child,
             dir,
         }

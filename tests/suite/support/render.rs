@@ -1,6 +1,5 @@
 //! Shared helpers for the `render_*` tests: a credentials file, running `omsso render`, and
 //! reading values back the way OpenMetadata does.
-#![allow(dead_code)]
 
 pub mod released;
 
@@ -10,7 +9,7 @@ use std::process::{Command, Stdio};
 
 use serde_json::{json, Value};
 
-use crate::common::{omsso, reference, repo_root, run, Run};
+use crate::support::{omsso, reference, repo_root, run, Run};
 
 pub const OM_URL: &str = "https://om.example.com";
 pub const KC_PUBLIC: &str = "https://sso.example.com";
@@ -130,17 +129,17 @@ pub fn yaml_to_json(v: &serde_yaml::Value) -> Value {
     serde_json::to_value(v).expect("YAML that JSON can hold")
 }
 
-/// Runs tests/support/check.py with `job` (see that file); panics with its report on failure.
+/// Runs tests/suite/support/check.py with `job` (see that file); panics with its report on failure.
 pub fn python_check(job: &Value) {
     let (ok, report) = python_report(job);
     assert!(ok, "schema/YAML check failed:\n{report}");
     eprintln!("{}", report.trim());
 }
 
-/// Runs tests/support/check.py with `job`: whether everything passed, and its report.
+/// Runs tests/suite/support/check.py with `job`: whether everything passed, and its report.
 pub fn python_report(job: &Value) -> (bool, String) {
     let mut child = Command::new("python3")
-        .arg(repo_root().join("tests/support/check.py"))
+        .arg(repo_root().join("tests/suite/support/check.py"))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -1,11 +1,10 @@
 //! Helpers for the seal/open/keygen tests: a scratch folder with a credentials file, keys made
 //! by the real tools (`age-keygen`, `ssh-keygen`, `age`), and checks for clean failures.
-#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use crate::common::{omsso, run, Run};
+use crate::support::{omsso, run, Run};
 
 pub const SECRET: &str = "s3cr3t-VALUE-9f8e";
 pub const CLIENT_ID: &str = "open-metadata";
@@ -178,7 +177,7 @@ impl Kit {
 /// contains `needle`, a hint, and no secret anywhere.
 pub fn assert_clean_failure(r: &Run, code: i32, needle: &str) {
     assert_eq!(r.code, code, "exit code; stderr: {}", r.stderr);
-    let error = crate::common::one_error(r);
+    let error = crate::support::one_error(r);
     assert!(
         error.contains(needle),
         "error should mention {needle:?}: {error}"

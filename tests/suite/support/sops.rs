@@ -3,14 +3,13 @@
 //! sops run in a scratch folder whose environment holds no key of the caller's: every
 //! `SOPS_*` variable is removed and HOME / XDG_CONFIG_HOME point into the folder (sops reads
 //! ~/.config/sops/age/keys.txt and ~/.ssh/id_ed25519 by itself).
-#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 
-use crate::common::{omsso, run, Run};
-use crate::render_support::{Creds, OM_URL};
+use crate::support::render::{Creds, OM_URL};
+use crate::support::{omsso, run, Run};
 
 pub const SOPS_VERSION: &str = "3.13.3";
 

@@ -1,5 +1,5 @@
 //! What the tests check rendered output against: OpenMetadata's released artifacts. The
-//! oracle tests/support/om_release.py (released models, the loader emulation, the compose and
+//! oracle tests/suite/support/om_release.py (released models, the loader emulation, the compose and
 //! Helm routes), the release lines of src/openmetadata/released.rs and the released charts.
 
 use std::io::Write;
@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 use omsso::openmetadata::released::{CHARTS, MODELS};
 use serde_json::Value;
 
-use crate::common::{reference, repo_root};
+use crate::support::{reference, repo_root};
 
 /// Every release line of the generated table, as `--om-version` takes it.
 pub fn lines() -> Vec<String> {
@@ -72,7 +72,7 @@ pub fn wheels_fetched() {
     });
 }
 
-/// Runs tests/support/om_release.py with `job`, extra environment variables and python
+/// Runs tests/suite/support/om_release.py with `job`, extra environment variables and python
 /// options; (exit code, stdout, stderr).
 pub fn oracle_run(
     job: &Value,
@@ -81,7 +81,7 @@ pub fn oracle_run(
 ) -> (i32, String, String) {
     let mut child = Command::new("python3")
         .args(python_args)
-        .arg(repo_root().join("tests/support/om_release.py"))
+        .arg(repo_root().join("tests/suite/support/om_release.py"))
         .envs(env.iter().copied())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -106,6 +106,11 @@ pub fn oracle_run(
 pub fn oracle(job: &Value) -> Value {
     wheels_fetched();
     let (code, stdout, stderr) = oracle_run(job, &[], &[]);
-    assert_eq!(code, 0, "tests/support/om_release.py: {}", stderr.trim());
+    assert_eq!(
+        code,
+        0,
+        "tests/suite/support/om_release.py: {}",
+        stderr.trim()
+    );
     serde_json::from_str(&stdout).expect("the oracle answers JSON")
 }
