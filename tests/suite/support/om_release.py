@@ -368,7 +368,7 @@ def tool(name, hint):
 def compose_env(env_file, compose_file):
     """The openmetadata-server environment after `docker-compose --env-file F -f FILE config`
     (Debian's docker-compose; no daemon), with a clean environment."""
-    exe = tool("docker-compose", "apt-get install docker-compose (.ci/run does)")
+    exe = tool("docker-compose", "apt-get install docker-compose (scripts/setup does)")
     proc = subprocess.run(
         [exe, "--env-file", env_file, "-f", compose_file, "config"],
         env={"PATH": os.environ.get("PATH", "")}, cwd=os.path.dirname(env_file) or ".",
@@ -453,7 +453,7 @@ def helm_env(chart, values, secret):
     plus our Secret manifest for the secretKeyRefs; envFrom in order (later sources win), then
     env (wins over envFrom), each `value` expanded like the kubelet does. Returns (env,
     references to Secrets/ConfigMaps nobody defined)."""
-    exe = tool("helm", "go install helm.sh/helm/v3/cmd/helm@v3.22.0 (.ci/run does)")
+    exe = tool("helm", "go install helm.sh/helm/v3/cmd/helm@v3.22.0 (scripts/setup does)")
     proc = subprocess.run([exe, "template", "openmetadata", chart, "-f", values],
                           capture_output=True, text=True)
     if proc.returncode != 0:

@@ -144,7 +144,7 @@ pub fn python_report(job: &Value) -> (bool, String) {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .expect("python3 must be installed (with jsonschema and PyYAML; see .ci/run)");
+        .expect("python3 must be installed (with jsonschema and PyYAML; see scripts/setup)");
     child
         .stdin
         .take()

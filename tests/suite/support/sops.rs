@@ -1,4 +1,4 @@
-//! Helpers for the SOPS tests: the real `sops` CLI (3.13.3, a Go module `.ci/run` installs
+//! Helpers for the SOPS tests: the real `sops` CLI (3.13.3, a Go module `scripts/setup` installs
 //! into ~/go/bin), keys made by the real tools (`age-keygen`, `ssh-keygen`), and omsso and
 //! sops run in a scratch folder whose environment holds no key of the caller's: every
 //! `SOPS_*` variable is removed and HOME / XDG_CONFIG_HOME point into the folder (sops reads
@@ -38,7 +38,7 @@ pub fn sops_bin() -> &'static Path {
             .unwrap_or_else(|| {
                 panic!(
                     "the sops CLI is missing: install it with `go install \
-                     github.com/getsops/sops/v3/cmd/sops@v{SOPS_VERSION}` (.ci/run does)"
+                     github.com/getsops/sops/v3/cmd/sops@v{SOPS_VERSION}` (scripts/setup does)"
                 )
             });
         let out = Command::new(&bin)
