@@ -1,7 +1,13 @@
-//! Shared test harness: the real Keycloak (started once per test run by `scripts/keycloak`),
-//! a fresh realm per test, and a way to run the omsso binary with a clean environment.
+//! The one support module of the test crate (tests/suite/README.md: layout, OMSSO_REFERENCE,
+//! how to port a test file written for the old one-binary-per-file layout): the real Keycloak
+//! (started once per test run by `scripts/keycloak`), a fresh realm per test, the reference data
+//! folder, and a way to run the omsso binary with a clean environment. The submodules hold the
+//! helpers of one kind of test each.
 //!
-//! Keycloak-backed tests never skip: if the server cannot be started or reached they fail.
+//! Every test runs in this one process, in parallel: nothing here (or in a test) may change
+//! process-wide state (current directory, environment, umask, signal handlers, rlimits); a
+//! child process gets its own instead. Keycloak-backed tests never skip: if the server cannot
+//! be started or reached they fail.
 
 pub mod fake_http;
 pub mod faults;
