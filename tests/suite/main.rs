@@ -1,0 +1,44 @@
+//! The integration tests: one crate, one binary (`cargo test --test suite`). See README.md.
+
+mod support;
+
+mod architecture;
+mod completions_man;
+mod docs_tables;
+mod file_safety;
+mod keycloak_credentials;
+mod keycloak_ensure;
+mod keycloak_errors;
+mod keycloak_faults;
+mod keycloak_server;
+mod keycloak_tls;
+mod om_knowledge;
+mod om_released;
+mod om_server;
+mod output_faults;
+mod public_client;
+mod realm_names;
+mod render_compose;
+mod render_doc_bugs;
+mod render_files;
+mod render_roundtrip;
+mod render_schema;
+mod render_settings;
+mod render_sops;
+mod render_sources;
+mod run;
+mod run_faults;
+mod seal_age_interop;
+mod seal_bad_input;
+mod seal_signatures;
+mod secret_leak;
+mod security_files;
+mod security_keycloak;
+mod security_seal;
+mod settings;
+mod supply_chain;
+mod verify_file;
+mod verify_live;
+mod verify_login;
+mod verify_own_output;
+mod verify_public;

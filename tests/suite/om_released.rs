@@ -1,0 +1,933 @@
+//! omsso's output against what OpenMetadata released (issue 11, "Proof"). For every release
+//! line of src/openmetadata/released/ (1.6 … 2.0), both client types and several settings:
+//!
+//! * the rendered openmetadata.yaml is accepted by that line's own models (the pydantic models
+//!   of its `openmetadata-ingestion` wheel, unknown keys forbidden);
+//! * three routes give the server the same value for every auth key the yaml sets: the yaml
+//!   itself, the env file through `docker-compose config` into the server config, and the Helm
+//!   values through `helm template` of that line's released chart (with our Secret), each
+//!   substituted into the server config the way OpenMetadata's loader does it;
+//! * the compose route may lose only the variables `omsso render` warns about, and render warns
+//!   about exactly those.
+//!
+//! tests/suite/support/om_release.py is the oracle (see its header and docs/OPENMETADATA-RELEASES.md);
+//! the tests at the end feed it known-bad input to show each check can fail.
+
+use crate::support;
+
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+
+use crate::support::render::released::*;
+use crate::support::render::*;
+use crate::support::repo_root;
+use omsso::openmetadata::released::{CHARTS, MODELS};
+use serde_json::{json, Value};
+
+/// A set of settings every line and client type is rendered with.
+struct Setting {
+    label: &'static str,
+    client_id: &'static str,
+    secret: &'static str,
+    args: &'static [&'static str],
+    /// The lines this set applies to (settings only some lines have); empty: every line.
+    lines: &'static [&'static str],
+    /// Only for confidential clients (settings only those have).
+    confidential_only: bool,
+}
+
+impl Setting {
+    fn applies(&self, line: &str, client_type: &str) -> bool {
+        (self.lines.is_empty() || self.lines.contains(&line))
+            && (!self.confidential_only || client_type == "confidential")
+    }
+}
+
+const SETTINGS: &[Setting] = &[
+    Setting {
+        label: "default",
+        client_id: "open-metadata",
+        secret: SECRET,
+        args: &[],
+        lines: &[],
+        confidential_only: false,
+    },
+    // Other names and addresses, and values YAML reads as something else (`yes` a boolean,
+    // `0123` an octal number, `a: b` a map).
+    Setting {
+        label: "custom",
+        client_id: "0123",
+        secret: "yes",
+        args: &[
+            "--om-url=http://om.internal:8585",
+            "--keycloak-internal-url=http://keycloak:8080",
+            "--provider-name=a: b",
+            "--principal-domain=corp.example.org",
+            "--admin-principal=yes",
+            "--admin-principal=jane.doe",
+        ],
+        lines: &[],
+        confidential_only: false,
+    },
+    // `${…}` that OpenMetadata's loader would substitute unless escaped. The env file cannot
+    // carry it (render refuses, tested in render_compose.rs), so this set has no compose route.
+    Setting {
+        label: "dollar",
+        client_id: "open-metadata",
+        secret: "s${x}e",
+        args: &[
+            "--provider-name=${x}",
+            "--principal-domain=d${HOME}",
+            "--admin-principal=$${y}",
+        ],
+        lines: &[],
+        confidential_only: false,
+    },
+    // The public code flow (PKCE) and the server's own address set explicitly.
+    Setting {
+        label: "code",
+        client_id: "open-metadata",
+        secret: SECRET,
+        args: &[
+            "--response-type=code",
+            "--om-internal-url=http://openmetadata:8585",
+        ],
+        lines: &[],
+        confidential_only: false,
+    },
+    // 2.0's session settings.
+    Setting {
+        label: "sessions",
+        client_id: "open-metadata",
+        secret: SECRET,
+        args: &[
+            "--session-expiry=7200",
+            "--max-active-sessions-per-user=3",
+            "--trusted-redirect-uri=https://abcdefgh.chromiumapp.org/callback",
+        ],
+        lines: &["2.0"],
+        confidential_only: false,
+    },
+    // The session lifetime of 1.8 – 1.13, which only confidential clients have.
+    Setting {
+        label: "oidc-session",
+        client_id: "open-metadata",
+        secret: SECRET,
+        args: &["--session-expiry=7200"],
+        lines: &["1.8", "1.9", "1.10", "1.11", "1.12", "1.13"],
+        confidential_only: true,
+    },
+];
+
+/// One rendered case: its files, or why omsso would not render it.
+struct Case {
+    label: String,
+    line: String,
+    dir: tempfile::TempDir,
+    yaml: String,
+    env_file: Option<PathBuf>,
+    /// Variables render warned compose does not pass.
+    warned: BTreeSet<String>,
+    values: PathBuf,
+    secret: Option<PathBuf>,
+}
+
+fn render_target(dir: &Path, target: &str, args: &[String]) -> support::Run {
+    let mut all: Vec<&str> = vec!["--target", target, "--stdout"];
+    all.extend(args.iter().map(String::as_str));
+    render(dir, &all)
+}
+
+fn render_case(line: &str, client_type: &str, s: &Setting) -> Result<Case, String> {
+    let label = format!("{line} {client_type} {}", s.label);
+    let dir = tempfile::tempdir().unwrap();
+    let confidential = client_type == "confidential";
+    Creds {
+        client_id: s.client_id,
+        secret: confidential.then_some(s.secret),
+        ..Creds::default()
+    }
+    .write(dir.path());
+    let mut args: Vec<String> = vec![
+        "--om-version".into(),
+        line.into(),
+        "--client-type".into(),
+        client_type.into(),
+    ];
+    args.extend(s.args.iter().map(|a| a.to_string()));
+    let refused = |target: &str, r: &support::Run| {
+        let error = r.stderr.lines().find(|l| l.starts_with("error:"));
+        format!(
+            "{label}: omsso render --target {target} failed (exit {}): {}",
+            r.code,
+            error.unwrap_or(r.stderr.trim())
+        )
+    };
+    let write = |target: &str, name: &str| -> Result<PathBuf, String> {
+        let r = render_target(dir.path(), target, &args);
+        if r.code != 0 {
+            return Err(refused(target, &r));
+        }
+        let path = dir.path().join(name);
+        std::fs::write(&path, &r.stdout).unwrap();
+        Ok(path)
+    };
+    let yaml_path = write("openmetadata-yaml", "openmetadata.yaml")?;
+    let values = write("helm-values", "values.yaml")?;
+    let secret = if confidential {
+        Some(write("helm-secret", "oidc-secrets.yaml")?)
+    } else {
+        None
+    };
+    let env = render_target(dir.path(), "env", &args);
+    let (env_file, warned) = if env.code == 0 {
+        let path = dir.path().join("openmetadata.env");
+        std::fs::write(&path, &env.stdout).unwrap();
+        let warned = env
+            .stderr
+            .lines()
+            .filter_map(|l| l.strip_prefix("warning: "))
+            .filter(|l| l.contains("is not passed to openmetadata-server"))
+            .map(|l| l.split_whitespace().next().unwrap().to_string())
+            .collect();
+        (Some(path), warned)
+    } else if s.label == "dollar" && env.code == 2 && env.stderr.contains("the value contains `${`")
+    {
+        (None, BTreeSet::new())
+    } else {
+        return Err(refused("env", &env));
+    };
+    Ok(Case {
+        yaml: std::fs::read_to_string(&yaml_path).unwrap(),
+        label,
+        line: line.to_string(),
+        dir,
+        env_file,
+        warned,
+        values,
+        secret,
+    })
+}
+
+fn job_for(case: &Case, chart: &str) -> Value {
+    let mut job = json!({
+        "label": case.label,
+        "line": case.line,
+        "yaml": case.yaml,
+        "server_config": server_config(),
+        "helm": {
+            "chart": chart_dir(chart),
+            "values": case.values,
+            "secret": case.secret,
+        },
+    });
+    if let Some(env) = &case.env_file {
+        job["compose"] = json!({"env_file": env, "compose_file": compose_file()});
+    }
+    job
+}
+
+/// Every line × client type × setting, rendered and answered once per test binary:
+/// (render failures, cases with their answers).
+struct Matrix {
+    render_failures: Vec<String>,
+    cases: Vec<(Case, Value)>,
+}
+
+fn matrix() -> &'static Matrix {
+    static M: OnceLock<Matrix> = OnceLock::new();
+    M.get_or_init(|| {
+        let mut render_failures = Vec::new();
+        let mut cases = Vec::new();
+        for line in lines() {
+            for client_type in ["confidential", "public"] {
+                for s in SETTINGS.iter().filter(|s| s.applies(&line, client_type)) {
+                    match render_case(&line, client_type, s) {
+                        Ok(c) => cases.push(c),
+                        Err(e) => render_failures.push(e),
+                    }
+                }
+            }
+        }
+        let jobs: Vec<Value> = cases
+            .iter()
+            .map(|c| job_for(c, chart_for(&c.line)))
+            .collect();
+        let answer = oracle(&json!({ "cases": jobs }));
+        let answers = answer["cases"].as_array().unwrap().clone();
+        assert_eq!(answers.len(), cases.len());
+        Matrix {
+            render_failures,
+            cases: cases.into_iter().zip(answers).collect(),
+        }
+    })
+}
+
+/// Fails with every failure, one per line (render failures included: a line that does not
+/// render has not been checked).
+fn report(what: &str, mut failures: Vec<String>) {
+    let m = matrix();
+    let mut all = m.render_failures.clone();
+    all.append(&mut failures);
+    assert!(
+        all.is_empty(),
+        "{what}: {} failures over {} rendered cases:\n{}",
+        all.len(),
+        m.cases.len(),
+        all.join("\n")
+    );
+    eprintln!("{what}: {} cases checked", m.cases.len());
+}
+
+// ---- the comparison ---------------------------------------------------------------------
+
+fn env_file_keys(text: &str) -> BTreeSet<String> {
+    text.lines()
+        .filter(|l| !l.trim_start().starts_with('#'))
+        .filter_map(|l| l.split_once('=').map(|(k, _)| k.trim().to_string()))
+        .filter(|k| !k.is_empty())
+        .collect()
+}
+
+/// The variables our env file sets that compose does not hand to the server, and whether
+/// render warned about exactly those.
+fn compose_drops(env_keys: &BTreeSet<String>, passed: &BTreeSet<String>) -> BTreeSet<String> {
+    env_keys.difference(passed).cloned().collect()
+}
+
+fn warning_mismatch(
+    label: &str,
+    warned: &BTreeSet<String>,
+    dropped: &BTreeSet<String>,
+) -> Option<String> {
+    (warned != dropped)
+        .then(|| format!("{label}: compose drops {dropped:?} but render warns about {warned:?}"))
+}
+
+/// Every way the compose and helm routes disagree with the yaml route in one answer. A key
+/// the compose route misses is excused only if its variable is one compose drops and render
+/// warned about exactly the dropped ones.
+fn route_differences(
+    label: &str,
+    answer: &Value,
+    compose_excused: &BTreeSet<String>,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    let routes = &answer["routes"];
+    let yaml = routes["yaml"]["values"].as_object().unwrap();
+    for name in ["yaml", "compose", "helm"] {
+        for var in routes[name]["unresolved"].as_array().into_iter().flatten() {
+            out.push(format!(
+                "{label}: {name}: the server would read `${{{}}}` in a value as a variable",
+                var.as_str().unwrap()
+            ));
+        }
+    }
+    for r in routes["helm"]["unresolved_refs"]
+        .as_array()
+        .into_iter()
+        .flatten()
+    {
+        let r = r.as_str().unwrap();
+        if ["OIDC_", "AUTHENTICATION_", "AUTHORIZER_", "CUSTOM_OIDC_"]
+            .iter()
+            .any(|p| r.starts_with(p))
+        {
+            out.push(format!("{label}: helm: {r} is not defined anywhere"));
+        }
+    }
+    for name in ["compose", "helm"] {
+        let Some(values) = routes[name]["values"].as_object() else {
+            continue;
+        };
+        for (path, want) in yaml {
+            let got = values.get(path).unwrap_or(&Value::Null);
+            if got == want {
+                continue;
+            }
+            let var = answer["sources"][path].as_str().unwrap_or("(no variable)");
+            if name == "compose" && compose_excused.contains(var) {
+                continue;
+            }
+            let env = routes[name]["env"][var]
+                .as_str()
+                .map(|v| format!(", {var}={v:?}"))
+                .unwrap_or_else(|| format!(", {var} unset"));
+            out.push(format!(
+                "{label}: {name}: {path}: the yaml gives {want}, the server gets {got}{env}"
+            ));
+        }
+    }
+    out
+}
+
+fn case_route_failures(case: &Case, answer: &Value) -> Vec<String> {
+    let mut failures = Vec::new();
+    let mut excused = BTreeSet::new();
+    if let Some(env_file) = &case.env_file {
+        let keys = env_file_keys(&std::fs::read_to_string(env_file).unwrap());
+        let passed = answer["routes"]["compose"]["env"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect();
+        let dropped = compose_drops(&keys, &passed);
+        match warning_mismatch(&case.label, &case.warned, &dropped) {
+            Some(f) => failures.push(f),
+            None => excused = dropped,
+        }
+    }
+    failures.extend(route_differences(&case.label, answer, &excused));
+    failures
+}
+
+// ---- the checks ---------------------------------------------------------------------------
+
+#[test]
+fn every_release_line_renders_for_both_client_types() {
+    report("render", Vec::new());
+    let rendered: BTreeSet<&str> = matrix()
+        .cases
+        .iter()
+        .map(|(c, _)| c.line.as_str())
+        .collect();
+    assert_eq!(rendered.len(), MODELS.len());
+}
+
+#[test]
+fn rendered_openmetadata_yaml_is_accepted_by_each_lines_released_models() {
+    let failures = matrix()
+        .cases
+        .iter()
+        .flat_map(|(case, answer)| {
+            answer["validation"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| {
+                    format!(
+                        "{} (models of {}): {}",
+                        case.label,
+                        answer["wheel"].as_str().unwrap(),
+                        e.as_str().unwrap()
+                    )
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    report("released models", failures);
+}
+
+#[test]
+fn yaml_env_and_helm_routes_give_the_server_the_same_values() {
+    let failures = matrix()
+        .cases
+        .iter()
+        .flat_map(|(case, answer)| case_route_failures(case, answer))
+        .collect();
+    report("three routes", failures);
+    // The comparison covered real keys on every route it could run.
+    for (case, answer) in &matrix().cases {
+        let keys = answer["routes"]["yaml"]["values"]
+            .as_object()
+            .unwrap()
+            .len();
+        assert!(keys >= 10, "{}: only {keys} keys compared", case.label);
+        assert!(
+            answer["routes"]["helm"]["values"].is_object(),
+            "{}",
+            case.label
+        );
+        assert_eq!(
+            answer["routes"]["compose"]["values"].is_object(),
+            case.env_file.is_some(),
+            "{}",
+            case.label
+        );
+    }
+}
+
+#[test]
+fn each_line_uses_its_own_chart_and_2_0_the_newest() {
+    assert_eq!(chart_for("1.6"), "1.6.13");
+    assert_eq!(chart_for("1.10"), "1.10.14");
+    assert_eq!(chart_for("1.13"), "1.13.1");
+    assert_eq!(chart_for("2.0"), "1.13.1");
+    for line in lines() {
+        assert!(chart_dir(chart_for(&line)).join("Chart.yaml").is_file());
+    }
+}
+
+// ---- chart 1.6.3 and customParams --------------------------------------------------------
+
+/// Charts 1.6.1 – 1.6.3 write `OIDC_CUSTOM_PARAMS: {{ .customParams | quote | b64enc }}`: the
+/// server gets the string "{}" where it needs a map. Whether `customParams: null` in the
+/// values works around it: Helm drops a null value (so the schema's `type: string` does not
+/// apply), `quote` of nothing is "", and an empty variable is set for the loader, so
+/// `customParams: ${OIDC_CUSTOM_PARAMS:-}` becomes `customParams:` = null. Chart 1.6.4+
+/// (`{{ .customParams | b64enc }}`, no quote) cannot take the null: b64enc of nothing is a
+/// template error.
+#[test]
+fn chart_1_6_3_quotes_custom_params_and_null_leaves_them_empty() {
+    let case = render_case("1.6", "confidential", &SETTINGS[0]).expect("1.6 renders");
+    let path = "authenticationConfiguration.oidcConfiguration.customParams";
+
+    let mut values: serde_yaml::Value =
+        serde_yaml::from_str(&std::fs::read_to_string(&case.values).unwrap()).unwrap();
+    values["openmetadata"]["config"]["authentication"]["oidcConfiguration"]["customParams"] =
+        serde_yaml::Value::Null;
+    let null_values = case.dir.path().join("values-null.yaml");
+    std::fs::write(&null_values, serde_yaml::to_string(&values).unwrap()).unwrap();
+    let with_null = |chart: &str| {
+        let mut job = job_for(&case, chart);
+        job["helm"]["values"] = json!(null_values);
+        job
+    };
+
+    let answer = oracle(&json!({ "cases": [
+        job_for(&case, "1.6.3"), with_null("1.6.3"), job_for(&case, "1.6.13"),
+    ]}));
+    let [quoted, null, fixed] = [0, 1, 2].map(|i| &answer["cases"][i]["routes"]);
+
+    // The yaml says {}; chart 1.6.3 delivers the two characters {} as a string.
+    assert_eq!(quoted["yaml"]["values"][path], json!({}));
+    assert_eq!(quoted["helm"]["env"]["OIDC_CUSTOM_PARAMS"], json!("\"{}\""));
+    assert_eq!(quoted["helm"]["values"][path], json!("{}"), "the quirk");
+    // Chart 1.6.4+ passes it raw: the map arrives.
+    assert_eq!(fixed["helm"]["values"][path], json!({}));
+    // `customParams: null` with chart 1.6.3: an empty variable, a null map.
+    assert_eq!(null["helm"]["env"]["OIDC_CUSTOM_PARAMS"], json!(""));
+    assert_eq!(null["helm"]["values"][path], Value::Null);
+    // ... and with chart 1.6.13, a template error.
+    wheels_fetched();
+    let (code, _, stderr) = oracle_run(&json!({"cases": [with_null("1.6.13")]}), &[], &[]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("b64enc>: invalid value; expected string"),
+        "{stderr}"
+    );
+}
+
+// ---- the generated table -----------------------------------------------------------------
+
+#[test]
+fn the_released_table_is_what_scripts_om_models_generates() {
+    wheels_fetched();
+    let out = Command::new(repo_root().join("scripts/om-models"))
+        .args(["generate", "--check"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "src/openmetadata/released/ is not what scripts/om-models generate writes: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(MODELS.len(), 9);
+    assert_eq!(CHARTS.len(), 9);
+}
+
+// ---- each check can fail -----------------------------------------------------------------
+
+/// A complete 1.13 authorizer/authentication pair the released models accept.
+const VALID_1_13: &str = r#"
+authorizerConfiguration:
+  className: org.openmetadata.service.security.DefaultAuthorizer
+  containerRequestFilter: org.openmetadata.service.security.JwtFilter
+  adminPrincipals: [admin]
+  principalDomain: example.com
+  enforcePrincipalDomain: false
+  enableSecureSocketConnection: false
+authenticationConfiguration:
+  provider: custom-oidc
+  providerName: KeyCloak
+  clientType: public
+  publicKeyUrls: [https://sso.example.com/realms/data/protocol/openid-connect/certs]
+  authority: https://sso.example.com/realms/data
+  clientId: open-metadata
+  callbackUrl: https://om.example.com/callback
+  jwtPrincipalClaims: [email, preferred_username, sub]
+"#;
+
+#[test]
+fn the_models_reject_what_a_release_does_not_accept() {
+    let bad = VALID_1_13
+        .replace(
+            "  enforcePrincipalDomain: false\n",
+            "  adminEmails: [a@b.c]\n",
+        )
+        .replace("provider: custom-oidc", "provider: keycloak");
+    let one = |line: &str, yaml: &str| json!({"label": line, "line": line, "yaml": yaml, "validate_only": true});
+    let answer = oracle(&json!({ "cases": [
+        one("1.13", VALID_1_13), one("1.13", &bad), one("2.0", &bad),
+    ]}));
+    let errors = |i: usize| answer["cases"][i]["validation"].to_string();
+    assert_eq!(answer["cases"][0]["validation"], json!([]), "{}", errors(0));
+    for i in [1, 2] {
+        for needle in [
+            "authorizerConfiguration.adminEmails: Extra inputs are not permitted",
+            "authorizerConfiguration.enforcePrincipalDomain: Field required",
+            "authenticationConfiguration.provider: Input should be",
+        ] {
+            assert!(
+                errors(i).contains(needle),
+                "{needle} missing: {}",
+                errors(i)
+            );
+        }
+    }
+}
+
+/// The loader's rules as read in commons-text StringSubstitutor (see the oracle): each
+/// expectation here is one rule, so an emulation that breaks one fails.
+#[test]
+fn the_loader_emulation_follows_string_substitutor() {
+    let cases: &[(&str, Value, Value)] = &[
+        ("k: ${A:-d}", json!({}), json!("k: d")),
+        ("k: ${A:-d}", json!({"A": ""}), json!("k: ")), // empty is set: no default
+        ("k: ${A}", json!({}), json!("k: ${A}")),       // unset, no default: left
+        ("k: $${A}", json!({"A": "x"}), json!("k: ${A}")), // escaped
+        ("k: $${${A}}", json!({"A": "x"}), json!("k: ${x}")), // scan goes on inside
+        ("k: ${A}", json!({"A": "$${B}"}), json!("k: ${B}")), // escape inside a value
+        ("k: ${A}", json!({"A": "${B}", "B": "x"}), json!("k: x")), // recursive
+        ("k: ${A:-{}}", json!({}), json!("k: {}")),     // the first } ends it
+        ("k: ${A:-{}}", json!({"A": "{a: b}"}), json!("k: {a: b}}")),
+        // No nesting: the variable ends at the first }, so the default is `${B` (scanned
+        // again, unclosed) and the last } is text.
+        ("k: ${A:-${B}}", json!({"B": "x"}), json!("k: ${B}")),
+        ("k: ${A} ${B", json!({"A": "1"}), json!("k: 1 ${B")), // unclosed: rest as is
+    ];
+    let job: Vec<Value> = cases
+        .iter()
+        .map(|(t, env, _)| json!({"text": t, "env": env}))
+        .collect();
+    let answer = oracle(&json!({"probes": {
+        "substitute": job,
+        "jackson": ["a: 0123\nb: yes\nc: ~\nd: \"\"\ne:\nf: '1.0'\n"],
+        "k8s_expand": [{"value": "a$$b $(X) $(Y) $z $(", "env": {"X": "1"}}],
+    }}));
+    let p = &answer["probes"];
+    for (i, (text, env, want)) in cases.iter().enumerate() {
+        assert_eq!(p["substitute"][i]["text"], *want, "{text} with {env}");
+    }
+    // A reference that came out of a value is reported (it is a hazard in the real container,
+    // which has more variables than the emulation).
+    let hazard = oracle(&json!({"probes": {"substitute": [
+        {"text": "k: ${A}", "env": {"A": "${HOME}"}},
+        {"text": "k: ${A}", "env": {"A": "${A}"}},
+    ]}}));
+    assert_eq!(
+        hazard["probes"]["substitute"][0]["unresolved"],
+        json!([["HOME", 1]])
+    );
+    assert!(hazard["probes"]["substitute"][1]["error"]
+        .as_str()
+        .unwrap()
+        .contains("Infinite loop"));
+    // Jackson hands a String field the scalar's text; only null is null.
+    assert_eq!(
+        p["jackson"][0],
+        json!({"a": "0123", "b": "yes", "c": null, "d": "", "e": null, "f": "1.0"})
+    );
+    assert_eq!(p["k8s_expand"][0], json!("a$b 1 $(Y) $z $("));
+}
+
+/// The emulation against the real thing: commons-text's StringSubstitutor (fetched from Maven
+/// Central with mvn, as scripts/keycloak fetches Keycloak), configured as Dropwizard
+/// configures it, on thousands of generated texts and environments made of the pieces that
+/// matter (`$`, `${`, `$${`, `}`, `:-`, names, empty and unset variables).
+#[test]
+fn the_loader_emulation_matches_commons_text() {
+    let work = repo_root().join("target/om-proof");
+    let jars = ["commons-text:1.12.0", "commons-lang3:3.14.0"];
+    for jar in jars {
+        let jar_file = work.join(format!("{}.jar", jar.replace(':', "-")));
+        if jar_file.is_file() {
+            continue;
+        }
+        let out = Command::new("mvn")
+            .args(["-q", "dependency:copy"])
+            .arg(format!("-Dartifact=org.apache.commons:{jar}"))
+            .arg(format!("-DoutputDirectory={}", work.display()))
+            .output()
+            .expect("mvn must be installed (Debian package maven)");
+        assert!(
+            out.status.success(),
+            "mvn could not fetch org.apache.commons:{jar}: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
+    let classpath = jars.map(|j| {
+        work.join(format!("{}.jar", j.replace(':', "-")))
+            .display()
+            .to_string()
+    });
+    let classes = tempfile::tempdir().unwrap();
+    let javac = Command::new("javac")
+        .arg("-d")
+        .arg(classes.path())
+        .arg("-cp")
+        .arg(&classpath[0])
+        .arg(repo_root().join("tests/suite/support/SubstitutorProbe.java"))
+        .output()
+        .expect("javac must be installed (a JDK, as for Keycloak)");
+    assert!(
+        javac.status.success(),
+        "{}",
+        String::from_utf8_lossy(&javac.stderr)
+    );
+
+    // xorshift64: the same cases every run.
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move |n: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % n as u64) as usize
+    };
+    const PIECES: &[&str] = &[
+        "$", "{", "}", ":", "-", "A", "B", "x", " ", "${", "$${", ":-", "${A", "${B", "}}",
+    ];
+    let piece_string = |max: usize, next: &mut dyn FnMut(usize) -> usize| {
+        (0..next(max + 1))
+            .map(|_| PIECES[next(PIECES.len())])
+            .collect::<String>()
+    };
+    let mut cases: Vec<(String, Vec<(&str, String)>)> = Vec::new();
+    for _ in 0..5000 {
+        let text = piece_string(10, &mut next);
+        let mut env = Vec::new();
+        for name in ["A", "B"] {
+            match next(3) {
+                0 => {}                               // unset
+                1 => env.push((name, String::new())), // set, empty
+                _ => env.push((name, piece_string(4, &mut next))),
+            }
+        }
+        cases.push((text, env));
+    }
+
+    let b64 = |s: &str| base64::Engine::encode(&base64::engine::general_purpose::STANDARD, s);
+    let input: String = cases
+        .iter()
+        .map(|(text, env)| {
+            let vars: String = env
+                .iter()
+                .map(|(n, v)| format!(" {n}={}", b64(v)))
+                .collect();
+            format!("{}{vars}\n", b64(text))
+        })
+        .collect();
+    let mut java = Command::new("java")
+        .arg("-cp")
+        .arg(format!(
+            "{}:{}:{}",
+            classes.path().display(),
+            classpath[0],
+            classpath[1]
+        ))
+        .arg("SubstitutorProbe")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("java");
+    java.stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let java = java.wait_with_output().unwrap();
+    assert!(java.status.success());
+    let real: Vec<String> = String::from_utf8(java.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| match l {
+            "LOOP" => "LOOP".to_string(),
+            l => String::from_utf8(
+                base64::Engine::decode(&base64::engine::general_purpose::STANDARD, l).unwrap(),
+            )
+            .unwrap(),
+        })
+        .collect();
+
+    let probes: Vec<Value> = cases
+        .iter()
+        .map(|(text, env)| {
+            let env: serde_json::Map<String, Value> =
+                env.iter().map(|(n, v)| (n.to_string(), json!(v))).collect();
+            json!({"text": text, "env": env})
+        })
+        .collect();
+    let answer = oracle(&json!({"probes": {"substitute": probes}}));
+    let emulated = answer["probes"]["substitute"].as_array().unwrap();
+    assert_eq!(real.len(), cases.len());
+    let differences: Vec<String> = cases
+        .iter()
+        .zip(real.iter().zip(emulated))
+        .filter_map(|((text, env), (real, emu))| {
+            let emu = emu["text"].as_str().unwrap_or("LOOP");
+            (emu != real)
+                .then(|| format!("{text:?} with {env:?}: commons-text {real:?}, emulation {emu:?}"))
+        })
+        .collect();
+    assert!(
+        differences.is_empty(),
+        "{} of {} differ:\n{}",
+        differences.len(),
+        cases.len(),
+        differences.join("\n")
+    );
+    // The generated cases reach every rule: escapes, defaults, empty values, loops.
+    assert!(real.iter().any(|r| r == "LOOP"));
+    assert!(cases.iter().any(|(t, _)| t.contains("$${")));
+}
+
+#[test]
+fn the_route_comparison_catches_what_the_server_would_get_wrong() {
+    let case = render_case("1.12", "confidential", &SETTINGS[0]).expect("1.12 renders");
+    // One wrong value per route: compose gets another client id, Helm the 1.13 bug (a
+    // callback written in quotes inside quotes, which the chart quotes again).
+    let env_file = case.env_file.clone().unwrap();
+    let text: String = std::fs::read_to_string(&env_file)
+        .unwrap()
+        .lines()
+        .map(|l| match l.starts_with("OIDC_CLIENT_ID=") {
+            true => "OIDC_CLIENT_ID=other\n".to_string(),
+            false => format!("{l}\n"),
+        })
+        .collect();
+    std::fs::write(&env_file, text).unwrap();
+    let values = std::fs::read_to_string(&case.values).unwrap();
+    let (before, after) = values.split_once("      callbackUrl: ").unwrap();
+    let rest = after.split_once('\n').unwrap().1;
+    std::fs::write(
+        &case.values,
+        format!("{before}      callbackUrl: '\"\"'\n{rest}"),
+    )
+    .unwrap();
+    let answer = oracle(&json!({"cases": [job_for(&case, "1.12.12")]}));
+    let failures = route_differences("bad", &answer["cases"][0], &BTreeSet::new());
+    assert_eq!(failures.len(), 2, "{failures:#?}");
+    assert!(failures[0].contains("compose: authenticationConfiguration.oidcConfiguration.id"));
+    assert!(failures[0].contains("OIDC_CLIENT_ID=\"other\""));
+    assert!(failures[1].contains("helm: authenticationConfiguration.callbackUrl"));
+    assert!(
+        failures[1].contains("the server gets \"\\\"\\\"\""),
+        "{}",
+        failures[1]
+    );
+
+    // Without our Secret manifest, the chart's secretKeyRefs point nowhere.
+    let case = render_case("1.12", "confidential", &SETTINGS[0]).expect("1.12 renders");
+    let mut job = job_for(&case, "1.12.12");
+    job["helm"]["secret"] = Value::Null;
+    let answer = oracle(&json!({ "cases": [job] }));
+    let failures = route_differences("no secret", &answer["cases"][0], &BTreeSet::new());
+    for needle in [
+        "helm: OIDC_CLIENT_ID: secret oidc-secrets is not defined anywhere",
+        "helm: OIDC_CLIENT_SECRET: secret oidc-secrets is not defined anywhere",
+        "helm: authenticationConfiguration.oidcConfiguration.secret: the yaml gives",
+    ] {
+        assert!(
+            failures.iter().any(|f| f.contains(needle)),
+            "{needle}: {failures:#?}"
+        );
+    }
+}
+
+#[test]
+fn compose_may_drop_only_what_render_warns_about() {
+    let keys: BTreeSet<String> = ["A", "B", "C"].map(String::from).into();
+    let passed: BTreeSet<String> = ["A", "C", "OTHER"].map(String::from).into();
+    let dropped = compose_drops(&keys, &passed);
+    assert_eq!(dropped, ["B".to_string()].into());
+    assert!(warning_mismatch("x", &dropped, &dropped).is_none());
+    for warned in [BTreeSet::new(), ["B", "C"].map(String::from).into()] {
+        assert!(warning_mismatch("x", &warned, &dropped).is_some());
+    }
+}
+
+#[test]
+fn missing_prerequisites_fail_with_one_clear_message() {
+    let one_error = |code: i32, stderr: &str, needle: &str| {
+        assert_eq!(code, 1, "{stderr}");
+        let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error:")).collect();
+        assert_eq!(errors.len(), 1, "{stderr}");
+        assert!(errors[0].contains(needle), "{needle} not in {stderr}");
+    };
+    wheels_fetched();
+    let case = render_case("1.12", "confidential", &SETTINGS[0]).expect("1.12 renders");
+    let job = json!({"cases": [job_for(&case, "1.12.12")]});
+
+    // No helm (not on PATH, not in ~/go/bin): PATH holds only python3, HOME is empty (the
+    // wheel cache is named explicitly).
+    let models = Command::new(repo_root().join("scripts/om-models"))
+        .args(["dir", MODELS[0].wheel])
+        .output()
+        .unwrap();
+    let wheel_dir = PathBuf::from(String::from_utf8(models.stdout).unwrap().trim());
+    let cache_root = wheel_dir.parent().unwrap().display().to_string();
+    let bin = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(python_executable(), bin.path().join("python3")).unwrap();
+    let python_dir = bin.path().display().to_string();
+    let home = tempfile::tempdir().unwrap();
+    let home_s = home.path().to_str().unwrap();
+    let (code, _, stderr) = oracle_run(
+        &json!({"cases": [{"line": "1.12", "yaml": case.yaml, "server_config": server_config(),
+                  "helm": job["cases"][0]["helm"].clone()}]}),
+        &[
+            ("PATH", &python_dir),
+            ("HOME", home_s),
+            ("OMSSO_OM_MODELS_CACHE", &cache_root),
+        ],
+        &[],
+    );
+    one_error(code, &stderr, "helm is not installed");
+    // No docker-compose.
+    let (code, _, stderr) = oracle_run(
+        &json!({"cases": [{"line": "1.12", "yaml": case.yaml, "server_config": server_config(),
+                  "compose": job["cases"][0]["compose"].clone()}]}),
+        &[
+            ("PATH", &python_dir),
+            ("HOME", home_s),
+            ("OMSSO_OM_MODELS_CACHE", &cache_root),
+        ],
+        &[],
+    );
+    one_error(code, &stderr, "docker-compose is not installed");
+    // No python modules (-S: no site-packages).
+    let (code, _, stderr) = oracle_run(&job, &[], &["-S"]);
+    one_error(code, &stderr, "python module yaml");
+    // Wheels not fetched, and wheels that cannot be downloaded.
+    let cache = tempfile::tempdir().unwrap();
+    let cache_s = cache.path().to_str().unwrap();
+    let (code, _, stderr) = oracle_run(&job, &[("OMSSO_OM_MODELS_CACHE", cache_s)], &[]);
+    one_error(code, &stderr, "run scripts/om-models fetch");
+    let out = Command::new(repo_root().join("scripts/om-models"))
+        .args(["fetch", "1.12.14.2"])
+        .env("OMSSO_OM_MODELS_CACHE", cache_s)
+        .env("PIP_INDEX_URL", "http://127.0.0.1:9/simple")
+        .env("PIP_FIND_LINKS", "")
+        .env("PIP_RETRIES", "0")
+        .env("PIP_TIMEOUT", "2")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    one_error(
+        out.status.code().unwrap_or(-1),
+        &stderr,
+        "cannot download openmetadata-ingestion==1.12.14.2 with pip",
+    );
+}
+
+/// The real interpreter behind `python3` (not a pyenv shim, which needs more on PATH).
+fn python_executable() -> PathBuf {
+    let out = Command::new("python3")
+        .args(["-c", "import sys; print(sys.executable)"])
+        .output()
+        .expect("python3");
+    PathBuf::from(String::from_utf8(out.stdout).unwrap().trim())
+}

@@ -1,0 +1,343 @@
+//! `omsso verify` (live) against the real Keycloak: clean on freshly rendered output, and
+//! exit 3 naming the check after each kind of breakage the issue lists.
+
+use crate::support;
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::support::keycloak::{
+    check, configured, ensure_ok, keycloak, run_json, CLIENT_ID, NEED_OPENMETADATA, OM_URL,
+};
+use crate::support::{one_error, run, Admin};
+use serde_json::{json, Value};
+
+/// A realm with the OpenMetadata client, and `out/openmetadata.yaml` rendered from its live
+/// credentials.
+fn rendered(dir: &Path) -> String {
+    let admin = Admin::login();
+    let realm = admin.new_realm("verify");
+    ensure_ok(dir, &realm);
+    let r = run(keycloak(dir, "fetch", &realm).args(["--write", "creds.json"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = run(render(dir, &realm).args(["--credentials", "creds.json"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    realm
+}
+
+fn render(dir: &Path, realm: &str) -> Command {
+    let mut cmd = configured(dir, realm);
+    cmd.arg("render");
+    cmd
+}
+
+fn verify(dir: &Path, realm: &str) -> (support::Run, Value) {
+    run_json(configured(dir, realm).arg("verify"))
+}
+
+fn with_status(v: &Value, status: &str) -> Vec<String> {
+    v["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["status"] == status)
+        .map(|c| c["name"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn failed(v: &Value) -> Vec<String> {
+    with_status(v, "fail")
+}
+
+fn edit_rendered(dir: &Path, from: &str, to: &str) {
+    let p = dir.join("out/openmetadata.yaml");
+    let text = std::fs::read_to_string(&p).unwrap();
+    assert!(text.contains(from), "{from} not in {text}");
+    std::fs::write(&p, text.replacen(from, to, 1)).unwrap();
+}
+
+#[test]
+fn fresh_output_passes_every_check() {
+    let d = tempfile::tempdir().unwrap();
+    let realm = rendered(d.path());
+    let (r, v) = verify(d.path(), &realm);
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert_eq!(v["ok"], true);
+    let names: Vec<&str> = v["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    for n in [
+        "discovery-reachable",
+        "issuer-matches-authority",
+        "public-key-urls",
+        "jwks-signing-key",
+        "jwks-uri-listed",
+        "public-key-urls-answer",
+        "scopes-supported",
+        "jws-algorithm-supported",
+        "response-type-supported",
+        "client-exists",
+        "client-confidential",
+        "redirect-uri-registered",
+        "default-scopes",
+        "secret-authenticates",
+        "token-issuer",
+        "urls-consistent",
+    ] {
+        assert!(names.contains(&n), "check {n} missing: {names:?}");
+        assert_eq!(check(&v, n)["status"], "pass", "{n}: {v}");
+    }
+    assert_eq!(with_status(&v, "skip"), NEED_OPENMETADATA, "{v}");
+    let counts = &v["counts"];
+    let skipped = NEED_OPENMETADATA.len();
+    assert_eq!(
+        (counts["pass"].as_u64(), counts["skip"].as_u64()),
+        (Some((names.len() - skipped) as u64), Some(skipped as u64)),
+        "{v}"
+    );
+    // The text report names every check too, and never the secret.
+    let r = run(configured(d.path(), &realm).arg("verify"));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let creds: Value =
+        serde_json::from_str(&std::fs::read_to_string(d.path().join("creds.json")).unwrap())
+            .unwrap();
+    let secret = creds["client_secret"].as_str().unwrap();
+    assert!(!r.stdout.contains(secret) && !r.stderr.contains(secret));
+    assert!(r.stdout.contains("secret-authenticates"), "{}", r.stdout);
+    // The summary counts each status apart.
+    assert!(
+        r.stdout.contains(&format!(
+            "{} checks: {} ok, 0 warn, {skipped} skip, 0 FAIL",
+            names.len(),
+            names.len() - skipped
+        )),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn a_rotated_secret_fails_secret_authenticates() {
+    let d = tempfile::tempdir().unwrap();
+    let realm = rendered(d.path());
+    let admin = Admin::login();
+    let uuid = admin.client(&realm, CLIENT_ID).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let r = admin.post(
+        &format!("/{realm}/clients/{uuid}/client-secret"),
+        &json!({}),
+    );
+    assert!(r.status().is_success());
+    let (r, v) = verify(d.path(), &realm);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert_eq!(failed(&v), ["secret-authenticates"], "{v}");
+    assert!(r.stderr.contains("secret-authenticates"), "{}", r.stderr);
+}
+
+#[test]
+fn a_removed_redirect_uri_fails_redirect_uri_registered() {
+    let d = tempfile::tempdir().unwrap();
+    let realm = rendered(d.path());
+    let admin = Admin::login();
+    let mut client = admin.client(&realm, CLIENT_ID).unwrap();
+    let uuid = client["id"].as_str().unwrap().to_string();
+    client["redirectUris"] = json!([format!("{OM_URL}/silent-callback")]);
+    admin.put(&format!("/{realm}/clients/{uuid}"), &client);
+    let (r, v) = verify(d.path(), &realm);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert_eq!(failed(&v), ["redirect-uri-registered"], "{v}");
+}
+
+#[test]
+fn an_edited_authority_fails_issuer_matches_authority() {
+    let d = tempfile::tempdir().unwrap();
+    let realm = rendered(d.path());
+    let issuer = format!("{}/realms/{realm}", support::keycloak_url());
+    edit_rendered(
+        d.path(),
+        &format!("authority: \"{issuer}\""),
+        &format!("authority: \"{issuer}/protocol/openid-connect/auth\""),
+    );
+    let (r, v) = verify(d.path(), &realm);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert_eq!(
+        failed(&v),
+        ["issuer-matches-authority", "token-issuer"],
+        "{v}"
+    );
+}
+
+#[test]
+fn a_dropped_public_key_url_fails_public_key_urls() {
+    let d = tempfile::tempdir().unwrap();
+    let realm = rendered(d.path());
+    edit_rendered(
+        d.path(),
+        "\n    - \"http://localhost:8585/api/v1/system/config/jwks\"",
+        "",
+    );
+    let (r, v) = verify(d.path(), &realm);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert_eq!(failed(&v), ["public-key-urls"], "{v}");
+}
+
+/// Gap: `verify --realm other` on a file written for realm `demo` passed every check (the
+/// client checks used the settings' realm, the URL checks the file's). The file decides.
+#[test]
+fn a_realm_other_than_the_files_is_refused() {
+    let d = tempfile::tempdir().unwrap();
+    let realm = rendered(d.path());
+    // Another realm with the same client, so the client checks could pass there.
+    let other = tempfile::tempdir().unwrap();
+    let other_realm = rendered(other.path());
+    let r = run(configured(d.path(), &realm).args(["verify", "--realm", &other_realm]));
+    assert_eq!(r.code, 2, "{}\n{}", r.stdout, r.stderr);
+    let error = one_error(&r);
+    assert!(
+        error.contains(&format!("is for realm `{realm}`")) && error.contains(&other_realm),
+        "{error}"
+    );
+    assert!(error.contains("flag --realm"), "{error}");
+    // Without a realm setting, the file's realm is the one checked.
+    let (r, v) = run_json(
+        configured(d.path(), &realm)
+            .env_remove("OMSSO_REALM")
+            .arg("verify"),
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(v["realm"], realm.as_str());
+    assert!(check(&v, "client-exists")["detail"]
+        .as_str()
+        .unwrap()
+        .contains(&realm));
+}
+
+/// Gap: live verify demanded an admin login even for the checks that need none.
+#[test]
+fn without_an_admin_login_the_checks_that_need_none_run_and_the_others_say_skip() {
+    let d = tempfile::tempdir().unwrap();
+    let realm = rendered(d.path());
+    let (r, v) = run_json(
+        configured(d.path(), &realm)
+            .env_remove("OMSSO_ADMIN_USERNAME")
+            .env_remove("OMSSO_ADMIN_PASSWORD")
+            .arg("verify"),
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stderr.contains("logged in"), "{}", r.stderr);
+    for name in [
+        "client-exists",
+        "client-confidential",
+        "redirect-uri-registered",
+        "default-scopes",
+    ] {
+        let c = check(&v, name);
+        assert_eq!(
+            (c["status"].as_str(), c["detail"].as_str()),
+            (Some("skip"), Some("no admin login")),
+            "{name}"
+        );
+    }
+    for name in [
+        "discovery-reachable",
+        "issuer-matches-authority",
+        "jwks-signing-key",
+        "secret-authenticates",
+        "token-issuer",
+    ] {
+        assert_eq!(check(&v, name)["status"], "pass", "{name}: {v}");
+    }
+    // Only ok counts as passed; the skips are counted apart.
+    assert_eq!(v["counts"]["skip"], 4 + NEED_OPENMETADATA.len(), "{v}");
+    let r = run(configured(d.path(), &realm)
+        .env_remove("OMSSO_ADMIN_USERNAME")
+        .env_remove("OMSSO_ADMIN_PASSWORD")
+        .arg("verify"));
+    assert!(
+        r.stdout.contains("skip client-exists") && r.stdout.contains("no admin login"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains(&format!(", {} skip, 0 FAIL", 4 + NEED_OPENMETADATA.len())),
+        "{}",
+        r.stdout
+    );
+}
+
+/// OpenMetadata's own SSO validation asks for scopes the realm offers.
+#[test]
+fn a_scope_the_realm_lacks_fails_scopes_supported() {
+    let d = tempfile::tempdir().unwrap();
+    let realm = rendered(d.path());
+    edit_rendered(
+        d.path(),
+        "scope: \"openid email profile\"",
+        "scope: \"openid email profile groups\"",
+    );
+    let (r, v) = verify(d.path(), &realm);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert_eq!(failed(&v), ["scopes-supported"], "{v}");
+    assert!(check(&v, "scopes-supported")["detail"]
+        .as_str()
+        .unwrap()
+        .contains("`groups`"));
+}
+
+/// … and an ID token algorithm Keycloak signs with.
+#[test]
+fn a_jws_algorithm_keycloak_does_not_offer_fails_jws_algorithm_supported() {
+    let d = tempfile::tempdir().unwrap();
+    let realm = rendered(d.path());
+    edit_rendered(
+        d.path(),
+        "    scope: \"openid email profile\"",
+        "    scope: \"openid email profile\"\n    preferredJwsAlgorithm: \"RSA256\"",
+    );
+    let (r, v) = verify(d.path(), &realm);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert_eq!(failed(&v), ["jws-algorithm-supported"], "{v}");
+}
+
+/// OpenMetadata 1.10+ refuses publicKeyUrls without the discovery's jwks_uri, verbatim: the
+/// same certs under another host name is not enough.
+#[test]
+fn a_certs_url_other_than_the_discoverys_jwks_uri_fails_jwks_uri_listed() {
+    let d = tempfile::tempdir().unwrap();
+    let realm = rendered(d.path());
+    let kc = support::keycloak_url();
+    let other_host = kc.replace("127.0.0.1", "localhost");
+    assert_ne!(kc, other_host, "the test Keycloak is on 127.0.0.1");
+    edit_rendered(
+        d.path(),
+        &format!("- \"{kc}/realms/{realm}/protocol/openid-connect/certs\""),
+        &format!("- \"{other_host}/realms/{realm}/protocol/openid-connect/certs\""),
+    );
+    let (r, v) = verify(d.path(), &realm);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert_eq!(failed(&v), ["jwks-uri-listed"], "{v}");
+    // The certs themselves still answer: only the verbatim rule fails.
+    assert_eq!(check(&v, "jwks-signing-key")["status"], "pass");
+}
+
+/// Every public key URL must answer a JWKS (the server fetches each).
+#[test]
+fn a_public_key_url_that_answers_no_jwks_fails_public_key_urls_answer() {
+    let d = tempfile::tempdir().unwrap();
+    let realm = rendered(d.path());
+    let kc = support::keycloak_url();
+    edit_rendered(
+        d.path(),
+        "  publicKeyUrls:\n",
+        &format!("  publicKeyUrls:\n    - \"{kc}/realms/{realm}/account\"\n"),
+    );
+    let (r, v) = verify(d.path(), &realm);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert_eq!(failed(&v), ["public-key-urls-answer"], "{v}");
+}
