@@ -4,6 +4,7 @@ mod support;
 
 mod architecture;
 mod completions_man;
+mod docs_examples;
 mod docs_tables;
 mod file_safety;
 mod keycloak_credentials;
