@@ -1,6 +1,6 @@
 //! The OpenMetadata release lines omsso writes configuration for. Adding the next line is one
 //! entry in [`LINES`] plus `scripts/om-models generate` (which adds its released models to
-//! `released/`) and the tests that prove it (tests/om_released.rs).
+//! `released/`) and the tests that prove it (tests/suite/om_released.rs).
 
 use super::fields::{ModelField, ReleasedModels};
 use super::released::MODELS;
@@ -131,7 +131,7 @@ pub fn version_help() -> String {
 }
 
 /// The release-line table of the docs (README, docs/OPENMETADATA-RELEASES.md), generated from
-/// [`LINES`] and the released models, so the docs cannot drift (tests/docs_tables.rs).
+/// [`LINES`] and the released models, so the docs cannot drift (tests/suite/docs_tables.rs).
 pub fn markdown_table() -> String {
     let mut out = String::from(
         "| line | checked against | default chart | changes in the auth models (from the line before) |\n\

@@ -7,7 +7,7 @@ use crate::support;
 /// The page that holds the table.
 const PAGE: &str = "docs/OPENMETADATA-RELEASES.md";
 const BEGIN: &str =
-    "<!-- release-lines: generated from src/openmetadata (tests/docs_tables.rs) -->\n";
+    "<!-- release-lines: generated from src/openmetadata (tests/suite/docs_tables.rs) -->\n";
 const END: &str = "<!-- /release-lines -->";
 
 #[test]
