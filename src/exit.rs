@@ -4,7 +4,7 @@
 
 use std::process::ExitCode;
 
-/// Exit codes, as documented in `--help` and the README.
+/// Exit codes, as documented in `--help` and docs/EXIT-CODES.md.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
     Ok = 0,
