@@ -8,7 +8,7 @@
 use std::path::Path;
 
 use super::finding::{Finding, Report, Severity};
-use super::lint::YAML_INVALID;
+use super::format::YAML_INVALID;
 use super::yaml_tree;
 use crate::seal::age_file::Sealed;
 use crate::seal::error::Origin;
