@@ -5,6 +5,7 @@
 
 use super::error::Error;
 use crate::render::RenderError;
+use crate::verify::VerifyError;
 
 /// The hint for `e` when it needs a flag's name; `None` leaves the error's own hint.
 pub(super) fn flag_hint(e: &Error) -> Option<String> {
@@ -12,6 +13,12 @@ pub(super) fn flag_hint(e: &Error) -> Option<String> {
         Error::Render(RenderError::TemplatesDir { .. } | RenderError::ReadTemplate { .. }) => Some(
             "--templates takes a folder holding files named like the built-in templates".into(),
         ),
+        Error::Verify(VerifyError::NotOpenMetadataConfig { .. }) => {
+            Some("render it with `omsso render`, or name the file with --om-config PATH".into())
+        }
+        Error::Verify(VerifyError::UnknownKind { .. }) => {
+            Some("say which it is with --kind yaml|env|helm|sops".into())
+        }
         _ => None,
     }
 }

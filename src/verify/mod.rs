@@ -57,7 +57,7 @@ impl Diagnose for VerifyError {
     fn hint(&self) -> Option<String> {
         Some(match self {
             VerifyError::NotOpenMetadataConfig { .. } => {
-                "render it with `omsso render`, or name the file with --om-config PATH".to_string()
+                "render it with `omsso render`, or name the rendered openmetadata.yaml".to_string()
             }
             VerifyError::RealmConflict { file_realm, .. } => format!(
                 "the file's authority decides the realm: drop the realm setting for verify, or \
@@ -69,7 +69,7 @@ impl Diagnose for VerifyError {
                     .to_string()
             }
             VerifyError::UnknownKind { .. } => {
-                "say which it is with --kind yaml|env|helm|sops".to_string()
+                "say which it is: yaml, env, helm or sops".to_string()
             }
         })
     }
