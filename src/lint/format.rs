@@ -8,28 +8,11 @@
 use super::env_file::{self, EnvFile, EnvProblem};
 use super::finding::{Finding, Report, Severity};
 use super::known_keys;
+use super::registry::*;
 use super::view::{self, AuthView};
 use super::yaml_tree::{self, Node};
 use super::{checks, Kind};
 use crate::openmetadata::{compose, server, Release};
-
-pub const YAML_INVALID: &str = "yaml-invalid";
-pub const YAML_MISSING_SPACE: &str = "yaml-missing-space";
-pub const STRAY_QUOTE: &str = "stray-quote";
-pub const DUPLICATE_KEY: &str = "duplicate-key";
-pub const ENV_SYNTAX: &str = "env-syntax";
-pub const ENV_INLINE_COMMENT: &str = "env-inline-comment";
-pub const ENV_NOT_PASSED: &str = "env-not-passed";
-pub const AUTH_BLOCK_MISSING: &str = "auth-block-missing";
-
-/// The checks about keys and value types a release (or its chart) accepts; render refuses
-/// its own output when one of them fires.
-pub const KEY_CHECKS: &[&str] = &[
-    known_keys::UNKNOWN_KEY,
-    known_keys::ENV_NOT_READ,
-    known_keys::HELM_VALUE_TYPE,
-    known_keys::HELM_SECRET_INLINE,
-];
 
 /// Where the auth blocks sit in a Helm values file: under `openmetadata.config` in a full
 /// values file, or at the top of a hand-written fragment.
@@ -38,7 +21,7 @@ const HELM_PREFIXES: &[&[&str]] = &[&["openmetadata", "config"], &["config"], &[
 /// Lints `text` as a file of `kind` for `release` (the OpenMetadata release and Helm chart
 /// whose keys it may use).
 pub fn lint(text: &str, kind: Kind, release: &Release) -> Vec<Finding> {
-    let mut r = Report::default();
+    let mut r = Report::new(kind);
     let view = match kind {
         Kind::Env => {
             let file = env_file::parse(text);

@@ -13,12 +13,14 @@ pub(crate) mod env_file;
 mod finding;
 mod format;
 mod known_keys;
+pub mod registry;
 pub mod sops_secret;
 mod view;
 mod yaml_tree;
 
 pub use finding::{Finding, Severity};
-pub use format::{lint, KEY_CHECKS};
+pub use format::lint;
+pub use registry::KEY_CHECKS;
 
 /// The three shapes of OpenMetadata auth configuration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
@@ -113,11 +115,17 @@ impl FileKind {
         if text.lines().any(|l| l.starts_with("sops:")) {
             return Some(FileKind::Sops);
         }
-        Kind::detect(text).map(|k| match k {
+        Kind::detect(text).map(FileKind::from)
+    }
+}
+
+impl From<Kind> for FileKind {
+    fn from(kind: Kind) -> FileKind {
+        match kind {
             Kind::Yaml => FileKind::Yaml,
             Kind::Env => FileKind::Env,
             Kind::Helm => FileKind::Helm,
-        })
+        }
     }
 }
 

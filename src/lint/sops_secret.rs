@@ -8,8 +8,9 @@
 use std::path::Path;
 
 use super::finding::{Finding, Report, Severity};
-use super::format::YAML_INVALID;
+use super::registry::*;
 use super::yaml_tree;
+use super::FileKind;
 use crate::seal::age_file::Sealed;
 use crate::seal::error::Origin;
 use crate::seal::{Identities, Recipient};
@@ -17,21 +18,6 @@ use crate::sops::metadata::{self, MetadataError, Rule};
 use crate::sops::tree::{Node, Scalar};
 use crate::sops::value::{looks_encrypted, Enc};
 use crate::sops::{keys, DecryptError, SopsFile};
-
-pub const SOPS_INVALID: &str = "sops-invalid";
-pub const SOPS_NO_RECIPIENTS: &str = "sops-no-recipients";
-pub const SOPS_RECIPIENT_INVALID: &str = "sops-recipient-invalid";
-pub const SOPS_OTHER_KEYS: &str = "sops-other-keys";
-pub const SOPS_NO_MAC: &str = "sops-no-mac";
-pub const SOPS_MAC_DAMAGED: &str = "sops-mac-damaged";
-pub const SOPS_MAC_ONLY_ENCRYPTED: &str = "sops-mac-only-encrypted";
-pub const SOPS_RULE_SKIPS_DATA: &str = "sops-rule-skips-data";
-pub const SOPS_PLAINTEXT: &str = "sops-plaintext";
-pub const SOPS_VALUE_DAMAGED: &str = "sops-value-damaged";
-pub const SOPS_VALUE_TYPE: &str = "sops-value-type";
-pub const SOPS_MAC_MISMATCH: &str = "sops-mac-mismatch";
-pub const SOPS_NOT_DECRYPTED: &str = "sops-not-decrypted";
-pub const SOPS_NOT_A_SECRET: &str = "sops-not-a-secret";
 
 /// Where the findings point: the line of a path of keys in the file.
 struct Lines(Option<yaml_tree::Node>);
@@ -68,7 +54,7 @@ impl Lines {
 /// Lints a SOPS file. `identities`: the age identities sops would use (`None`: none set),
 /// with which the values and the MAC are checked too.
 pub fn lint(text: &str, identities: Option<&Identities>) -> Vec<Finding> {
-    let mut r = Report::default();
+    let mut r = Report::new(FileKind::Sops);
     let lines = Lines(yaml_tree::parse(text).ok());
     let mut body = match Node::parse(text) {
         Ok(body) => body,
@@ -421,17 +407,17 @@ mod tests {
         // Every value encrypted, kind included: only the SOPS checks ran.
         assert_eq!(
             checks(&fixture("all-values.sops.yaml"), Some(&key)),
-            [(SOPS_NOT_A_SECRET, Severity::Info)]
+            [(SOPS_NOT_A_SECRET.name, Severity::Info)]
         );
         assert_eq!(
             checks(&fixture("mac-only-encrypted.sops.yaml"), Some(&key)),
-            [(SOPS_MAC_ONLY_ENCRYPTED, Severity::Warning)]
+            [(SOPS_MAC_ONLY_ENCRYPTED.name, Severity::Warning)]
         );
         assert_eq!(
             checks(&fixture("mac-only-encrypted.sops.yaml"), None),
             [
-                (SOPS_MAC_ONLY_ENCRYPTED, Severity::Warning),
-                (SOPS_NOT_DECRYPTED, Severity::Info)
+                (SOPS_MAC_ONLY_ENCRYPTED.name, Severity::Warning),
+                (SOPS_NOT_DECRYPTED.name, Severity::Info)
             ]
         );
     }
@@ -442,7 +428,10 @@ mod tests {
         let line = text.lines().find(|l| l.contains("    b: ENC[")).unwrap();
         let tampered = text.replace(line, "    b: aGk=");
         let findings = lint(&tampered, None);
-        let f = findings.iter().find(|f| f.check == SOPS_PLAINTEXT).unwrap();
+        let f = findings
+            .iter()
+            .find(|f| f.check == SOPS_PLAINTEXT.name)
+            .unwrap();
         assert_eq!(f.severity, Severity::Error);
         assert!(f.message.contains("`data.b`") && !f.message.contains("aGk="));
         let at = tampered.lines().position(|l| l == "    b: aGk=").unwrap() + 1;

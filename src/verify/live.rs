@@ -8,6 +8,11 @@
 //! (`keycloak.internal_url`) is out of reach from here, the checks that can run against the
 //! public address (`authority`) still do, and say so.
 
+use super::registry::{
+    CheckInfo, CLIENT_CONFIDENTIAL, CLIENT_EXISTS, DEFAULT_SCOPES, DISCOVERY_REACHABLE,
+    ISSUER_MATCHES_AUTHORITY, JWKS_IS_REALM, JWKS_SIGNING_KEY, PUBLIC_KEY_URLS,
+    REDIRECT_URI_REGISTERED, SECRET_AUTHENTICATES, TOKEN_ISSUER, URLS_CONSISTENT,
+};
 use serde_json::Value;
 
 use super::deployed::{Deployed, KeycloakOf};
@@ -136,7 +141,7 @@ fn discovery_check(
             Ok(doc) if doc.get("issuer").is_some() => doc,
             _ => {
                 c.fail(
-                    "discovery-reachable",
+                    DISCOVERY_REACHABLE,
                     format!("{url} did not answer with a discovery document"),
                     "discoveryUri must be the realm's /.well-known/openid-configuration",
                 );
@@ -145,7 +150,7 @@ fn discovery_check(
         },
         Ok(r) => {
             c.fail(
-                "discovery-reachable",
+                DISCOVERY_REACHABLE,
                 format!("{url} answered {}", r.status.as_u16()),
                 "check the realm name and Keycloak URL in discoveryUri",
             );
@@ -153,7 +158,7 @@ fn discovery_check(
         }
         Err(e) => {
             c.warn(
-                "discovery-reachable",
+                DISCOVERY_REACHABLE,
                 format!("cannot reach {url} from this machine: {e}"),
                 "the OpenMetadata server must reach it; run verify where it runs, or fix \
                  keycloak.internal_url",
@@ -161,7 +166,7 @@ fn discovery_check(
             return Fetched::Unreachable;
         }
     };
-    c.pass("discovery-reachable", format!("{url} answers"));
+    c.pass(DISCOVERY_REACHABLE, format!("{url} answers"));
     Fetched::Doc(doc)
 }
 
@@ -183,7 +188,7 @@ async fn public_discovery(http: &Http, url: &str) -> Option<Discovery> {
 fn issuer_check(c: &mut Checks, authority: &str, discovery: Option<&Discovery>) {
     let Some(d) = discovery else {
         c.skip(
-            "issuer-matches-authority",
+            ISSUER_MATCHES_AUTHORITY,
             "no discovery document could be read from here",
             "fix discovery-reachable first",
         );
@@ -191,7 +196,7 @@ fn issuer_check(c: &mut Checks, authority: &str, discovery: Option<&Discovery>) 
     };
     let issuer = d.get("issuer").unwrap_or_default();
     c.expect(
-        "issuer-matches-authority",
+        ISSUER_MATCHES_AUTHORITY,
         if issuer == authority {
             Ok(format!("issuer `{issuer}` equals authority{}", d.note()))
         } else {
@@ -220,7 +225,7 @@ async fn public_key_checks(
         .iter()
         .find(|u| u.ends_with("/protocol/openid-connect/certs"));
     c.expect(
-        "public-key-urls",
+        PUBLIC_KEY_URLS,
         match (om_jwks, realm_certs) {
             (Some(_), Some(_)) => Ok("both the realm certs URL and OpenMetadata's jwks URL are \
                                       listed"
@@ -245,7 +250,7 @@ async fn public_key_checks(
         let path = |u: &str| url::Url::parse(u).map(|u| u.path().to_string()).ok();
         if path(certs) != path(jwks_uri) {
             c.fail(
-                "jwks-is-realm",
+                JWKS_IS_REALM,
                 format!("publicKeyUrls has {certs}, but the realm's jwks_uri is {jwks_uri}"),
                 "point it at this realm's certs URL",
             );
@@ -264,7 +269,7 @@ async fn public_key_checks(
                     })
                 });
             c.expect(
-                "jwks-signing-key",
+                JWKS_SIGNING_KEY,
                 if has_rs256 {
                     Ok(format!("{certs} holds an RS256 signing key"))
                 } else {
@@ -276,12 +281,12 @@ async fn public_key_checks(
             );
         }
         Ok(r) => c.fail(
-            "jwks-signing-key",
+            JWKS_SIGNING_KEY,
             format!("{certs} answered {}", r.status.as_u16()),
             "check the realm name in the certs URL",
         ),
         Err(e) => c.warn(
-            "jwks-signing-key",
+            JWKS_SIGNING_KEY,
             format!("cannot reach {certs} from this machine: {e}"),
             "the OpenMetadata server must reach it; run verify where it runs",
         ),
@@ -289,14 +294,14 @@ async fn public_key_checks(
 }
 
 /// The checks that read the client from the admin API, in the order they run.
-fn client_check_names(deployed: &Deployed) -> Vec<&'static str> {
-    let mut names = vec!["client-exists"];
+fn client_check_names(deployed: &Deployed) -> Vec<CheckInfo> {
+    let mut names = vec![CLIENT_EXISTS];
     if deployed.confidential() {
-        names.push("client-confidential");
+        names.push(CLIENT_CONFIDENTIAL);
     } else {
         names.extend(public_client::names(deployed));
     }
-    names.extend(["redirect-uri-registered", "default-scopes"]);
+    names.extend([REDIRECT_URI_REGISTERED, DEFAULT_SCOPES]);
     names
 }
 
@@ -309,20 +314,20 @@ fn client_checks(
     let id = deployed.client_id.as_deref().unwrap_or_default();
     let Some((client, scopes)) = client else {
         c.fail(
-            "client-exists",
+            CLIENT_EXISTS,
             format!("realm `{realm}` has no client `{id}`"),
             "run `omsso keycloak ensure`",
         );
         return;
     };
     c.pass(
-        "client-exists",
+        CLIENT_EXISTS,
         format!("client `{id}` exists in realm `{realm}`"),
     );
     let public = client.get("publicClient").and_then(Value::as_bool) == Some(true);
     if deployed.confidential() {
         c.expect(
-            "client-confidential",
+            CLIENT_CONFIDENTIAL,
             if public {
                 Err((
                     format!("client `{id}` is public, but OpenMetadata is set up as confidential"),
@@ -337,7 +342,7 @@ fn client_checks(
     }
     let callback = deployed.callback().unwrap_or_default();
     c.expect(
-        "redirect-uri-registered",
+        REDIRECT_URI_REGISTERED,
         if redirect_registered(&client, callback) {
             Ok(format!("{callback} is a valid redirect URI"))
         } else {
@@ -355,7 +360,7 @@ fn client_checks(
         .filter(|s| !scopes.iter().any(|have| have == s))
         .collect();
     c.expect(
-        "default-scopes",
+        DEFAULT_SCOPES,
         if missing.is_empty() {
             Ok("default client scopes include profile, email and basic".to_string())
         } else {
@@ -404,14 +409,14 @@ async fn secret_checks(
     }
     let Some(secret) = &deployed.oidc_secret else {
         c.fail(
-            "secret-authenticates",
+            SECRET_AUTHENTICATES,
             "oidcConfiguration.secret is missing",
             "re-run omsso render with the client's credentials",
         );
         return;
     };
     let Some(d) = discovery else {
-        for name in ["secret-authenticates", "token-issuer"] {
+        for name in [SECRET_AUTHENTICATES, TOKEN_ISSUER] {
             c.skip(
                 name,
                 "no discovery document could be read from here, so no token endpoint",
@@ -422,7 +427,7 @@ async fn secret_checks(
     };
     let Some(token_endpoint) = d.get("token_endpoint") else {
         c.fail(
-            "secret-authenticates",
+            SECRET_AUTHENTICATES,
             "the discovery document names no token_endpoint",
             "check that discoveryUri is Keycloak's",
         );
@@ -438,12 +443,12 @@ async fn secret_checks(
         Ok(r) => r,
         Err(e) => {
             c.warn(
-                "secret-authenticates",
+                SECRET_AUTHENTICATES,
                 format!("cannot reach {token_endpoint}: {e}"),
                 "run verify where the OpenMetadata server runs",
             );
             c.skip(
-                "token-issuer",
+                TOKEN_ISSUER,
                 "no token: the token endpoint is out of reach",
                 "run verify where the OpenMetadata server runs",
             );
@@ -452,7 +457,7 @@ async fn secret_checks(
     };
     if !reply.status.is_success() {
         c.fail(
-            "secret-authenticates",
+            SECRET_AUTHENTICATES,
             format!(
                 "Keycloak refused the configured secret for `{id}` ({}: {})",
                 reply.status.as_u16(),
@@ -465,7 +470,7 @@ async fn secret_checks(
         return;
     }
     c.pass(
-        "secret-authenticates",
+        SECRET_AUTHENTICATES,
         format!(
             "the configured secret authenticates `{id}` (client-credentials grant, scope \
              `{scope}`){}",
@@ -484,7 +489,7 @@ async fn secret_checks(
                 .map(str::to_string)
         });
     c.expect(
-        "token-issuer",
+        TOKEN_ISSUER,
         match iss {
             Some(iss) if iss == authority => Ok(format!("tokens carry iss `{iss}`")),
             Some(iss) => Err((
@@ -508,7 +513,7 @@ fn url_checks(c: &mut Checks, deployed: &Deployed) {
     let (Some(callback), Some(server)) = (&deployed.oidc_callback_url, &deployed.oidc_server_url)
     else {
         c.fail(
-            "urls-consistent",
+            URLS_CONSISTENT,
             "oidcConfiguration lacks callbackUrl or serverUrl",
             "re-run omsso render",
         );
@@ -516,7 +521,7 @@ fn url_checks(c: &mut Checks, deployed: &Deployed) {
     };
     let expected = format!("{}/{}", server.trim_end_matches('/'), server::CALLBACK_PATH);
     c.expect(
-        "urls-consistent",
+        URLS_CONSISTENT,
         if *callback == expected {
             Ok(format!("callback {callback} is served by {server}"))
         } else if callback.ends_with("/auth/callback") {
@@ -568,10 +573,10 @@ mod tests {
         assert_eq!(
             client_check_names(&confidential),
             [
-                "client-exists",
-                "client-confidential",
-                "redirect-uri-registered",
-                "default-scopes"
+                CLIENT_EXISTS,
+                CLIENT_CONFIDENTIAL,
+                REDIRECT_URI_REGISTERED,
+                DEFAULT_SCOPES
             ]
         );
         let public = Deployed {
@@ -579,7 +584,7 @@ mod tests {
             ..Deployed::default()
         };
         let names = client_check_names(&public);
-        assert!(!names.contains(&"client-confidential"), "{names:?}");
+        assert!(!names.contains(&CLIENT_CONFIDENTIAL), "{names:?}");
         assert!(names.len() > 4, "{names:?}");
     }
 }

@@ -4,11 +4,14 @@
 //! ([`public_client`]) and a real test login ([`login`]); [`report`] counts the results.
 //! The offline file checks (`verify --file`) are [`crate::lint`].
 
+#[cfg(test)]
+mod checks_doc;
 pub mod deployed;
 pub mod live;
 pub mod login;
 mod om_rules;
 mod public_client;
+pub mod registry;
 pub mod report;
 pub mod server;
 

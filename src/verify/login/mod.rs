@@ -9,6 +9,7 @@ mod browser;
 mod id_token;
 mod page;
 
+use crate::verify::registry::{CheckInfo, LOGIN};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use base64::Engine;
@@ -30,7 +31,7 @@ use crate::keycloak::probe::{self, Http};
 use crate::openmetadata::principal::{Principal, Rules};
 use crate::openmetadata::server;
 
-const NAME: &str = "login";
+const NAME: CheckInfo = LOGIN;
 /// Redirects followed inside Keycloak before giving up (a login takes one or two).
 const MAX_HOPS: usize = 8;
 
