@@ -34,6 +34,11 @@ impl Lines {
         line
     }
 
+    /// The line of `sops.<key>`, or of the `sops` block when that key is not there.
+    fn sops(&self, key: &str) -> Option<usize> {
+        self.key(&["sops", key]).or(self.key(&["sops"]))
+    }
+
     fn key(&self, path: &[&str]) -> Option<usize> {
         self.of(&path.iter().map(|s| s.to_string()).collect::<Vec<_>>())
     }
@@ -56,6 +61,27 @@ impl Lines {
 pub fn lint(text: &str, identities: Option<&Identities>) -> Vec<Finding> {
     let mut r = Report::new(FileKind::Sops);
     let lines = Lines(yaml_tree::parse(text).ok());
+    let Some((body, sops)) = split(text, &lines, &mut r) else {
+        return r.finish();
+    };
+    recipients(&sops, &lines, &mut r);
+    let lastmodified_ok = last_modified(&sops, &lines, &mut r);
+    mac(&sops, &lines, &mut r);
+    let rule = rule(&sops, &lines, &mut r);
+    let is_secret = secret_kind(&body, &lines, &mut r);
+    if let Some(rule) = &rule {
+        values(&body, rule, is_secret, &lines, &mut r);
+    }
+    // A file with shape errors already fails `sops -d`; decrypting it adds nothing.
+    if rule.is_some() && lastmodified_ok && !r.has_errors() {
+        integrity(text, identities, &lines, &mut r);
+    }
+    r.finish()
+}
+
+/// The file's body and its `sops` metadata block, or `None` (reported) when SOPS could not
+/// load it at all.
+fn split(text: &str, lines: &Lines, r: &mut Report) -> Option<(Node, Node)> {
     let mut body = match Node::parse(text) {
         Ok(body) => body,
         Err(e) => {
@@ -67,7 +93,7 @@ pub fn lint(text: &str, identities: Option<&Identities>) -> Vec<Finding> {
                 format!("the file cannot be read as SOPS reads it: {e}"),
                 "fix the YAML; sops -d fails on it too",
             );
-            return r.finish();
+            return None;
         }
     };
     let Some(sops) = body.take("sops") else {
@@ -78,48 +104,56 @@ pub fn lint(text: &str, identities: Option<&Identities>) -> Vec<Finding> {
             "there is no top-level `sops` block, so nothing can decrypt this file",
             "encrypt it with `omsso render --target helm-secret --sops-age …` or `sops -e`",
         );
-        return r.finish();
-    };
-    let at = |key: &str| lines.key(&["sops", key]).or(lines.key(&["sops"]));
-    let invalid = |r: &mut Report, e: MetadataError, key: &str| {
-        r.add(
-            SOPS_INVALID,
-            Severity::Error,
-            at(key),
-            format!("{e}: sops cannot load this file"),
-            "restore the `sops` block from git, or encrypt the file again",
-        );
+        return None;
     };
     if !matches!(sops, Node::Map(_)) {
-        invalid(&mut r, MetadataError::NotMapping, "");
-        return r.finish();
+        invalid(r, lines, MetadataError::NotMapping, "");
+        return None;
     }
+    Some((body, sops))
+}
 
-    recipients(&sops, &lines, &mut r);
-    let lastmodified_ok = match metadata::string(&sops, "lastmodified") {
+/// Metadata sops cannot load, at the line of `sops.<key>` (or of `sops`).
+fn invalid(r: &mut Report, lines: &Lines, e: MetadataError, key: &str) {
+    r.add(
+        SOPS_INVALID,
+        Severity::Error,
+        lines.sops(key),
+        format!("{e}: sops cannot load this file"),
+        "restore the `sops` block from git, or encrypt the file again",
+    );
+}
+
+/// Whether `sops.lastmodified` is a time the MAC can be checked with.
+fn last_modified(sops: &Node, lines: &Lines, r: &mut Report) -> bool {
+    match metadata::string(sops, "lastmodified") {
         Ok(Some(t)) => metadata::mac_time(&t)
-            .map_err(|e| invalid(&mut r, e, "lastmodified"))
+            .map_err(|e| invalid(r, lines, e, "lastmodified"))
             .is_ok(),
         Ok(None) => {
             invalid(
-                &mut r,
+                r,
+                lines,
                 MetadataError::Missing("lastmodified"),
                 "lastmodified",
             );
             false
         }
         Err(e) => {
-            invalid(&mut r, e, "lastmodified");
+            invalid(r, lines, e, "lastmodified");
             false
         }
-    };
-    match metadata::string(&sops, "mac") {
+    }
+}
+
+fn mac(sops: &Node, lines: &Lines, r: &mut Report) {
+    match metadata::string(sops, "mac") {
         Ok(Some(mac)) if !mac.is_empty() => {
             if let Err(e) = Enc::parse(&mac) {
                 r.add(
                     SOPS_MAC_DAMAGED,
                     Severity::Error,
-                    at("mac"),
+                    lines.sops("mac"),
                     format!("sops.mac is damaged ({e}), so sops -d fails"),
                     "restore the file from git, or encrypt it again",
                 );
@@ -128,20 +162,24 @@ pub fn lint(text: &str, identities: Option<&Identities>) -> Vec<Finding> {
         Ok(_) => r.add(
             SOPS_NO_MAC,
             Severity::Error,
-            at("mac"),
+            lines.sops("mac"),
             "sops.mac is missing or empty: sops -d refuses the file, and nothing protects its \
              values from being changed",
             "restore the file from git, or encrypt it again",
         ),
-        Err(e) => invalid(&mut r, e, "mac"),
+        Err(e) => invalid(r, lines, e, "mac"),
     }
-    let rule = match metadata::rule_of(&sops) {
+}
+
+/// Which values the file encrypts (`encrypted_regex` and friends).
+fn rule(sops: &Node, lines: &Lines, r: &mut Report) -> Option<Rule> {
+    match metadata::rule_of(sops) {
         Ok((rule, mac_only)) => {
             if mac_only {
                 r.add(
                     SOPS_MAC_ONLY_ENCRYPTED,
                     Severity::Warning,
-                    at("mac_only_encrypted"),
+                    lines.sops("mac_only_encrypted"),
                     "mac_only_encrypted is set: the MAC does not cover the readable values, so \
                      a changed name, namespace or label goes unnoticed",
                     "encrypt the file without mac_only_encrypted (omsso never sets it)",
@@ -150,11 +188,14 @@ pub fn lint(text: &str, identities: Option<&Identities>) -> Vec<Finding> {
             Some(rule)
         }
         Err(e) => {
-            invalid(&mut r, e, "encrypted_regex");
+            invalid(r, lines, e, "encrypted_regex");
             None
         }
-    };
+    }
+}
 
+/// Whether the body is a Kubernetes Secret in the clear (the Secret checks apply).
+fn secret_kind(body: &Node, lines: &Lines, r: &mut Report) -> bool {
     let is_secret = body.get("kind").and_then(Node::as_str) == Some("Secret");
     if !is_secret {
         r.add(
@@ -167,15 +208,7 @@ pub fn lint(text: &str, identities: Option<&Identities>) -> Vec<Finding> {
              ^(data|stringData)$) so kubectl and reviewers can read the rest",
         );
     }
-    if let Some(rule) = &rule {
-        values(&body, rule, is_secret, &lines, &mut r);
-    }
-
-    // A file with shape errors already fails `sops -d`; decrypting it adds nothing.
-    if rule.is_some() && lastmodified_ok && !r.has_errors() {
-        integrity(text, identities, &lines, &mut r);
-    }
-    r.finish()
+    is_secret
 }
 
 fn recipients(sops: &Node, lines: &Lines, r: &mut Report) {
