@@ -8,18 +8,16 @@
 //! (`keycloak.internal_url`) is out of reach from here, the checks that can run against the
 //! public address (`authority`) still do, and say so.
 
-use super::registry::{
-    CheckInfo, CLIENT_CONFIDENTIAL, CLIENT_EXISTS, DEFAULT_SCOPES, DISCOVERY_REACHABLE,
-    ISSUER_MATCHES_AUTHORITY, JWKS_IS_REALM, JWKS_SIGNING_KEY, PUBLIC_KEY_URLS,
-    REDIRECT_URI_REGISTERED, SECRET_AUTHENTICATES, TOKEN_ISSUER, URLS_CONSISTENT,
-};
 use serde_json::Value;
 
+use super::client::{client_check_names, client_checks};
 use super::deployed::{Deployed, KeycloakOf};
 use super::om_rules;
-use super::public_client;
+use super::registry::{
+    DISCOVERY_REACHABLE, ISSUER_MATCHES_AUTHORITY, JWKS_IS_REALM, JWKS_SIGNING_KEY,
+    PUBLIC_KEY_URLS, SECRET_AUTHENTICATES, TOKEN_ISSUER, URLS_CONSISTENT,
+};
 use super::report::{Check, Checks};
-use crate::keycloak::client::strings;
 use crate::keycloak::probe::{self, Http};
 use crate::keycloak::{KeycloakError, Session};
 use crate::openmetadata::server;
@@ -53,8 +51,6 @@ impl Discovery {
         }
     }
 }
-
-const REQUIRED_SCOPES: [&str; 3] = ["profile", "email", "basic"];
 
 /// Runs every Keycloak-side check. Only a failure of the admin API is an error; everything
 /// the checks find is in the returned list.
@@ -293,107 +289,6 @@ async fn public_key_checks(
     }
 }
 
-/// The checks that read the client from the admin API, in the order they run.
-fn client_check_names(deployed: &Deployed) -> Vec<CheckInfo> {
-    let mut names = vec![CLIENT_EXISTS];
-    if deployed.confidential() {
-        names.push(CLIENT_CONFIDENTIAL);
-    } else {
-        names.extend(public_client::names(deployed));
-    }
-    names.extend([REDIRECT_URI_REGISTERED, DEFAULT_SCOPES]);
-    names
-}
-
-fn client_checks(
-    c: &mut Checks,
-    realm: &str,
-    deployed: &Deployed,
-    client: Option<(Value, Vec<String>)>,
-) {
-    let id = deployed.client_id.as_deref().unwrap_or_default();
-    let Some((client, scopes)) = client else {
-        c.fail(
-            CLIENT_EXISTS,
-            format!("realm `{realm}` has no client `{id}`"),
-            "run `omsso keycloak ensure`",
-        );
-        return;
-    };
-    c.pass(
-        CLIENT_EXISTS,
-        format!("client `{id}` exists in realm `{realm}`"),
-    );
-    let public = client.get("publicClient").and_then(Value::as_bool) == Some(true);
-    if deployed.confidential() {
-        c.expect(
-            CLIENT_CONFIDENTIAL,
-            if public {
-                Err((
-                    format!("client `{id}` is public, but OpenMetadata is set up as confidential"),
-                    "run `omsso keycloak ensure` (Client authentication ON)".to_string(),
-                ))
-            } else {
-                Ok(format!("client `{id}` is confidential"))
-            },
-        );
-    } else {
-        public_client::checks(c, id, &client, deployed);
-    }
-    let callback = deployed.callback().unwrap_or_default();
-    c.expect(
-        REDIRECT_URI_REGISTERED,
-        if redirect_registered(&client, callback) {
-            Ok(format!("{callback} is a valid redirect URI"))
-        } else {
-            Err((
-                format!(
-                    "callback {callback} is not among the client's redirect URIs ({})",
-                    strings(client.get("redirectUris")).join(", ")
-                ),
-                "run `omsso keycloak ensure`, or add it under Valid Redirect URIs".to_string(),
-            ))
-        },
-    );
-    let missing: Vec<&str> = REQUIRED_SCOPES
-        .into_iter()
-        .filter(|s| !scopes.iter().any(|have| have == s))
-        .collect();
-    c.expect(
-        DEFAULT_SCOPES,
-        if missing.is_empty() {
-            Ok("default client scopes include profile, email and basic".to_string())
-        } else {
-            Err((
-                format!("default client scopes lack {}", missing.join(", ")),
-                "run `omsso keycloak ensure` (without `basic` tokens carry no `sub`)".to_string(),
-            ))
-        },
-    );
-}
-
-/// Whether Keycloak accepts `uri` as a redirect URI of `client`.
-pub fn redirect_registered(client: &Value, uri: &str) -> bool {
-    let root = client.get("rootUrl").and_then(Value::as_str).unwrap_or("");
-    strings(client.get("redirectUris"))
-        .iter()
-        .any(|p| redirect_matches(p, root, uri))
-}
-
-/// Keycloak's rule: exact match, or a prefix match when the pattern ends in `*`; relative
-/// patterns are relative to the client's root URL.
-fn redirect_matches(pattern: &str, root: &str, uri: &str) -> bool {
-    let full = if pattern.starts_with('/') {
-        format!("{}{pattern}", root.trim_end_matches('/'))
-    } else {
-        pattern.to_string()
-    };
-    match full.strip_suffix('*') {
-        Some(prefix) => uri.starts_with(prefix),
-        None => full == uri,
-    }
-}
-
 /// The confidential client's secret, tried the way OpenMetadata's own SSO validation does: a
 /// client-credentials grant with the configured scope (again without it when Keycloak refuses
 /// the scope), at the token endpoint of the discovery document.
@@ -433,6 +328,21 @@ async fn secret_checks(
         );
         return;
     };
+    if let Some(token) = authenticate(c, http, deployed, secret, token_endpoint, d).await {
+        token_issuer(c, &token, authority);
+    }
+}
+
+/// secret-authenticates: the configured secret gets a token at the token endpoint (as
+/// OpenMetadata's SSO validation does). Returns the token response when it did.
+async fn authenticate(
+    c: &mut Checks,
+    http: &Http,
+    deployed: &Deployed,
+    secret: &secrecy::SecretString,
+    token_endpoint: &str,
+    d: &Discovery,
+) -> Option<Value> {
     let id = deployed.client_id.as_deref().unwrap_or_default();
     let scope = deployed.scope();
     let mut reply = probe::client_credentials(http, token_endpoint, id, secret, Some(scope)).await;
@@ -452,7 +362,7 @@ async fn secret_checks(
                 "no token: the token endpoint is out of reach",
                 "run verify where the OpenMetadata server runs",
             );
-            return;
+            return None;
         }
     };
     if !reply.status.is_success() {
@@ -467,7 +377,7 @@ async fn secret_checks(
              (OpenMetadata's SSO validation and its login both need it; a client without \
              service accounts fails this grant too)",
         );
-        return;
+        return None;
     }
     c.pass(
         SECRET_AUTHENTICATES,
@@ -477,7 +387,11 @@ async fn secret_checks(
             d.note()
         ),
     );
-    let token: Value = serde_json::from_slice(&reply.body).unwrap_or_default();
+    Some(serde_json::from_slice(&reply.body).unwrap_or_default())
+}
+
+/// token-issuer: the token's `iss` is the authority OpenMetadata compares it with.
+fn token_issuer(c: &mut Checks, token: &Value, authority: &str) {
     let iss = token
         .get("access_token")
         .and_then(Value::as_str)
@@ -536,55 +450,4 @@ fn url_checks(c: &mut Checks, deployed: &Deployed) {
             ))
         },
     );
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn redirect_patterns_follow_keycloak() {
-        assert!(redirect_matches(
-            "http://om/callback",
-            "",
-            "http://om/callback"
-        ));
-        assert!(redirect_matches("http://om/*", "", "http://om/callback"));
-        assert!(redirect_matches(
-            "/callback",
-            "http://om/",
-            "http://om/callback"
-        ));
-        assert!(!redirect_matches(
-            "http://om/callback",
-            "",
-            "http://om/callback2"
-        ));
-        assert!(!redirect_matches(
-            "http://other/*",
-            "",
-            "http://om/callback"
-        ));
-    }
-
-    #[test]
-    fn without_an_admin_login_the_client_checks_are_named_and_skipped() {
-        let confidential = Deployed::default();
-        assert_eq!(
-            client_check_names(&confidential),
-            [
-                CLIENT_EXISTS,
-                CLIENT_CONFIDENTIAL,
-                REDIRECT_URI_REGISTERED,
-                DEFAULT_SCOPES
-            ]
-        );
-        let public = Deployed {
-            client_type: Some("public".into()),
-            ..Deployed::default()
-        };
-        let names = client_check_names(&public);
-        assert!(!names.contains(&CLIENT_CONFIDENTIAL), "{names:?}");
-        assert!(names.len() > 4, "{names:?}");
-    }
 }

@@ -6,6 +6,7 @@
 
 #[cfg(test)]
 mod checks_doc;
+mod client;
 pub mod deployed;
 pub mod live;
 pub mod login;

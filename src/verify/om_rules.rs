@@ -4,14 +4,14 @@
 //! configuration that OpenMetadata would refuse fails here first, with a hint. The
 //! client-credentials grant it also runs is `secret-authenticates` in [`super::live`].
 
-use super::registry::{
-    CheckInfo, JWKS_URI_LISTED, JWS_ALGORITHM_SUPPORTED, OWN_JWKS_ANSWERS, PUBLIC_KEY_URLS_ANSWER,
-    RESPONSE_TYPE_SUPPORTED, SCOPES_SUPPORTED,
-};
 use serde_json::Value;
 
 use super::deployed::Deployed;
 use super::live::Discovery;
+use super::registry::{
+    CheckInfo, JWKS_URI_LISTED, JWS_ALGORITHM_SUPPORTED, OWN_JWKS_ANSWERS, PUBLIC_KEY_URLS_ANSWER,
+    RESPONSE_TYPE_SUPPORTED, SCOPES_SUPPORTED,
+};
 use super::report::Checks;
 use crate::keycloak::probe::{self, Http};
 use crate::openmetadata::server;

@@ -3,11 +3,11 @@
 //! code flow with PKCE and no secret), and comes back to the UI's callback and, for silent
 //! renewal in the implicit flow, its silent-callback.
 
-use super::registry::{CheckInfo, CLIENT_FLOW, SILENT_CALLBACK_REGISTERED};
 use serde_json::Value;
 
+use super::client::redirect_registered;
 use super::deployed::Deployed;
-use super::live::redirect_registered;
+use super::registry::{CheckInfo, CLIENT_FLOW, SILENT_CALLBACK_REGISTERED};
 use super::report::Checks;
 use crate::openmetadata::server;
 

@@ -5,9 +5,9 @@
 //! this is where a redeploy that changed nothing shows. An OpenMetadata out of reach is a
 //! visible skip, never a pass.
 
-use super::registry::{CheckInfo, SERVER_CONFIG, SERVER_VERSION};
 use serde_json::Value;
 
+use super::registry::{CheckInfo, SERVER_CONFIG, SERVER_VERSION};
 use super::report::Checks;
 use crate::keycloak::probe::Http;
 use crate::omapi::{compare, Client, OmError, ServerVersion};
