@@ -361,7 +361,7 @@ pub struct VerifyArgs {
     pub files: Vec<PathBuf>,
     /// Format of the --file files [default: detected from each file's content]
     #[arg(long, value_enum, requires = "files", value_name = "KIND")]
-    pub kind: Option<crate::verify::FileKind>,
+    pub kind: Option<crate::lint::FileKind>,
     /// Live mode: log in as USER through Keycloak's login form with the file's client, and
     /// say who the user is to OpenMetadata (password: OMSSO_LOGIN_PASSWORD,
     /// --login-password-file, or the prompt)

@@ -14,6 +14,7 @@ pub mod credentials;
 pub mod exit;
 mod input;
 mod keycloak;
+mod lint;
 mod omapi;
 pub mod openmetadata;
 pub mod output;

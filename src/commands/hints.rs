@@ -6,6 +6,7 @@
 use super::error::Error;
 use crate::exit::{Diagnose, Exit};
 use crate::render::RenderError;
+use crate::verify::VerifyError;
 
 /// What the commands' one error tells `main`: the exit code of the module error inside, and
 /// a flag hint from here before that module's own.
@@ -33,6 +34,12 @@ fn flag_hint(e: &Error) -> Option<String> {
         Error::Render(RenderError::TemplatesDir { .. } | RenderError::ReadTemplate { .. }) => Some(
             "--templates takes a folder holding files named like the built-in templates".into(),
         ),
+        Error::Verify(VerifyError::NotOpenMetadataConfig { .. }) => {
+            Some("render it with `omsso render`, or name the file with --om-config PATH".into())
+        }
+        Error::Verify(VerifyError::UnknownKind { .. }) => {
+            Some("say which it is with --kind yaml|env|helm|sops".into())
+        }
         _ => None,
     }
 }

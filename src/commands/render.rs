@@ -6,12 +6,11 @@ use serde_json::json;
 
 use super::Context;
 use crate::commands::error::Result;
+use crate::lint::{self, Kind, KEY_CHECKS};
 use crate::openmetadata::{compose, Chart, Release};
 use crate::output;
 use crate::render::{self, write, RenderInput, Target};
 use crate::sops::secret as sops;
-use crate::verify::lint::{self, KEY_CHECKS};
-use crate::verify::Kind;
 
 #[derive(Debug, clap::Args)]
 pub struct RenderArgs {

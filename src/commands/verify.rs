@@ -13,13 +13,12 @@ use crate::commands::error::{Error, Result};
 use crate::input::{self, Accept};
 use crate::keycloak::probe::Http;
 use crate::keycloak::Session;
+use crate::lint::{self, sops_secret, FileKind, Finding, Severity};
 use crate::openmetadata::Release;
 use crate::output::one_line;
 use crate::settings::{HttpUrl, SecretSource, Source};
 use crate::verify::deployed::{Deployed, KeycloakOf};
-use crate::verify::{
-    lint, live, login, report, server, sops_secret, FileKind, Finding, Severity, VerifyError,
-};
+use crate::verify::{live, login, report, server, VerifyError};
 
 /// One linted file.
 #[derive(Debug, Serialize)]

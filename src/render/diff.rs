@@ -18,7 +18,7 @@ use similar::TextDiff;
 
 use super::escape::{escape_substitution, om_fragment, yaml_quoted, Fragment};
 use super::{key_of_line, RenderedFile, REDACTED};
-use crate::verify::env_file;
+use crate::lint::env_file;
 
 /// A line that holds part of a secret (a run of this many characters of one) is hidden.
 const PIECE: usize = 6;

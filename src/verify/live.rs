@@ -10,11 +10,14 @@
 
 use serde_json::Value;
 
+use super::client::{client_check_names, client_checks};
 use super::deployed::{Deployed, KeycloakOf};
 use super::om_rules;
-use super::public_client;
+use super::registry::{
+    DISCOVERY_REACHABLE, ISSUER_MATCHES_AUTHORITY, JWKS_IS_REALM, JWKS_SIGNING_KEY,
+    PUBLIC_KEY_URLS, SECRET_AUTHENTICATES, TOKEN_ISSUER, URLS_CONSISTENT,
+};
 use super::report::{Check, Checks};
-use crate::keycloak::client::strings;
 use crate::keycloak::probe::{self, Http};
 use crate::keycloak::{KeycloakError, Session};
 use crate::openmetadata::server;
@@ -48,8 +51,6 @@ impl Discovery {
         }
     }
 }
-
-const REQUIRED_SCOPES: [&str; 3] = ["profile", "email", "basic"];
 
 /// Runs every Keycloak-side check. Only a failure of the admin API is an error; everything
 /// the checks find is in the returned list.
@@ -136,7 +137,7 @@ fn discovery_check(
             Ok(doc) if doc.get("issuer").is_some() => doc,
             _ => {
                 c.fail(
-                    "discovery-reachable",
+                    DISCOVERY_REACHABLE,
                     format!("{url} did not answer with a discovery document"),
                     "discoveryUri must be the realm's /.well-known/openid-configuration",
                 );
@@ -145,7 +146,7 @@ fn discovery_check(
         },
         Ok(r) => {
             c.fail(
-                "discovery-reachable",
+                DISCOVERY_REACHABLE,
                 format!("{url} answered {}", r.status.as_u16()),
                 "check the realm name and Keycloak URL in discoveryUri",
             );
@@ -153,7 +154,7 @@ fn discovery_check(
         }
         Err(e) => {
             c.warn(
-                "discovery-reachable",
+                DISCOVERY_REACHABLE,
                 format!("cannot reach {url} from this machine: {e}"),
                 "the OpenMetadata server must reach it; run verify where it runs, or fix \
                  keycloak.internal_url",
@@ -161,7 +162,7 @@ fn discovery_check(
             return Fetched::Unreachable;
         }
     };
-    c.pass("discovery-reachable", format!("{url} answers"));
+    c.pass(DISCOVERY_REACHABLE, format!("{url} answers"));
     Fetched::Doc(doc)
 }
 
@@ -183,7 +184,7 @@ async fn public_discovery(http: &Http, url: &str) -> Option<Discovery> {
 fn issuer_check(c: &mut Checks, authority: &str, discovery: Option<&Discovery>) {
     let Some(d) = discovery else {
         c.skip(
-            "issuer-matches-authority",
+            ISSUER_MATCHES_AUTHORITY,
             "no discovery document could be read from here",
             "fix discovery-reachable first",
         );
@@ -191,7 +192,7 @@ fn issuer_check(c: &mut Checks, authority: &str, discovery: Option<&Discovery>) 
     };
     let issuer = d.get("issuer").unwrap_or_default();
     c.expect(
-        "issuer-matches-authority",
+        ISSUER_MATCHES_AUTHORITY,
         if issuer == authority {
             Ok(format!("issuer `{issuer}` equals authority{}", d.note()))
         } else {
@@ -220,7 +221,7 @@ async fn public_key_checks(
         .iter()
         .find(|u| u.ends_with("/protocol/openid-connect/certs"));
     c.expect(
-        "public-key-urls",
+        PUBLIC_KEY_URLS,
         match (om_jwks, realm_certs) {
             (Some(_), Some(_)) => Ok("both the realm certs URL and OpenMetadata's jwks URL are \
                                       listed"
@@ -245,7 +246,7 @@ async fn public_key_checks(
         let path = |u: &str| url::Url::parse(u).map(|u| u.path().to_string()).ok();
         if path(certs) != path(jwks_uri) {
             c.fail(
-                "jwks-is-realm",
+                JWKS_IS_REALM,
                 format!("publicKeyUrls has {certs}, but the realm's jwks_uri is {jwks_uri}"),
                 "point it at this realm's certs URL",
             );
@@ -264,7 +265,7 @@ async fn public_key_checks(
                     })
                 });
             c.expect(
-                "jwks-signing-key",
+                JWKS_SIGNING_KEY,
                 if has_rs256 {
                     Ok(format!("{certs} holds an RS256 signing key"))
                 } else {
@@ -276,116 +277,15 @@ async fn public_key_checks(
             );
         }
         Ok(r) => c.fail(
-            "jwks-signing-key",
+            JWKS_SIGNING_KEY,
             format!("{certs} answered {}", r.status.as_u16()),
             "check the realm name in the certs URL",
         ),
         Err(e) => c.warn(
-            "jwks-signing-key",
+            JWKS_SIGNING_KEY,
             format!("cannot reach {certs} from this machine: {e}"),
             "the OpenMetadata server must reach it; run verify where it runs",
         ),
-    }
-}
-
-/// The checks that read the client from the admin API, in the order they run.
-fn client_check_names(deployed: &Deployed) -> Vec<&'static str> {
-    let mut names = vec!["client-exists"];
-    if deployed.confidential() {
-        names.push("client-confidential");
-    } else {
-        names.extend(public_client::names(deployed));
-    }
-    names.extend(["redirect-uri-registered", "default-scopes"]);
-    names
-}
-
-fn client_checks(
-    c: &mut Checks,
-    realm: &str,
-    deployed: &Deployed,
-    client: Option<(Value, Vec<String>)>,
-) {
-    let id = deployed.client_id.as_deref().unwrap_or_default();
-    let Some((client, scopes)) = client else {
-        c.fail(
-            "client-exists",
-            format!("realm `{realm}` has no client `{id}`"),
-            "run `omsso keycloak ensure`",
-        );
-        return;
-    };
-    c.pass(
-        "client-exists",
-        format!("client `{id}` exists in realm `{realm}`"),
-    );
-    let public = client.get("publicClient").and_then(Value::as_bool) == Some(true);
-    if deployed.confidential() {
-        c.expect(
-            "client-confidential",
-            if public {
-                Err((
-                    format!("client `{id}` is public, but OpenMetadata is set up as confidential"),
-                    "run `omsso keycloak ensure` (Client authentication ON)".to_string(),
-                ))
-            } else {
-                Ok(format!("client `{id}` is confidential"))
-            },
-        );
-    } else {
-        public_client::checks(c, id, &client, deployed);
-    }
-    let callback = deployed.callback().unwrap_or_default();
-    c.expect(
-        "redirect-uri-registered",
-        if redirect_registered(&client, callback) {
-            Ok(format!("{callback} is a valid redirect URI"))
-        } else {
-            Err((
-                format!(
-                    "callback {callback} is not among the client's redirect URIs ({})",
-                    strings(client.get("redirectUris")).join(", ")
-                ),
-                "run `omsso keycloak ensure`, or add it under Valid Redirect URIs".to_string(),
-            ))
-        },
-    );
-    let missing: Vec<&str> = REQUIRED_SCOPES
-        .into_iter()
-        .filter(|s| !scopes.iter().any(|have| have == s))
-        .collect();
-    c.expect(
-        "default-scopes",
-        if missing.is_empty() {
-            Ok("default client scopes include profile, email and basic".to_string())
-        } else {
-            Err((
-                format!("default client scopes lack {}", missing.join(", ")),
-                "run `omsso keycloak ensure` (without `basic` tokens carry no `sub`)".to_string(),
-            ))
-        },
-    );
-}
-
-/// Whether Keycloak accepts `uri` as a redirect URI of `client`.
-pub fn redirect_registered(client: &Value, uri: &str) -> bool {
-    let root = client.get("rootUrl").and_then(Value::as_str).unwrap_or("");
-    strings(client.get("redirectUris"))
-        .iter()
-        .any(|p| redirect_matches(p, root, uri))
-}
-
-/// Keycloak's rule: exact match, or a prefix match when the pattern ends in `*`; relative
-/// patterns are relative to the client's root URL.
-fn redirect_matches(pattern: &str, root: &str, uri: &str) -> bool {
-    let full = if pattern.starts_with('/') {
-        format!("{}{pattern}", root.trim_end_matches('/'))
-    } else {
-        pattern.to_string()
-    };
-    match full.strip_suffix('*') {
-        Some(prefix) => uri.starts_with(prefix),
-        None => full == uri,
     }
 }
 
@@ -404,14 +304,14 @@ async fn secret_checks(
     }
     let Some(secret) = &deployed.oidc_secret else {
         c.fail(
-            "secret-authenticates",
+            SECRET_AUTHENTICATES,
             "oidcConfiguration.secret is missing",
             "re-run omsso render with the client's credentials",
         );
         return;
     };
     let Some(d) = discovery else {
-        for name in ["secret-authenticates", "token-issuer"] {
+        for name in [SECRET_AUTHENTICATES, TOKEN_ISSUER] {
             c.skip(
                 name,
                 "no discovery document could be read from here, so no token endpoint",
@@ -422,12 +322,27 @@ async fn secret_checks(
     };
     let Some(token_endpoint) = d.get("token_endpoint") else {
         c.fail(
-            "secret-authenticates",
+            SECRET_AUTHENTICATES,
             "the discovery document names no token_endpoint",
             "check that discoveryUri is Keycloak's",
         );
         return;
     };
+    if let Some(token) = authenticate(c, http, deployed, secret, token_endpoint, d).await {
+        token_issuer(c, &token, authority);
+    }
+}
+
+/// secret-authenticates: the configured secret gets a token at the token endpoint (as
+/// OpenMetadata's SSO validation does). Returns the token response when it did.
+async fn authenticate(
+    c: &mut Checks,
+    http: &Http,
+    deployed: &Deployed,
+    secret: &secrecy::SecretString,
+    token_endpoint: &str,
+    d: &Discovery,
+) -> Option<Value> {
     let id = deployed.client_id.as_deref().unwrap_or_default();
     let scope = deployed.scope();
     let mut reply = probe::client_credentials(http, token_endpoint, id, secret, Some(scope)).await;
@@ -438,21 +353,21 @@ async fn secret_checks(
         Ok(r) => r,
         Err(e) => {
             c.warn(
-                "secret-authenticates",
+                SECRET_AUTHENTICATES,
                 format!("cannot reach {token_endpoint}: {e}"),
                 "run verify where the OpenMetadata server runs",
             );
             c.skip(
-                "token-issuer",
+                TOKEN_ISSUER,
                 "no token: the token endpoint is out of reach",
                 "run verify where the OpenMetadata server runs",
             );
-            return;
+            return None;
         }
     };
     if !reply.status.is_success() {
         c.fail(
-            "secret-authenticates",
+            SECRET_AUTHENTICATES,
             format!(
                 "Keycloak refused the configured secret for `{id}` ({}: {})",
                 reply.status.as_u16(),
@@ -462,17 +377,21 @@ async fn secret_checks(
              (OpenMetadata's SSO validation and its login both need it; a client without \
              service accounts fails this grant too)",
         );
-        return;
+        return None;
     }
     c.pass(
-        "secret-authenticates",
+        SECRET_AUTHENTICATES,
         format!(
             "the configured secret authenticates `{id}` (client-credentials grant, scope \
              `{scope}`){}",
             d.note()
         ),
     );
-    let token: Value = serde_json::from_slice(&reply.body).unwrap_or_default();
+    Some(serde_json::from_slice(&reply.body).unwrap_or_default())
+}
+
+/// token-issuer: the token's `iss` is the authority OpenMetadata compares it with.
+fn token_issuer(c: &mut Checks, token: &Value, authority: &str) {
     let iss = token
         .get("access_token")
         .and_then(Value::as_str)
@@ -484,7 +403,7 @@ async fn secret_checks(
                 .map(str::to_string)
         });
     c.expect(
-        "token-issuer",
+        TOKEN_ISSUER,
         match iss {
             Some(iss) if iss == authority => Ok(format!("tokens carry iss `{iss}`")),
             Some(iss) => Err((
@@ -508,7 +427,7 @@ fn url_checks(c: &mut Checks, deployed: &Deployed) {
     let (Some(callback), Some(server)) = (&deployed.oidc_callback_url, &deployed.oidc_server_url)
     else {
         c.fail(
-            "urls-consistent",
+            URLS_CONSISTENT,
             "oidcConfiguration lacks callbackUrl or serverUrl",
             "re-run omsso render",
         );
@@ -516,7 +435,7 @@ fn url_checks(c: &mut Checks, deployed: &Deployed) {
     };
     let expected = format!("{}/{}", server.trim_end_matches('/'), server::CALLBACK_PATH);
     c.expect(
-        "urls-consistent",
+        URLS_CONSISTENT,
         if *callback == expected {
             Ok(format!("callback {callback} is served by {server}"))
         } else if callback.ends_with("/auth/callback") {
@@ -531,55 +450,4 @@ fn url_checks(c: &mut Checks, deployed: &Deployed) {
             ))
         },
     );
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn redirect_patterns_follow_keycloak() {
-        assert!(redirect_matches(
-            "http://om/callback",
-            "",
-            "http://om/callback"
-        ));
-        assert!(redirect_matches("http://om/*", "", "http://om/callback"));
-        assert!(redirect_matches(
-            "/callback",
-            "http://om/",
-            "http://om/callback"
-        ));
-        assert!(!redirect_matches(
-            "http://om/callback",
-            "",
-            "http://om/callback2"
-        ));
-        assert!(!redirect_matches(
-            "http://other/*",
-            "",
-            "http://om/callback"
-        ));
-    }
-
-    #[test]
-    fn without_an_admin_login_the_client_checks_are_named_and_skipped() {
-        let confidential = Deployed::default();
-        assert_eq!(
-            client_check_names(&confidential),
-            [
-                "client-exists",
-                "client-confidential",
-                "redirect-uri-registered",
-                "default-scopes"
-            ]
-        );
-        let public = Deployed {
-            client_type: Some("public".into()),
-            ..Deployed::default()
-        };
-        let names = client_check_names(&public);
-        assert!(!names.contains(&"client-confidential"), "{names:?}");
-        assert!(names.len() > 4, "{names:?}");
-    }
 }

@@ -8,6 +8,10 @@ use serde_json::Value;
 
 use super::deployed::Deployed;
 use super::live::Discovery;
+use super::registry::{
+    CheckInfo, JWKS_URI_LISTED, JWS_ALGORITHM_SUPPORTED, OWN_JWKS_ANSWERS, PUBLIC_KEY_URLS_ANSWER,
+    RESPONSE_TYPE_SUPPORTED, SCOPES_SUPPORTED,
+};
 use super::report::Checks;
 use crate::keycloak::probe::{self, Http};
 use crate::openmetadata::server;
@@ -24,9 +28,9 @@ pub async fn run(c: &mut Checks, http: &Http, deployed: &Deployed, d: Option<&Di
     own_jwks_answers(c, http, deployed).await;
     let Some(d) = d else {
         for name in [
-            "scopes-supported",
-            "jws-algorithm-supported",
-            "response-type-supported",
+            SCOPES_SUPPORTED,
+            JWS_ALGORITHM_SUPPORTED,
+            RESPONSE_TYPE_SUPPORTED,
         ] {
             c.skip(
                 name,
@@ -38,7 +42,7 @@ pub async fn run(c: &mut Checks, http: &Http, deployed: &Deployed, d: Option<&Di
     };
     supported(
         c,
-        "scopes-supported",
+        SCOPES_SUPPORTED,
         d,
         "scopes_supported",
         &deployed.scope().split(' ').collect::<Vec<_>>(),
@@ -48,7 +52,7 @@ pub async fn run(c: &mut Checks, http: &Http, deployed: &Deployed, d: Option<&Di
     );
     supported(
         c,
-        "jws-algorithm-supported",
+        JWS_ALGORITHM_SUPPORTED,
         d,
         "id_token_signing_alg_values_supported",
         &[deployed.jws_algorithm()],
@@ -63,7 +67,7 @@ pub async fn run(c: &mut Checks, http: &Http, deployed: &Deployed, d: Option<&Di
     };
     supported(
         c,
-        "response-type-supported",
+        RESPONSE_TYPE_SUPPORTED,
         d,
         "response_types_supported",
         &[response_type],
@@ -76,7 +80,7 @@ pub async fn run(c: &mut Checks, http: &Http, deployed: &Deployed, d: Option<&Di
 /// checked, as upstream does).
 fn supported(
     c: &mut Checks,
-    name: &'static str,
+    name: CheckInfo,
     d: &Discovery,
     key: &str,
     wanted: &[&str],
@@ -128,7 +132,7 @@ fn supported(
 /// "publicKeyUrls must include the JWKS URI from discovery": the server checks the
 /// `jwks_uri` of the discovery it fetches itself, verbatim, when the list is not empty.
 fn jwks_uri_listed(c: &mut Checks, deployed: &Deployed, d: Option<&Discovery>) {
-    const NAME: &str = "jwks-uri-listed";
+    const NAME: CheckInfo = JWKS_URI_LISTED;
     if deployed.public_key_urls.is_empty() {
         c.skip(
             NAME,
@@ -207,7 +211,7 @@ async fn fetch_jwks(http: &Http, url: &str, once: bool) -> Jwks {
 
 /// Every Keycloak entry of `publicKeyUrls` answers a JWKS (OpenMetadata fetches each one).
 async fn public_key_urls_answer(c: &mut Checks, http: &Http, deployed: &Deployed) {
-    const NAME: &str = "public-key-urls-answer";
+    const NAME: CheckInfo = PUBLIC_KEY_URLS_ANSWER;
     let urls: Vec<&String> = deployed
         .public_key_urls
         .iter()
@@ -259,7 +263,7 @@ async fn public_key_urls_answer(c: &mut Checks, http: &Http, deployed: &Deployed
 /// `http://localhost:8585`), so from here it is tried there and then at the public address;
 /// an OpenMetadata out of reach is a visible skip.
 async fn own_jwks_answers(c: &mut Checks, http: &Http, deployed: &Deployed) {
-    const NAME: &str = "own-jwks-answers";
+    const NAME: CheckInfo = OWN_JWKS_ANSWERS;
     let Some(listed) = deployed.public_key_urls.iter().find(|u| is_own_jwks(u)) else {
         c.skip(NAME, "publicKeyUrls lacks it", "see public-key-urls");
         return;
@@ -333,7 +337,7 @@ mod tests {
         let mut c = Checks::default();
         supported(
             &mut c,
-            "scopes-supported",
+            SCOPES_SUPPORTED,
             &d,
             "scopes_supported",
             &["openid", "groups"],
@@ -343,7 +347,7 @@ mod tests {
         assert_eq!(c.0[0].status, super::super::report::Status::Fail);
         assert!(c.0[0].detail.contains("`groups`"), "{}", c.0[0].detail);
         let mut c = Checks::default();
-        supported(&mut c, "x", &d, "other", &["a"], "w", "h");
+        supported(&mut c, SCOPES_SUPPORTED, &d, "other", &["a"], "w", "h");
         assert_eq!(c.0[0].status, super::super::report::Status::Pass);
     }
 }

@@ -5,28 +5,29 @@
 
 use serde_json::Value;
 
+use super::client::redirect_registered;
 use super::deployed::Deployed;
-use super::live::redirect_registered;
+use super::registry::{CheckInfo, CLIENT_FLOW, SILENT_CALLBACK_REGISTERED};
 use super::report::Checks;
 use crate::openmetadata::server;
 
 /// The checks below, for a public configuration (in the order they run).
-pub fn names(deployed: &Deployed) -> Vec<&'static str> {
+pub fn names(deployed: &Deployed) -> Vec<CheckInfo> {
     if deployed.public_response_type() == server::PUBLIC_RESPONSE_TYPE {
-        vec!["client-flow", "silent-callback-registered"]
+        vec![CLIENT_FLOW, SILENT_CALLBACK_REGISTERED]
     } else {
-        vec!["client-flow"]
+        vec![CLIENT_FLOW]
     }
 }
 
 pub fn checks(c: &mut Checks, id: &str, client: &Value, deployed: &Deployed) {
-    c.expect("client-flow", flow(id, client, deployed));
+    c.expect(CLIENT_FLOW, flow(id, client, deployed));
     if deployed.public_response_type() != server::PUBLIC_RESPONSE_TYPE {
         return;
     }
     let Some(om) = deployed.om_url() else {
         c.fail(
-            "silent-callback-registered",
+            SILENT_CALLBACK_REGISTERED,
             "the file names no OpenMetadata URL (callbackUrl)",
             "re-run omsso render",
         );
@@ -34,7 +35,7 @@ pub fn checks(c: &mut Checks, id: &str, client: &Value, deployed: &Deployed) {
     };
     let silent = format!("{om}/{}", server::SILENT_CALLBACK_PATH);
     c.expect(
-        "silent-callback-registered",
+        SILENT_CALLBACK_REGISTERED,
         if redirect_registered(client, &silent) {
             Ok(format!("{silent} is a valid redirect URI"))
         } else {
@@ -139,7 +140,7 @@ mod tests {
         let mut c = Checks::default();
         checks(&mut c, "om", &client, &public(Some("code")));
         assert!(super::super::report::failed(&c.0).is_empty(), "{:?}", c.0);
-        assert_eq!(names(&public(Some("code"))), ["client-flow"]);
+        assert_eq!(names(&public(Some("code"))), [CLIENT_FLOW]);
     }
 
     #[test]

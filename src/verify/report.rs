@@ -4,6 +4,7 @@
 
 use serde::Serialize;
 
+use super::registry::{self, CheckInfo};
 use crate::output::one_line;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -49,26 +50,26 @@ pub const NO_ADMIN_LOGIN: &str = "no admin login";
 pub struct Checks(pub Vec<Check>);
 
 impl Checks {
-    pub fn pass(&mut self, name: &'static str, detail: impl Into<String>) {
-        self.push(name, Status::Pass, detail, None::<String>);
+    pub fn pass(&mut self, check: CheckInfo, detail: impl Into<String>) {
+        self.push(check, Status::Pass, detail, None::<String>);
     }
 
-    pub fn fail(&mut self, name: &'static str, detail: impl Into<String>, hint: impl Into<String>) {
-        self.push(name, Status::Fail, detail, Some(hint));
+    pub fn fail(&mut self, check: CheckInfo, detail: impl Into<String>, hint: impl Into<String>) {
+        self.push(check, Status::Fail, detail, Some(hint));
     }
 
-    pub fn warn(&mut self, name: &'static str, detail: impl Into<String>, hint: impl Into<String>) {
-        self.push(name, Status::Warn, detail, Some(hint));
+    pub fn warn(&mut self, check: CheckInfo, detail: impl Into<String>, hint: impl Into<String>) {
+        self.push(check, Status::Warn, detail, Some(hint));
     }
 
-    pub fn skip(&mut self, name: &'static str, detail: impl Into<String>, hint: impl Into<String>) {
-        self.push(name, Status::Skip, detail, Some(hint));
+    pub fn skip(&mut self, check: CheckInfo, detail: impl Into<String>, hint: impl Into<String>) {
+        self.push(check, Status::Skip, detail, Some(hint));
     }
 
     /// A check that needs the admin API, in a run without an admin login.
-    pub fn skip_no_admin(&mut self, name: &'static str) {
+    pub fn skip_no_admin(&mut self, check: CheckInfo) {
         self.skip(
-            name,
+            check,
             NO_ADMIN_LOGIN,
             "give an admin login (--admin-username with OMSSO_ADMIN_PASSWORD, or \
              --admin-client-id with OMSSO_ADMIN_CLIENT_SECRET) to check the client in Keycloak",
@@ -77,13 +78,23 @@ impl Checks {
 
     pub fn push(
         &mut self,
-        name: &'static str,
+        check: CheckInfo,
         status: Status,
         detail: impl Into<String>,
         hint: Option<impl Into<String>>,
     ) {
+        debug_assert!(
+            registry::is_live(check.name),
+            "{} is not registered",
+            check.name
+        );
+        debug_assert!(
+            status != Status::Fail || check.severity == crate::lint::Severity::Error,
+            "{} fails, but the registry says it only warns",
+            check.name
+        );
         self.0.push(Check {
-            name,
+            name: check.name,
             status,
             detail: detail.into(),
             hint: hint.map(Into::into),
@@ -91,10 +102,10 @@ impl Checks {
     }
 
     /// Records `ok` as a pass, anything else as a failure.
-    pub fn expect(&mut self, name: &'static str, ok: Result<String, (String, String)>) {
+    pub fn expect(&mut self, check: CheckInfo, ok: Result<String, (String, String)>) {
         match ok {
-            Ok(detail) => self.pass(name, detail),
-            Err((detail, hint)) => self.fail(name, detail, hint),
+            Ok(detail) => self.pass(check, detail),
+            Err((detail, hint)) => self.fail(check, detail, hint),
         }
     }
 }
@@ -202,11 +213,14 @@ mod tests {
     #[test]
     fn only_passes_count_as_passed_and_each_status_is_counted_apart() {
         let mut c = Checks::default();
-        c.pass("a", "x");
-        c.warn("b", "x", "h");
-        c.warn("c", "x", "h");
-        c.skip_no_admin("d");
-        c.fail("e", "x", "h");
+        use super::registry::{
+            CLIENT_EXISTS, DEFAULT_SCOPES, LOGIN, SERVER_CONFIG, SERVER_VERSION,
+        };
+        c.pass(LOGIN, "x");
+        c.warn(SERVER_VERSION, "x", "h");
+        c.warn(SERVER_CONFIG, "x", "h");
+        c.skip_no_admin(CLIENT_EXISTS);
+        c.fail(DEFAULT_SCOPES, "x", "h");
         let n = Counts::of(&c.0);
         assert_eq!(
             n,
@@ -218,12 +232,13 @@ mod tests {
             }
         );
         assert_eq!(n.to_string(), "5 checks: 1 ok, 2 warn, 1 skip, 1 FAIL");
-        assert_eq!(failed(&c.0), ["e"]);
+        assert_eq!(failed(&c.0), ["default-scopes"]);
         assert_eq!(
             summary_line(&c.0),
-            "5 checks: 1 ok, 2 warn, 1 skip, 1 FAIL (warn: b, c; skip: d)"
+            "5 checks: 1 ok, 2 warn, 1 skip, 1 FAIL (warn: server-version, server-config; skip: \
+             client-exists)"
         );
-        assert!(text(&c.0).contains("skip d"), "{}", text(&c.0));
+        assert!(text(&c.0).contains("skip client-exists"), "{}", text(&c.0));
         assert!(text(&c.0).contains(NO_ADMIN_LOGIN));
         // One hint for consecutive checks that share it.
         assert_eq!(text(&c.0).matches("hint: h").count(), 2, "{}", text(&c.0));

@@ -7,6 +7,7 @@
 
 use serde_json::Value;
 
+use super::registry::{CheckInfo, SERVER_CONFIG, SERVER_VERSION};
 use super::report::Checks;
 use crate::keycloak::probe::Http;
 use crate::omapi::{compare, Client, OmError, ServerVersion};
@@ -50,7 +51,7 @@ pub async fn run(
 ) -> Found {
     let mut found = Found::default();
     let Some(om_url) = om_url else {
-        for name in ["server-version", "server-config"] {
+        for name in [SERVER_VERSION, SERVER_CONFIG] {
             c.skip(
                 name,
                 "no OpenMetadata URL (the file names none and openmetadata.url is not set)",
@@ -63,7 +64,7 @@ pub async fn run(
     match client.version().await {
         Err(e) => {
             let detail = unreachable(&e, om_url);
-            for name in ["server-version", "server-config"] {
+            for name in [SERVER_VERSION, SERVER_CONFIG] {
                 c.skip(
                     name,
                     detail.clone(),
@@ -74,7 +75,7 @@ pub async fn run(
             return found;
         }
         Ok(None) => c.warn(
-            "server-version",
+            SERVER_VERSION,
             format!(
                 "{om_url}/{} did not answer with OpenMetadata's version",
                 api::VERSION_PATH
@@ -110,7 +111,7 @@ fn version_check(
 ) {
     match (&v.version, configured) {
         (Err(why), _) => c.warn(
-            "server-version",
+            SERVER_VERSION,
             format!("OpenMetadata at {om_url} runs {}: {why}", v.reported),
             format!(
                 "omsso writes for {}; check the configuration against that server's release \
@@ -119,7 +120,7 @@ fn version_check(
             ),
         ),
         (Ok(server), Some((mine, source))) if !server.same_line(mine) => c.warn(
-            "server-version",
+            SERVER_VERSION,
             format!(
                 "openmetadata.version is {mine} ({source}), but OpenMetadata at {om_url} runs {}",
                 v.reported
@@ -131,7 +132,7 @@ fn version_check(
             ),
         ),
         (Ok(server), _) => c.pass(
-            "server-version",
+            SERVER_VERSION,
             format!(
                 "OpenMetadata at {om_url} runs {} (release line {})",
                 v.reported,
@@ -148,7 +149,7 @@ async fn config_check(
     line: OmVersion,
     expect: Expect,
 ) {
-    const NAME: &str = "server-config";
+    const NAME: CheckInfo = SERVER_CONFIG;
     let served = match client.public_auth_config().await {
         Ok(v) => v,
         Err(e @ OmError::Unreachable { .. }) => {

@@ -29,8 +29,9 @@ use super::report::Checks;
 use crate::keycloak::probe::{self, Http};
 use crate::openmetadata::principal::{Principal, Rules};
 use crate::openmetadata::server;
+use crate::verify::registry::{CheckInfo, LOGIN};
 
-const NAME: &str = "login";
+const NAME: CheckInfo = LOGIN;
 /// Redirects followed inside Keycloak before giving up (a login takes one or two).
 const MAX_HOPS: usize = 8;
 
@@ -167,97 +168,15 @@ fn principal(c: &mut Checks, d: &Deployed, req: &Request, claims: &Value, report
 /// The whole walk: authorization request, login form, redirect, code exchange, token checks.
 /// Returns the ID token's claims.
 async fn walk(http: &Http, d: &Deployed, req: &Request, flow: Flow) -> Result<Value, Stop> {
-    let authority = d.authority.clone().unwrap_or_default();
-    let discovery_url = discovery_of(&authority);
-    let discovery: Value = match probe::get(http, &discovery_url).await {
-        Ok(r) if r.status.is_success() => serde_json::from_slice(&r.body).unwrap_or_default(),
-        Ok(r) => {
-            return Err(fail(
-                format!("{discovery_url} answered {}", r.status.as_u16()),
-                "fix discovery-reachable first",
-            ))
-        }
-        Err(e) => {
-            return Err(Stop::Warn(
-                format!("cannot reach {discovery_url} from this machine: {e}"),
-                "run the login where browsers reach Keycloak".to_string(),
-            ))
-        }
-    };
-    let endpoint = |k: &str| {
-        discovery
-            .get(k)
-            .and_then(Value::as_str)
-            .map(str::to_string)
-            .ok_or_else(|| {
-                fail(
-                    format!("the discovery document names no {k}"),
-                    "check authority",
-                )
-            })
-    };
-    let auth_endpoint = endpoint("authorization_endpoint")?;
+    let discovery = discovery(http, d).await?;
     let client_id = d.client_id.clone().unwrap_or_default();
     let redirect_uri = d
         .callback()
         .map(str::to_string)
         .ok_or_else(|| fail("the file names no callback URL", "re-run omsso render"))?;
-
-    let state = random();
-    let use_nonce = flow == Flow::Implicit || d.oidc_use_nonce.unwrap_or(true);
-    let nonce = use_nonce.then(random);
-    let pkce = (flow != Flow::Implicit && !d.oidc_disable_pkce.unwrap_or(false)).then(random);
-    let mut url = url::Url::parse(&auth_endpoint)
-        .map_err(|e| fail(format!("authorization_endpoint: {e}"), "check Keycloak"))?;
-    {
-        let mut q = url.query_pairs_mut();
-        q.append_pair("client_id", &client_id)
-            .append_pair(
-                "response_type",
-                if flow == Flow::Implicit {
-                    server::PUBLIC_RESPONSE_TYPE
-                } else {
-                    server::CONFIDENTIAL_RESPONSE_TYPE
-                },
-            )
-            .append_pair("redirect_uri", &redirect_uri)
-            .append_pair("scope", d.scope())
-            .append_pair("state", &state);
-        if let Some(n) = &nonce {
-            q.append_pair("nonce", n);
-        }
-        if let Some(verifier) = &pkce {
-            let challenge = base64::engine::general_purpose::URL_SAFE_NO_PAD
-                .encode(sha2::Sha256::digest(verifier.as_bytes()));
-            q.append_pair("code_challenge", &challenge)
-                .append_pair("code_challenge_method", "S256");
-        }
-    }
-
-    let browser = Browser::new(http)?;
-    let (status, location, html) = browser.get(url.as_str()).await?;
-    let back =
-        match (status, location) {
-            (_, Some(loc)) if is_redirect_to(&loc, &redirect_uri) => loc,
-            (StatusCode::OK, _) => {
-                let action = page::form_action(&html, "kc-form-login").ok_or_else(|| {
-                    fail(
-                        "Keycloak did not show its login form",
-                        "check the realm's browser flow",
-                    )
-                })?;
-                browser.submit(&action, req, &redirect_uri).await?
-            }
-            (s, _) => return Err(fail(
-                format!(
-                    "Keycloak refused the login request ({}): {}",
-                    s.as_u16(),
-                    page::feedback(&html).unwrap_or_else(|| "no message".to_string())
-                ),
-                "check clientId and that the redirect URI is registered (redirect-uri-registered)",
-            )),
-        };
-
+    let once = OneTime::new(d, flow);
+    let url = authorization_url(&discovery, d, flow, &client_id, &redirect_uri, &once)?;
+    let back = sign_in(http, &url, req, &redirect_uri).await?;
     let params = redirect_params(&back, flow == Flow::Implicit);
     let param = |k: &str| params.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
     if let Some(error) = param("error") {
@@ -269,7 +188,7 @@ async fn walk(http: &Http, d: &Deployed, req: &Request, flow: Flow) -> Result<Va
             "the client must allow the flow OpenMetadata uses (see client-flow)",
         ));
     }
-    if param("state").as_deref() != Some(state.as_str()) {
+    if param("state").as_deref() != Some(once.state.as_str()) {
         return Err(fail(
             "the redirect does not carry the login's state",
             "Keycloak or a proxy rewrote the redirect",
@@ -281,20 +200,130 @@ async fn walk(http: &Http, d: &Deployed, req: &Request, flow: Flow) -> Result<Va
         _ => {
             let code = param("code")
                 .ok_or_else(|| fail("the redirect carries no code", "check responseType"))?;
-            let token_endpoint = endpoint("token_endpoint")?;
-            exchange(
-                http,
-                d,
-                flow,
-                &token_endpoint,
-                &code,
-                &redirect_uri,
-                pkce.as_deref(),
-            )
-            .await?
+            let token_endpoint = endpoint(&discovery, "token_endpoint")?;
+            let pkce = once.pkce.as_deref();
+            exchange(http, d, flow, &token_endpoint, &code, &redirect_uri, pkce).await?
         }
     };
-    validate(http, d, &discovery, &id_token, &client_id, nonce.as_deref()).await
+    let nonce = once.nonce.as_deref();
+    validate(http, d, &discovery, &id_token, &client_id, nonce).await
+}
+
+/// The realm's discovery document, from the authority as browsers see it.
+async fn discovery(http: &Http, d: &Deployed) -> Result<Value, Stop> {
+    let discovery_url = discovery_of(d.authority.as_deref().unwrap_or_default());
+    match probe::get(http, &discovery_url).await {
+        Ok(r) if r.status.is_success() => Ok(serde_json::from_slice(&r.body).unwrap_or_default()),
+        Ok(r) => Err(fail(
+            format!("{discovery_url} answered {}", r.status.as_u16()),
+            "fix discovery-reachable first",
+        )),
+        Err(e) => Err(Stop::Warn(
+            format!("cannot reach {discovery_url} from this machine: {e}"),
+            "run the login where browsers reach Keycloak".to_string(),
+        )),
+    }
+}
+
+fn endpoint(discovery: &Value, k: &str) -> Result<String, Stop> {
+    discovery
+        .get(k)
+        .and_then(Value::as_str)
+        .map(str::to_string)
+        .ok_or_else(|| {
+            fail(
+                format!("the discovery document names no {k}"),
+                "check authority",
+            )
+        })
+}
+
+/// The one-time values of one login: state, nonce and PKCE verifier, as the flow uses them.
+struct OneTime {
+    state: String,
+    nonce: Option<String>,
+    pkce: Option<String>,
+}
+
+impl OneTime {
+    fn new(d: &Deployed, flow: Flow) -> OneTime {
+        let use_nonce = flow == Flow::Implicit || d.oidc_use_nonce.unwrap_or(true);
+        OneTime {
+            state: random(),
+            nonce: use_nonce.then(random),
+            pkce: (flow != Flow::Implicit && !d.oidc_disable_pkce.unwrap_or(false)).then(random),
+        }
+    }
+}
+
+/// The authorization request OpenMetadata's login button sends.
+fn authorization_url(
+    discovery: &Value,
+    d: &Deployed,
+    flow: Flow,
+    client_id: &str,
+    redirect_uri: &str,
+    once: &OneTime,
+) -> Result<url::Url, Stop> {
+    let auth_endpoint = endpoint(discovery, "authorization_endpoint")?;
+    let mut url = url::Url::parse(&auth_endpoint)
+        .map_err(|e| fail(format!("authorization_endpoint: {e}"), "check Keycloak"))?;
+    let mut q = url.query_pairs_mut();
+    q.append_pair("client_id", client_id)
+        .append_pair(
+            "response_type",
+            if flow == Flow::Implicit {
+                server::PUBLIC_RESPONSE_TYPE
+            } else {
+                server::CONFIDENTIAL_RESPONSE_TYPE
+            },
+        )
+        .append_pair("redirect_uri", redirect_uri)
+        .append_pair("scope", d.scope())
+        .append_pair("state", &once.state);
+    if let Some(n) = &once.nonce {
+        q.append_pair("nonce", n);
+    }
+    if let Some(verifier) = &once.pkce {
+        let challenge = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .encode(sha2::Sha256::digest(verifier.as_bytes()));
+        q.append_pair("code_challenge", &challenge)
+            .append_pair("code_challenge_method", "S256");
+    }
+    drop(q);
+    Ok(url)
+}
+
+/// Opens the authorization URL and fills Keycloak's login form; returns the redirect back to
+/// OpenMetadata.
+async fn sign_in(
+    http: &Http,
+    url: &url::Url,
+    req: &Request,
+    redirect_uri: &str,
+) -> Result<String, Stop> {
+    let browser = Browser::new(http)?;
+    let (status, location, html) = browser.get(url.as_str()).await?;
+    match (status, location) {
+        (_, Some(loc)) if is_redirect_to(&loc, redirect_uri) => Ok(loc),
+        (StatusCode::OK, _) => {
+            let action = page::form_action(&html, "kc-form-login").ok_or_else(|| {
+                fail(
+                    "Keycloak did not show its login form",
+                    "check the realm's browser flow",
+                )
+            })?;
+            browser.submit(&action, req, redirect_uri).await
+        }
+        (s, _) => Err(fail(
+            format!(
+                "Keycloak refused the login request ({}): {}",
+                s.as_u16(),
+                page::feedback(&html).unwrap_or_else(|| "no message".to_string())
+            ),
+            "check clientId and that the redirect URI is registered (redirect-uri-registered)",
+        )),
+    }
 }
 
 /// The parameters of the redirect: the query (code flow) or the fragment (implicit flow);

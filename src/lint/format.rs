@@ -5,31 +5,14 @@
 //! syntax, repeated keys, unknown keys); everything about what the values mean is checked once
 //! for all formats in [`super::checks`].
 
-use super::env_file::{self, EnvFile, EnvProblem};
+use super::env_file::{self, EnvEntry, EnvFile, EnvProblem};
 use super::finding::{Finding, Report, Severity};
 use super::known_keys;
+use super::registry::*;
 use super::view::{self, AuthView};
 use super::yaml_tree::{self, Node};
 use super::{checks, Kind};
 use crate::openmetadata::{compose, server, Release};
-
-pub const YAML_INVALID: &str = "yaml-invalid";
-pub const YAML_MISSING_SPACE: &str = "yaml-missing-space";
-pub const STRAY_QUOTE: &str = "stray-quote";
-pub const DUPLICATE_KEY: &str = "duplicate-key";
-pub const ENV_SYNTAX: &str = "env-syntax";
-pub const ENV_INLINE_COMMENT: &str = "env-inline-comment";
-pub const ENV_NOT_PASSED: &str = "env-not-passed";
-pub const AUTH_BLOCK_MISSING: &str = "auth-block-missing";
-
-/// The checks about keys and value types a release (or its chart) accepts; render refuses
-/// its own output when one of them fires.
-pub const KEY_CHECKS: &[&str] = &[
-    known_keys::UNKNOWN_KEY,
-    known_keys::ENV_NOT_READ,
-    known_keys::HELM_VALUE_TYPE,
-    known_keys::HELM_SECRET_INLINE,
-];
 
 /// Where the auth blocks sit in a Helm values file: under `openmetadata.config` in a full
 /// values file, or at the top of a hand-written fragment.
@@ -38,7 +21,7 @@ const HELM_PREFIXES: &[&[&str]] = &[&["openmetadata", "config"], &["config"], &[
 /// Lints `text` as a file of `kind` for `release` (the OpenMetadata release and Helm chart
 /// whose keys it may use).
 pub fn lint(text: &str, kind: Kind, release: &Release) -> Vec<Finding> {
-    let mut r = Report::default();
+    let mut r = Report::new(kind);
     let view = match kind {
         Kind::Env => {
             let file = env_file::parse(text);
@@ -206,6 +189,14 @@ fn yaml_slips(text: &str, r: &mut Report) -> String {
 // docker env file
 
 fn env_format(file: &EnvFile, release: &Release, r: &mut Report) {
+    env_syntax(file, r);
+    for (i, e) in file.entries.iter().enumerate() {
+        env_entry(&file.entries[..i], e, release, r);
+    }
+}
+
+/// Lines that are not `KEY=value` (or whose quotes do not close).
+fn env_syntax(file: &EnvFile, r: &mut Report) {
     for (line, key, problem) in &file.problems {
         let key = key.as_deref().unwrap_or("this line");
         let (message, hint) = match problem {
@@ -230,65 +221,67 @@ fn env_format(file: &EnvFile, release: &Release, r: &mut Report) {
         r.add(ENV_SYNTAX, Severity::Error, Some(*line), message, hint);
         r.flaw(Some(*line));
     }
-    for (i, e) in file.entries.iter().enumerate() {
-        if let Some(prev) = file.entries[..i].iter().rev().find(|p| p.key == e.key) {
-            r.add(
-                DUPLICATE_KEY,
-                Severity::Warning,
-                Some(e.line),
-                format!(
-                    "{} is set twice (also on line {}); docker compose uses this later one",
-                    e.key, prev.line
-                ),
-                "keep one of them",
-            );
-        }
-        if e.stray_quote {
-            r.add(
-                STRAY_QUOTE,
-                Severity::Error,
-                Some(e.line),
-                format!(
-                    "the value of {} ends with a quote that was never opened, so the quote \
-                     becomes part of the value",
-                    e.key
-                ),
-                format!("write {}=\"…\" with both quotes, or none", e.key),
-            );
-            r.flaw(Some(e.line));
-        }
-        if e.inline_comment {
-            r.add(
-                ENV_INLINE_COMMENT,
-                Severity::Warning,
-                Some(e.line),
-                format!(
-                    "{} has a trailing `# comment`: docker compose strips it, but `docker run \
-                     --env-file` and other env-file readers keep it as part of the value",
-                    e.key
-                ),
-                "move the comment to its own line above",
-            );
-        }
-        // A variable the release does not read at all gets `env-not-read` instead.
-        let read = server::key_of_env(&e.key)
-            .is_some_and(|(block, key)| release.key_problem(block, key).is_none());
-        if read && !compose::PASSED_TO_SERVER.contains(&e.key.as_str()) {
-            r.add(
-                ENV_NOT_PASSED,
-                Severity::Warning,
-                Some(e.line),
-                format!(
-                    "{} is not in the quickstart docker-compose.yml's environment list, so it \
-                     never reaches the server",
-                    e.key
-                ),
-                format!(
-                    "add `{0}: ${{{0}}}` under openmetadata-server.environment (and \
-                     execute-migrate-all) in docker-compose.yml",
-                    e.key
-                ),
-            );
-        }
+}
+
+/// One assignment, after the `earlier` ones: repeated, badly quoted, commented, not passed on.
+fn env_entry(earlier: &[EnvEntry], e: &EnvEntry, release: &Release, r: &mut Report) {
+    if let Some(prev) = earlier.iter().rev().find(|p| p.key == e.key) {
+        r.add(
+            DUPLICATE_KEY,
+            Severity::Warning,
+            Some(e.line),
+            format!(
+                "{} is set twice (also on line {}); docker compose uses this later one",
+                e.key, prev.line
+            ),
+            "keep one of them",
+        );
+    }
+    if e.stray_quote {
+        r.add(
+            STRAY_QUOTE,
+            Severity::Error,
+            Some(e.line),
+            format!(
+                "the value of {} ends with a quote that was never opened, so the quote \
+                 becomes part of the value",
+                e.key
+            ),
+            format!("write {}=\"…\" with both quotes, or none", e.key),
+        );
+        r.flaw(Some(e.line));
+    }
+    if e.inline_comment {
+        r.add(
+            ENV_INLINE_COMMENT,
+            Severity::Warning,
+            Some(e.line),
+            format!(
+                "{} has a trailing `# comment`: docker compose strips it, but `docker run \
+                 --env-file` and other env-file readers keep it as part of the value",
+                e.key
+            ),
+            "move the comment to its own line above",
+        );
+    }
+    // A variable the release does not read at all gets `env-not-read` instead.
+    let read = server::key_of_env(&e.key)
+        .is_some_and(|(block, key)| release.key_problem(block, key).is_none());
+    if read && !compose::PASSED_TO_SERVER.contains(&e.key.as_str()) {
+        r.add(
+            ENV_NOT_PASSED,
+            Severity::Warning,
+            Some(e.line),
+            format!(
+                "{} is not in the quickstart docker-compose.yml's environment list, so it \
+                 never reaches the server",
+                e.key
+            ),
+            format!(
+                "add `{0}: ${{{0}}}` under openmetadata-server.environment (and \
+                 execute-migrate-all) in docker-compose.yml",
+                e.key
+            ),
+        );
     }
 }

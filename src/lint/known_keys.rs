@@ -8,15 +8,11 @@
 //! released charts); this module only turns them into findings.
 
 use super::finding::{Report, Severity};
+use super::registry::*;
 use super::view;
 use super::yaml_tree::{Node, NodeValue, ScalarType};
 use crate::openmetadata::fields::ValueType;
 use crate::openmetadata::{server, Block, ChartBlock, KeyProblem, Release};
-
-pub const UNKNOWN_KEY: &str = "unknown-key";
-pub const ENV_NOT_READ: &str = "env-not-read";
-pub const HELM_VALUE_TYPE: &str = "helm-value-type";
-pub const HELM_SECRET_INLINE: &str = "helm-secret-inline";
 
 /// What to write instead of a key the format does not know: its name in the other format.
 fn instead(helm: bool, key: &str) -> Option<&'static str> {

@@ -4,7 +4,9 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
+use super::registry::{CheckInfo, FILE_CHECKS};
 use super::view::Field;
+use super::FileKind;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -43,23 +45,50 @@ pub struct Finding {
 /// Collects findings for one file. It also remembers lines whose value is already known to be
 /// broken (a placeholder, a repeated key, a stray quote), so later checks do not pile more
 /// findings about the same typo onto that line.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Report {
+    /// The format being linted: every check reported must be registered for it.
+    kind: FileKind,
     findings: Vec<Finding>,
     flawed: BTreeSet<usize>,
 }
 
 impl Report {
+    pub fn new(kind: impl Into<FileKind>) -> Report {
+        Report {
+            kind: kind.into(),
+            findings: Vec::new(),
+            flawed: BTreeSet::new(),
+        }
+    }
+
     pub fn add(
         &mut self,
-        check: &'static str,
+        check: CheckInfo,
         severity: Severity,
         line: Option<usize>,
         message: impl Into<String>,
         hint: impl Into<String>,
     ) {
+        // The registry's severity is the worst the check reports (Error < Warning < Info).
+        debug_assert!(
+            FILE_CHECKS.contains(&check),
+            "{} is not registered",
+            check.name
+        );
+        debug_assert!(
+            check.applies_to(self.kind),
+            "{} is not registered for {:?}",
+            check.name,
+            self.kind
+        );
+        debug_assert!(
+            severity >= check.severity,
+            "{} reported above its severity",
+            check.name
+        );
         self.findings.push(Finding {
-            check,
+            check: check.name,
             severity,
             line,
             message: message.into(),
@@ -73,7 +102,7 @@ impl Report {
     pub fn on(
         &mut self,
         field: &Field,
-        check: &'static str,
+        check: CheckInfo,
         severity: Severity,
         message: impl Into<String>,
         hint: impl Into<String>,

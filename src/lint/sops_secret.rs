@@ -8,8 +8,9 @@
 use std::path::Path;
 
 use super::finding::{Finding, Report, Severity};
-use super::lint::YAML_INVALID;
+use super::registry::*;
 use super::yaml_tree;
+use super::FileKind;
 use crate::seal::age_file::Sealed;
 use crate::seal::error::Origin;
 use crate::seal::{Identities, Recipient};
@@ -17,21 +18,6 @@ use crate::sops::metadata::{self, MetadataError, Rule};
 use crate::sops::tree::{Node, Scalar};
 use crate::sops::value::{looks_encrypted, Enc};
 use crate::sops::{keys, DecryptError, SopsFile};
-
-pub const SOPS_INVALID: &str = "sops-invalid";
-pub const SOPS_NO_RECIPIENTS: &str = "sops-no-recipients";
-pub const SOPS_RECIPIENT_INVALID: &str = "sops-recipient-invalid";
-pub const SOPS_OTHER_KEYS: &str = "sops-other-keys";
-pub const SOPS_NO_MAC: &str = "sops-no-mac";
-pub const SOPS_MAC_DAMAGED: &str = "sops-mac-damaged";
-pub const SOPS_MAC_ONLY_ENCRYPTED: &str = "sops-mac-only-encrypted";
-pub const SOPS_RULE_SKIPS_DATA: &str = "sops-rule-skips-data";
-pub const SOPS_PLAINTEXT: &str = "sops-plaintext";
-pub const SOPS_VALUE_DAMAGED: &str = "sops-value-damaged";
-pub const SOPS_VALUE_TYPE: &str = "sops-value-type";
-pub const SOPS_MAC_MISMATCH: &str = "sops-mac-mismatch";
-pub const SOPS_NOT_DECRYPTED: &str = "sops-not-decrypted";
-pub const SOPS_NOT_A_SECRET: &str = "sops-not-a-secret";
 
 /// Where the findings point: the line of a path of keys in the file.
 struct Lines(Option<yaml_tree::Node>);
@@ -46,6 +32,11 @@ impl Lines {
             node = &entry.value;
         }
         line
+    }
+
+    /// The line of `sops.<key>`, or of the `sops` block when that key is not there.
+    fn sops(&self, key: &str) -> Option<usize> {
+        self.key(&["sops", key]).or(self.key(&["sops"]))
     }
 
     fn key(&self, path: &[&str]) -> Option<usize> {
@@ -68,8 +59,29 @@ impl Lines {
 /// Lints a SOPS file. `identities`: the age identities sops would use (`None`: none set),
 /// with which the values and the MAC are checked too.
 pub fn lint(text: &str, identities: Option<&Identities>) -> Vec<Finding> {
-    let mut r = Report::default();
+    let mut r = Report::new(FileKind::Sops);
     let lines = Lines(yaml_tree::parse(text).ok());
+    let Some((body, sops)) = split(text, &lines, &mut r) else {
+        return r.finish();
+    };
+    recipients(&sops, &lines, &mut r);
+    let lastmodified_ok = last_modified(&sops, &lines, &mut r);
+    mac(&sops, &lines, &mut r);
+    let rule = rule(&sops, &lines, &mut r);
+    let is_secret = secret_kind(&body, &lines, &mut r);
+    if let Some(rule) = &rule {
+        values(&body, rule, is_secret, &lines, &mut r);
+    }
+    // A file with shape errors already fails `sops -d`; decrypting it adds nothing.
+    if rule.is_some() && lastmodified_ok && !r.has_errors() {
+        integrity(text, identities, &lines, &mut r);
+    }
+    r.finish()
+}
+
+/// The file's body and its `sops` metadata block, or `None` (reported) when SOPS could not
+/// load it at all.
+fn split(text: &str, lines: &Lines, r: &mut Report) -> Option<(Node, Node)> {
     let mut body = match Node::parse(text) {
         Ok(body) => body,
         Err(e) => {
@@ -81,7 +93,7 @@ pub fn lint(text: &str, identities: Option<&Identities>) -> Vec<Finding> {
                 format!("the file cannot be read as SOPS reads it: {e}"),
                 "fix the YAML; sops -d fails on it too",
             );
-            return r.finish();
+            return None;
         }
     };
     let Some(sops) = body.take("sops") else {
@@ -92,48 +104,56 @@ pub fn lint(text: &str, identities: Option<&Identities>) -> Vec<Finding> {
             "there is no top-level `sops` block, so nothing can decrypt this file",
             "encrypt it with `omsso render --target helm-secret --sops-age …` or `sops -e`",
         );
-        return r.finish();
-    };
-    let at = |key: &str| lines.key(&["sops", key]).or(lines.key(&["sops"]));
-    let invalid = |r: &mut Report, e: MetadataError, key: &str| {
-        r.add(
-            SOPS_INVALID,
-            Severity::Error,
-            at(key),
-            format!("{e}: sops cannot load this file"),
-            "restore the `sops` block from git, or encrypt the file again",
-        );
+        return None;
     };
     if !matches!(sops, Node::Map(_)) {
-        invalid(&mut r, MetadataError::NotMapping, "");
-        return r.finish();
+        invalid(r, lines, MetadataError::NotMapping, "");
+        return None;
     }
+    Some((body, sops))
+}
 
-    recipients(&sops, &lines, &mut r);
-    let lastmodified_ok = match metadata::string(&sops, "lastmodified") {
+/// Metadata sops cannot load, at the line of `sops.<key>` (or of `sops`).
+fn invalid(r: &mut Report, lines: &Lines, e: MetadataError, key: &str) {
+    r.add(
+        SOPS_INVALID,
+        Severity::Error,
+        lines.sops(key),
+        format!("{e}: sops cannot load this file"),
+        "restore the `sops` block from git, or encrypt the file again",
+    );
+}
+
+/// Whether `sops.lastmodified` is a time the MAC can be checked with.
+fn last_modified(sops: &Node, lines: &Lines, r: &mut Report) -> bool {
+    match metadata::string(sops, "lastmodified") {
         Ok(Some(t)) => metadata::mac_time(&t)
-            .map_err(|e| invalid(&mut r, e, "lastmodified"))
+            .map_err(|e| invalid(r, lines, e, "lastmodified"))
             .is_ok(),
         Ok(None) => {
             invalid(
-                &mut r,
+                r,
+                lines,
                 MetadataError::Missing("lastmodified"),
                 "lastmodified",
             );
             false
         }
         Err(e) => {
-            invalid(&mut r, e, "lastmodified");
+            invalid(r, lines, e, "lastmodified");
             false
         }
-    };
-    match metadata::string(&sops, "mac") {
+    }
+}
+
+fn mac(sops: &Node, lines: &Lines, r: &mut Report) {
+    match metadata::string(sops, "mac") {
         Ok(Some(mac)) if !mac.is_empty() => {
             if let Err(e) = Enc::parse(&mac) {
                 r.add(
                     SOPS_MAC_DAMAGED,
                     Severity::Error,
-                    at("mac"),
+                    lines.sops("mac"),
                     format!("sops.mac is damaged ({e}), so sops -d fails"),
                     "restore the file from git, or encrypt it again",
                 );
@@ -142,20 +162,24 @@ pub fn lint(text: &str, identities: Option<&Identities>) -> Vec<Finding> {
         Ok(_) => r.add(
             SOPS_NO_MAC,
             Severity::Error,
-            at("mac"),
+            lines.sops("mac"),
             "sops.mac is missing or empty: sops -d refuses the file, and nothing protects its \
              values from being changed",
             "restore the file from git, or encrypt it again",
         ),
-        Err(e) => invalid(&mut r, e, "mac"),
+        Err(e) => invalid(r, lines, e, "mac"),
     }
-    let rule = match metadata::rule_of(&sops) {
+}
+
+/// Which values the file encrypts (`encrypted_regex` and friends).
+fn rule(sops: &Node, lines: &Lines, r: &mut Report) -> Option<Rule> {
+    match metadata::rule_of(sops) {
         Ok((rule, mac_only)) => {
             if mac_only {
                 r.add(
                     SOPS_MAC_ONLY_ENCRYPTED,
                     Severity::Warning,
-                    at("mac_only_encrypted"),
+                    lines.sops("mac_only_encrypted"),
                     "mac_only_encrypted is set: the MAC does not cover the readable values, so \
                      a changed name, namespace or label goes unnoticed",
                     "encrypt the file without mac_only_encrypted (omsso never sets it)",
@@ -164,11 +188,14 @@ pub fn lint(text: &str, identities: Option<&Identities>) -> Vec<Finding> {
             Some(rule)
         }
         Err(e) => {
-            invalid(&mut r, e, "encrypted_regex");
+            invalid(r, lines, e, "encrypted_regex");
             None
         }
-    };
+    }
+}
 
+/// Whether the body is a Kubernetes Secret in the clear (the Secret checks apply).
+fn secret_kind(body: &Node, lines: &Lines, r: &mut Report) -> bool {
     let is_secret = body.get("kind").and_then(Node::as_str) == Some("Secret");
     if !is_secret {
         r.add(
@@ -181,15 +208,7 @@ pub fn lint(text: &str, identities: Option<&Identities>) -> Vec<Finding> {
              ^(data|stringData)$) so kubectl and reviewers can read the rest",
         );
     }
-    if let Some(rule) = &rule {
-        values(&body, rule, is_secret, &lines, &mut r);
-    }
-
-    // A file with shape errors already fails `sops -d`; decrypting it adds nothing.
-    if rule.is_some() && lastmodified_ok && !r.has_errors() {
-        integrity(text, identities, &lines, &mut r);
-    }
-    r.finish()
+    is_secret
 }
 
 fn recipients(sops: &Node, lines: &Lines, r: &mut Report) {
@@ -421,17 +440,17 @@ mod tests {
         // Every value encrypted, kind included: only the SOPS checks ran.
         assert_eq!(
             checks(&fixture("all-values.sops.yaml"), Some(&key)),
-            [(SOPS_NOT_A_SECRET, Severity::Info)]
+            [(SOPS_NOT_A_SECRET.name, Severity::Info)]
         );
         assert_eq!(
             checks(&fixture("mac-only-encrypted.sops.yaml"), Some(&key)),
-            [(SOPS_MAC_ONLY_ENCRYPTED, Severity::Warning)]
+            [(SOPS_MAC_ONLY_ENCRYPTED.name, Severity::Warning)]
         );
         assert_eq!(
             checks(&fixture("mac-only-encrypted.sops.yaml"), None),
             [
-                (SOPS_MAC_ONLY_ENCRYPTED, Severity::Warning),
-                (SOPS_NOT_DECRYPTED, Severity::Info)
+                (SOPS_MAC_ONLY_ENCRYPTED.name, Severity::Warning),
+                (SOPS_NOT_DECRYPTED.name, Severity::Info)
             ]
         );
     }
@@ -442,7 +461,10 @@ mod tests {
         let line = text.lines().find(|l| l.contains("    b: ENC[")).unwrap();
         let tampered = text.replace(line, "    b: aGk=");
         let findings = lint(&tampered, None);
-        let f = findings.iter().find(|f| f.check == SOPS_PLAINTEXT).unwrap();
+        let f = findings
+            .iter()
+            .find(|f| f.check == SOPS_PLAINTEXT.name)
+            .unwrap();
         assert_eq!(f.severity, Severity::Error);
         assert!(f.message.contains("`data.b`") && !f.message.contains("aGk="));
         let at = tampered.lines().position(|l| l == "    b: aGk=").unwrap() + 1;

@@ -1,0 +1,167 @@
+//! The client as the admin API shows it: it exists, has the client type and flow the file
+//! says, registers the file's callback and puts email and profile into tokens.
+
+use serde_json::Value;
+
+use super::deployed::Deployed;
+use super::public_client;
+use super::registry::{
+    CheckInfo, CLIENT_CONFIDENTIAL, CLIENT_EXISTS, DEFAULT_SCOPES, REDIRECT_URI_REGISTERED,
+};
+use super::report::Checks;
+use crate::keycloak::client::strings;
+
+/// The client scopes that put the claims OpenMetadata reads into tokens.
+const REQUIRED_SCOPES: [&str; 3] = ["profile", "email", "basic"];
+
+/// The checks that read the client from the admin API, in the order they run.
+pub(super) fn client_check_names(deployed: &Deployed) -> Vec<CheckInfo> {
+    let mut names = vec![CLIENT_EXISTS];
+    if deployed.confidential() {
+        names.push(CLIENT_CONFIDENTIAL);
+    } else {
+        names.extend(public_client::names(deployed));
+    }
+    names.extend([REDIRECT_URI_REGISTERED, DEFAULT_SCOPES]);
+    names
+}
+
+pub(super) fn client_checks(
+    c: &mut Checks,
+    realm: &str,
+    deployed: &Deployed,
+    client: Option<(Value, Vec<String>)>,
+) {
+    let id = deployed.client_id.as_deref().unwrap_or_default();
+    let Some((client, scopes)) = client else {
+        c.fail(
+            CLIENT_EXISTS,
+            format!("realm `{realm}` has no client `{id}`"),
+            "run `omsso keycloak ensure`",
+        );
+        return;
+    };
+    c.pass(
+        CLIENT_EXISTS,
+        format!("client `{id}` exists in realm `{realm}`"),
+    );
+    let public = client.get("publicClient").and_then(Value::as_bool) == Some(true);
+    if deployed.confidential() {
+        c.expect(
+            CLIENT_CONFIDENTIAL,
+            if public {
+                Err((
+                    format!("client `{id}` is public, but OpenMetadata is set up as confidential"),
+                    "run `omsso keycloak ensure` (Client authentication ON)".to_string(),
+                ))
+            } else {
+                Ok(format!("client `{id}` is confidential"))
+            },
+        );
+    } else {
+        public_client::checks(c, id, &client, deployed);
+    }
+    let callback = deployed.callback().unwrap_or_default();
+    c.expect(
+        REDIRECT_URI_REGISTERED,
+        if redirect_registered(&client, callback) {
+            Ok(format!("{callback} is a valid redirect URI"))
+        } else {
+            Err((
+                format!(
+                    "callback {callback} is not among the client's redirect URIs ({})",
+                    strings(client.get("redirectUris")).join(", ")
+                ),
+                "run `omsso keycloak ensure`, or add it under Valid Redirect URIs".to_string(),
+            ))
+        },
+    );
+    let missing: Vec<&str> = REQUIRED_SCOPES
+        .into_iter()
+        .filter(|s| !scopes.iter().any(|have| have == s))
+        .collect();
+    c.expect(
+        DEFAULT_SCOPES,
+        if missing.is_empty() {
+            Ok("default client scopes include profile, email and basic".to_string())
+        } else {
+            Err((
+                format!("default client scopes lack {}", missing.join(", ")),
+                "run `omsso keycloak ensure` (without `basic` tokens carry no `sub`)".to_string(),
+            ))
+        },
+    );
+}
+
+/// Whether Keycloak accepts `uri` as a redirect URI of `client`.
+pub fn redirect_registered(client: &Value, uri: &str) -> bool {
+    let root = client.get("rootUrl").and_then(Value::as_str).unwrap_or("");
+    strings(client.get("redirectUris"))
+        .iter()
+        .any(|p| redirect_matches(p, root, uri))
+}
+
+/// Keycloak's rule: exact match, or a prefix match when the pattern ends in `*`; relative
+/// patterns are relative to the client's root URL.
+fn redirect_matches(pattern: &str, root: &str, uri: &str) -> bool {
+    let full = if pattern.starts_with('/') {
+        format!("{}{pattern}", root.trim_end_matches('/'))
+    } else {
+        pattern.to_string()
+    };
+    match full.strip_suffix('*') {
+        Some(prefix) => uri.starts_with(prefix),
+        None => full == uri,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redirect_patterns_follow_keycloak() {
+        assert!(redirect_matches(
+            "http://om/callback",
+            "",
+            "http://om/callback"
+        ));
+        assert!(redirect_matches("http://om/*", "", "http://om/callback"));
+        assert!(redirect_matches(
+            "/callback",
+            "http://om/",
+            "http://om/callback"
+        ));
+        assert!(!redirect_matches(
+            "http://om/callback",
+            "",
+            "http://om/callback2"
+        ));
+        assert!(!redirect_matches(
+            "http://other/*",
+            "",
+            "http://om/callback"
+        ));
+    }
+
+    #[test]
+    fn without_an_admin_login_the_client_checks_are_named_and_skipped() {
+        let confidential = Deployed::default();
+        assert_eq!(
+            client_check_names(&confidential),
+            [
+                CLIENT_EXISTS,
+                CLIENT_CONFIDENTIAL,
+                REDIRECT_URI_REGISTERED,
+                DEFAULT_SCOPES
+            ]
+        );
+        let public = Deployed {
+            client_type: Some("public".into()),
+            ..Deployed::default()
+        };
+        let names = client_check_names(&public);
+        assert!(!names.contains(&CLIENT_CONFIDENTIAL), "{names:?}");
+        assert!(names.len() > 4, "{names:?}");
+    }
+}
