@@ -5,6 +5,7 @@ use serde_json::Value;
 
 use super::deployed::Deployed;
 use super::public_client;
+use super::redirects::redirect_registered;
 use super::registry::{
     CheckInfo, CLIENT_CONFIDENTIAL, CLIENT_EXISTS, DEFAULT_SCOPES, REDIRECT_URI_REGISTERED,
 };
@@ -93,56 +94,9 @@ pub(super) fn client_checks(
     );
 }
 
-/// Whether Keycloak accepts `uri` as a redirect URI of `client`.
-pub fn redirect_registered(client: &Value, uri: &str) -> bool {
-    let root = client.get("rootUrl").and_then(Value::as_str).unwrap_or("");
-    strings(client.get("redirectUris"))
-        .iter()
-        .any(|p| redirect_matches(p, root, uri))
-}
-
-/// Keycloak's rule: exact match, or a prefix match when the pattern ends in `*`; relative
-/// patterns are relative to the client's root URL.
-fn redirect_matches(pattern: &str, root: &str, uri: &str) -> bool {
-    let full = if pattern.starts_with('/') {
-        format!("{}{pattern}", root.trim_end_matches('/'))
-    } else {
-        pattern.to_string()
-    };
-    match full.strip_suffix('*') {
-        Some(prefix) => uri.starts_with(prefix),
-        None => full == uri,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn redirect_patterns_follow_keycloak() {
-        assert!(redirect_matches(
-            "http://om/callback",
-            "",
-            "http://om/callback"
-        ));
-        assert!(redirect_matches("http://om/*", "", "http://om/callback"));
-        assert!(redirect_matches(
-            "/callback",
-            "http://om/",
-            "http://om/callback"
-        ));
-        assert!(!redirect_matches(
-            "http://om/callback",
-            "",
-            "http://om/callback2"
-        ));
-        assert!(!redirect_matches(
-            "http://other/*",
-            "",
-            "http://om/callback"
-        ));
-    }
 
     #[test]
     fn without_an_admin_login_the_client_checks_are_named_and_skipped() {

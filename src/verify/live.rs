@@ -12,6 +12,7 @@ use serde_json::Value;
 
 use super::client::{client_check_names, client_checks};
 use super::deployed::{Deployed, KeycloakOf};
+use super::discovery::{discovery_of, Discovery};
 use super::om_rules;
 use super::registry::{
     DISCOVERY_REACHABLE, ISSUER_MATCHES_AUTHORITY, JWKS_IS_REALM, JWKS_SIGNING_KEY,
@@ -27,29 +28,6 @@ pub struct Net<'a> {
     pub http: &'a Http,
     /// The admin API, when an admin login was given.
     pub admin: Option<&'a Session>,
-}
-
-/// A discovery document and where it was read.
-pub struct Discovery {
-    pub doc: Value,
-    pub url: String,
-    /// Read at the public address because the server-side one is out of reach from here.
-    pub via_public: bool,
-}
-
-impl Discovery {
-    pub fn get(&self, key: &str) -> Option<&str> {
-        self.doc.get(key).and_then(Value::as_str)
-    }
-
-    /// " (read at the public address …)" when it was, for check details.
-    pub fn note(&self) -> String {
-        if self.via_public {
-            format!(" (checked through the public address {})", self.url)
-        } else {
-            String::new()
-        }
-    }
 }
 
 /// Runs every Keycloak-side check. Only a failure of the admin API is an error; everything
@@ -100,12 +78,6 @@ pub async fn run(
     secret_checks(&mut c, net.http, deployed, &authority, discovery.as_ref()).await;
     url_checks(&mut c, deployed);
     Ok(c.0)
-}
-
-/// `{authority}/.well-known/openid-configuration`, the discovery document browsers use (and
-/// the server, when no discoveryUri is configured).
-pub fn discovery_of(authority: &str) -> String {
-    crate::keycloak::urls::discovery_of_issuer(authority)
 }
 
 async fn admin_client(

@@ -8,10 +8,12 @@
 mod checks_doc;
 mod client;
 pub mod deployed;
+mod discovery;
 pub mod live;
 pub mod login;
 mod om_rules;
 mod public_client;
+mod redirects;
 pub mod registry;
 pub mod report;
 pub mod server;

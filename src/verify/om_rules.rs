@@ -7,7 +7,7 @@
 use serde_json::Value;
 
 use super::deployed::Deployed;
-use super::live::Discovery;
+use super::discovery::Discovery;
 use super::registry::{
     CheckInfo, JWKS_URI_LISTED, JWS_ALGORITHM_SUPPORTED, OWN_JWKS_ANSWERS, PUBLIC_KEY_URLS_ANSWER,
     RESPONSE_TYPE_SUPPORTED, SCOPES_SUPPORTED,

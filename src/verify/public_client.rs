@@ -5,8 +5,8 @@
 
 use serde_json::Value;
 
-use super::client::redirect_registered;
 use super::deployed::Deployed;
+use super::redirects::redirect_registered;
 use super::registry::{CheckInfo, CLIENT_FLOW, SILENT_CALLBACK_REGISTERED};
 use super::report::Checks;
 use crate::openmetadata::server;

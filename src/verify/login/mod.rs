@@ -23,7 +23,7 @@ use browser::{is_redirect_to, Browser};
 pub use id_token::jwt_claims;
 
 use super::deployed::Deployed;
-use super::live::discovery_of;
+use super::discovery::discovery_of;
 use super::om_rules::is_own_jwks;
 use super::report::Checks;
 use crate::keycloak::probe::{self, Http};
