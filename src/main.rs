@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use clap::{CommandFactory, FromArgMatches};
+use clap::FromArgMatches;
 
 use omsso::commands::error::{self, Error};
 use omsso::exit::{Diagnose, Exit};
@@ -11,7 +11,7 @@ use omsso::{cli, commands, output};
 fn main() -> ExitCode {
     // Before anything reads a secret (see src/process.rs for why the whole run).
     let hardened = omsso::process::harden();
-    let matches = cli::Cli::command().get_matches();
+    let matches = cli::command().get_matches();
     let cli = match cli::Cli::from_arg_matches(&matches) {
         Ok(cli) => cli,
         Err(e) => e.exit(),
@@ -37,8 +37,7 @@ fn main() -> ExitCode {
     let result = early.unwrap_or_else(|| {
         let resolver = commands::Resolver {
             config: cli.global.config.clone(),
-            args: cli.settings,
-            matches,
+            given: cli::given(&matches),
         };
         resolver
             .resolve(cli.global.env_name.as_deref())

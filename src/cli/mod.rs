@@ -3,11 +3,18 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
-use crate::settings::{
-    ChartVersion, ClientType, HttpUrl, Namespace, OmVersion, ResponseType, SecretName,
-};
+mod settings;
+
+pub use settings::given;
+
+/// The whole command line: the derived commands plus the settings flags from the settings
+/// table (global: they may follow any subcommand).
+pub fn command() -> clap::Command {
+    let heading = "Settings (flag > OMSSO_* env > omsso.yaml > default)";
+    Cli::command().args(settings::all_args().map(|a| a.global(true).help_heading(heading)))
+}
 
 pub const EXIT_CODES: &str = "\
 Exit codes:
@@ -36,8 +43,6 @@ for the Collate team.",
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
-    #[command(flatten)]
-    pub settings: SettingsArgs,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -77,222 +82,6 @@ pub struct GlobalArgs {
     /// No colours, even on a terminal (NO_COLOR is honoured too)
     #[arg(long, global = true)]
     pub no_color: bool,
-}
-
-/// Every setting that can also come from omsso.yaml. Flag > env var > file > default.
-/// Keep in step with `settings::Layer::from_args` and the README's settings table.
-#[derive(Debug, Clone, Args, Default)]
-#[command(next_help_heading = "Settings (flag > OMSSO_* env > omsso.yaml > default)")]
-pub struct SettingsArgs {
-    /// Keycloak base URL as browsers reach it; decides the issuer [keycloak.url]
-    #[arg(long, global = true, env = "OMSSO_KEYCLOAK_URL", value_name = "URL")]
-    pub keycloak_url: Option<HttpUrl>,
-    /// Keycloak base URL as the OpenMetadata server reaches it [keycloak.internal_url]
-    #[arg(
-        long,
-        global = true,
-        env = "OMSSO_KEYCLOAK_INTERNAL_URL",
-        value_name = "URL"
-    )]
-    pub keycloak_internal_url: Option<HttpUrl>,
-    /// Realm that holds the OpenMetadata client (never `master`) [keycloak.realm]
-    #[arg(long, global = true, env = "OMSSO_REALM", value_name = "REALM")]
-    pub realm: Option<String>,
-    /// PEM file with a CA certificate to trust for Keycloak [keycloak.cacert]
-    #[arg(long, global = true, env = "OMSSO_CACERT", value_name = "FILE")]
-    pub cacert: Option<PathBuf>,
-    /// HTTP timeout in seconds [keycloak.timeout]
-    #[arg(long, global = true, env = "OMSSO_TIMEOUT", value_name = "SECONDS")]
-    pub timeout: Option<u64>,
-
-    /// Realm the admin logs in to [admin.realm, default master]
-    #[arg(long, global = true, env = "OMSSO_ADMIN_REALM", value_name = "REALM")]
-    pub admin_realm: Option<String>,
-    /// Admin user name (password grant via admin-cli) [admin.username]
-    #[arg(long, global = true, env = "OMSSO_ADMIN_USERNAME", value_name = "USER")]
-    pub admin_username: Option<String>,
-    /// File holding the admin password, `-` for stdin [admin.password_file]
-    #[arg(
-        long,
-        global = true,
-        env = "OMSSO_ADMIN_PASSWORD_FILE",
-        value_name = "FILE"
-    )]
-    pub admin_password_file: Option<PathBuf>,
-    /// Admin service-account client id (client-credentials grant) [admin.client_id]
-    #[arg(long, global = true, env = "OMSSO_ADMIN_CLIENT_ID", value_name = "ID")]
-    pub admin_client_id: Option<String>,
-    /// File holding the admin client secret, `-` for stdin [admin.client_secret_file]
-    #[arg(
-        long,
-        global = true,
-        env = "OMSSO_ADMIN_CLIENT_SECRET_FILE",
-        value_name = "FILE"
-    )]
-    pub admin_client_secret_file: Option<PathBuf>,
-
-    /// OpenMetadata server URL as browsers reach it [openmetadata.url]
-    #[arg(long, global = true, env = "OMSSO_OM_URL", value_name = "URL")]
-    pub om_url: Option<HttpUrl>,
-    /// Client id of the OpenMetadata client in Keycloak [openmetadata.client_id, default open-metadata]
-    #[arg(long, global = true, env = "OMSSO_CLIENT_ID", value_name = "ID")]
-    pub client_id: Option<String>,
-    /// OpenMetadata admin principal (repeatable; env: comma-separated) [openmetadata.admin_principals]
-    #[arg(
-        long = "admin-principal",
-        global = true,
-        env = "OMSSO_ADMIN_PRINCIPALS",
-        value_delimiter = ',',
-        value_name = "NAME"
-    )]
-    pub admin_principals: Vec<String>,
-    /// Principal domain, e.g. example.com [openmetadata.principal_domain]
-    #[arg(
-        long,
-        global = true,
-        env = "OMSSO_PRINCIPAL_DOMAIN",
-        value_name = "DOMAIN"
-    )]
-    pub principal_domain: Option<String>,
-    /// Enable the implicit flow on the OpenMetadata client; `false` for the auth-code-only
-    /// setup [openmetadata.implicit_flow, default true; false for a public client with
-    /// --response-type code]
-    #[arg(
-        long,
-        global = true,
-        env = "OMSSO_IMPLICIT_FLOW",
-        value_name = "BOOL",
-        value_parser = clap::builder::BoolishValueParser::new()
-    )]
-    pub implicit_flow: Option<bool>,
-    /// OpenMetadata release the configuration is for, X.Y or X.Y.Z [openmetadata.version,
-    /// default: the newest line]
-    #[arg(
-        long,
-        global = true,
-        env = "OMSSO_OM_VERSION",
-        value_name = "VERSION",
-        long_help = crate::openmetadata::lines::version_help()
-    )]
-    pub om_version: Option<OmVersion>,
-    /// OIDC client type [openmetadata.client_type, default confidential]
-    #[arg(
-        long,
-        global = true,
-        env = "OMSSO_CLIENT_TYPE",
-        value_enum,
-        value_name = "TYPE"
-    )]
-    pub client_type: Option<ClientType>,
-    /// What OpenMetadata's UI asks Keycloak for with a public client: id_token (implicit
-    /// flow) or code (auth code with PKCE); confidential clients ignore it
-    /// [openmetadata.response_type, default id_token]
-    #[arg(
-        long,
-        global = true,
-        env = "OMSSO_RESPONSE_TYPE",
-        value_enum,
-        value_name = "TYPE"
-    )]
-    pub response_type: Option<ResponseType>,
-    /// Name on OpenMetadata's login button [openmetadata.provider_name, default KeyCloak]
-    #[arg(long, global = true, env = "OMSSO_PROVIDER_NAME", value_name = "NAME")]
-    pub provider_name: Option<String>,
-    /// OpenMetadata as the server reaches itself, for its own JWKS in publicKeyUrls
-    /// [openmetadata.internal_url, default http://localhost:8585]
-    #[arg(long, global = true, env = "OMSSO_OM_INTERNAL_URL", value_name = "URL")]
-    pub om_internal_url: Option<HttpUrl>,
-    /// Session lifetime in seconds: sessionExpiry (2.0: all providers, at least 3600;
-    /// 1.8 – 1.13: oidcConfiguration, confidential clients) [openmetadata.session_expiry]
-    #[arg(
-        long,
-        global = true,
-        env = "OMSSO_SESSION_EXPIRY",
-        value_name = "SECONDS"
-    )]
-    pub session_expiry: Option<u64>,
-    /// Active sessions a user may hold (2.0+) [openmetadata.max_active_sessions_per_user]
-    #[arg(
-        long,
-        global = true,
-        env = "OMSSO_MAX_ACTIVE_SESSIONS_PER_USER",
-        value_name = "N"
-    )]
-    pub max_active_sessions_per_user: Option<u32>,
-    /// Extra redirect URI OpenMetadata trusts for logins (2.0+; repeatable; env:
-    /// comma-separated) [openmetadata.additional_trusted_redirect_uris]
-    #[arg(
-        long = "trusted-redirect-uri",
-        global = true,
-        env = "OMSSO_TRUSTED_REDIRECT_URIS",
-        value_delimiter = ',',
-        value_name = "URI"
-    )]
-    pub trusted_redirect_uris: Vec<String>,
-
-    /// Kubernetes Secret holding the client id and secret [helm.secret_name, default oidc-secrets]
-    #[arg(
-        long,
-        global = true,
-        env = "OMSSO_HELM_SECRET_NAME",
-        value_name = "NAME"
-    )]
-    pub helm_secret_name: Option<SecretName>,
-    /// Namespace of that Secret [helm.namespace, default: kubectl's current]
-    #[arg(
-        long,
-        global = true,
-        env = "OMSSO_HELM_NAMESPACE",
-        value_name = "NAMESPACE"
-    )]
-    pub helm_namespace: Option<Namespace>,
-    /// Version of the openmetadata Helm chart the values are for [helm.chart_version,
-    /// default: the OpenMetadata release's chart]
-    #[arg(
-        long = "chart-version",
-        global = true,
-        env = "OMSSO_HELM_CHART_VERSION",
-        value_name = "X.Y.Z"
-    )]
-    pub helm_chart_version: Option<ChartVersion>,
-    /// Encrypt the Kubernetes Secret with SOPS for this age recipient: age1… or
-    /// "ssh-ed25519 …" (repeatable; env: comma-separated); without it, a .sops.yaml creation
-    /// rule above the output folder can name them [helm.sops.age_recipients]
-    #[arg(
-        long = "sops-age",
-        global = true,
-        env = "OMSSO_HELM_SOPS_AGE_RECIPIENTS",
-        value_delimiter = ',',
-        value_name = "RECIPIENT"
-    )]
-    pub sops_age_recipients: Vec<String>,
-
-    /// Output folder for generated files [output.dir, default out]
-    #[arg(long = "out", global = true, env = "OMSSO_OUT", value_name = "DIR")]
-    pub out_dir: Option<PathBuf>,
-
-    /// Seal to this recipient: age1…, "ssh-ed25519 …" or "ssh-rsa …" (repeatable; env:
-    /// comma-separated) [seal.recipients]
-    #[arg(
-        short = 'r',
-        long = "recipient",
-        global = true,
-        env = "OMSSO_SEAL_RECIPIENTS",
-        value_delimiter = ',',
-        value_name = "RECIPIENT"
-    )]
-    pub seal_recipients: Vec<String>,
-    /// Seal to the recipients in FILE: one a line, `#` comments (age recipients file or
-    /// authorized_keys) (repeatable; env: comma-separated) [seal.recipients_files]
-    #[arg(
-        short = 'R',
-        long = "recipients-file",
-        global = true,
-        env = "OMSSO_SEAL_RECIPIENTS_FILES",
-        value_delimiter = ',',
-        value_name = "FILE"
-    )]
-    pub seal_recipients_files: Vec<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

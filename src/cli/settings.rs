@@ -1,0 +1,83 @@
+//! The settings flags, generated from the settings table (`crate::settings::table`): one clap
+//! argument per setting, with the table's flag, env var, help and value type; and the way
+//! back, from parsed arguments to a settings layer with each value's source.
+
+use clap::builder::{PossibleValuesParser, TypedValueParser, ValueParser};
+use clap::parser::ValueSource;
+use clap::{Arg, ArgAction, ArgMatches};
+
+use crate::settings::{Given, Setting, Source, Value, SETTINGS};
+
+/// The clap argument of setting `s`; its id is the setting's key.
+pub fn arg(s: &'static Setting) -> Arg {
+    let kind = s.kind;
+    let parser = match kind.choices() {
+        Some(choices) => ValueParser::new(
+            PossibleValuesParser::new(choices).try_map(move |v: String| kind.parse(&v)),
+        ),
+        None => ValueParser::new(move |v: &str| kind.parse(v)),
+    };
+    let mut arg = Arg::new(s.key)
+        .long(s.flag)
+        .env(s.env)
+        .value_name(s.value_name)
+        .help(s.help_line())
+        .value_parser(parser);
+    if let Some(f) = s.long_help {
+        arg = arg.long_help(f());
+    }
+    if let Some(c) = s.short {
+        arg = arg.short(c);
+    }
+    if kind.is_list() {
+        arg.action(ArgAction::Append).value_delimiter(',')
+    } else {
+        arg.action(ArgAction::Set)
+    }
+}
+
+/// Every settings argument.
+pub fn all_args() -> impl Iterator<Item = Arg> {
+    SETTINGS.iter().map(arg)
+}
+
+/// The settings given as flags or env vars. `matches` is the whole command line: a flag may
+/// be written before the subcommand or after it (the later one wins), an env var counts only
+/// when no flag was given.
+pub fn given(matches: &ArgMatches) -> Given {
+    let mut levels = vec![matches];
+    while let Some((_, sub)) = levels.last().and_then(|m| m.subcommand()) {
+        levels.push(sub);
+    }
+    let mut given = Given::default();
+    for s in SETTINGS {
+        let mut found: Option<(Vec<Value>, Source)> = None;
+        for m in &levels {
+            let Some(origin) = m.value_source(s.key) else {
+                continue;
+            };
+            let source = match origin {
+                ValueSource::CommandLine => Source::Flag(s.flag_name()),
+                ValueSource::EnvVariable => Source::Env(s.env.to_string()),
+                _ => continue,
+            };
+            let flag_seen = matches!(found, Some((_, Source::Flag(_))));
+            if flag_seen && matches!(source, Source::Env(_)) {
+                continue;
+            }
+            let values: Vec<Value> = m
+                .try_get_many::<Value>(s.key)
+                .ok()
+                .flatten()
+                .map(|v| v.cloned().collect())
+                .unwrap_or_default();
+            found = Some((values, source));
+        }
+        if let Some((values, source)) = found {
+            if let Some(value) = s.kind.join(values) {
+                given.set(s.key, value, source);
+            }
+        }
+    }
+    given
+}
