@@ -16,7 +16,7 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => e.exit(),
     };
-    let ui = output::Ui::new(&cli.global);
+    let ui = output::Ui::new(cli.global.output_options());
     if let Err(e) = hardened {
         ui.warn(format!(
             "cannot turn off core dumps ({e}): a crash could write secrets to a core file"

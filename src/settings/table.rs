@@ -1,7 +1,7 @@
 //! Every setting, declared once. Each row gives the key in omsso.yaml, the flag and the env var
 //! that also set it, its value type, its help line and its default. Everything else is derived
 //! from this table: the file's parser and its layers ([`super::layer`]), the clap arguments (in
-//! `crate::cli`), `config show`, the "pass --x or set OMSSO_X" hints and docs/SETTINGS.md.
+//! the command-line layer), `config show`, the "pass --x or set OMSSO_X" hints and docs/SETTINGS.md.
 //! Adding a setting is one row here plus its accessor on [`super::Settings`].
 
 use super::value::Kind;
