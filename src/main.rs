@@ -27,6 +27,10 @@ fn main() -> ExitCode {
         ui.warn(format!("cannot handle Ctrl-C: {e}"));
     }
     output::init_logging(cli.global.verbose, cli.global.quiet);
+    if let Err(e) = cli::check_flags(&matches) {
+        ui.error(&e);
+        return e.exit().into();
+    }
 
     // These describe the CLI itself: a broken omsso.yaml must not stop them.
     let early = match &cli.command {
@@ -41,6 +45,11 @@ fn main() -> ExitCode {
         };
         resolver
             .resolve(cli.global.env_name.as_deref())
+            .and_then(|settings| {
+                // Everything the command cannot run without, at once, before any request.
+                settings.check_required(&cli::required(&cli.command))?;
+                Ok(settings)
+            })
             .map_err(Error::from)
             .and_then(|settings| {
                 let ctx = commands::Context {

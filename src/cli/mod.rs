@@ -8,6 +8,7 @@ use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 mod check;
 mod handoff;
 mod keycloak;
+mod reads;
 mod render;
 mod run;
 mod settings;
@@ -17,15 +18,66 @@ pub use handoff::{HandoffArgs, KeygenArgs, OpenArgs, SealArgs, SealTargetArgs, S
 pub use keycloak::{
     ConnectArgs, CredentialsArgs, EnsureArgs, FetchArgs, KeycloakCommand, RotateArgs,
 };
+pub use reads::{command_path, required, NotRead};
 pub use render::RenderArgs;
 pub use run::RunArgs;
 pub use settings::given;
 
 /// The whole command line: the derived commands plus the settings flags from the settings
-/// table (global: they may follow any subcommand).
+/// table. Each command shows the settings it reads; the top level takes every settings flag
+/// too (`omsso --realm dev keycloak ensure`) without listing them.
 pub fn command() -> clap::Command {
-    let heading = "Settings (flag > OMSSO_* env > omsso.yaml > default)";
-    Cli::command().args(settings::all_args().map(|a| a.global(true).help_heading(heading)))
+    build(false)
+}
+
+/// [`command`] for the man page, whose one page lists every setting at the top level.
+pub fn command_for_man() -> clap::Command {
+    build(true)
+}
+
+fn build(settings_at_top: bool) -> clap::Command {
+    let all: Vec<&str> = if settings_at_top {
+        crate::settings::SETTINGS.iter().map(|s| s.key).collect()
+    } else {
+        Vec::new()
+    };
+    let top = Cli::command()
+        .args(settings::args(&all))
+        .after_help(format!("{EXIT_CODES}\n\n{SETTINGS_HELP}"));
+    with_settings(top, "")
+}
+
+const SETTINGS_HELP: &str = "\
+Settings: flag > OMSSO_* env var > omsso.yaml > default. `omsso <command> --help` lists the
+settings a command reads; docs/SETTINGS.md lists them all; `omsso config show` shows their values.";
+
+/// Adds the settings arguments to every leaf command below `cmd` (whose path is `path`).
+fn with_settings(mut cmd: clap::Command, path: &str) -> clap::Command {
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect();
+    for name in names {
+        let sub_path = if path.is_empty() {
+            name.clone()
+        } else {
+            format!("{path} {name}")
+        };
+        cmd = cmd.mut_subcommand(&name, |sub| {
+            if sub.has_subcommands() {
+                with_settings(sub, &sub_path)
+            } else {
+                let reads = reads::reads(&sub_path);
+                sub.args(settings::args(&reads))
+            }
+        });
+    }
+    cmd
+}
+
+/// Refuses a settings flag the command does not read (env vars and file keys are fine).
+pub fn check_flags(matches: &clap::ArgMatches) -> Result<(), NotRead> {
+    settings::unread_flag(matches, &command_path(matches))
 }
 
 pub const EXIT_CODES: &str = "\
@@ -49,7 +101,6 @@ OMSSO_OM_TOKEN, a --...-file option (`-` reads stdin), or answer the prompt on a
 OpenMetadata client in a Keycloak realm, fetches its credentials and the realm's OIDC endpoints, \
 renders openmetadata.yaml / docker env / Helm values, and seals the client ID and secret with age \
 for the Collate team.",
-    after_help = EXIT_CODES,
     propagate_version = true
 )]
 pub struct Cli {

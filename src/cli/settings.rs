@@ -6,6 +6,7 @@ use clap::builder::{PossibleValuesParser, TypedValueParser, ValueParser};
 use clap::parser::ValueSource;
 use clap::{Arg, ArgAction, ArgMatches};
 
+use super::reads::NotRead;
 use crate::settings::{Given, Setting, Source, Value, SETTINGS};
 
 /// The clap argument of setting `s`; its id is the setting's key.
@@ -36,9 +37,36 @@ pub fn arg(s: &'static Setting) -> Arg {
     }
 }
 
-/// Every settings argument.
-pub fn all_args() -> impl Iterator<Item = Arg> {
-    SETTINGS.iter().map(arg)
+/// Every settings argument, under its section's heading; those not in `shown` are hidden
+/// (still parsed, so that giving one is a clear error rather than clap's "unexpected
+/// argument", and so that their env vars are read everywhere).
+pub fn args<'a>(shown: &'a [&str]) -> impl Iterator<Item = Arg> + 'a {
+    SETTINGS.iter().map(move |s| {
+        arg(s)
+            .help_heading(s.section_title())
+            .hide(!shown.contains(&s.key))
+    })
+}
+
+/// The first settings flag written on the command line (before or after the subcommand)
+/// that `path` does not read.
+pub fn unread_flag(matches: &ArgMatches, path: &str) -> Result<(), NotRead> {
+    let reads = super::reads::reads(path);
+    let mut m = Some(matches);
+    while let Some(level) = m {
+        for s in SETTINGS {
+            let on_command_line = source_at(level, s.key) == Some(ValueSource::CommandLine);
+            if on_command_line && !reads.contains(&s.key) {
+                return Err(NotRead {
+                    flag: s.flag_name(),
+                    key: s.key,
+                    command: path.to_string(),
+                });
+            }
+        }
+        m = level.subcommand().map(|(_, sub)| sub);
+    }
+    Ok(())
 }
 
 /// The settings given as flags or env vars. `matches` is the whole command line: a flag may
@@ -53,7 +81,7 @@ pub fn given(matches: &ArgMatches) -> Given {
     for s in SETTINGS {
         let mut found: Option<(Vec<Value>, Source)> = None;
         for m in &levels {
-            let Some(origin) = m.value_source(s.key) else {
+            let Some(origin) = source_at(m, s.key) else {
                 continue;
             };
             let source = match origin {
@@ -80,4 +108,14 @@ pub fn given(matches: &ArgMatches) -> Given {
         }
     }
     given
+}
+
+/// Where `key` got its value at this level of the command line; `None` also where the level
+/// has no such argument (a command with subcommands).
+fn source_at(m: &ArgMatches, key: &str) -> Option<ValueSource> {
+    if m.ids().any(|id| id.as_str() == key) {
+        m.value_source(key)
+    } else {
+        None
+    }
 }

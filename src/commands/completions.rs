@@ -20,7 +20,7 @@ pub fn completions(shell: Shell) -> Result<()> {
 
 pub fn man() -> Result<()> {
     let mut buf = Vec::new();
-    clap_mangen::Man::new(command())
+    clap_mangen::Man::new(crate::cli::command_for_man())
         .render(&mut buf)
         .expect("rendering into memory cannot fail");
     print(&buf);

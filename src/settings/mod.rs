@@ -26,10 +26,21 @@ pub use layer::{Given, Layer, Source, Sources};
 pub use realm::{Realm, RealmError};
 pub use resolved::{SealRecipients, Settings};
 pub use secret::{AdminLogin, SecretSource};
-pub use table::{Setting, SETTINGS};
+pub use table::{Setting, SECTIONS, SETTINGS};
 pub use value::{Kind, Value};
 
 pub const DEFAULT_CONFIG: &str = "omsso.yaml";
+/// How a missing admin login is named among missing settings.
+pub const ADMIN_LOGIN: &str = "admin login (admin.username or admin.client_id)";
+
+/// Something a command cannot run without (see [`Settings::check_required`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Required {
+    /// A setting of the table.
+    Key(&'static str),
+    /// An admin login: a user or a service-account client.
+    AdminLogin,
+}
 pub const DEFAULT_CLIENT_ID: &str = "open-metadata";
 pub const DEFAULT_ADMIN_REALM: &str = "master";
 pub const DEFAULT_OUT_DIR: &str = "out";
@@ -61,6 +72,9 @@ pub enum SettingsError {
     EnvWithoutFile(String),
     #[error("{key} is not set")]
     Missing { key: &'static str },
+    /// Several settings a command needs, reported together.
+    #[error("{} settings are not set: {}", .keys.len(), .keys.join(", "))]
+    MissingSeveral { keys: Vec<&'static str> },
     #[error(transparent)]
     Realm(#[from] RealmError),
     #[error("{key} must not be empty")]
@@ -125,6 +139,29 @@ impl Diagnose for SettingsError {
                     "pass {}, set {}, or add `{key}` to {DEFAULT_CONFIG}",
                     s.flag_name(),
                     s.env
+                )
+            }
+            SettingsError::MissingSeveral { keys } => {
+                let (mut flags, mut envs) = (Vec::new(), Vec::new());
+                for key in keys {
+                    let key = match *key {
+                        ADMIN_LOGIN => "admin.username",
+                        k => k,
+                    };
+                    let s = table::setting(key);
+                    flags.push(s.flag_name());
+                    envs.push(s.env);
+                }
+                format!(
+                    "pass {} (or set {}), or add the keys to {DEFAULT_CONFIG}{}",
+                    flags.join(", "),
+                    envs.join(", "),
+                    if keys.contains(&ADMIN_LOGIN) {
+                        " (an admin login: --admin-username with OMSSO_ADMIN_PASSWORD, or \
+                         --admin-client-id with OMSSO_ADMIN_CLIENT_SECRET)"
+                    } else {
+                        ""
+                    }
                 )
             }
             SettingsError::Realm(e) => e.hint(&table::setting("keycloak.realm").flag_name()),

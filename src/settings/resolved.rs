@@ -112,6 +112,38 @@ impl Settings {
         Ok(())
     }
 
+    /// Checks everything in `needs` at once: an invalid realm first, then every missing
+    /// setting in one error (one alone keeps its own error, with its flag and env var).
+    pub fn check_required(&self, needs: &[super::Required]) -> Result<(), SettingsError> {
+        use super::Required;
+        let mut missing: Vec<&'static str> = Vec::new();
+        for need in needs {
+            match need {
+                Required::Key("keycloak.realm") if self.realm.is_some() => {
+                    self.realm()?;
+                }
+                Required::Key(key) => {
+                    let s = table::setting(key);
+                    let empty_list =
+                        matches!(self.values.get(s.key), Some(Value::Strings(v)) if v.is_empty());
+                    if self.values.get(s.key).is_none() || empty_list {
+                        missing.push(s.key);
+                    }
+                }
+                Required::AdminLogin if !self.admin_login_configured() => {
+                    missing.push(super::ADMIN_LOGIN)
+                }
+                Required::AdminLogin => {}
+            }
+        }
+        match missing.as_slice() {
+            [] => Ok(()),
+            [one] if *one == super::ADMIN_LOGIN => Err(SettingsError::NoAdminLogin),
+            [one] => Err(self.missing_error(one)),
+            _ => Err(SettingsError::MissingSeveral { keys: missing }),
+        }
+    }
+
     /// Whether `key` has a value (from any source but the default).
     pub fn is_set(&self, key: &str) -> bool {
         self.values.get(table::setting(key).key).is_some()

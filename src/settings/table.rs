@@ -1,7 +1,8 @@
 //! Every setting, declared once. Each row gives the key in omsso.yaml, the flag and the env var
 //! that also set it, its value type, its help line and its default. Everything else is derived
-//! from this table: the file's parser and its layers ([`super::layer`]), the clap arguments (in
-//! the command-line layer), `config show`, the "pass --x or set OMSSO_X" hints and docs/SETTINGS.md.
+//! from this table: the file's parser and its layers ([`super::layer`]), the clap arguments
+//! (in the command-line layer), `config show`, the "pass --x or set OMSSO_X" hints and
+//! docs/SETTINGS.md.
 //! Adding a setting is one row here plus its accessor on [`super::Settings`].
 
 use super::value::Kind;
@@ -58,6 +59,14 @@ impl Setting {
         self.key.split('.').next().unwrap_or(self.key)
     }
 
+    /// The section's heading in `--help` and the docs.
+    pub fn section_title(&self) -> &'static str {
+        SECTIONS
+            .iter()
+            .find(|(s, _)| *s == self.section())
+            .map_or("Settings", |(_, t)| t)
+    }
+
     /// `--realm`, as people type it.
     pub fn flag_name(&self) -> String {
         format!("--{}", self.flag)
@@ -77,12 +86,12 @@ impl Setting {
 
 /// Section headings in `--help` and the docs, in the table's order.
 pub const SECTIONS: &[(&str, &str)] = &[
-    ("keycloak", "Keycloak"),
-    ("admin", "Keycloak admin login"),
-    ("openmetadata", "OpenMetadata"),
-    ("helm", "Helm"),
-    ("output", "Output"),
-    ("seal", "Sealing"),
+    ("keycloak", "Keycloak settings"),
+    ("admin", "Admin login settings"),
+    ("openmetadata", "OpenMetadata settings"),
+    ("helm", "Helm settings"),
+    ("output", "Output settings"),
+    ("seal", "Sealing settings"),
 ];
 
 /// The setting `key` (a key from this table; anything else is a bug in omsso).
