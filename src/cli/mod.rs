@@ -27,24 +27,36 @@ pub use settings::given;
 /// table. Each command shows the settings it reads; the top level takes every settings flag
 /// too (`omsso --realm dev keycloak ensure`) without listing them.
 pub fn command() -> clap::Command {
-    build(false)
+    build(Shape::Parse)
 }
 
 /// [`command`] for the man page, whose one page lists every setting at the top level.
 pub fn command_for_man() -> clap::Command {
-    build(true)
+    build(Shape::Man)
 }
 
-fn build(settings_at_top: bool) -> clap::Command {
-    let all: Vec<&str> = if settings_at_top {
-        crate::settings::SETTINGS.iter().map(|s| s.key).collect()
-    } else {
-        Vec::new()
+/// [`command`] for shell completions, which offer each command only the settings it reads
+/// (they would offer hidden flags too).
+pub fn command_for_completions() -> clap::Command {
+    build(Shape::Completions)
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Shape {
+    Parse,
+    Man,
+    Completions,
+}
+
+fn build(shape: Shape) -> clap::Command {
+    let all: Vec<&str> = crate::settings::SETTINGS.iter().map(|s| s.key).collect();
+    let top = match shape {
+        Shape::Parse => Cli::command().args(settings::args(&[])),
+        Shape::Man => Cli::command().args(settings::args(&all)),
+        Shape::Completions => Cli::command(),
     };
-    let top = Cli::command()
-        .args(settings::args(&all))
-        .after_help(format!("{EXIT_CODES}\n\n{SETTINGS_HELP}"));
-    with_settings(top, "")
+    let top = top.after_help(format!("{EXIT_CODES}\n\n{SETTINGS_HELP}"));
+    with_settings(top, "", shape)
 }
 
 const SETTINGS_HELP: &str = "\
@@ -52,7 +64,7 @@ Settings: flag > OMSSO_* env var > omsso.yaml > default. `omsso <command> --help
 settings a command reads; docs/SETTINGS.md lists them all; `omsso config show` shows their values.";
 
 /// Adds the settings arguments to every leaf command below `cmd` (whose path is `path`).
-fn with_settings(mut cmd: clap::Command, path: &str) -> clap::Command {
+fn with_settings(mut cmd: clap::Command, path: &str, shape: Shape) -> clap::Command {
     let names: Vec<String> = cmd
         .get_subcommands()
         .map(|s| s.get_name().to_string())
@@ -65,10 +77,15 @@ fn with_settings(mut cmd: clap::Command, path: &str) -> clap::Command {
         };
         cmd = cmd.mut_subcommand(&name, |sub| {
             if sub.has_subcommands() {
-                with_settings(sub, &sub_path)
+                with_settings(sub, &sub_path, shape)
             } else {
                 let reads = reads::reads(&sub_path);
-                sub.args(settings::args(&reads))
+                let args = settings::args(&reads);
+                if shape == Shape::Completions {
+                    sub.args(args.filter(|a| !a.is_hide_set()))
+                } else {
+                    sub.args(args)
+                }
             }
         });
     }

@@ -1,7 +1,7 @@
 //! `omsso completions SHELL` and `omsso man`: generated from the clap definitions, so they
 //! never drift from the real command line.
 
-use crate::cli::{command, Shell};
+use crate::cli::Shell;
 use crate::commands::error::Result;
 use crate::output::print_stdout;
 
@@ -11,7 +11,7 @@ pub fn completions(shell: Shell) -> Result<()> {
         Shell::Zsh => clap_complete::Shell::Zsh,
         Shell::Fish => clap_complete::Shell::Fish,
     };
-    let mut cmd = command();
+    let mut cmd = crate::cli::command_for_completions();
     let mut buf = Vec::new();
     clap_complete::generate(shell, &mut cmd, "omsso", &mut buf);
     print(&buf);
