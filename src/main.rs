@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use clap::{CommandFactory, FromArgMatches};
+use clap::FromArgMatches;
 
 use omsso::commands::error::{self, Error};
 use omsso::exit::{Diagnose, Exit};
@@ -11,12 +11,12 @@ use omsso::{cli, commands, output};
 fn main() -> ExitCode {
     // Before anything reads a secret (see src/process.rs for why the whole run).
     let hardened = omsso::process::harden();
-    let matches = cli::Cli::command().get_matches();
+    let matches = cli::command().get_matches();
     let cli = match cli::Cli::from_arg_matches(&matches) {
         Ok(cli) => cli,
         Err(e) => e.exit(),
     };
-    let ui = output::Ui::new(&cli.global);
+    let ui = output::Ui::new(cli.global.output_options());
     if let Err(e) = hardened {
         ui.warn(format!(
             "cannot turn off core dumps ({e}): a crash could write secrets to a core file"
@@ -27,6 +27,10 @@ fn main() -> ExitCode {
         ui.warn(format!("cannot handle Ctrl-C: {e}"));
     }
     output::init_logging(cli.global.verbose, cli.global.quiet);
+    if let Err(e) = cli::check_flags(&matches) {
+        ui.error(&e);
+        return e.exit().into();
+    }
 
     // These describe the CLI itself: a broken omsso.yaml must not stop them.
     let early = match &cli.command {
@@ -37,11 +41,15 @@ fn main() -> ExitCode {
     let result = early.unwrap_or_else(|| {
         let resolver = commands::Resolver {
             config: cli.global.config.clone(),
-            args: cli.settings,
-            matches,
+            given: cli::given(&matches),
         };
         resolver
             .resolve(cli.global.env_name.as_deref())
+            .and_then(|settings| {
+                // Everything the command cannot run without, at once, before any request.
+                settings.check_required(&cli::required(&cli.command))?;
+                Ok(settings)
+            })
             .map_err(Error::from)
             .and_then(|settings| {
                 let ctx = commands::Context {

@@ -1,9 +1,7 @@
 //! `omsso completions SHELL` and `omsso man`: generated from the clap definitions, so they
 //! never drift from the real command line.
 
-use clap::CommandFactory;
-
-use crate::cli::{Cli, Shell};
+use crate::cli::Shell;
 use crate::commands::error::Result;
 use crate::output::print_stdout;
 
@@ -13,7 +11,7 @@ pub fn completions(shell: Shell) -> Result<()> {
         Shell::Zsh => clap_complete::Shell::Zsh,
         Shell::Fish => clap_complete::Shell::Fish,
     };
-    let mut cmd = Cli::command();
+    let mut cmd = crate::cli::command_for_completions();
     let mut buf = Vec::new();
     clap_complete::generate(shell, &mut cmd, "omsso", &mut buf);
     print(&buf);
@@ -22,7 +20,7 @@ pub fn completions(shell: Shell) -> Result<()> {
 
 pub fn man() -> Result<()> {
     let mut buf = Vec::new();
-    clap_mangen::Man::new(Cli::command())
+    clap_mangen::Man::new(crate::cli::command_for_man())
         .render(&mut buf)
         .expect("rendering into memory cannot fail");
     print(&buf);

@@ -187,7 +187,6 @@ fn ensure_text(plan: &Plan, mode: Mode) -> String {
 
 async fn fetch(args: FetchArgs, ctx: &Context) -> Result<()> {
     let realm = ctx.settings.realm()?;
-    keycloak::check_realm(realm)?;
     let session = connect(ctx, args.connect).await?;
     let creds = keycloak::fetch_credentials(&session, realm, ctx.settings.client_id()).await?;
     log_requests(&session);
@@ -196,7 +195,6 @@ async fn fetch(args: FetchArgs, ctx: &Context) -> Result<()> {
 
 async fn rotate(args: RotateArgs, ctx: &Context) -> Result<()> {
     let realm = ctx.settings.realm()?;
-    keycloak::check_realm(realm)?;
     let client_id = ctx.settings.client_id();
     let public = |realm: &str| KeycloakError::PublicClient {
         client_id: client_id.to_string(),

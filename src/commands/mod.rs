@@ -31,18 +31,13 @@ pub struct Context {
 /// The inputs of [`Settings::resolve`], kept to resolve another environment's settings.
 pub struct Resolver {
     pub config: Option<std::path::PathBuf>,
-    pub args: crate::cli::SettingsArgs,
-    pub matches: clap::ArgMatches,
+    /// The settings given as flags and env vars.
+    pub given: crate::settings::Given,
 }
 
 impl Resolver {
     pub fn resolve(&self, env: Option<&str>) -> Result<Settings, crate::settings::SettingsError> {
-        Settings::resolve(
-            self.config.as_deref(),
-            env,
-            self.args.clone(),
-            &self.matches,
-        )
+        Settings::resolve(self.config.as_deref(), env, &self.given)
     }
 }
 

@@ -5,30 +5,13 @@ use std::path::{Path, PathBuf};
 use serde_json::json;
 
 use super::Context;
+use crate::cli::RenderArgs;
 use crate::commands::error::Result;
 use crate::lint::{self, Kind, KEY_CHECKS};
 use crate::openmetadata::{compose, Chart, Release};
 use crate::output;
 use crate::render::{self, write, RenderInput, Target};
 use crate::sops::secret as sops;
-
-#[derive(Debug, clap::Args)]
-pub struct RenderArgs {
-    /// What to render
-    #[arg(long, value_enum, default_value = "all", value_name = "TARGET")]
-    pub target: Target,
-    /// Print the rendered file on stdout instead of writing it (targets with one file)
-    #[arg(long, conflicts_with = "force")]
-    pub stdout: bool,
-    /// Replace existing files that differ from what omsso would write
-    #[arg(long)]
-    pub force: bool,
-    /// Folder whose files replace the built-in templates of the same name
-    #[arg(long, env = "OMSSO_TEMPLATES", value_name = "DIR")]
-    pub templates: Option<PathBuf>,
-    #[command(flatten)]
-    pub source: crate::cli::SourceArgs,
-}
 
 pub async fn run(args: RenderArgs, ctx: &Context) -> Result<()> {
     let ui = &ctx.ui;

@@ -76,8 +76,7 @@ pub async fn run(args: RunArgs, ctx: &Context) -> Result<()> {
 async fn pipeline(args: &RunArgs, ctx: &Context, report: &mut Report) -> Result<()> {
     let settings = &ctx.settings;
     // Everything that can be checked offline is checked before Keycloak is touched.
-    let realm = settings.realm()?.to_string();
-    keycloak::check_realm(&realm)?;
+    settings.realm()?;
     let desired = if args.no_ensure {
         None
     } else {

@@ -22,7 +22,7 @@ use super::error::Role;
 use super::scopes::{self, ScopePlan};
 use super::session::Op;
 use super::urls::Admin;
-use super::{check_realm, KeycloakError, Session};
+use super::{KeycloakError, Session};
 pub use crate::change::FieldChange;
 use crate::settings::{ClientType, HttpUrl, ResponseType, Settings};
 
@@ -53,7 +53,6 @@ impl Desired {
         create_realm: bool,
     ) -> Result<Desired, KeycloakError> {
         let realm = settings.realm()?.to_string();
-        check_realm(&realm)?;
         settings.check_login_flow()?;
         Ok(Desired {
             realm,

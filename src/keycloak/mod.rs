@@ -25,7 +25,6 @@ pub mod urls;
 pub use client::{apply, plan, Action, Desired, Plan};
 pub use error::KeycloakError;
 pub use http::RequestCounts;
-pub use realm_name::check_realm;
 pub use secret::fetch_credentials;
 pub use session::Session;
 

@@ -12,7 +12,7 @@ use super::discovery::{self, Discovery};
 use super::error::Role;
 use super::session::Op;
 use super::urls::Admin;
-use super::{check_realm, KeycloakError, Session};
+use super::{KeycloakError, Session};
 use crate::credentials::Credentials;
 use crate::settings::ClientType;
 
@@ -49,7 +49,6 @@ pub async fn locate(
     realm: &str,
     client_id: &str,
 ) -> Result<Located, KeycloakError> {
-    check_realm(realm)?;
     let (client, discovery) = tokio::try_join!(
         find(session, realm, client_id, Role::ViewClients),
         discovery::fetch(session, realm),

@@ -12,15 +12,32 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::cli::{GlobalArgs, OutputFormat};
 use crate::exit::Diagnose;
 
 pub use files::OutputError;
 pub use shown::{one_line, terminal_safe};
 
+/// How results are printed on stdout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Format {
+    /// Text for people.
+    #[default]
+    Text,
+    /// One JSON document, stable field names.
+    Json,
+}
+
+/// What the user chose about output (the command line's `--output`, `-q`, `--no-color`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    pub format: Format,
+    pub quiet: bool,
+    pub no_color: bool,
+}
+
 #[derive(Debug, Clone)]
 pub struct Ui {
-    format: OutputFormat,
+    format: Format,
     quiet: bool,
     color: bool,
     /// `[env] ` in front of progress lines when several environments run at once.
@@ -28,13 +45,13 @@ pub struct Ui {
 }
 
 impl Ui {
-    pub fn new(args: &GlobalArgs) -> Ui {
-        let color = !args.no_color
+    pub fn new(options: Options) -> Ui {
+        let color = !options.no_color
             && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
             && std::io::stderr().is_terminal();
         Ui {
-            format: args.output,
-            quiet: args.quiet,
+            format: options.format,
+            quiet: options.quiet,
             color,
             prefix: String::new(),
         }
@@ -49,7 +66,7 @@ impl Ui {
     }
 
     pub fn json(&self) -> bool {
-        self.format == OutputFormat::Json
+        self.format == Format::Json
     }
 
     /// A progress line on stderr (not with `-q`).
@@ -112,11 +129,11 @@ impl Ui {
     /// The result of a command: `text` for people, `value` as JSON for machines.
     pub fn emit<T: Serialize>(&self, value: &T, text: impl FnOnce() -> String) {
         match self.format {
-            OutputFormat::Json => {
+            Format::Json => {
                 let doc = serde_json::to_string_pretty(value).expect("serialisable result");
                 print_stdout(&doc);
             }
-            OutputFormat::Text => {
+            Format::Text => {
                 let t = text();
                 if !t.is_empty() {
                     print_stdout(&terminal_safe(t.trim_end_matches('\n')));

@@ -16,9 +16,13 @@ const CALLBACK: &str = "http://om.example.test:8585/callback";
 /// RFC 7636's example verifier's challenge: any valid S256 challenge does here.
 const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
 
+/// The response type comes from its env var: like omsso.yaml, env vars are shared by every
+/// command, while `--response-type` is refused by the commands that do not read it (fetch,
+/// rotate).
 fn public(dir: &Path, sub: &str, realm: &str, response_type: &str) -> std::process::Command {
     let mut cmd = keycloak(dir, sub, realm);
-    cmd.args(["--client-type", "public", "--response-type", response_type]);
+    cmd.args(["--client-type", "public"])
+        .env("OMSSO_RESPONSE_TYPE", response_type);
     cmd
 }
 

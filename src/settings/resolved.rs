@@ -1,0 +1,483 @@
+//! The resolved settings: omsso.yaml (and one of its environments) under the command line's
+//! flags and env vars, with typed accessors. Values that only some commands need are checked
+//! when asked for (`keycloak_url()?`), so `config show` and offline commands work with a
+//! partial file; the command line checks a command's required settings all at once first.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use super::layer::{Given, Layer, Source, Sources};
+use super::realm::{Realm, RealmError};
+use super::secret::{AdminLogin, SecretSource};
+use super::table::{self, Default, SETTINGS};
+use super::value::{Kind, Value};
+use super::{
+    ChartVersion, ClientType, HttpUrl, OmVersion, ResponseType, SettingsError, SettingsFile,
+    DEFAULT_ADMIN_REALM, DEFAULT_CLIENT_ID, DEFAULT_CONFIG, DEFAULT_HELM_SECRET_NAME,
+    DEFAULT_IMPLICIT_FLOW, DEFAULT_OUT_DIR, DEFAULT_PROVIDER_NAME, DEFAULT_TIMEOUT_SECS,
+};
+
+/// Whom `seal` encrypts to by default (see [`Settings::seal_recipients`]).
+#[derive(Debug, Clone)]
+pub struct SealRecipients {
+    pub recipients: Vec<String>,
+    pub files: Vec<PathBuf>,
+    /// Where `recipients` came from, to name it in error messages.
+    pub recipients_source: Source,
+    /// True when the recipients were given as flags or env vars (not only the settings file).
+    pub command_line: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub config_file: Option<PathBuf>,
+    pub env_name: Option<String>,
+    values: Layer,
+    sources: Sources,
+    /// `keycloak.realm`, checked once here; the error waits until a command asks for it.
+    realm: Option<Result<Realm, RealmError>>,
+    admin_password: SecretSource,
+    admin_client_secret: SecretSource,
+}
+
+impl Settings {
+    /// Builds the settings: the settings file (`config`, or ./omsso.yaml when it exists) and
+    /// its environment `env_name`, under `given` (flags and env vars).
+    pub fn resolve(
+        config: Option<&Path>,
+        env_name: Option<&str>,
+        given: &Given,
+    ) -> Result<Settings, SettingsError> {
+        let mut values = Layer::default();
+        let mut sources = Sources::new();
+
+        let config_file = match config {
+            Some(p) => Some(p.to_path_buf()),
+            None => Some(PathBuf::from(DEFAULT_CONFIG)).filter(|p| p.exists()),
+        };
+        if let Some(path) = &config_file {
+            SettingsFile::load(path)?.apply(path, env_name, &mut values, &mut sources)?;
+        } else if let Some(name) = env_name {
+            return Err(SettingsError::EnvWithoutFile(name.to_string()));
+        }
+        values.overlay(given.values.clone(), &mut sources, |key| {
+            given.sources.get(key).cloned().unwrap_or(Source::Default)
+        });
+
+        let secret = |key: &str| {
+            let s = table::setting(key);
+            let secret = s.secret.expect("a secret file setting");
+            let file = match values.get(key) {
+                Some(Value::Path(p)) => Some(p.clone()),
+                _ => None,
+            };
+            SecretSource::pick(secret.what, secret.env, file, sources.get(s.key))
+        };
+        let admin_password = secret("admin.password_file");
+        let admin_client_secret = secret("admin.client_secret_file");
+        let realm = match values.get("keycloak.realm") {
+            Some(Value::Text(name)) => Some(Realm::parse(name)),
+            _ => None,
+        };
+
+        let settings = Settings {
+            config_file,
+            env_name: env_name.map(str::to_string),
+            values,
+            sources,
+            realm,
+            admin_password,
+            admin_client_secret,
+        };
+        settings.check_not_empty()?;
+        Ok(settings)
+    }
+
+    /// The names under `environments:` in the settings file, sorted.
+    pub fn environments(&self) -> Result<Vec<String>, SettingsError> {
+        match &self.config_file {
+            Some(path) => Ok(SettingsFile::load(path)?.environment_names()),
+            None => Ok(Vec::new()),
+        }
+    }
+
+    fn check_not_empty(&self) -> Result<(), SettingsError> {
+        for s in SETTINGS.iter().filter(|s| s.kind == Kind::Name) {
+            if let Some(Value::Text(v)) = self.values.get(s.key) {
+                if v.trim().is_empty() {
+                    return Err(SettingsError::Empty { key: s.key });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks everything in `needs` at once: an invalid realm first, then every missing
+    /// setting in one error (one alone keeps its own error, with its flag and env var).
+    pub fn check_required(&self, needs: &[super::Required]) -> Result<(), SettingsError> {
+        use super::Required;
+        let mut missing: Vec<&'static str> = Vec::new();
+        for need in needs {
+            match need {
+                Required::Key("keycloak.realm") if self.realm.is_some() => {
+                    self.realm()?;
+                }
+                Required::Key(key) => {
+                    let s = table::setting(key);
+                    let empty_list =
+                        matches!(self.values.get(s.key), Some(Value::Strings(v)) if v.is_empty());
+                    if self.values.get(s.key).is_none() || empty_list {
+                        missing.push(s.key);
+                    }
+                }
+                Required::AdminLogin if !self.admin_login_configured() => {
+                    missing.push(super::ADMIN_LOGIN)
+                }
+                Required::AdminLogin => {}
+            }
+        }
+        match missing.as_slice() {
+            [] => Ok(()),
+            [one] if *one == super::ADMIN_LOGIN => Err(SettingsError::NoAdminLogin),
+            [one] => Err(self.missing_error(one)),
+            _ => Err(SettingsError::MissingSeveral { keys: missing }),
+        }
+    }
+
+    /// Whether `key` has a value (from any source but the default).
+    pub fn is_set(&self, key: &str) -> bool {
+        self.values.get(table::setting(key).key).is_some()
+    }
+
+    fn get(&self, key: &str) -> Option<&Value> {
+        self.values.get(table::setting(key).key)
+    }
+
+    fn url(&self, key: &str) -> Option<&HttpUrl> {
+        match self.get(key)? {
+            Value::Url(u) => Some(u),
+            _ => None,
+        }
+    }
+
+    fn text(&self, key: &str) -> Option<&str> {
+        match self.get(key)? {
+            Value::Text(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    fn strings(&self, key: &str) -> &[String] {
+        match self.get(key) {
+            Some(Value::Strings(v)) => v,
+            _ => &[],
+        }
+    }
+
+    fn path(&self, key: &str) -> Option<&Path> {
+        match self.get(key)? {
+            Value::Path(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    fn number(&self, key: &str) -> Option<u64> {
+        match self.get(key)? {
+            Value::Number(n) => Some(*n),
+            _ => None,
+        }
+    }
+
+    /// The error for a setting a command needs but nobody set, naming its flag and env var.
+    pub fn missing_error(&self, key: &str) -> SettingsError {
+        SettingsError::Missing {
+            key: table::setting(key).key,
+        }
+    }
+
+    pub fn source_of(&self, key: &str) -> Source {
+        self.sources.get(key).cloned().unwrap_or(Source::Default)
+    }
+
+    pub fn keycloak_url(&self) -> Result<&HttpUrl, SettingsError> {
+        self.url("keycloak.url")
+            .ok_or_else(|| self.missing_error("keycloak.url"))
+    }
+
+    /// The Keycloak address the OpenMetadata server uses; the public one when not set.
+    pub fn keycloak_internal_url(&self) -> Option<&HttpUrl> {
+        self.url("keycloak.internal_url")
+    }
+
+    /// The realm of the OpenMetadata client: set, servable by Keycloak, and not `master`.
+    pub fn realm(&self) -> Result<&Realm, SettingsError> {
+        match &self.realm {
+            None => Err(self.missing_error("keycloak.realm")),
+            Some(Ok(realm)) => Ok(realm),
+            Some(Err(e)) => Err(e.clone().into()),
+        }
+    }
+
+    /// The realm as written and where it was set, when it was set at all (`verify` takes the
+    /// realm from its file and refuses a different one given here, even `master`).
+    pub fn realm_given(&self) -> Option<(&str, Source)> {
+        let realm = self.text("keycloak.realm")?;
+        Some((realm, self.source_of("keycloak.realm")))
+    }
+
+    /// `keycloak.url` and where it was set, when set.
+    pub fn keycloak_url_given(&self) -> Option<(&HttpUrl, Source)> {
+        let url = self.url("keycloak.url")?;
+        Some((url, self.source_of("keycloak.url")))
+    }
+
+    /// Whether an admin login is configured at all (a user or a service-account client);
+    /// without one, `verify` runs the checks that need none.
+    pub fn admin_login_configured(&self) -> bool {
+        self.is_set("admin.username") || self.is_set("admin.client_id")
+    }
+
+    /// The release line as configured (flag, env or file), `None` when left to the default.
+    pub fn om_version_given(&self) -> Option<(OmVersion, Source)> {
+        match self.get("openmetadata.version")? {
+            Value::OmVersion(v) => Some((*v, self.source_of("openmetadata.version"))),
+            _ => None,
+        }
+    }
+
+    pub fn cacert(&self) -> Option<&Path> {
+        self.path("keycloak.cacert")
+    }
+
+    pub fn timeout(&self) -> Duration {
+        Duration::from_secs(
+            self.number("keycloak.timeout")
+                .unwrap_or(DEFAULT_TIMEOUT_SECS),
+        )
+    }
+
+    pub fn admin_realm(&self) -> &str {
+        self.text("admin.realm").unwrap_or(DEFAULT_ADMIN_REALM)
+    }
+
+    /// How to log in to the admin API. Reads the secret now (file, env, stdin or prompt), so
+    /// call it once, only in commands that talk to the admin API.
+    pub fn admin_login(&self) -> Result<AdminLogin, SettingsError> {
+        let realm = self.admin_realm().to_string();
+        if let Some(client_id) = self.text("admin.client_id") {
+            let secret = self.admin_client_secret.read()?;
+            return Ok(AdminLogin::ClientCredentials {
+                realm,
+                client_id: client_id.to_string(),
+                secret,
+            });
+        }
+        let Some(username) = self.text("admin.username") else {
+            return Err(SettingsError::NoAdminLogin);
+        };
+        let password = self.admin_password.read()?;
+        Ok(AdminLogin::Password {
+            realm,
+            username: username.to_string(),
+            password,
+        })
+    }
+
+    pub fn om_url(&self) -> Result<&HttpUrl, SettingsError> {
+        self.url("openmetadata.url")
+            .ok_or_else(|| self.missing_error("openmetadata.url"))
+    }
+
+    pub fn client_id(&self) -> &str {
+        self.text("openmetadata.client_id")
+            .unwrap_or(DEFAULT_CLIENT_ID)
+    }
+
+    pub fn admin_principals(&self) -> &[String] {
+        self.strings("openmetadata.admin_principals")
+    }
+
+    pub fn principal_domain(&self) -> Option<&str> {
+        self.text("openmetadata.principal_domain")
+    }
+
+    /// The implicit flow as set, when set.
+    fn implicit_flow_set(&self) -> Option<bool> {
+        match self.get("openmetadata.implicit_flow")? {
+            Value::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+
+    /// Whether the OpenMetadata client allows the implicit flow. OpenMetadata's docs set it
+    /// on, and a public client logging in with `id_token` needs it; a public client that uses
+    /// the code flow has it off unless it is set explicitly.
+    pub fn implicit_flow(&self) -> bool {
+        let public_code =
+            self.client_type() == ClientType::Public && self.response_type() == ResponseType::Code;
+        self.implicit_flow_set()
+            .unwrap_or(DEFAULT_IMPLICIT_FLOW && !public_code)
+    }
+
+    /// What OpenMetadata's UI asks Keycloak for when the client is public (default
+    /// `id_token`, the implicit flow). Confidential clients do not use it.
+    pub fn response_type(&self) -> ResponseType {
+        match self.get("openmetadata.response_type") {
+            Some(Value::ResponseType(r)) => *r,
+            _ => ResponseType::default(),
+        }
+    }
+
+    /// Refuses flow settings with which a browser cannot log in: a public client answering
+    /// with `id_token` while the implicit flow is switched off.
+    pub fn check_login_flow(&self) -> Result<(), SettingsError> {
+        if self.client_type() == ClientType::Public
+            && self.response_type() == ResponseType::IdToken
+            && self.implicit_flow_set() == Some(false)
+        {
+            let from = self.source_of("openmetadata.implicit_flow");
+            return Err(SettingsError::ImplicitFlowOff { from });
+        }
+        Ok(())
+    }
+
+    /// The OpenMetadata release line the rendered configuration is for (default: the newest).
+    pub fn om_version(&self) -> OmVersion {
+        self.om_version_given().map(|(v, _)| v).unwrap_or_default()
+    }
+
+    pub fn client_type(&self) -> ClientType {
+        match self.get("openmetadata.client_type") {
+            Some(Value::ClientType(c)) => *c,
+            _ => ClientType::default(),
+        }
+    }
+
+    pub fn provider_name(&self) -> &str {
+        self.text("openmetadata.provider_name")
+            .unwrap_or(DEFAULT_PROVIDER_NAME)
+    }
+
+    /// OpenMetadata as the server reaches itself (for its own JWKS URL).
+    pub fn om_internal_url(&self) -> Option<&HttpUrl> {
+        self.url("openmetadata.internal_url")
+    }
+
+    pub fn session_expiry(&self) -> Option<u64> {
+        self.number("openmetadata.session_expiry")
+    }
+
+    pub fn max_active_sessions_per_user(&self) -> Option<u32> {
+        self.number("openmetadata.max_active_sessions_per_user")
+            .and_then(|n| u32::try_from(n).ok())
+    }
+
+    pub fn additional_trusted_redirect_uris(&self) -> &[String] {
+        self.strings("openmetadata.additional_trusted_redirect_uris")
+    }
+
+    /// The chart version named in the settings; render resolves the default from the
+    /// OpenMetadata release.
+    pub fn helm_chart_version(&self) -> Option<ChartVersion> {
+        match self.get("helm.chart_version")? {
+            Value::ChartVersion(v) => Some(*v),
+            _ => None,
+        }
+    }
+
+    pub fn helm_secret_name(&self) -> &str {
+        match self.get("helm.secret_name") {
+            Some(Value::SecretName(n)) => n.as_str(),
+            _ => DEFAULT_HELM_SECRET_NAME,
+        }
+    }
+
+    /// Namespace for the rendered Secret; none means kubectl's current namespace.
+    pub fn helm_namespace(&self) -> Option<&str> {
+        match self.get("helm.namespace")? {
+            Value::Namespace(n) => Some(n.as_str()),
+            _ => None,
+        }
+    }
+
+    /// The age recipients to encrypt the Kubernetes Secret for with SOPS (none: not set here;
+    /// a `.sops.yaml` may still name some), and where they came from.
+    pub fn sops_age_recipients(&self) -> (&[String], Source) {
+        let key = "helm.sops.age_recipients";
+        (self.strings(key), self.source_of(key))
+    }
+
+    pub fn out_dir(&self) -> &Path {
+        self.path("output.dir")
+            .unwrap_or(Path::new(DEFAULT_OUT_DIR))
+    }
+
+    /// The recipients to seal to by default. Recipients given on the command line (flag or
+    /// env var) replace both lists from the settings file, not just the one they name:
+    /// sealing to someone the user did not ask for is worse than missing a default.
+    pub fn seal_recipients(&self) -> SealRecipients {
+        let (recipients_source, files_source) = (
+            self.source_of("seal.recipients"),
+            self.source_of("seal.recipients_files"),
+        );
+        let given = |s: &Source| matches!(s, Source::Flag(_) | Source::Env(_));
+        let command_line = given(&recipients_source) || given(&files_source);
+        let keep = |s: &Source| !command_line || given(s);
+        let files = match self.get("seal.recipients_files") {
+            Some(Value::Paths(p)) if keep(&files_source) => p.clone(),
+            _ => Vec::new(),
+        };
+        let recipients = match self.get("seal.recipients") {
+            Some(Value::Strings(r)) if keep(&recipients_source) => r.clone(),
+            _ => Vec::new(),
+        };
+        SealRecipients {
+            recipients,
+            files,
+            recipients_source,
+            command_line,
+        }
+    }
+
+    /// Every setting with its value (secrets redacted, never read) and its source, in the
+    /// table's order, for `config show`.
+    pub fn describe(&self) -> Vec<(&'static str, serde_json::Value, Source)> {
+        SETTINGS
+            .iter()
+            .map(|s| {
+                if let Some(secret) = s.secret {
+                    let source = match secret.shown_as {
+                        "admin.password" => &self.admin_password,
+                        _ => &self.admin_client_secret,
+                    };
+                    return (
+                        secret.shown_as,
+                        serde_json::json!(source.describe()),
+                        source.source(),
+                    );
+                }
+                let value = match (self.values.get(s.key), s.default) {
+                    (Some(v), _) => v.to_json(),
+                    (None, Default::Is(d)) => s
+                        .kind
+                        .parse_default(d)
+                        .expect("table defaults parse (tested)")
+                        .to_json(),
+                    (None, Default::Derived(_)) => self.derived_json(s.key),
+                    (None, Default::None) => serde_json::Value::Null,
+                };
+                (s.key, value, self.source_of(s.key))
+            })
+            .collect()
+    }
+
+    /// `config show`'s value of a setting whose default is worked out, not written down.
+    fn derived_json(&self, key: &str) -> serde_json::Value {
+        match key {
+            "openmetadata.implicit_flow" => serde_json::json!(self.implicit_flow()),
+            "openmetadata.version" => serde_json::json!(self.om_version().to_string()),
+            // The others (internal URLs, namespace, chart) are decided by their users.
+            _ => serde_json::Value::Null,
+        }
+    }
+}
