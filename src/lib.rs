@@ -17,6 +17,7 @@ mod keycloak;
 mod omapi;
 pub mod openmetadata;
 pub mod output;
+mod pipeline;
 pub mod process;
 mod render;
 pub mod seal;
