@@ -260,7 +260,7 @@ async fn steps(
     if !args.verify {
         return Ok(());
     }
-    verify_step(settings, progress, args, session, &om, &deployed, report).await
+    verify_step(settings, progress, args, session, om, &deployed, report).await
 }
 
 async fn ensure_step(
@@ -521,7 +521,7 @@ async fn verify_step(
     progress: &dyn Progress,
     args: &Run,
     session: &Session,
-    om: &OpenMetadata,
+    om: OpenMetadata,
     deployed: &Deployed,
     report: &mut RunReport,
 ) -> Result<()> {
@@ -539,10 +539,11 @@ async fn verify_step(
         Some(_) => server::Expect::Deployed,
         None => server::Expect::JustRendered,
     };
-    server::run(
+    server::run_answered(
         &mut c,
         &om.http,
         om.url.as_deref(),
+        om.answer,
         &deployed.blocks,
         settings.om_version_given(),
         expect,
