@@ -5,18 +5,23 @@
 use std::path::{Path, PathBuf};
 
 use secrecy::SecretString;
-use serde::Serialize;
+
+mod report;
 
 use super::{apply, ensure, fetch, release, render, seal, Error, Progress, Result};
 use crate::credentials::Credentials;
 use crate::keycloak::probe::Http;
-use crate::keycloak::{self, Action, Desired, RequestCounts, Session};
+use crate::keycloak::{self, Desired, Session};
 use crate::omapi::{Client, OmError, ServerVersion};
-use crate::render::write::{Status, Written};
+use crate::render::write::Status;
 use crate::render::Target as Files;
 use crate::settings::{ClientType, SecretSource, Settings};
 use crate::verify::deployed::{Deployed, KeycloakOf};
-use crate::verify::{live, report, server};
+use crate::verify::{live, report as checks, server};
+
+use report::file_entry;
+use report::{EnsureStep, FetchStep, RenderStep, SealStep, VerifyStep};
+pub use report::{EnvironmentsReport, ErrorDoc, RunReport};
 
 /// The inputs of [`run`] besides the settings.
 pub struct Run {
@@ -33,136 +38,6 @@ pub struct Run {
     pub apply_token: Option<SecretSource>,
     pub templates: Option<PathBuf>,
     pub handoff: seal::Handoff,
-}
-
-/// A file the run left in the output folder.
-#[derive(Debug, Serialize)]
-pub struct FileEntry {
-    pub path: String,
-    /// `0600` or `0644`.
-    pub mode: String,
-    /// `written`, `unchanged` or `kept`.
-    pub status: &'static str,
-}
-
-/// What each step did; absent: skipped.
-#[derive(Default, Serialize)]
-pub struct Steps {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub apply: Option<apply::Applied>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ensure: Option<EnsureStep>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub fetch: Option<FetchStep>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub render: Option<RenderStep>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub seal: Option<SealStep>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub verify: Option<VerifyStep>,
-}
-
-#[derive(Serialize)]
-pub struct EnsureStep {
-    pub action: Action,
-    pub applied: bool,
-    pub changes: Vec<crate::change::FieldChange>,
-}
-
-#[derive(Serialize)]
-pub struct FetchStep {
-    pub client_id: String,
-    pub client_type: ClientType,
-    pub issuer: String,
-}
-
-#[derive(Serialize)]
-pub struct RenderStep {
-    pub om_version: String,
-    pub warnings: Vec<String>,
-}
-
-#[derive(Serialize)]
-#[serde(untagged)]
-pub enum SealStep {
-    Sealed(Box<seal::SealReport>),
-    Kept { file: String, kept: bool },
-}
-
-#[derive(Serialize)]
-pub struct VerifyStep {
-    pub checks: Vec<report::Check>,
-    pub counts: report::Counts,
-}
-
-/// A failed environment's error (`run --all-envs`).
-#[derive(Debug, Serialize)]
-pub struct ErrorDoc {
-    pub exit_code: u8,
-    pub hint: Option<String>,
-    pub message: String,
-}
-
-/// What one environment's run did, step by step.
-#[derive(Default, Serialize)]
-pub struct RunReport {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub environment: Option<String>,
-    pub ok: bool,
-    /// The plan only, nothing changed or written.
-    pub dry_run: bool,
-    pub steps: Steps,
-    pub files: Vec<FileEntry>,
-    /// HTTP requests sent to Keycloak, by method (token requests apart).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub requests: Option<RequestCounts>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<ErrorDoc>,
-    /// A dry run's plan, as text.
-    #[serde(skip)]
-    pub plan: Option<String>,
-}
-
-impl RunReport {
-    pub fn new(environment: Option<String>, dry_run: bool) -> RunReport {
-        RunReport {
-            environment,
-            dry_run,
-            ..RunReport::default()
-        }
-    }
-
-    /// The text summary: the outcome and the files.
-    pub fn text(&self) -> String {
-        let mut out = String::new();
-        if let Some(env) = &self.environment {
-            out.push_str(&format!("environment {env}: "));
-        }
-        out.push_str(match (self.ok, self.dry_run) {
-            (true, true) => "dry run: nothing was changed or written\n",
-            (true, false) => "done\n",
-            (false, _) => "FAILED\n",
-        });
-        for f in &self.files {
-            out.push_str(&format!("  {:<44} {}  {}\n", f.path, f.mode, f.status));
-        }
-        out
-    }
-
-    fn file(&mut self, path: &Path, status: &'static str) {
-        self.files.push(FileEntry {
-            path: path.display().to_string(),
-            mode: mode_of(path),
-            status,
-        });
-    }
-}
-
-/// The report of `run --all-envs` (field names as `--output json` prints them).
-#[derive(Serialize)]
-pub struct EnvironmentsReport<'a> {
-    pub environments: Vec<&'a RunReport>,
-    pub ok: bool,
 }
 
 /// One progress line per step: its name, then what it did.
@@ -429,17 +304,6 @@ fn render_step(
     })?)
 }
 
-fn file_entry(w: &Written) -> FileEntry {
-    FileEntry {
-        path: w.path.display().to_string(),
-        mode: w.mode.clone(),
-        status: match w.status {
-            Status::Written => "written",
-            Status::Unchanged => "unchanged",
-        },
-    }
-}
-
 /// Seals the handoff, or keeps the one already there: age output differs on every seal, so
 /// keeping it leaves every file of a re-run byte-identical. A changed secret already needs
 /// `force` to replace the rendered files, and that same `force` seals again.
@@ -533,7 +397,7 @@ async fn verify_step(
         http: session.http(),
         admin: Some(session),
     };
-    let mut c = report::Checks(live::run(&net, &kc, deployed).await?);
+    let mut c = checks::Checks(live::run(&net, &kc, deployed).await?);
     // The server cannot run what was just written unless it was applied.
     let expect = match args.apply_token {
         Some(_) => server::Expect::Deployed,
@@ -550,11 +414,11 @@ async fn verify_step(
     )
     .await;
     let checks = c.0;
-    let failed = report::failed(&checks);
-    let counts = report::Counts::of(&checks);
+    let failed = checks::failed(&checks);
+    let counts = checks::Counts::of(&checks);
     // Only ok counts as passed: warnings and skips are named in the line, not hidden in it.
     let summary = if failed.is_empty() {
-        report::summary_line(&checks)
+        checks::summary_line(&checks)
     } else {
         format!("FAILED: {} ({counts})", failed.join(", "))
     };
@@ -570,11 +434,4 @@ async fn verify_step(
     };
     report.steps.verify = Some(VerifyStep { checks, counts });
     result
-}
-
-fn mode_of(path: &Path) -> String {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::metadata(path)
-        .map(|m| format!("{:04o}", m.permissions().mode() & 0o777))
-        .unwrap_or_else(|_| "?".to_string())
 }
