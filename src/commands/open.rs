@@ -4,8 +4,9 @@
 use super::Context;
 use crate::cli::OpenArgs;
 use crate::commands::error::Result;
+use crate::output::one_line;
 use crate::pipeline::open::{self, Open, OpenReport};
-use crate::seal::OpenOptions;
+use crate::seal::{OpenOptions, Opened};
 
 pub fn run(args: OpenArgs, ctx: &Context) -> Result<()> {
     let mut options = OpenOptions::new(
@@ -30,7 +31,91 @@ pub fn run(args: OpenArgs, ctx: &Context) -> Result<()> {
     )?;
     let report = OpenReport::new(&input, &opened, expired, args.show_secret);
     ctx.ui.emit(&report, || {
-        open::text(&args.file, &opened, expired, args.show_secret)
+        text(&args.file, &opened, expired, args.show_secret)
     });
     Ok(())
+}
+
+/// The text report: one row per field, every value one line.
+pub fn text(file: &std::path::Path, opened: &Opened, expired: bool, show_secret: bool) -> String {
+    let bundle = &opened.bundle;
+    let mut rows: Vec<(&str, String)> = vec![
+        ("client_id", bundle.client_id.clone()),
+        ("client_type", bundle.client_type.to_string()),
+        (
+            "client_secret",
+            match (&bundle.client_secret, show_secret) {
+                (None, _) => "(none: public client)".into(),
+                (Some(s), true) => {
+                    use secrecy::ExposeSecret;
+                    s.expose_secret().to_string()
+                }
+                (Some(_), false) => "<redacted> (--show-secret shows it)".into(),
+            },
+        ),
+        ("realm", bundle.realm.clone()),
+        ("issuer", bundle.issuer.clone()),
+        ("discovery_uri", bundle.discovery_uri.clone()),
+        ("jwks_uri", bundle.jwks_uri.clone()),
+    ];
+    let optional = [
+        ("openmetadata_url", &bundle.openmetadata_url),
+        ("note", &bundle.note),
+    ];
+    rows.extend(
+        optional
+            .into_iter()
+            .filter_map(|(k, v)| v.clone().map(|v| (k, v))),
+    );
+    rows.push(("created_at", bundle.created_at.clone()));
+    if let Some(t) = &bundle.expires_at {
+        let state = if expired { "expired" } else { "advisory" };
+        rows.push(("expires_at", format!("{t} ({state})")));
+    }
+    rows.push(("sealed_for", sealed_for(opened)));
+    rows.push((
+        "signed_by",
+        match &opened.signer {
+            Some(s) => {
+                one_line(&format!("{} ({})", s.principals.join(", "), s.fingerprint)).into_owned()
+            }
+            None => "not checked".into(),
+        },
+    ));
+    let mut out = format!(
+        "{}: omsso handoff bundle {}\n",
+        file.display(),
+        bundle.version
+    );
+    // Every value comes from the bundle, which anyone could have written: one line each,
+    // nothing a terminal would act on (the sealed_for lines are joined, each one escaped).
+    for (key, value) in rows {
+        let value = match key {
+            "sealed_for" | "signed_by" => value.into(),
+            _ => one_line(&value),
+        };
+        out.push_str(&format!("  {key:18}{value}\n"));
+    }
+    out
+}
+
+fn sealed_for(opened: &Opened) -> String {
+    let lines: Vec<String> = opened
+        .bundle
+        .recipients
+        .iter()
+        .map(|r| {
+            let name = r
+                .name
+                .as_ref()
+                .map(|n| format!(" ({n})"))
+                .unwrap_or_default();
+            one_line(&format!("{} {}{name}", r.kind, r.fingerprint)).into_owned()
+        })
+        .collect();
+    if lines.is_empty() {
+        "a passphrase".into()
+    } else {
+        lines.join("\n                    ")
+    }
 }
