@@ -1,17 +1,14 @@
 //! `omsso keycloak ensure | fetch | rotate`: the Keycloak stage from the command line. The
 //! work itself lives in `crate::pipeline` and `crate::keycloak`; this module turns the
-//! arguments into the pipeline's inputs, asks for confirmation, and reports.
-
-use std::io::IsTerminal;
+//! arguments into the pipeline's inputs and prints what comes back.
 
 use super::Context;
 use crate::cli::{CredentialsArgs, EnsureArgs, FetchArgs, KeycloakCommand, RotateArgs};
 use crate::commands::error::{Error, Result};
 use crate::credentials::Credentials;
-use crate::keycloak::{self, KeycloakError};
-use crate::output::files::{self, OutputError};
 use crate::pipeline::ensure::{self, Ensure, Mode};
-use crate::pipeline::{fetch, Progress};
+use crate::pipeline::fetch;
+use crate::pipeline::rotate::{self, Rotate};
 use crate::settings::ClientType;
 
 pub async fn run(cmd: KeycloakCommand, ctx: &Context) -> Result<()> {
@@ -53,62 +50,14 @@ async fn fetch(args: FetchArgs, ctx: &Context) -> Result<()> {
 }
 
 async fn rotate(args: RotateArgs, ctx: &Context) -> Result<()> {
-    let realm = ctx.settings.realm()?;
-    keycloak::check_realm(realm)?;
-    let client_id = ctx.settings.client_id();
-    let public = |realm: &str| KeycloakError::PublicClient {
-        client_id: client_id.to_string(),
-        realm: realm.to_string(),
+    let input = Rotate {
+        yes: args.yes,
+        insecure: args.connect.insecure,
+        write: args.credentials.write.clone(),
+        force: args.credentials.force,
     };
-    if ctx.settings.client_type() == ClientType::Public {
-        return Err(public(realm).into());
-    }
-    let interactive = std::io::stdin().is_terminal();
-    if !args.yes && !interactive {
-        return Err(KeycloakError::NotConfirmed.into());
-    }
-    // The new secret will differ from any file written before: refuse now, not after the
-    // old secret is gone.
-    if let Some(path) = &args.credentials.write {
-        if !args.credentials.force {
-            match files::open_existing(path)? {
-                files::Existing::Missing => {}
-                files::Existing::Link => {
-                    return Err(OutputError::Link { path: path.clone() }.into())
-                }
-                files::Existing::File(_) => {
-                    return Err(OutputError::Exists { path: path.clone() }.into())
-                }
-            }
-        }
-    }
-    let session = ensure::connect(&ctx.settings, &ctx.ui, args.connect.insecure).await?;
-    let located = keycloak::secret::locate(&session, realm, client_id).await?;
-    // Refused before the question: there is nothing to confirm.
-    if located.client_type() == ClientType::Public {
-        return Err(public(realm).into());
-    }
-    if !args.yes && !confirm(client_id, realm, ctx)? {
-        return Err(KeycloakError::Declined.into());
-    }
-    let creds = keycloak::secret::rotate(&session, located).await?;
-    ensure::log_requests(&session);
-    ctx.ui.warn(format!(
-        "regenerated the secret of client `{client_id}` in realm `{realm}`; the old one no \
-         longer works. Redeploy the new secret to the OpenMetadata server (OIDC_CLIENT_SECRET \
-         in the docker env file, oidcConfiguration.secret in openmetadata.yaml, or the \
-         Kubernetes Secret oidc-secrets), and render and seal the Collate handoff again."
-    ));
+    let creds = rotate::rotate(&ctx.settings, &ctx.ui, &input).await?;
     deliver(&creds, &args.credentials, ctx)
-}
-
-/// Asks on the terminal; only an explicit yes proceeds.
-fn confirm(client_id: &str, realm: &str, ctx: &Context) -> Result<bool> {
-    let question = format!(
-        "Regenerate the secret of client `{client_id}` in realm `{realm}`? The old secret \
-         stops working at once."
-    );
-    Ok(Progress::confirm(&ctx.ui, &question).map_err(|_| KeycloakError::NotConfirmed)?)
 }
 
 /// Writes the credentials file when asked, then prints the credentials.

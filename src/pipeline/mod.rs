@@ -13,6 +13,7 @@ pub mod open;
 mod progress;
 pub mod release;
 pub mod render;
+pub mod rotate;
 pub mod run;
 pub mod seal;
 pub mod verify;
