@@ -18,6 +18,7 @@ mod lint;
 mod omapi;
 pub mod openmetadata;
 pub mod output;
+mod pipeline;
 pub mod process;
 mod render;
 pub mod seal;

@@ -1,271 +1,45 @@
-//! `omsso apply` (and `run --apply`): push a rendered security configuration to a running
-//! OpenMetadata 1.10+ through its own API: the server's SSO validation first, then the
-//! replacement, then a read-back of what it serves. `--dry-run` shows the difference from the
-//! server's current configuration (the client secret masked on both sides) and changes nothing.
-
-use std::path::{Path, PathBuf};
-
-use secrecy::SecretString;
-use serde::Serialize;
-use serde_json::{json, Value};
+//! `omsso apply`: push a rendered security configuration to a running OpenMetadata 1.10+
+//! through its own API (see `crate::pipeline::apply`).
 
 use super::Context;
 use crate::cli::{ApplyArgs, OmTokenArgs};
-use crate::commands::error::{Error, Result};
-use crate::keycloak::probe::Http;
-use crate::omapi::compare::{self, Difference};
-use crate::omapi::{Client, OmError, ServerVersion, Validation};
-use crate::openmetadata::{api, OmVersion};
+use crate::commands::error::Result;
+use crate::pipeline::apply::{self, Apply, Refusal};
 use crate::settings::{SecretSource, Source};
-use crate::verify::VerifyError;
-
-/// What an apply did (or, dry, would do).
-#[derive(Debug, Serialize)]
-pub struct Applied {
-    pub om_url: String,
-    pub server_version: Option<String>,
-    /// The release line the server was judged by.
-    pub line: String,
-    pub dry_run: bool,
-    /// `--dry-run`: what the server has that the file changes.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub changes: Option<Vec<Difference>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub validation: Option<Validation>,
-    pub applied: bool,
-}
 
 pub async fn run(args: ApplyArgs, ctx: &Context) -> Result<()> {
-    let path = args
-        .om_config
-        .clone()
-        .unwrap_or_else(|| ctx.settings.out_dir().join("openmetadata.yaml"));
-    let deployed = super::verify::read_deployed(&path)?;
-    let body = security_body(&deployed.blocks, &path)?;
-    let om_url = match ctx.settings.om_url() {
-        Ok(u) => u.as_str().trim_end_matches('/').to_string(),
-        Err(missing) => deployed.om_url().ok_or(missing)?,
+    let input = Apply {
+        path: args
+            .om_config
+            .clone()
+            .unwrap_or_else(|| ctx.settings.out_dir().join("openmetadata.yaml")),
+        dry_run: args.dry_run,
+        insecure: args.connect.insecure,
+        token: token_source(&args.token),
     };
-    // The secret first: a missing token fails before any request.
-    let token = read_token(&args.token)?;
-    if args.connect.insecure {
-        ctx.ui.warn(crate::keycloak::INSECURE_WARNING);
-    }
-    let http = Http::new(
-        ctx.settings.timeout(),
-        ctx.settings.cacert(),
-        args.connect.insecure,
-    )?;
-    let outcome = apply(ctx, &http, &om_url, &body, token, args.dry_run).await;
-    let applied = match outcome {
-        Ok(a) => a,
-        Err(Refusal::Validation(a)) => {
-            report(&path, &a, ctx);
-            let count = a.validation.as_ref().map_or(0, |v| v.errors.len());
-            return Err(OmError::ValidationFailed { count }.into());
+    match apply::apply_file(&ctx.settings, &ctx.ui, &input).await {
+        Ok(report) => {
+            ctx.ui.emit(&report, || report.text.clone());
+            Ok(())
         }
-        Err(Refusal::Error(e)) => return Err(e),
-    };
-    report(&path, &applied, ctx);
-    Ok(())
-}
-
-/// Why an apply stopped: the server's validation refused the file (the report shows its
-/// field errors), or anything else.
-pub enum Refusal {
-    Validation(Applied),
-    Error(Error),
-}
-
-impl<E: Into<Error>> From<E> for Refusal {
-    fn from(e: E) -> Self {
-        Refusal::Error(e.into())
+        Err(Refusal::Validation(report)) => {
+            ctx.ui.emit(&report, || report.text.clone());
+            Err(report.refused().into())
+        }
+        Err(Refusal::Error(e)) => Err(e.into()),
     }
 }
 
-/// The admin token: `--om-token-file`, `OMSSO_OM_TOKEN`, or the prompt.
-pub fn read_token(args: &OmTokenArgs) -> Result<SecretString> {
+/// Where the admin token comes from: `--om-token-file`, `OMSSO_OM_TOKEN`, or the prompt.
+pub fn token_source(args: &OmTokenArgs) -> SecretSource {
     let origin = args
         .om_token_file
         .as_ref()
         .map(|_| Source::Flag("--om-token-file".to_string()));
-    let source = SecretSource::pick(
+    SecretSource::pick(
         "OpenMetadata admin token",
         "OMSSO_OM_TOKEN",
         args.om_token_file.clone(),
         origin.as_ref(),
-    );
-    Ok(source.read()?)
-}
-
-/// `{authenticationConfiguration, authorizerConfiguration}` of the file, the body of the
-/// security endpoints.
-pub fn security_body(blocks: &Value, path: &Path) -> Result<Value, VerifyError> {
-    for block in ["authenticationConfiguration", "authorizerConfiguration"] {
-        if !blocks.get(block).is_some_and(Value::is_object) {
-            return Err(VerifyError::NotOpenMetadataConfig {
-                path: PathBuf::from(path),
-                reason: format!("no {block} section"),
-            });
-        }
-    }
-    Ok(blocks.clone())
-}
-
-/// Validate → replace → read back (or, dry, the difference only).
-pub async fn apply(
-    ctx: &Context,
-    http: &Http,
-    om_url: &str,
-    body: &Value,
-    token: SecretString,
-    dry_run: bool,
-) -> Result<Applied, Refusal> {
-    let client = Client::new(http, om_url);
-    let server = client.version().await?;
-    let line = release_line(ctx, om_url, server.as_ref())?;
-    let client = client.with_token(token);
-    let mut applied = Applied {
-        om_url: om_url.to_string(),
-        server_version: server.as_ref().map(|v| v.reported.clone()),
-        line: line.line().name(),
-        dry_run,
-        changes: None,
-        validation: None,
-        applied: false,
-    };
-    if dry_run {
-        let current = client
-            .security_config()
-            .await
-            .map_err(|e| no_api(e, &server))?;
-        applied.changes = Some(compare::changes(&current, body));
-        return Ok(applied);
-    }
-    let validation = client
-        .validate(body)
-        .await
-        .map_err(|e| no_api(e, &server))?;
-    let ok = validation.ok();
-    applied.validation = Some(validation);
-    if !ok {
-        return Err(Refusal::Validation(applied));
-    }
-    client.put_security_config(body).await?;
-    applied.applied = true;
-    let served = client.public_auth_config().await?;
-    let differences = compare::public_differences(&body["authenticationConfiguration"], &served);
-    if !differences.is_empty() {
-        return Err(OmError::NotKept {
-            base: om_url.to_string(),
-            fields: differences
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join("; "),
-        }
-        .into());
-    }
-    Ok(applied)
-}
-
-/// The server's line (the configured one when the server does not say), refused before 1.10;
-/// a configured line that differs from the server's is a warning naming both.
-fn release_line(
-    ctx: &Context,
-    om_url: &str,
-    server: Option<&ServerVersion>,
-) -> Result<OmVersion, Error> {
-    let configured = ctx.settings.om_version_given();
-    let server_line = server.and_then(super::om_release::line_of);
-    if let (Some(line), Some((mine, source)), Some(v)) = (server_line, &configured, server) {
-        if !line.same_line(mine) {
-            ctx.ui.warn(format!(
-                "openmetadata.version is {mine} ({source}), but OpenMetadata at {om_url} runs {}: \
-                 the file may hold keys that release refuses (its validation says so); render \
-                 with --om-version {} to match",
-                v.reported,
-                line.line().name()
-            ));
-        }
-    }
-    let line = server_line
-        .or(configured.map(|(v, _)| v))
-        .unwrap_or_else(|| ctx.settings.om_version());
-    if !line.line().has_security_api() {
-        return Err(OmError::LineWithoutApi {
-            version: server.map_or_else(|| line.to_string(), |v| v.reported.clone()),
-            hint: api::how_to_deploy(line.line()),
-        }
-        .into());
-    }
-    Ok(line)
-}
-
-/// A 404 from a security endpoint, with the server's version when known.
-fn no_api(e: OmError, server: &Option<ServerVersion>) -> Error {
-    match e {
-        OmError::NoSecurityApi { base, path, .. } => OmError::NoSecurityApi {
-            base,
-            path,
-            version: server.as_ref().map(|v| v.reported.clone()),
-        }
-        .into(),
-        other => other.into(),
-    }
-}
-
-fn report(path: &Path, a: &Applied, ctx: &Context) {
-    let doc = json!({
-        "ok": a.validation.as_ref().is_none_or(Validation::ok),
-        "file": path.display().to_string(),
-        "apply": a,
-    });
-    ctx.ui.emit(&doc, || text(path, a));
-}
-
-/// The text report (also `run`'s apply step detail).
-pub fn text(path: &Path, a: &Applied) -> String {
-    let server = format!(
-        "OpenMetadata {} at {}",
-        a.server_version.as_deref().unwrap_or(&a.line),
-        a.om_url
-    );
-    if let Some(changes) = &a.changes {
-        if changes.is_empty() {
-            return format!(
-                "{server}: already uses {} (the client secret is not compared: the server masks \
-                 it)\n",
-                path.display()
-            );
-        }
-        let mut out = format!(
-            "{server}: {} would change {} field{} (the client secret is masked on both sides, so \
-             a changed secret does not show):\n",
-            path.display(),
-            changes.len(),
-            if changes.len() == 1 { "" } else { "s" }
-        );
-        for c in changes {
-            out.push_str(&format!("  {c}\n"));
-        }
-        return out;
-    }
-    match &a.validation {
-        Some(v) if !v.ok() => {
-            let mut out = format!(
-                "{server}: its SSO validation refused {} (nothing was changed):\n",
-                path.display()
-            );
-            for e in &v.errors {
-                out.push_str(&format!("  {}: {}\n", e.field, e.error));
-            }
-            out
-        }
-        _ => format!(
-            "{server}: applied {} (validated by the server, saved, read back from {})\n",
-            path.display(),
-            api::AUTH_CONFIG_PATH
-        ),
-    }
+    )
 }

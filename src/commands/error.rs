@@ -52,3 +52,22 @@ impl Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl From<crate::pipeline::Error> for Error {
+    /// Each module's error keeps its own variant, so the flag hints find it.
+    fn from(e: crate::pipeline::Error) -> Self {
+        use crate::pipeline::Error as P;
+        match e {
+            P::Settings(e) => e.into(),
+            P::Output(e) => e.into(),
+            P::Credentials(e) => e.into(),
+            P::Keycloak(e) => e.into(),
+            P::Verify(e) => e.into(),
+            P::Render(e) => e.into(),
+            P::Seal(e) => e.into(),
+            P::OpenMetadata(e) => e.into(),
+            P::Sops(e) => e.into(),
+            P::CheckFailed(m) => Error::CheckFailed(m),
+        }
+    }
+}

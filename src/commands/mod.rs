@@ -7,7 +7,6 @@ pub mod error;
 mod hints;
 mod keycloak;
 mod keygen;
-mod om_release;
 mod open;
 pub mod render;
 mod run;

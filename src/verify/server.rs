@@ -49,6 +49,20 @@ pub async fn run(
     configured: Option<(OmVersion, Source)>,
     expect: Expect,
 ) -> Found {
+    run_answered(c, http, om_url, None, blocks, configured, expect).await
+}
+
+/// [`run`] with the server's answer to the version request already in hand (`answer`; `None`:
+/// ask it here), so one `omsso run` asks once.
+pub async fn run_answered(
+    c: &mut Checks,
+    http: &Http,
+    om_url: Option<&str>,
+    answer: Option<Result<Option<ServerVersion>, OmError>>,
+    blocks: &Value,
+    configured: Option<(OmVersion, Source)>,
+    expect: Expect,
+) -> Found {
     let mut found = Found::default();
     let Some(om_url) = om_url else {
         for name in [SERVER_VERSION, SERVER_CONFIG] {
@@ -61,7 +75,11 @@ pub async fn run(
         return found;
     };
     let client = Client::new(http, om_url);
-    match client.version().await {
+    let answer = match answer {
+        Some(a) => a,
+        None => client.version().await,
+    };
+    match answer {
         Err(e) => {
             let detail = unreachable(&e, om_url);
             for name in [SERVER_VERSION, SERVER_CONFIG] {

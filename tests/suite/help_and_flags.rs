@@ -3,8 +3,6 @@
 //! key stay fine: they are shared by all commands); and everything a command requires is
 //! reported in one error, before any request.
 
-
-
 use crate::support::{omsso, one_error, run};
 
 fn help(args: &[&str]) -> String {

@@ -375,10 +375,19 @@ fn run_apply_pushes_the_configuration_and_verify_confirms_it() {
     let admin = Admin::login();
     let realm = admin.new_realm("run-apply");
     let server = StandIn::start("1.13", "1.13.6");
+    // render, apply and verify all need the server's version; one run asks once.
+    let versions_asked = |from: usize| {
+        server.requests()[from..]
+            .iter()
+            .filter(|q| q["path"] == "/api/v1/system/version")
+            .count()
+    };
 
     // Without --apply, the server cannot run what was just written: a warning, not a failure.
     let (r, v) = run_json(om(d.path(), &realm, &server).arg("run"));
     assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(versions_asked(0), 1);
+    let before = server.requests().len();
     let c = check(&v["steps"]["verify"], "server-config");
     assert_eq!(c["status"], "warn", "{c}");
     assert!(c["hint"].as_str().unwrap().contains("--apply"), "{c}");
@@ -391,6 +400,7 @@ fn run_apply_pushes_the_configuration_and_verify_confirms_it() {
     );
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
     assert_eq!(v["steps"]["apply"]["applied"], true, "{v}");
+    assert_eq!(versions_asked(before), 1);
     assert!(
         r.stderr.contains("apply   OpenMetadata 1.13.6"),
         "{}",

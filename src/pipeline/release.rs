@@ -5,13 +5,14 @@
 
 use std::time::Duration;
 
-use super::Context;
+use super::Progress;
 use crate::keycloak::probe::Http;
 use crate::omapi::{Client, ServerVersion};
 use crate::openmetadata::OmVersion;
+use crate::settings::Settings;
 
 /// How long `render` waits for the server's version: it is a courtesy, not a requirement.
-const PROBE_TIMEOUT: Duration = Duration::from_secs(3);
+pub const PROBE_TIMEOUT: Duration = Duration::from_secs(3);
 
 /// The release line (no patch: the chart follows the line, not the server's patch) of a
 /// server's version, when omsso writes for it.
@@ -20,14 +21,18 @@ pub fn line_of(v: &ServerVersion) -> Option<OmVersion> {
     Some(OmVersion::line_of(major, minor))
 }
 
-/// Asks the server at `om_url` (if any) and decides; warnings go to stderr.
-pub async fn resolve(ctx: &Context, om_url: Option<&str>, insecure: bool) -> OmVersion {
-    let configured = ctx.settings.om_version_given();
+/// Asks the server at `om_url` (if any) and decides; warnings go to `progress`.
+pub async fn resolve(
+    settings: &Settings,
+    progress: &dyn Progress,
+    om_url: Option<&str>,
+    insecure: bool,
+) -> OmVersion {
     let Some(om_url) = om_url else {
-        return ctx.settings.om_version();
+        return settings.om_version();
     };
-    let timeout = ctx.settings.timeout().min(PROBE_TIMEOUT);
-    let server = match Http::new(timeout, ctx.settings.cacert(), insecure) {
+    let timeout = settings.timeout().min(PROBE_TIMEOUT);
+    let server = match Http::new(timeout, settings.cacert(), insecure) {
         Ok(http) => match Client::new(&http, om_url).version().await {
             Ok(v) => v,
             Err(e) => {
@@ -37,27 +42,22 @@ pub async fn resolve(ctx: &Context, om_url: Option<&str>, insecure: bool) -> OmV
         },
         Err(_) => None,
     };
-    decide(
-        ctx,
-        om_url,
-        configured.map(|(v, s)| (v, s.to_string())),
-        server.as_ref(),
-    )
+    decide(settings, progress, om_url, server.as_ref())
 }
 
 /// The decision itself (and its messages), once the server's answer is known.
 pub fn decide(
-    ctx: &Context,
+    settings: &Settings,
+    progress: &dyn Progress,
     om_url: &str,
-    configured: Option<(OmVersion, String)>,
     server: Option<&ServerVersion>,
 ) -> OmVersion {
     let Some(server) = server else {
-        return ctx.settings.om_version();
+        return settings.om_version();
     };
-    match (line_of(server), configured) {
+    match (line_of(server), settings.om_version_given()) {
         (Some(line), Some((mine, source))) if !line.same_line(&mine) => {
-            ctx.ui.warn(format!(
+            progress.warn(&format!(
                 "openmetadata.version is {mine} ({source}), but OpenMetadata at {om_url} runs \
                  {}: writing for {mine} as configured; use --om-version {} to match the server",
                 server.reported,
@@ -67,7 +67,7 @@ pub fn decide(
         }
         (_, Some((mine, _))) => mine,
         (Some(line), None) => {
-            ctx.ui.step(format!(
+            progress.step(&format!(
                 "OpenMetadata at {om_url} runs {}: writing for release line {}",
                 server.reported,
                 line.line().name()
@@ -75,8 +75,8 @@ pub fn decide(
             line
         }
         (None, None) => {
-            let newest = ctx.settings.om_version();
-            ctx.ui.warn(format!(
+            let newest = settings.om_version();
+            progress.warn(&format!(
                 "OpenMetadata at {om_url} runs {}, a release omsso does not write for: writing \
                  for {newest}; set --om-version to choose",
                 server.reported

@@ -1,0 +1,286 @@
+//! render: credentials + settings → OpenMetadata's auth configuration files, checked against
+//! the release they are for, written into the output folder (the Kubernetes Secret
+//! SOPS-encrypted when SOPS recipients are configured).
+
+use std::path::{Path, PathBuf};
+
+use secrecy::{ExposeSecret, SecretString};
+use serde::Serialize;
+
+use super::{fetch, release, Progress, Result};
+use crate::credentials::Credentials;
+use crate::lint::{self, Kind, KEY_CHECKS};
+use crate::openmetadata::{compose, Chart, OmVersion, Release};
+use crate::render::{self, write, RenderInput, RenderedFile, Target};
+use crate::settings::{ClientType, Settings};
+use crate::sops::secret as sops;
+
+/// The inputs of [`render`] besides the settings.
+pub struct Render {
+    pub target: Target,
+    /// A folder whose files replace the built-in templates of the same name.
+    pub templates: Option<PathBuf>,
+    /// Replace files that differ from what omsso would write.
+    pub force: bool,
+    /// Return the one rendered file instead of writing it.
+    pub to_stdout: bool,
+    pub source: fetch::Source,
+    /// Certificate checks off (the release probe of the running OpenMetadata).
+    pub insecure: bool,
+}
+
+/// What `render` wrote (field names as `render --output json` prints them).
+#[derive(Serialize)]
+pub struct RenderReport {
+    pub client_type: &'static str,
+    pub files: Vec<write::Written>,
+    pub ok: bool,
+    pub om_version: String,
+    pub warnings: Vec<String>,
+}
+
+pub enum RenderOutput {
+    /// `to_stdout`: the bytes of the one rendered file.
+    Stdout(Vec<u8>),
+    Written(RenderReport),
+}
+
+/// `render`: fetches the credentials, picks the release, renders and writes (or returns).
+pub async fn render(
+    settings: &Settings,
+    progress: &dyn Progress,
+    args: &Render,
+) -> Result<RenderOutput> {
+    // Settings that cannot log in are refused before Keycloak is asked for anything.
+    settings.check_login_flow()?;
+    let credentials = fetch::credentials(settings, progress, &args.source).await?;
+    let om_url = settings
+        .om_url()
+        .ok()
+        .map(|u| u.as_str().to_string())
+        .or_else(|| credentials.openmetadata_url.clone());
+    let version = release::resolve(settings, progress, om_url.as_deref(), args.insecure).await;
+    let rendered = render_files(
+        settings,
+        progress,
+        credentials,
+        args.target,
+        args.templates.as_deref(),
+        version,
+    )?;
+    if args.to_stdout {
+        let mut files = rendered.files;
+        encrypt_secret_with_sops(settings, progress, &mut files, None)?;
+        let [file] = files.as_slice() else {
+            return Err(render::RenderError::StdoutNeedsOneFile { count: files.len() }.into());
+        };
+        return Ok(RenderOutput::Stdout(file.bytes.clone()));
+    }
+    let secret = rendered.input.credentials.client_secret.as_ref();
+    let files = write_files(settings, progress, &rendered.files, args.force, secret)?;
+    Ok(RenderOutput::Written(RenderReport {
+        client_type: rendered.input.client_type.as_str(),
+        files,
+        ok: true,
+        om_version: rendered.input.version.to_string(),
+        warnings: rendered.warnings,
+    }))
+}
+
+/// Rendered files, not written yet, and the warnings about them (already shown).
+pub struct Rendered {
+    pub input: RenderInput,
+    pub files: Vec<RenderedFile>,
+    pub warnings: Vec<String>,
+}
+
+/// Renders `target` for `credentials` and the release `version`, and warns about what
+/// OpenMetadata would not see.
+pub fn render_files(
+    settings: &Settings,
+    progress: &dyn Progress,
+    credentials: Credentials,
+    target: Target,
+    templates: Option<&Path>,
+    version: OmVersion,
+) -> Result<Rendered> {
+    let mut input = RenderInput::new(credentials, settings)?;
+    input.version = version;
+    let mut warnings = Vec::new();
+    if input.client_type == ClientType::Public && input.credentials.client_secret.is_some() {
+        warnings.push("the credentials hold a client secret; a public client does not use it, so it is not written".to_string());
+    }
+    if let Some(dir) = templates {
+        for name in render::unknown_overrides(dir) {
+            warnings.push(format!(
+                "{}: not a template name, ignored",
+                dir.join(name).display()
+            ));
+        }
+    }
+    let files = render::render_all(&input, &[target], templates)?;
+    check_release_keys(&files, &input)?;
+    warnings.extend(chart_warning(&files, &input));
+    for f in files
+        .iter()
+        .filter(|f| f.rel_path.extension() == Some("env".as_ref()))
+    {
+        for key in compose::not_passed(&String::from_utf8_lossy(&f.bytes)) {
+            warnings.push(format!(
+                "{key} is not passed to openmetadata-server by {}: add it to that service's \
+                 environment list, or the server never sees it",
+                compose::QUICKSTART
+            ));
+        }
+    }
+    for w in &warnings {
+        progress.warn(w);
+    }
+    Ok(Rendered {
+        input,
+        files,
+        warnings,
+    })
+}
+
+/// Helm values written for a chart omsso was not checked against use the keys of the nearest
+/// chart it knows: say which.
+fn chart_warning(files: &[RenderedFile], input: &RenderInput) -> Option<String> {
+    let chart = Chart::resolve(input.version, input.chart_version);
+    if chart.known
+        || !files
+            .iter()
+            .any(|f| f.rel_path == Path::new(render::HELM_VALUES))
+    {
+        return None;
+    }
+    Some(format!(
+        "chart {} is not one omsso was checked against: the Helm values use the auth keys of \
+         chart {}, the {} released chart at or below it",
+        chart.version,
+        chart.values.version,
+        if chart.newer_than_known() {
+            "newest"
+        } else {
+            "nearest"
+        }
+    ))
+}
+
+/// Refuses a rendered file that sets a key the target release (or chart) does not have: the
+/// server would refuse to start, or `helm install` would fail. The built-in templates never
+/// do; an overriding template can. The lint's own key checks decide.
+fn check_release_keys(files: &[RenderedFile], input: &RenderInput) -> Result<()> {
+    let release = Release::new(input.version, input.chart_version);
+    for f in files {
+        let kind = match f.rel_path.to_str() {
+            Some("openmetadata.yaml") => Kind::Yaml,
+            Some("openmetadata.env") => Kind::Env,
+            Some(render::HELM_VALUES) => Kind::Helm,
+            _ => continue,
+        };
+        let refused = lint::lint(&f.redacted, kind, &release)
+            .into_iter()
+            .find(|x| KEY_CHECKS.contains(&x.check));
+        if let Some(finding) = refused {
+            return Err(render::RenderError::KeyNotReleased {
+                template: f.rel_path.display().to_string(),
+                line: finding.line,
+                message: finding.message,
+            }
+            .into());
+        }
+    }
+    Ok(())
+}
+
+/// Writes rendered files into the output folder; a file that differs is replaced only with
+/// `force` (its diff goes to `progress` instead, with `secret` and every secret found in the
+/// existing file masked). With SOPS recipients configured, the Kubernetes Secret is written
+/// encrypted instead ([`encrypt_secret_with_sops`]).
+pub fn write_files(
+    settings: &Settings,
+    progress: &dyn Progress,
+    files: &[RenderedFile],
+    force: bool,
+    secret: Option<&SecretString>,
+) -> Result<Vec<write::Written>> {
+    let mut files = files.to_vec();
+    encrypt_secret_with_sops(settings, progress, &mut files, Some(force))?;
+    let written = write::write_all(
+        settings.out_dir(),
+        &files,
+        force,
+        secret.map(|s| s.expose_secret()),
+        |diff| progress.diff(diff),
+        |path, was| progress.loosened(path, was),
+    )?;
+    let secret_files: Vec<&Path> = written
+        .iter()
+        .filter(|w| w.holds_secret)
+        .map(|w| w.path.as_path())
+        .collect();
+    progress.secret_files(&secret_files);
+    Ok(written)
+}
+
+/// Where the SOPS-encrypted Secret goes in the output folder, and whom it is encrypted for
+/// (`helm.sops.age_recipients`, else a `.sops.yaml` rule matching that path); `None` when
+/// the Secret is not encrypted with SOPS.
+pub fn sops_recipients(settings: &Settings) -> Result<Option<(PathBuf, sops::Recipients)>> {
+    let rel = sops::sops_path(Path::new(render::HELM_SECRET));
+    Ok(sops::recipients(settings, &settings.out_dir().join(&rel))?.map(|r| (rel, r)))
+}
+
+/// Replaces the plaintext Kubernetes Secret among `files` by its SOPS-encrypted form when
+/// SOPS recipients are configured. `compare`: `Some(force)` when writing (the file already in
+/// the output folder is kept when it decrypts to the same Secret), `None` for stdout.
+/// The plaintext stays in memory.
+fn encrypt_secret_with_sops(
+    settings: &Settings,
+    progress: &dyn Progress,
+    files: &mut [RenderedFile],
+    compare: Option<bool>,
+) -> Result<()> {
+    let Some(file) = files
+        .iter_mut()
+        .find(|f| f.rel_path == Path::new(render::HELM_SECRET))
+    else {
+        return Ok(());
+    };
+    let Some((rel, recipients)) = sops_recipients(settings)? else {
+        return Ok(());
+    };
+    let dest = settings.out_dir().join(&rel);
+    let existing = compare.and_then(|_| std::fs::read(&dest).ok());
+    let encrypted = sops::encrypt(
+        render::HELM_SECRET,
+        &file.bytes,
+        &recipients.list,
+        existing.as_deref().map(|b| (dest.as_path(), b)),
+        compare.unwrap_or(false),
+        crate::sops::sops_identities,
+    )?;
+    let count = recipients.list.len();
+    progress.step(&format!(
+        "sops    {} for {count} age recipient{} from {}",
+        dest.display(),
+        if count == 1 { "" } else { "s" },
+        recipients.from
+    ));
+    if encrypted.outcome == sops::Outcome::KeptUnverified {
+        progress.warn(&format!(
+            "kept {}: no age identity here opens it (SOPS_AGE_KEY_FILE, SOPS_AGE_KEY or \
+             ~/.config/sops/age/keys.txt), so its encrypted values were not compared; \
+             --force encrypts the Secret again",
+            dest.display()
+        ));
+    }
+    *file = RenderedFile {
+        rel_path: rel,
+        redacted: String::from_utf8_lossy(&encrypted.bytes).into_owned(),
+        bytes: encrypted.bytes,
+        holds_secret: false,
+    };
+    Ok(())
+}

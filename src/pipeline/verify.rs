@@ -1,0 +1,325 @@
+//! verify: the live checks of a rendered openmetadata.yaml against the Keycloak it names (with
+//! an admin login when one is given, else the checks that need none) and the running
+//! OpenMetadata, plus a test login; and the offline lint of configuration files.
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use super::{Progress, Result};
+use crate::input::{self, Accept};
+use crate::keycloak::probe::Http;
+use crate::keycloak::Session;
+use crate::lint::{self, sops_secret, FileKind, Finding, Severity};
+use crate::openmetadata::Release;
+use crate::settings::{HttpUrl, SecretSource, Settings};
+use crate::verify::deployed::{Deployed, KeycloakOf};
+use crate::verify::{live, login, report, server, VerifyError};
+
+/// Reads an openmetadata.yaml for the live checks.
+pub fn read_deployed(path: &Path) -> Result<Deployed, VerifyError> {
+    let text = read(path).map_err(|e| match e {
+        VerifyError::Read { source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
+            VerifyError::NotOpenMetadataConfig {
+                path: path.to_path_buf(),
+                reason: "no such file".to_string(),
+            }
+        }
+        other => other,
+    })?;
+    Deployed::from_yaml(&text).map_err(|reason| VerifyError::NotOpenMetadataConfig {
+        path: path.to_path_buf(),
+        reason,
+    })
+}
+
+/// The inputs of [`live`] besides the settings.
+pub struct Live {
+    /// The openmetadata.yaml to check.
+    pub path: PathBuf,
+    /// A test login: the user and where their password comes from.
+    pub login: Option<(String, SecretSource)>,
+    /// Certificate checks off.
+    pub insecure: bool,
+}
+
+/// What the running OpenMetadata said.
+#[derive(Serialize)]
+pub struct OpenMetadataSeen {
+    pub release_line: String,
+    pub url: Option<String>,
+    pub version: Option<String>,
+}
+
+/// `verify`'s live report (field names as `verify --output json` prints them).
+#[derive(Serialize)]
+pub struct LiveReport {
+    pub checks: Vec<report::Check>,
+    pub counts: report::Counts,
+    pub file: String,
+    pub keycloak: String,
+    pub login: Option<login::Report>,
+    pub ok: bool,
+    pub openmetadata: OpenMetadataSeen,
+    pub realm: String,
+}
+
+impl LiveReport {
+    pub fn failed(&self) -> Vec<&'static str> {
+        report::failed(&self.checks)
+    }
+
+    pub fn text(&self) -> String {
+        format!(
+            "{}: live checks against Keycloak {} (realm `{}`) and the running OpenMetadata\n{}{}\n",
+            self.file,
+            self.keycloak,
+            self.realm,
+            report::text(&self.checks),
+            self.counts,
+        )
+    }
+}
+
+/// Checks an openmetadata.yaml against the live Keycloak its authority names.
+pub async fn live(settings: &Settings, progress: &dyn Progress, args: &Live) -> Result<LiveReport> {
+    let path = args.path.as_path();
+    let deployed = read_deployed(path)?;
+    let kc = keycloak_of(settings, progress, path, &deployed)?;
+    // Secrets first, so a missing one fails before any request.
+    let login = match &args.login {
+        Some((user, source)) => Some(login::Request {
+            user: user.clone(),
+            password: source.read_with_prompt(&format!("password of {user} (Keycloak): "))?,
+        }),
+        None => None,
+    };
+    let admin = admin_session(settings, progress, path, &kc, args.insecure).await?;
+    let own_http;
+    let http = match &admin {
+        Some(session) => session.http(),
+        None => {
+            own_http = Http::new(settings.timeout(), settings.cacert(), args.insecure)?;
+            &own_http
+        }
+    };
+    let net = live::Net {
+        http,
+        admin: admin.as_ref(),
+    };
+    let mut c = report::Checks(live::run(&net, &kc, &deployed).await?);
+    // What the running OpenMetadata uses (it may ignore the file: 1.10+ keeps its own copy).
+    let om_url = match settings.om_url() {
+        Ok(u) => Some(u.as_str().trim_end_matches('/').to_string()),
+        Err(_) => deployed.om_url(),
+    };
+    let configured = settings.om_version_given();
+    let found = server::run(
+        &mut c,
+        http,
+        om_url.as_deref(),
+        &deployed.blocks,
+        configured.clone(),
+        server::Expect::Deployed,
+    )
+    .await;
+    let login_report = match &login {
+        Some(req) => Some(login::run(&mut c, http, &deployed, req).await),
+        None => None,
+    };
+    let checks = c.0;
+    Ok(LiveReport {
+        counts: report::Counts::of(&checks),
+        ok: report::failed(&checks).is_empty(),
+        checks,
+        file: path.display().to_string(),
+        keycloak: kc.base,
+        login: login_report,
+        openmetadata: OpenMetadataSeen {
+            release_line: server::line_for(&found, configured.map(|(v, _)| v))
+                .line()
+                .name(),
+            version: found.version.as_ref().map(|v| v.reported.clone()),
+            url: om_url,
+        },
+        realm: kc.realm,
+    })
+}
+
+/// The Keycloak the file names. The file decides the realm: a different one in the settings
+/// is a mistake, not a choice; a different Keycloak URL is a warning.
+fn keycloak_of(
+    settings: &Settings,
+    progress: &dyn Progress,
+    path: &Path,
+    deployed: &Deployed,
+) -> Result<KeycloakOf> {
+    let kc = deployed
+        .keycloak()
+        .map_err(|reason| VerifyError::NotOpenMetadataConfig {
+            path: path.to_path_buf(),
+            reason,
+        })?;
+    // A name Keycloak cannot serve fails here, not as a confusing check result. (`master` is
+    // allowed: verify reports on whatever is deployed.)
+    crate::keycloak::realm_name::check_name(&kc.realm)?;
+    if let Some((realm, source)) = settings.realm_given() {
+        if realm != kc.realm {
+            return Err(VerifyError::RealmConflict {
+                path: path.to_path_buf(),
+                file_realm: kc.realm.clone(),
+                realm: realm.to_string(),
+                origin: source,
+            }
+            .into());
+        }
+    }
+    if let Some((url, source)) = settings.keycloak_url_given() {
+        if url.as_str().trim_end_matches('/') != kc.base {
+            progress.warn(&format!(
+                "keycloak.url is {url} ({source}), but {} names the Keycloak at {}: checking that one",
+                path.display(),
+                kc.base
+            ));
+        }
+    }
+    Ok(kc)
+}
+
+/// The admin login at the file's Keycloak, when one is configured.
+async fn admin_session(
+    settings: &Settings,
+    progress: &dyn Progress,
+    path: &Path,
+    kc: &KeycloakOf,
+    insecure: bool,
+) -> Result<Option<Session>> {
+    if !settings.admin_login_configured() {
+        progress.step(
+            "no admin login given: the checks that read the client from Keycloak are skipped",
+        );
+        return Ok(None);
+    }
+    if insecure {
+        progress.warn(crate::keycloak::INSECURE_WARNING);
+    }
+    let base: HttpUrl = kc
+        .base
+        .parse()
+        .map_err(|reason| VerifyError::NotOpenMetadataConfig {
+            path: path.to_path_buf(),
+            reason,
+        })?;
+    let session = Session::connect_at(settings, base, insecure).await?;
+    progress.step(&format!(
+        "logged in to {} as {} (realm `{}`)",
+        session.base(),
+        session.principal(),
+        session.login_realm()
+    ));
+    Ok(Some(session))
+}
+
+/// One linted file.
+#[derive(Debug, Serialize)]
+pub struct FileReport {
+    pub path: String,
+    pub kind: FileKind,
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+    pub findings: Vec<Finding>,
+}
+
+/// `verify --file`'s report (field names as `--output json` prints them).
+#[derive(Serialize)]
+pub struct LintReport {
+    pub chart_version: String,
+    pub errors: usize,
+    pub files: Vec<FileReport>,
+    pub infos: usize,
+    pub ok: bool,
+    pub om_version: String,
+    pub warnings: usize,
+    #[serde(skip)]
+    pub release: Release,
+}
+
+/// The static lint of `files` (`-` = stdin), each of `kind` or detected.
+pub fn lint_files(
+    settings: &Settings,
+    files: &[PathBuf],
+    kind: Option<FileKind>,
+) -> Result<LintReport> {
+    // Read and classify every file before reporting anything, so a typo in the last path
+    // fails the whole command up front instead of after a partial report.
+    let mut inputs = Vec::new();
+    for path in files {
+        let text = read(path)?;
+        let kind = kind
+            .or_else(|| FileKind::detect(&text))
+            .ok_or_else(|| VerifyError::UnknownKind { path: path.clone() })?;
+        inputs.push((display(path), kind, text));
+    }
+    // SOPS files are also decrypted and checked as `sops -d` would, with the age identities
+    // sops uses, when any are set.
+    let identities = if inputs.iter().any(|(_, k, _)| *k == FileKind::Sops) {
+        crate::sops::sops_identities()?
+    } else {
+        None
+    };
+    let release = Release::new(settings.om_version(), settings.helm_chart_version());
+    let reports: Vec<FileReport> = inputs
+        .into_iter()
+        .map(|(path, kind, text)| {
+            let findings = match kind.auth() {
+                Some(auth) => lint::lint(&text, auth, &release),
+                None => sops_secret::lint(&text, identities.as_ref()),
+            };
+            let count = |s| findings.iter().filter(|f| f.severity == s).count();
+            FileReport {
+                path,
+                kind,
+                errors: count(Severity::Error),
+                warnings: count(Severity::Warning),
+                infos: count(Severity::Info),
+                findings,
+            }
+        })
+        .collect();
+    let errors: usize = reports.iter().map(|r| r.errors).sum();
+    Ok(LintReport {
+        chart_version: release.chart.version.to_string(),
+        errors,
+        infos: reports.iter().map(|r| r.infos).sum(),
+        ok: errors == 0,
+        om_version: release.version.to_string(),
+        warnings: reports.iter().map(|r| r.warnings).sum(),
+        files: reports,
+        release,
+    })
+}
+
+fn display(path: &Path) -> String {
+    if path == Path::new("-") {
+        "<stdin>".to_string()
+    } else {
+        path.display().to_string()
+    }
+}
+
+fn read(path: &Path) -> Result<String, VerifyError> {
+    let res = if path.as_os_str() == "-" {
+        input::read_bounded(std::io::stdin().lock())
+    } else {
+        // A config under review may come from a pipe (`--file <(kubectl get …)`).
+        input::read(path, Accept::FileOrPipe)
+    };
+    let bytes = res.map_err(|source| VerifyError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    String::from_utf8(bytes).map_err(|_| VerifyError::NotText {
+        path: path.to_path_buf(),
+    })
+}
