@@ -219,11 +219,27 @@ struct TlsSetup {
 /// or down to plain HTTP (reqwest's own policy re-sends a 307's body, password included, to
 /// wherever it points).
 fn builder(timeout: Duration) -> reqwest::ClientBuilder {
+    use_ring_for_tls();
     reqwest::Client::builder()
         .timeout(timeout)
         .connect_timeout(timeout)
         .redirect(reqwest::redirect::Policy::none())
         .user_agent(concat!("omsso/", env!("CARGO_PKG_VERSION")))
+}
+
+/// reqwest 0.13 takes its TLS primitives from rustls' process-wide provider (its own default
+/// would be aws-lc-rs, a second crypto library built from C); omsso uses ring, as reqwest
+/// 0.12 did. Installing twice is harmless: the first provider stays.
+pub(crate) fn use_ring_for_tls() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+/// A client builder with the session's TLS setup: the system's roots (through the platform
+/// verifier) plus `--cacert`, or no certificate checks at all when asked.
+fn tls_builder(timeout: Duration, setup: &TlsSetup) -> reqwest::ClientBuilder {
+    builder(timeout)
+        .tls_certs_merge(setup.extra_roots.iter().cloned())
+        .tls_danger_accept_invalid_certs(setup.insecure)
 }
 
 impl Http {
@@ -250,7 +266,7 @@ impl Http {
             }
         }
         let plain = builder(timeout)
-            .tls_built_in_root_certs(false)
+            .tls_certs_only([])
             .build()
             .map_err(|e| KeycloakError::HttpClient(innermost(&e)))?;
         Ok(Http {
@@ -274,14 +290,7 @@ impl Http {
         if let Some(client) = self.tls.get() {
             return Ok(client);
         }
-        let mut b = builder(self.timeout);
-        for cert in &self.tls_setup.extra_roots {
-            b = b.add_root_certificate(cert.clone());
-        }
-        if self.tls_setup.insecure {
-            b = b.danger_accept_invalid_certs(true);
-        }
-        let client = b
+        let client = tls_builder(self.timeout, &self.tls_setup)
             .build()
             .map_err(|e| KeycloakError::HttpClient(innermost(&e)))?;
         Ok(self.tls.get_or_init(|| client))
@@ -295,14 +304,8 @@ impl Http {
     /// --login` walks Keycloak's login pages as a browser does, and must see each redirect
     /// (the last one goes to OpenMetadata, which this machine need not reach).
     pub fn browser(&self) -> Result<reqwest::Client, KeycloakError> {
-        let mut b = builder(self.timeout).redirect(reqwest::redirect::Policy::none());
-        for cert in &self.tls_setup.extra_roots {
-            b = b.add_root_certificate(cert.clone());
-        }
-        if self.tls_setup.insecure {
-            b = b.danger_accept_invalid_certs(true);
-        }
-        b.build()
+        tls_builder(self.timeout, &self.tls_setup)
+            .build()
             .map_err(|e| KeycloakError::HttpClient(innermost(&e)))
     }
 

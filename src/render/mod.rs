@@ -195,7 +195,7 @@ pub fn render_all(
         ),
         ClientType::Public => None,
     };
-    let model = Value::from_serialize(model::Model::build(input)?);
+    let model = Value::from(minijinja::value::Serde(model::Model::build(input)?));
     let with_secret = |secret: Value| {
         minijinja::context! { client_secret => secret, ..model.clone() }
     };
