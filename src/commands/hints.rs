@@ -4,6 +4,10 @@
 //! (as rage does over the age crate). [`flag_hint`] is consulted before the error's own hint.
 
 use super::error::Error;
+use crate::http::HttpError;
+use crate::keycloak::error::Role;
+use crate::keycloak::KeycloakError;
+use crate::omapi::OmError;
 use crate::render::RenderError;
 
 /// The hint for `e` when it needs a flag's name; `None` leaves the error's own hint.
@@ -12,6 +16,139 @@ pub(super) fn flag_hint(e: &Error) -> Option<String> {
         Error::Render(RenderError::TemplatesDir { .. } | RenderError::ReadTemplate { .. }) => Some(
             "--templates takes a folder holding files named like the built-in templates".into(),
         ),
+        Error::Keycloak(e) => keycloak_flag_hint(e),
+        Error::OpenMetadata(e) => om_flag_hint(e),
         _ => None,
     }
+}
+
+/// Keycloak's hints, with the flags that set what the library hint names by setting key.
+fn keycloak_flag_hint(e: &KeycloakError) -> Option<String> {
+    use crate::keycloak::error::*;
+    Some(match e {
+        KeycloakError::Http(e) => keycloak_http_flag_hint(e)?,
+        KeycloakError::RotateUnknown { .. } => "read the current secret with `omsso keycloak \
+             fetch` (--show-secret or --write FILE); if it changed, the old one no longer \
+             works: redeploy the new one"
+            .to_string(),
+        KeycloakError::NotKeycloak { .. } => "check --keycloak-url: it is Keycloak's base URL, \
+             e.g. https://sso.example.com (include a path prefix if Keycloak serves under one)"
+            .to_string(),
+        KeycloakError::LoginRejected {
+            password_grant: true,
+            ..
+        } => "check the user name, the password (OMSSO_ADMIN_PASSWORD or \
+             --admin-password-file) and --admin-realm"
+            .to_string(),
+        KeycloakError::LoginRejected { .. } => "check --admin-client-id, its secret \
+             (OMSSO_ADMIN_CLIENT_SECRET or --admin-client-secret-file), that the client has \
+             service accounts enabled, and --admin-realm"
+            .to_string(),
+        KeycloakError::Forbidden { .. } => forbidden_flag_hint(e)?,
+        KeycloakError::RealmNotFound { .. } => {
+            "check --realm; `omsso keycloak ensure --create-realm` creates it".to_string()
+        }
+        KeycloakError::ClientNotFound { .. } => {
+            "run `omsso keycloak ensure` first to create it, or check --client-id".to_string()
+        }
+        KeycloakError::MasterRealm => format!(
+            "{MASTER_REALM}; choose another realm with --realm, or add --create-realm to create it"
+        ),
+        KeycloakError::RealmName { .. } => {
+            format!("check --realm (keycloak.realm): {REALM_NAME_RULES}")
+        }
+        KeycloakError::PublicClient { .. } => public_client_hint("--client-type confidential"),
+        KeycloakError::Rejected { description, .. }
+            if description.to_lowercase().contains("implicit") =>
+        {
+            implicit_flow_hint("forbids the implicit flow", "--implicit-flow false")
+        }
+        KeycloakError::Status { status, .. } if !matches!(status, 401 | 500..) => {
+            not_keycloak_api_hint("--keycloak-url")
+        }
+        KeycloakError::BadResponse { .. } => not_keycloak_api_hint("--keycloak-url"),
+        KeycloakError::NotKept { fields } if fields.iter().any(|f| f == "implicitFlowEnabled") => {
+            implicit_flow_hint("turns the implicit flow off", "--implicit-flow false")
+        }
+        KeycloakError::NotKept { .. } => not_kept_hint("`ensure --dry-run`"),
+        KeycloakError::NotConfirmed => "pass --yes to regenerate it without a prompt (the old \
+             secret stops working at once)"
+            .to_string(),
+        _ => return None,
+    })
+}
+
+fn forbidden_flag_hint(e: &KeycloakError) -> Option<String> {
+    let KeycloakError::Forbidden {
+        principal,
+        login_realm,
+        realm,
+        role,
+        ..
+    } = e
+    else {
+        return None;
+    };
+    match role {
+        Role::CreateRealm => Some(format!(
+            "grant {principal} the realm role `create-realm` in realm `master`, or create the \
+             realm another way and drop --create-realm"
+        )),
+        _ if login_realm != "master" && login_realm != realm => {
+            Some(crate::keycloak::error::foreign_login_hint(
+                principal,
+                login_realm,
+                realm,
+                *role,
+                "--admin-realm",
+            ))
+        }
+        _ => None,
+    }
+}
+
+/// A transport failure talking to Keycloak (or setting up the client for it).
+fn keycloak_http_flag_hint(e: &HttpError) -> Option<String> {
+    Some(match e {
+        HttpError::CaCertRead { .. } | HttpError::CaCertInvalid { .. } => "--cacert needs a \
+             readable PEM file with the CA certificate(s) that signed Keycloak's certificate"
+            .to_string(),
+        HttpError::Client(_) => "check --cacert".to_string(),
+        HttpError::Connect { .. } | HttpError::Transport { .. } => "check --keycloak-url and \
+             that Keycloak is running and reachable from this machine"
+            .to_string(),
+        HttpError::Timeout { .. } => "Keycloak is slow or a proxy swallows the request: check \
+             the URL, or raise --timeout"
+            .to_string(),
+        HttpError::Tls { .. } if e.is_ca_used_as_end_entity() => return None,
+        HttpError::Tls { .. } => "if Keycloak's certificate comes from a private CA or is \
+             self-signed, pass --cacert FILE (PEM: that CA, or the certificate itself); also \
+             check http:// vs https:// in --keycloak-url"
+            .to_string(),
+        HttpError::RedirectRefused { .. } => {
+            crate::http::redirect_hint("--keycloak-url (keycloak.url)", "Keycloak")
+        }
+        HttpError::TooLarge { .. } => {
+            crate::keycloak::error::not_keycloak_api_hint("--keycloak-url")
+        }
+    })
+}
+
+/// OpenMetadata's hints, with the flags that set what the library hint names by setting key.
+fn om_flag_hint(e: &OmError) -> Option<String> {
+    use crate::omapi::error::*;
+    Some(match e {
+        OmError::Unreachable { .. } => unreachable_hint("--om-url"),
+        OmError::TokenRefused { .. } => token_hint("--om-token-file"),
+        OmError::NoSecurityApi { .. } => no_security_api_hint("--om-url"),
+        OmError::Refused { .. } => refused_hint("--om-version"),
+        OmError::Status { status, .. } if *status < 500 => base_url_hint("--om-url"),
+        OmError::BadResponse { .. } | OmError::Http(HttpError::TooLarge { .. }) => {
+            base_url_hint("--om-url")
+        }
+        OmError::Http(HttpError::RedirectRefused { .. }) => {
+            crate::http::redirect_hint("--om-url (openmetadata.url)", "OpenMetadata")
+        }
+        _ => return None,
+    })
 }

@@ -19,6 +19,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 
 use super::error::Role;
+use super::reply::KeycloakReply;
 use super::scopes::{self, ScopePlan};
 use super::session::Op;
 use super::urls::Admin;
@@ -540,7 +541,7 @@ pub(crate) fn id_of(client: &Value) -> Result<String, KeycloakError> {
 /// The error for an admin API answer that was not the success the caller expected.
 pub(crate) fn expect_failed(
     session: &Session,
-    reply: &super::http::Reply,
+    reply: &crate::http::Reply,
     realm: &str,
     action: &str,
 ) -> KeycloakError {

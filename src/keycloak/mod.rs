@@ -2,8 +2,8 @@
 //! client match the desired state (plan, then apply), and read its credentials.
 //!
 //! - [`session`]: where Keycloak serves, admin login, token refresh, 401 retry.
-//! - [`http`]: the HTTP client (timeouts, CA, retries, request counts); also what `verify`
-//!   uses for the URLs a configuration names and for OpenMetadata's API.
+//! - [`reply`]: what an unexpected answer from Keycloak means (over [`crate::http`], the
+//!   HTTP client every server's requests go through).
 //! - [`client`]: desired state, plan (diff), apply.
 //! - [`scopes`]: the client's default client scopes.
 //! - [`discovery`]: the realm's OIDC discovery document.
@@ -13,18 +13,18 @@
 
 pub mod client;
 pub mod discovery;
-mod error;
-pub(crate) mod http;
+pub mod error;
 pub(crate) mod probe;
 pub mod realm_name;
+mod reply;
 pub mod scopes;
 pub mod secret;
 mod session;
 pub mod urls;
 
+pub use crate::http::RequestCounts;
 pub use client::{apply, plan, Action, Desired, Plan};
 pub use error::KeycloakError;
-pub use http::RequestCounts;
 pub use realm_name::check_realm;
 pub use secret::fetch_credentials;
 pub use session::Session;

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::client::expect_failed;
 use super::error::Role;
+use super::reply::KeycloakReply;
 use super::session::Op;
 use super::urls::{Admin, ScopeList};
 use super::{KeycloakError, Session};

@@ -10,10 +10,12 @@ use serde_json::Value;
 use super::client::{expect_failed, find, id_of};
 use super::discovery::{self, Discovery};
 use super::error::Role;
+use super::reply::KeycloakReply;
 use super::session::Op;
 use super::urls::Admin;
 use super::{check_realm, KeycloakError, Session};
 use crate::credentials::Credentials;
+use crate::http::HttpError;
 use crate::settings::ClientType;
 
 #[derive(Deserialize)]
@@ -128,8 +130,12 @@ async fn secret_request(
         reason,
     };
     let reply = match session.admin(method, resource, None, op).await {
-        Err(KeycloakError::Transport { reason, .. }) if rotating => Err(lost(reason)),
-        Err(e @ KeycloakError::Timeout { .. }) if rotating => Err(lost(e.to_string())),
+        Err(KeycloakError::Http(HttpError::Transport { reason, .. })) if rotating => {
+            Err(lost(reason))
+        }
+        Err(KeycloakError::Http(e @ HttpError::Timeout { .. })) if rotating => {
+            Err(lost(e.to_string()))
+        }
         other => other,
     }?;
     if !reply.status.is_success() {
