@@ -4,7 +4,9 @@
 //! - [`session`]: where Keycloak serves, admin login, token refresh, 401 retry.
 //! - [`reply`]: what an unexpected answer from Keycloak means (over [`crate::http`], the
 //!   HTTP client every server's requests go through).
-//! - [`client`]: desired state, plan (diff), apply.
+//! - [`desired`]: the client's desired state and how a representation differs from it.
+//! - [`client`]: the plan (create or update) and applying it.
+//! - [`lookup`]: finding the client; what an unexpected admin API answer means.
 //! - [`scopes`]: the client's default client scopes.
 //! - [`discovery`]: the realm's OIDC discovery document.
 //! - [`secret`]: credentials (read the secret, or rotate it).
@@ -12,8 +14,10 @@
 //! - [`realm_name`]: which realm names Keycloak can serve.
 
 pub mod client;
+mod desired;
 pub mod discovery;
 pub mod error;
+mod lookup;
 pub(crate) mod probe;
 pub mod realm_name;
 mod reply;

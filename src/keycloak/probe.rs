@@ -6,8 +6,8 @@ use reqwest::Method;
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
 
-use super::client::{find, id_of};
 use super::error::Role;
+use super::lookup::{find, id_of};
 use super::{KeycloakError, Session};
 pub(crate) use crate::http::Http;
 use crate::http::Purpose;

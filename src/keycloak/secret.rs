@@ -7,9 +7,9 @@ use secrecy::SecretString;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::client::{expect_failed, find, id_of};
 use super::discovery::{self, Discovery};
 use super::error::Role;
+use super::lookup::{expect_failed, find, id_of};
 use super::reply::KeycloakReply;
 use super::session::Op;
 use super::urls::Admin;
