@@ -8,7 +8,9 @@ use crate::http::HttpError;
 use crate::keycloak::error::Role;
 use crate::keycloak::KeycloakError;
 use crate::omapi::OmError;
+use crate::output::OutputError;
 use crate::render::RenderError;
+use crate::seal::SealError;
 
 /// The hint for `e` when it needs a flag's name; `None` leaves the error's own hint.
 pub(super) fn flag_hint(e: &Error) -> Option<String> {
@@ -16,6 +18,9 @@ pub(super) fn flag_hint(e: &Error) -> Option<String> {
         Error::Render(RenderError::TemplatesDir { .. } | RenderError::ReadTemplate { .. }) => Some(
             "--templates takes a folder holding files named like the built-in templates".into(),
         ),
+        Error::Output(e)
+        | Error::Render(RenderError::Output(e))
+        | Error::Seal(SealError::Output(e)) => output_flag_hint(e),
         Error::Keycloak(e) => keycloak_flag_hint(e),
         Error::OpenMetadata(e) => om_flag_hint(e),
         _ => None,
@@ -151,4 +156,19 @@ fn om_flag_hint(e: &OmError) -> Option<String> {
         }
         _ => return None,
     })
+}
+
+/// An output file in the way: `--force` replaces it.
+fn output_flag_hint(e: &OutputError) -> Option<String> {
+    match e {
+        OutputError::Exists { .. } => {
+            Some("pass --force to replace it, or choose another output path".to_string())
+        }
+        OutputError::Link { .. } => Some(
+            "pass --force to replace the link itself with the file (its target is left alone), \
+             or choose another output path"
+                .to_string(),
+        ),
+        _ => None,
+    }
 }
