@@ -21,6 +21,7 @@ pub(super) fn flag_hint(e: &Error) -> Option<String> {
         Error::Output(e)
         | Error::Render(RenderError::Output(e))
         | Error::Seal(SealError::Output(e)) => output_flag_hint(e),
+        Error::Seal(e) => seal_flag_hint(e),
         Error::Keycloak(e) => keycloak_flag_hint(e),
         Error::OpenMetadata(e) => om_flag_hint(e),
         _ => None,
@@ -171,4 +172,50 @@ fn output_flag_hint(e: &OutputError) -> Option<String> {
         ),
         _ => None,
     }
+}
+
+/// `seal` and `open`: the flags for recipients, passphrases, identities and signatures.
+fn seal_flag_hint(e: &SealError) -> Option<String> {
+    let passphrase =
+        |env: &str, flag: &str| format!("check the passphrase ({env}, {flag}, or the prompt)");
+    Some(match e {
+        SealError::HandoffOutdated { .. } => "pass --force to seal it again for the current \
+             settings (a copy of the old file already sent still opens for whom it was sealed)"
+            .into(),
+        SealError::NoRecipients => "pass -r RECIPIENT or -R FILE (or set seal.recipients in \
+             omsso.yaml), or --passphrase to seal to a passphrase"
+            .into(),
+        SealError::PassphraseWithRecipients { .. } => "seal either to recipients (-r/-R) or to \
+             a passphrase (--passphrase, --passphrase-file, OMSSO_SEAL_PASSPHRASE), not both"
+            .into(),
+        SealError::NoClientSecret => "fetch them again (`omsso keycloak fetch --write FILE`), \
+             or set client_type: public in the credentials file if the client is public"
+            .into(),
+        SealError::Cancelled => "answer y to seal, or pass --yes".into(),
+        SealError::IdentityPassphrase { .. } => {
+            passphrase("OMSSO_IDENTITY_PASSPHRASE", "--identity-passphrase-file")
+        }
+        SealError::NeedsPassphrase { .. } => "drop -i and give the passphrase \
+             (--passphrase-file, OMSSO_SEAL_PASSPHRASE, or the prompt)"
+            .into(),
+        SealError::NeedsIdentity { .. } => {
+            "pass -i IDENTITY_FILE (the key the sender sealed to)".into()
+        }
+        SealError::SigningKeyRead { .. } | SealError::SigningKeyMalformed { .. } => {
+            "--sign-with takes an OpenSSH private key (e.g. ~/.ssh/id_ed25519)".into()
+        }
+        SealError::SigningKeyPassphrase { .. } => {
+            passphrase("OMSSO_SIGN_PASSPHRASE", "--sign-passphrase-file")
+        }
+        SealError::SignatureMissing { .. } => {
+            "ask the sender to seal with --sign-with, or pass --signature FILE".into()
+        }
+        SealError::SignatureRead { .. } | SealError::SignatureMalformed { .. } => {
+            "the .sig file must be the one `omsso seal --sign-with` wrote".into()
+        }
+        SealError::SignatureNamespace { .. } => {
+            "sign with `ssh-keygen -Y sign -n omsso-handoff` or `omsso seal --sign-with`".into()
+        }
+        _ => return None,
+    })
 }
