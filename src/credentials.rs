@@ -36,10 +36,10 @@ impl Diagnose for CredentialsError {
         Some(match self {
             CredentialsError::PublicWithSecret { .. } => "a public client has no secret: \
                  remove client_secret, or set client_type: confidential if the client is \
-                 confidential in Keycloak (`omsso keycloak fetch --write FILE` writes the file \
-                 from what Keycloak holds)"
+                 confidential in Keycloak (`omsso keycloak fetch` writes the file from what \
+                 Keycloak holds)"
                 .to_string(),
-            _ => "write one with `omsso keycloak fetch --write FILE` (JSON or YAML with \
+            _ => "write one with `omsso keycloak fetch` (JSON or YAML with \
                  client_id, client_secret, realm, issuer, discovery_uri, jwks_uri)"
                 .to_string(),
         })

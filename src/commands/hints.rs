@@ -4,6 +4,7 @@
 //! (as rage does over the age crate). [`flag_hint`] is consulted before the error's own hint.
 
 use super::error::Error;
+use crate::credentials::CredentialsError;
 use crate::http::HttpError;
 use crate::keycloak::error::Role;
 use crate::keycloak::KeycloakError;
@@ -11,16 +12,21 @@ use crate::omapi::OmError;
 use crate::output::OutputError;
 use crate::render::RenderError;
 use crate::seal::SealError;
+use crate::sops::config::Problem;
+use crate::sops::SopsError;
 
 /// The hint for `e` when it needs a flag's name; `None` leaves the error's own hint.
 pub(super) fn flag_hint(e: &Error) -> Option<String> {
     match e {
-        Error::Render(RenderError::TemplatesDir { .. } | RenderError::ReadTemplate { .. }) => Some(
-            "--templates takes a folder holding files named like the built-in templates".into(),
-        ),
         Error::Output(e)
         | Error::Render(RenderError::Output(e))
         | Error::Seal(SealError::Output(e)) => output_flag_hint(e),
+        Error::Render(RenderError::TemplatesDir { .. } | RenderError::ReadTemplate { .. }) => Some(
+            "--templates takes a folder holding files named like the built-in templates".into(),
+        ),
+        Error::Render(e) => render_flag_hint(e),
+        Error::Sops(e) => sops_flag_hint(e),
+        Error::Credentials(e) => credentials_flag_hint(e),
         Error::Seal(e) => seal_flag_hint(e),
         Error::Keycloak(e) => keycloak_flag_hint(e),
         Error::OpenMetadata(e) => om_flag_hint(e),
@@ -217,5 +223,73 @@ fn seal_flag_hint(e: &SealError) -> Option<String> {
             "sign with `ssh-keygen -Y sign -n omsso-handoff` or `omsso seal --sign-with`".into()
         }
         _ => return None,
+    })
+}
+
+/// `render`: the client type, the target, the release and `--force`.
+fn render_flag_hint(e: &RenderError) -> Option<String> {
+    Some(match e {
+        RenderError::NoSecret => "pass --client-type public for a public client, or use \
+             credentials that include client_secret"
+            .into(),
+        RenderError::PublicHasNoSecret => {
+            "use --target helm-values, or --client-type confidential".into()
+        }
+        RenderError::NotInRelease { since: Some(s), .. } => {
+            format!("pass --om-version {s} or newer if that is what you run, or unset it")
+        }
+        RenderError::KeyNotReleased { .. } => "remove that key from the template (--templates), \
+             or pick the release that has it with --om-version"
+            .into(),
+        RenderError::StdoutNeedsOneFile { .. } => {
+            "choose --target openmetadata-yaml, env, helm-values or helm-secret".into()
+        }
+        RenderError::WouldOverwrite { .. } => {
+            "the differences are shown above; pass --force to replace the files".into()
+        }
+        _ => return None,
+    })
+}
+
+/// The SOPS-encrypted Secret: `--templates`, `--force`, `--sops-age`.
+fn sops_flag_hint(e: &SopsError) -> Option<String> {
+    Some(match e {
+        SopsError::NotASecret { .. } => "the Secret template (or its --templates override) must \
+             render one Kubernetes Secret whose data/stringData values are strings"
+            .into(),
+        SopsError::ExistingNotSops { .. } | SopsError::ExistingPlaintext { .. } => "its content \
+             is not shown (it may hold a secret in plaintext): move it away, or pass --force to \
+             replace it"
+            .into(),
+        SopsError::Config(c) => match c.problem {
+            Problem::Read(_)
+            | Problem::Parse(_)
+            | Problem::Regex { .. }
+            | Problem::AgeShape { .. } => {
+                "fix the file (sops reads it the same way), or name the recipients with \
+                 --sops-age / helm.sops.age_recipients, which take precedence"
+                    .into()
+            }
+            Problem::NonAge { .. } | Problem::Shamir { .. } | Problem::NoAge { .. } => {
+                "give the age recipients with --sops-age / helm.sops.age_recipients (they take \
+                 precedence over .sops.yaml), or add a rule for this file with age keys only"
+                    .into()
+            }
+        },
+        _ => return None,
+    })
+}
+
+/// A credentials file: `keycloak fetch --write FILE` writes one.
+fn credentials_flag_hint(e: &CredentialsError) -> Option<String> {
+    Some(match e {
+        CredentialsError::PublicWithSecret { .. } => "a public client has no secret: remove \
+             client_secret, or set client_type: confidential if the client is confidential in \
+             Keycloak (`omsso keycloak fetch --write FILE` writes the file from what Keycloak \
+             holds)"
+            .into(),
+        _ => "write one with `omsso keycloak fetch --write FILE` (JSON or YAML with client_id, \
+             client_secret, realm, issuer, discovery_uri, jwks_uri)"
+            .into(),
     })
 }
