@@ -2,6 +2,8 @@
 //! It comes from `keycloak fetch`, from a credentials file, or from an opened handoff bundle,
 //! which is why render and seal also work offline.
 
+pub mod realm_url;
+
 use std::path::{Path, PathBuf};
 
 use secrecy::{ExposeSecret, SecretString};
@@ -9,7 +11,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::exit::{Diagnose, Exit};
 use crate::input::{self, Accept};
-use crate::keycloak::urls;
 use crate::settings::ClientType;
 
 #[derive(Debug, thiserror::Error)]
@@ -35,10 +36,10 @@ impl Diagnose for CredentialsError {
         Some(match self {
             CredentialsError::PublicWithSecret { .. } => "a public client has no secret: \
                  remove client_secret, or set client_type: confidential if the client is \
-                 confidential in Keycloak (`omsso keycloak fetch --write FILE` writes the file \
-                 from what Keycloak holds)"
+                 confidential in Keycloak (`omsso keycloak fetch` writes the file from what \
+                 Keycloak holds)"
                 .to_string(),
-            _ => "write one with `omsso keycloak fetch --write FILE` (JSON or YAML with \
+            _ => "write one with `omsso keycloak fetch` (JSON or YAML with \
                  client_id, client_secret, realm, issuer, discovery_uri, jwks_uri)"
                 .to_string(),
         })
@@ -168,13 +169,13 @@ impl Credentials {
     /// is known, so such a URL is rebuilt encoded, in agreement with the issuer; a file whose
     /// issuer holds the raw name too is left as it is.
     pub fn encode_discovery_realm(&mut self) {
-        let encoded = urls::segment(&self.realm);
+        let encoded = realm_url::segment(&self.realm);
         if encoded == self.realm || !self.issuer.ends_with(&format!("/realms/{encoded}")) {
             return;
         }
-        let raw = format!("/realms/{}{}", self.realm, urls::DISCOVERY_SUFFIX);
+        let raw = format!("/realms/{}{}", self.realm, realm_url::DISCOVERY_SUFFIX);
         if let Some(base) = self.discovery_uri.strip_suffix(&raw) {
-            self.discovery_uri = urls::discovery(base, &self.realm);
+            self.discovery_uri = realm_url::discovery(base, &self.realm);
         }
     }
 

@@ -12,6 +12,7 @@ pub mod cli;
 pub mod commands;
 pub mod credentials;
 pub mod exit;
+mod http;
 mod input;
 mod keycloak;
 mod lint;

@@ -34,6 +34,15 @@ pub enum Error {
     Several(String, Exit),
 }
 
+/// The HTTP client is set up where a command starts (its CA file read); a failure there is
+/// reported as Keycloak's, whose certificate the CA file is for (as before the client moved
+/// below keycloak).
+impl From<crate::http::HttpError> for Error {
+    fn from(e: crate::http::HttpError) -> Error {
+        Error::Keycloak(e.into())
+    }
+}
+
 impl Error {
     pub(super) fn inner(&self) -> Option<&dyn Diagnose> {
         match self {

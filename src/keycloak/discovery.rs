@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::reply::KeycloakReply;
 use super::{urls, KeycloakError, Session};
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]

@@ -2,10 +2,8 @@
 //! realm, user or client involved, never a password, secret or token: Keycloak's own error
 //! texts are safe to quote (they never echo credentials), request bodies are never quoted.
 
-use std::path::PathBuf;
-use std::time::Duration;
-
 use crate::exit::{Diagnose, Exit};
+use crate::http::HttpError;
 use crate::settings::SettingsError;
 
 /// A `realm-management` client role (or the master realm role `create-realm`) that an admin
@@ -38,29 +36,9 @@ pub enum KeycloakError {
     /// A setting the Keycloak commands need is missing or wrong.
     #[error(transparent)]
     Settings(#[from] SettingsError),
-    #[error("cannot read the CA certificate file {}: {source}", path.display())]
-    CaCertRead {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error("{} holds no PEM certificate", path.display())]
-    CaCertInvalid { path: PathBuf },
-    #[error("cannot set up the HTTP client: {0}")]
-    HttpClient(String),
-    #[error("cannot connect to {url}: {reason}")]
-    Connect { url: String, reason: String },
-    #[error("request to {url} failed: {reason}")]
-    Transport { url: String, reason: String },
-    #[error("{url} did not answer within {} s", timeout.as_secs())]
-    Timeout { url: String, timeout: Duration },
-    #[error("TLS handshake with {url} failed: {reason}")]
-    Tls { url: String, reason: String },
-    #[error("refused to follow the redirect from {from} to {to}: {reason}")]
-    RedirectRefused {
-        from: String,
-        to: String,
-        reason: String,
-    },
+    /// No answer at all: the CA file, the connection, TLS, time, a redirect, an oversize body.
+    #[error(transparent)]
+    Http(#[from] HttpError),
     #[error("no Keycloak answers at {base}: {detail}")]
     NotKeycloak { base: String, detail: String },
     #[error("Keycloak rejected the login of {principal} in realm `{realm}`: {reason}")]
@@ -131,11 +109,10 @@ impl Diagnose for KeycloakError {
         use KeycloakError::*;
         match self {
             Settings(e) => e.exit(),
+            Http(e) => e.exit(),
             // The input (settings, credentials, roles, realm or client names) must change
             // before a retry can succeed, and nothing was changed.
-            CaCertRead { .. }
-            | CaCertInvalid { .. }
-            | LoginRejected { .. }
+            LoginRejected { .. }
             | Forbidden { .. }
             | RealmNotFound { .. }
             | ClientNotFound { .. }
@@ -144,13 +121,7 @@ impl Diagnose for KeycloakError {
             | PublicClient { .. }
             | NotConfirmed
             | Declined => Exit::Usage,
-            HttpClient(_)
-            | Connect { .. }
-            | Transport { .. }
-            | Timeout { .. }
-            | Tls { .. }
-            | NotKeycloak { .. }
-            | RedirectRefused { .. }
+            NotKeycloak { .. }
             | Rejected { .. }
             | Status { .. }
             | BadResponse { .. }
@@ -159,143 +130,176 @@ impl Diagnose for KeycloakError {
         }
     }
 
+    /// What to change, in settings keys and Keycloak's screens; the command line's flags for
+    /// them are added by `commands::hints`.
     fn hint(&self) -> Option<String> {
         use KeycloakError::*;
         Some(match self {
             Settings(e) => return e.hint(),
-            CaCertRead { .. } | CaCertInvalid { .. } => {
-                "--cacert needs a readable PEM file with the CA certificate(s) that signed \
-                 Keycloak's certificate"
-                    .to_string()
-            }
-            HttpClient(_) => "check --cacert".to_string(),
-            Connect { .. } | Transport { .. } => "check --keycloak-url and that Keycloak is \
-                 running and reachable from this machine"
+            Http(e) => http_hint(e),
+            LoginRejected { password_grant, .. } => login_hint(*password_grant),
+            Forbidden { .. } => forbidden_hint(self)?,
+            RotateUnknown { .. } => "read the current secret with `omsso keycloak fetch`; if                  it changed, the old one no longer works: redeploy the new one"
                 .to_string(),
-            Timeout { .. } => "Keycloak is slow or a proxy swallows the request: check the \
-                 URL, or raise --timeout"
+            NotKeycloak { .. } => "check keycloak.url: it is Keycloak's base URL, e.g.                  https://sso.example.com (include a path prefix if Keycloak serves under one)"
                 .to_string(),
-            // What `openssl req -x509` makes by default: trusting it does not help.
-            RotateUnknown { .. } => "read the current secret with `omsso keycloak fetch` \
-                 (--show-secret or --write FILE); if it changed, the old one no longer works: \
-                 redeploy the new one"
+            RealmNotFound { .. } => "check keycloak.realm; `omsso keycloak ensure` creates                  it when asked to"
                 .to_string(),
-            Tls { reason, .. } if reason.contains("CaUsedAsEndEntity") => {
-                "Keycloak's certificate is a CA certificate (basicConstraints CA:TRUE, the \
-                 default of `openssl req -x509`), which TLS clients refuse as a server \
-                 certificate even when trusted: reissue it with basicConstraints CA:FALSE \
-                 (openssl … -addext basicConstraints=critical,CA:FALSE)"
-                    .to_string()
-            }
-            Tls { .. } => "if Keycloak's certificate comes from a private CA or is \
-                 self-signed, pass --cacert FILE (PEM: that CA, or the certificate itself); \
-                 also check http:// vs https:// in --keycloak-url"
+            ClientNotFound { .. } => "run `omsso keycloak ensure` first to create it, or                  check openmetadata.client_id"
                 .to_string(),
-            RedirectRefused { .. } => "point --keycloak-url (keycloak.url) at the address \
-                 Keycloak really serves on, over https, so no redirect is needed; a proxy that \
-                 sends requests elsewhere may be trying to capture credentials"
-                .to_string(),
-            NotKeycloak { .. } => "check --keycloak-url: it is Keycloak's base URL, e.g. \
-                 https://sso.example.com (include a path prefix if Keycloak serves under one)"
-                .to_string(),
-            LoginRejected {
-                password_grant: true,
-                ..
-            } => "check the user name, the password (OMSSO_ADMIN_PASSWORD or \
-                 --admin-password-file) and --admin-realm"
-                .to_string(),
-            LoginRejected { .. } => "check --admin-client-id, its secret \
-                 (OMSSO_ADMIN_CLIENT_SECRET or --admin-client-secret-file), that the client \
-                 has service accounts enabled, and --admin-realm"
-                .to_string(),
-            Forbidden {
-                role: Role::CreateRealm,
-                principal,
-                ..
-            } => format!(
-                "grant {principal} the realm role `create-realm` in realm `master`, or create \
-                 the realm another way and drop --create-realm"
+            MasterRealm => format!(
+                "{MASTER_REALM}; choose another realm (keycloak.realm), or have `omsso                  keycloak ensure` create it"
             ),
-            Forbidden {
-                principal,
-                login_realm,
-                realm,
-                role,
-                ..
-            } if login_realm != "master" && login_realm != realm => format!(
-                "a login in realm `{login_realm}` can only administer realm `{login_realm}`: \
-                 log in to `master` or to `{realm}` (--admin-realm), as {principal} holding \
-                 the `realm-management` role `{role}`"
-            ),
-            Forbidden {
-                principal,
-                login_realm,
-                realm,
-                role,
-                ..
-            } => {
-                let client = if login_realm == "master" && realm != "master" {
-                    format!("`{realm}-realm` client role")
-                } else {
-                    "`realm-management` client role".to_string()
-                };
-                format!(
-                    "grant {principal} the {client} `{role}` in realm `{login_realm}` (or the \
-                     realm role `admin` in `master`)"
-                )
-            }
-            RealmNotFound { .. } => "check --realm; `omsso keycloak ensure --create-realm` \
-                 creates it"
-                .to_string(),
-            ClientNotFound { .. } => "run `omsso keycloak ensure` first to create it, or \
-                 check --client-id"
-                .to_string(),
-            MasterRealm => "Keycloak's `master` realm is for administering Keycloak itself \
-                 (OpenMetadata's guide: \"we can't use the realm master for new clients\"); \
-                 choose another realm with --realm, or add --create-realm to create it"
-                .to_string(),
-            RealmName { .. } => "check --realm (keycloak.realm): Keycloak refuses the \
-                 characters : / ? # @ ! $ & ( ) * + , ; = [ ] \\ in realm names, and cannot \
-                 serve a realm named `.` or `..`"
-                .to_string(),
-            PublicClient { .. } => "a public client logs in without a secret; to give it one, \
-                 make it confidential first (--client-type confidential, then `omsso keycloak \
-                 ensure`, which has Keycloak generate a new secret)"
-                .to_string(),
+            RealmName { .. } => format!("check keycloak.realm: {REALM_NAME_RULES}"),
+            PublicClient { .. } => public_client_hint("openmetadata.client_type confidential"),
             Rejected { description, .. } if description.to_lowercase().contains("implicit") => {
-                "a client policy of this realm forbids the implicit flow: use \
-                 --implicit-flow false (the auth-code-only setup) or change the realm's \
-                 client policies"
-                    .to_string()
+                implicit_flow_hint("forbids the implicit flow", "openmetadata.implicit_flow false")
             }
-            Rejected { .. } => "Keycloak's message says what it refused; check the realm's \
-                 client policies and omsso's settings"
+            Rejected { .. } => "Keycloak's message says what it refused; check the realm's                  client policies and omsso's settings"
                 .to_string(),
             Status { status: 500.., .. } => {
                 "Keycloak failed; its server log has the details".to_string()
             }
-            Status { status: 401, .. } => "Keycloak refused omsso's fresh admin token: check \
-                 that the admin user or client still exists and is enabled"
+            Status { status: 401, .. } => "Keycloak refused omsso's fresh admin token: check                  that the admin user or client still exists and is enabled"
                 .to_string(),
-            Status { .. } | BadResponse { .. } => {
-                "check --keycloak-url and the Keycloak version (omsso needs 17 or newer, or \
-                 an older one under /auth)"
-                    .to_string()
-            }
+            Status { .. } | BadResponse { .. } => not_keycloak_api_hint("keycloak.url"),
             NotKept { fields } if fields.iter().any(|f| f == "implicitFlowEnabled") => {
-                "a client policy of this realm turns the implicit flow off: use \
-                 --implicit-flow false (the auth-code-only setup) or change the realm's \
-                 client policies"
-                    .to_string()
+                implicit_flow_hint("turns the implicit flow off", "openmetadata.implicit_flow false")
             }
-            NotKept { .. } => "a client policy of the realm may rewrite these fields on every \
-                 update (Realm settings → Client policies); `ensure --dry-run` shows them"
-                .to_string(),
-            NotConfirmed => "pass --yes to regenerate it without a prompt (the old secret \
-                 stops working at once)"
+            NotKept { .. } => not_kept_hint("a dry run of `omsso keycloak ensure`"),
+            NotConfirmed => "confirm at the prompt to regenerate it (the old secret stops                  working at once)"
                 .to_string(),
             Declined => "nothing was changed".to_string(),
         })
+    }
+}
+
+/// Why the `master` realm is refused, for hints.
+pub const MASTER_REALM: &str = "Keycloak's `master` realm is for administering Keycloak \
+     itself (OpenMetadata's guide: \"we can't use the realm master for new clients\")";
+
+/// The realm names Keycloak cannot serve, for hints.
+pub const REALM_NAME_RULES: &str = "Keycloak refuses the characters : / ? # @ ! $ & ( ) * + \
+     , ; = [ ] \\ in realm names, and cannot serve a realm named `.` or `..`";
+
+/// `to_confidential` says how to make the client confidential (a setting, or a flag).
+pub fn public_client_hint(to_confidential: &str) -> String {
+    format!(
+        "a public client logs in without a secret; to give it one, make it confidential \
+         first ({to_confidential}, then `omsso keycloak ensure`, which has Keycloak generate \
+         a new secret)"
+    )
+}
+
+/// A client policy that refuses the implicit flow (`what` it does); `off` turns it off.
+pub fn implicit_flow_hint(what: &str, off: &str) -> String {
+    format!(
+        "a client policy of this realm {what}: use {off} (the auth-code-only setup) or \
+         change the realm's client policies"
+    )
+}
+
+/// `url` names where Keycloak's URL is set (a setting, or a flag).
+pub fn not_keycloak_api_hint(url: &str) -> String {
+    format!(
+        "check {url} and the Keycloak version (omsso needs 17 or newer, or an older one \
+         under /auth)"
+    )
+}
+
+/// `dry_run` names how to preview an update (a dry run, or its flag).
+pub fn not_kept_hint(dry_run: &str) -> String {
+    format!(
+        "a client policy of the realm may rewrite these fields on every update (Realm \
+         settings → Client policies); {dry_run} shows them"
+    )
+}
+
+fn login_hint(password_grant: bool) -> String {
+    if password_grant {
+        "check the user name, the password (OMSSO_ADMIN_PASSWORD or admin.password_file) \
+         and admin.realm"
+            .to_string()
+    } else {
+        "check admin.client_id, its secret (OMSSO_ADMIN_CLIENT_SECRET or \
+         admin.client_secret_file), that the client has service accounts enabled, and \
+         admin.realm"
+            .to_string()
+    }
+}
+
+/// Where to grant the missing role; `None` for any other error.
+fn forbidden_hint(e: &KeycloakError) -> Option<String> {
+    let KeycloakError::Forbidden {
+        principal,
+        login_realm,
+        realm,
+        role,
+        ..
+    } = e
+    else {
+        return None;
+    };
+    Some(if *role == Role::CreateRealm {
+        format!(
+            "grant {principal} the realm role `create-realm` in realm `master`, or create \
+             the realm another way and do not ask omsso to"
+        )
+    } else if login_realm != "master" && login_realm != realm {
+        foreign_login_hint(principal, login_realm, realm, *role, "admin.realm")
+    } else {
+        let client = if login_realm == "master" && realm != "master" {
+            format!("`{realm}-realm` client role")
+        } else {
+            "`realm-management` client role".to_string()
+        };
+        format!(
+            "grant {principal} the {client} `{role}` in realm `{login_realm}` (or the realm \
+             role `admin` in `master`)"
+        )
+    })
+}
+
+/// A login in one realm that cannot administer another; `admin_realm` names where the login
+/// realm is set (a setting, or a flag).
+pub fn foreign_login_hint(
+    principal: &str,
+    login_realm: &str,
+    realm: &str,
+    role: Role,
+    admin_realm: &str,
+) -> String {
+    format!(
+        "a login in realm `{login_realm}` can only administer realm `{login_realm}`: log in \
+         to `master` or to `{realm}` ({admin_realm}), as {principal} holding the \
+         `realm-management` role `{role}`"
+    )
+}
+
+/// A transport failure talking to Keycloak, in Keycloak's terms.
+fn http_hint(e: &HttpError) -> String {
+    match e {
+        HttpError::CaCertRead { .. } | HttpError::CaCertInvalid { .. } => {
+            "keycloak.cacert must name a readable PEM file with the CA certificate(s) that \
+             signed Keycloak's certificate"
+                .to_string()
+        }
+        HttpError::Client(_) => "check keycloak.cacert".to_string(),
+        HttpError::Connect { .. } | HttpError::Transport { .. } => "check keycloak.url and \
+             that Keycloak is running and reachable from this machine"
+            .to_string(),
+        HttpError::Timeout { .. } => "Keycloak is slow or a proxy swallows the request: check \
+             the URL, or raise keycloak.timeout"
+            .to_string(),
+        HttpError::Tls { .. } if e.is_ca_used_as_end_entity() => {
+            crate::http::ca_as_server_hint("Keycloak's")
+        }
+        HttpError::Tls { .. } => "if Keycloak's certificate comes from a private CA or is \
+             self-signed, set keycloak.cacert (PEM: that CA, or the certificate itself); also \
+             check http:// vs https:// in keycloak.url"
+            .to_string(),
+        HttpError::RedirectRefused { .. } => crate::http::redirect_hint("keycloak.url", "Keycloak"),
+        HttpError::TooLarge { .. } => not_keycloak_api_hint("keycloak.url"),
     }
 }
 
@@ -334,7 +338,10 @@ mod tests {
             action: "create client `om`".into(),
             description: "Implicit/Hybrid flow is prohibited.".into(),
         };
-        assert!(e.hint().unwrap().contains("--implicit-flow false"));
+        assert!(e
+            .hint()
+            .unwrap()
+            .contains("openmetadata.implicit_flow false"));
         assert_eq!(e.exit(), Exit::Runtime);
     }
 }

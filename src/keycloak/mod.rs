@@ -2,9 +2,11 @@
 //! client match the desired state (plan, then apply), and read its credentials.
 //!
 //! - [`session`]: where Keycloak serves, admin login, token refresh, 401 retry.
-//! - [`http`]: the HTTP client (timeouts, CA, retries, request counts); also what `verify`
-//!   uses for the URLs a configuration names and for OpenMetadata's API.
-//! - [`client`]: desired state, plan (diff), apply.
+//! - [`reply`]: what an unexpected answer from Keycloak means (over [`crate::http`], the
+//!   HTTP client every server's requests go through).
+//! - [`desired`]: the client's desired state and how a representation differs from it.
+//! - [`client`]: the plan (create or update) and applying it.
+//! - [`lookup`]: finding the client; what an unexpected admin API answer means.
 //! - [`scopes`]: the client's default client scopes.
 //! - [`discovery`]: the realm's OIDC discovery document.
 //! - [`secret`]: credentials (read the secret, or rotate it).
@@ -12,19 +14,21 @@
 //! - [`realm_name`]: which realm names Keycloak can serve.
 
 pub mod client;
+mod desired;
 pub mod discovery;
-mod error;
-pub(crate) mod http;
+pub mod error;
+mod lookup;
 pub(crate) mod probe;
 pub mod realm_name;
+mod reply;
 pub mod scopes;
 pub mod secret;
 mod session;
 pub mod urls;
 
+pub use crate::http::RequestCounts;
 pub use client::{apply, plan, Action, Desired, Plan};
 pub use error::KeycloakError;
-pub use http::RequestCounts;
 pub use secret::fetch_credentials;
 pub use session::Session;
 

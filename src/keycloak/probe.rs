@@ -6,21 +6,21 @@ use reqwest::Method;
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
 
-use super::client::{find, id_of};
 use super::error::Role;
-pub(crate) use super::http::Http;
-use super::http::Purpose;
-pub(crate) use super::http::Reply;
+use super::lookup::{find, id_of};
 use super::{KeycloakError, Session};
+pub(crate) use crate::http::Http;
+use crate::http::Purpose;
+pub(crate) use crate::http::Reply;
 
 /// An unauthenticated GET of an absolute URL (discovery, JWKS).
 pub(crate) async fn get(http: &Http, url: &str) -> Result<Reply, KeycloakError> {
-    http.send(Method::GET, url, Purpose::Api, |r| r).await
+    Ok(http.send(Method::GET, url, Purpose::Api, |r| r).await?)
 }
 
 /// A GET sent once, without retries (something that may not be there at all).
 pub(crate) async fn get_once(http: &Http, url: &str) -> Result<Reply, KeycloakError> {
-    http.send(Method::GET, url, Purpose::Probe, |r| r).await
+    Ok(http.send(Method::GET, url, Purpose::Probe, |r| r).await?)
 }
 
 /// A client-credentials grant at `token_endpoint`, with the secret in the form body
@@ -41,10 +41,11 @@ pub(crate) async fn client_credentials(
     if let Some(scope) = scope {
         form.push(("scope", scope));
     }
-    http.send(Method::POST, token_endpoint, Purpose::Token, |r| {
-        r.form(&form)
-    })
-    .await
+    Ok(http
+        .send(Method::POST, token_endpoint, Purpose::Token, |r| {
+            r.form(&form)
+        })
+        .await?)
 }
 
 /// A form POST to a token endpoint (the code exchange of `verify --login`).
@@ -55,10 +56,11 @@ pub(crate) async fn token_form(
 ) -> Result<Reply, KeycloakError> {
     // The form carries the client secret: a token request, so no redirect takes it elsewhere.
     // (A repeat after a lost answer could only fail: a code is redeemed once.)
-    http.send(Method::POST, token_endpoint, Purpose::Token, |r| {
-        r.form(form)
-    })
-    .await
+    Ok(http
+        .send(Method::POST, token_endpoint, Purpose::Token, |r| {
+            r.form(form)
+        })
+        .await?)
 }
 
 /// The client's representation and the names of its default client scopes; `None` when the

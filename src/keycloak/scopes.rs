@@ -7,8 +7,9 @@
 use reqwest::Method;
 use serde::{Deserialize, Serialize};
 
-use super::client::expect_failed;
 use super::error::Role;
+use super::lookup::expect_failed;
+use super::reply::KeycloakReply;
 use super::session::Op;
 use super::urls::{Admin, ScopeList};
 use super::{KeycloakError, Session};
@@ -64,35 +65,7 @@ pub async fn plan(
     realm: &str,
     uuid: Option<&str>,
 ) -> Result<ScopePlan, KeycloakError> {
-    let current = match uuid {
-        Some(uuid) => {
-            let resource = Admin::ClientScopes {
-                realm,
-                uuid,
-                list: ScopeList::Default,
-                scope: None,
-            };
-            list(
-                session,
-                realm,
-                resource,
-                "read the client's default scopes",
-                Role::ManageClients,
-            )
-            .await?
-        }
-        None => {
-            list(
-                session,
-                realm,
-                Admin::RealmDefaultScopes { realm },
-                "read the realm's default client scopes",
-                Role::ManageClients,
-            )
-            .await?
-        }
-    };
-    let current: Vec<ScopeRef> = current.into_iter().filter(ScopeRef::oidc).collect();
+    let current = current_defaults(session, realm, uuid).await?;
     let mut plan = ScopePlan {
         current: sorted_names(&current),
         ..ScopePlan::default()
@@ -119,28 +92,62 @@ pub async fn plan(
         }
     }
     if let (Some(uuid), false) = (uuid, plan.add.is_empty()) {
-        let resource = Admin::ClientScopes {
-            realm,
-            uuid,
-            list: ScopeList::Optional,
-            scope: None,
-        };
-        let optional = list(
-            session,
-            realm,
-            resource,
-            "read the client's optional scopes",
-            Role::ManageClients,
-        )
-        .await?;
-        plan.from_optional = plan
-            .add
-            .iter()
-            .filter(|a| optional.iter().any(|o| o.id == a.id))
-            .map(|a| a.name.clone())
-            .collect();
+        plan.from_optional = optional_among(session, realm, uuid, &plan.add).await?;
     }
     Ok(plan)
+}
+
+/// The OpenID Connect default scopes of client `uuid`, or those the realm gives a new client.
+async fn current_defaults(
+    session: &Session,
+    realm: &str,
+    uuid: Option<&str>,
+) -> Result<Vec<ScopeRef>, KeycloakError> {
+    let (resource, action) = match uuid {
+        Some(uuid) => (
+            Admin::ClientScopes {
+                realm,
+                uuid,
+                list: ScopeList::Default,
+                scope: None,
+            },
+            "read the client's default scopes",
+        ),
+        None => (
+            Admin::RealmDefaultScopes { realm },
+            "read the realm's default client scopes",
+        ),
+    };
+    let current = list(session, realm, resource, action, Role::ManageClients).await?;
+    Ok(current.into_iter().filter(ScopeRef::oidc).collect())
+}
+
+/// The names of the scopes in `add` that client `uuid` holds as optional scopes.
+async fn optional_among(
+    session: &Session,
+    realm: &str,
+    uuid: &str,
+    add: &[ScopeRef],
+) -> Result<Vec<String>, KeycloakError> {
+    let resource = Admin::ClientScopes {
+        realm,
+        uuid,
+        list: ScopeList::Optional,
+        scope: None,
+    };
+    let optional = list(
+        session,
+        realm,
+        resource,
+        "read the client's optional scopes",
+        Role::ManageClients,
+    )
+    .await?;
+    Ok(add
+        .iter()
+        .filter(|a| optional.iter().any(|o| o.id == a.id))
+        .map(|a| a.name.clone())
+        .collect())
 }
 
 /// Adds the planned scopes to client `uuid` as default scopes. A scope that is an optional

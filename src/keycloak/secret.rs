@@ -7,13 +7,15 @@ use secrecy::SecretString;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::client::{expect_failed, find, id_of};
 use super::discovery::{self, Discovery};
 use super::error::Role;
+use super::lookup::{expect_failed, find, id_of};
+use super::reply::KeycloakReply;
 use super::session::Op;
 use super::urls::Admin;
 use super::{KeycloakError, Session};
 use crate::credentials::Credentials;
+use crate::http::HttpError;
 use crate::settings::ClientType;
 
 #[derive(Deserialize)]
@@ -127,8 +129,12 @@ async fn secret_request(
         reason,
     };
     let reply = match session.admin(method, resource, None, op).await {
-        Err(KeycloakError::Transport { reason, .. }) if rotating => Err(lost(reason)),
-        Err(e @ KeycloakError::Timeout { .. }) if rotating => Err(lost(e.to_string())),
+        Err(KeycloakError::Http(HttpError::Transport { reason, .. })) if rotating => {
+            Err(lost(reason))
+        }
+        Err(KeycloakError::Http(e @ HttpError::Timeout { .. })) if rotating => {
+            Err(lost(e.to_string()))
+        }
         other => other,
     }?;
     if !reply.status.is_success() {

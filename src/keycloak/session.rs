@@ -19,9 +19,10 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::error::Role;
-use super::http::{Http, Purpose, Reply, RequestCounts};
+use super::reply::KeycloakReply;
 use super::urls::{self, Admin};
 use super::KeycloakError;
+use crate::http::{Http, Purpose, Reply, RequestCounts};
 use crate::settings::{AdminLogin, HttpUrl, Settings};
 
 /// The password grant logs in through this client, as Keycloak's own admin CLI does.
@@ -278,7 +279,10 @@ impl Session {
 
     /// An unauthenticated GET (discovery documents), `url` built by [`urls`].
     pub(crate) async fn public_get(&self, url: &str) -> Result<Reply, KeycloakError> {
-        self.http.send(Method::GET, url, Purpose::Api, |r| r).await
+        Ok(self
+            .http
+            .send(Method::GET, url, Purpose::Api, |r| r)
+            .await?)
     }
 
     /// An admin API request. A 403 becomes [`KeycloakError::Forbidden`] naming `op.role`;
@@ -405,9 +409,10 @@ impl Session {
 
     async fn token_reply(&self, form: &[(&str, &str)]) -> Result<Reply, KeycloakError> {
         let url = urls::token(&self.base, self.login.realm());
-        self.http
+        Ok(self
+            .http
             .send(Method::POST, &url, Purpose::Token, |r| r.form(form))
-            .await
+            .await?)
     }
 
     /// The token in a token endpoint's answer, or the error it stands for.

@@ -8,34 +8,8 @@
 //! unencoded space is "Illegal character in path" there, and an unencoded `%` is refused by
 //! Keycloak itself (400 "Request path not normalized").
 
-/// What follows the realm URL (the issuer) in the discovery document's URL.
-pub const DISCOVERY_SUFFIX: &str = "/.well-known/openid-configuration";
-
-/// Percent-encodes `s` as one URL path segment: everything except RFC 3986 `pchar`s
-/// (unreserved characters, sub-delimiters, `:` and `@`) is encoded, `/`, `%`, `?` and `#`
-/// included; non-ASCII characters as their UTF-8 bytes, with upper-case hex digits.
-pub fn segment(s: &str) -> String {
-    const KEPT: &[u8] = b"-._~!$&'()*+,;=:@";
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || KEPT.contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-/// `{base}/realms/{realm}`: the realm's issuer when `base` is Keycloak's frontend address.
-pub fn realm(base: &str, realm: &str) -> String {
-    format!("{base}/realms/{}", segment(realm))
-}
-
-/// The realm's OIDC discovery document.
-pub fn discovery(base: &str, realm_name: &str) -> String {
-    format!("{}{DISCOVERY_SUFFIX}", realm(base, realm_name))
-}
+// The realm's own URLs are written into credentials files too, so they are built below both.
+pub use crate::credentials::realm_url::{discovery, realm, segment, DISCOVERY_SUFFIX};
 
 /// The discovery document of the realm whose issuer (or OpenMetadata `authority`) is
 /// `issuer`, as OpenMetadata derives it when no discovery URI is configured.

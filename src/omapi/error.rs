@@ -2,7 +2,7 @@
 //! server and the endpoint, never the admin token or the client secret.
 
 use crate::exit::{Diagnose, Exit};
-use crate::keycloak::KeycloakError;
+use crate::http::HttpError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum OmError {
@@ -50,7 +50,7 @@ pub enum OmError {
     #[error("OpenMetadata at {base} did not keep what omsso sent: {fields}")]
     NotKept { base: String, fields: String },
     #[error(transparent)]
-    Http(#[from] KeycloakError),
+    Http(#[from] HttpError),
 }
 
 impl Diagnose for OmError {
@@ -67,26 +67,17 @@ impl Diagnose for OmError {
         }
     }
 
+    /// What to change, in settings keys; `commands::hints` adds the flags for them.
     fn hint(&self) -> Option<String> {
         Some(match self {
-            OmError::Unreachable { .. } => "check --om-url (OpenMetadata's address from this \
-                 machine) and that the server is up"
-                .to_string(),
-            OmError::TokenRefused { .. } => "the admin token comes from OMSSO_OM_TOKEN, \
-                 --om-token-file or the prompt: use a personal access token of an admin, or the \
-                 ingestion bot's token, from OpenMetadata's settings"
-                .to_string(),
+            OmError::Unreachable { .. } => unreachable_hint("openmetadata.url"),
+            OmError::TokenRefused { .. } => token_hint("a token file"),
             OmError::NotAdmin { .. } => "use the token of an OpenMetadata admin (a user in \
                  adminPrincipals, or a bot with the admin role)"
                 .to_string(),
-            OmError::NoSecurityApi { .. } => "OpenMetadata before 1.10 keeps no security \
-                 configuration in its database: deploy the rendered files instead (and check \
-                 --om-url)"
-                .to_string(),
+            OmError::NoSecurityApi { .. } => no_security_api_hint("openmetadata.url"),
             OmError::LineWithoutApi { hint, .. } => hint.clone(),
-            OmError::Refused { .. } => "the server's models reject a key or value: render for \
-                 the server's release (--om-version) and try again"
-                .to_string(),
+            OmError::Refused { .. } => refused_hint("openmetadata.version"),
             OmError::ValidationFailed { .. } => "fix the fields listed above (omsso verify \
                  names the same checks), render again and re-run apply; nothing was changed"
                 .to_string(),
@@ -94,13 +85,45 @@ impl Diagnose for OmError {
                 "OpenMetadata failed; its server log has the details".to_string()
             }
             OmError::Status { .. } | OmError::BadResponse { .. } => {
-                "check --om-url: it is OpenMetadata's base URL, e.g. https://om.example.com"
-                    .to_string()
+                base_url_hint("openmetadata.url")
             }
             OmError::NotKept { .. } => "the server saved something else than it was sent, or \
                  another change came in between: run `omsso verify` to see what it uses"
                 .to_string(),
+            OmError::Http(HttpError::RedirectRefused { .. }) => {
+                crate::http::redirect_hint("openmetadata.url", "OpenMetadata")
+            }
             OmError::Http(e) => return e.hint(),
         })
     }
+}
+
+/// `url` names where OpenMetadata's URL is set (a setting, or a flag); so do the others.
+pub fn unreachable_hint(url: &str) -> String {
+    format!("check {url} (OpenMetadata's address from this machine) and that the server is up")
+}
+
+pub fn token_hint(file: &str) -> String {
+    format!(
+        "the admin token comes from OMSSO_OM_TOKEN, {file} or the prompt: use a personal \
+         access token of an admin, or the ingestion bot's token, from OpenMetadata's settings"
+    )
+}
+
+pub fn no_security_api_hint(url: &str) -> String {
+    format!(
+        "OpenMetadata before 1.10 keeps no security configuration in its database: deploy the \
+         rendered files instead (and check {url})"
+    )
+}
+
+pub fn refused_hint(version: &str) -> String {
+    format!(
+        "the server's models reject a key or value: render for the server's release \
+         ({version}) and try again"
+    )
+}
+
+pub fn base_url_hint(url: &str) -> String {
+    format!("check {url}: it is OpenMetadata's base URL, e.g. https://om.example.com")
 }

@@ -7,7 +7,7 @@
 //! - [`error`]: what went wrong, in the user's words.
 
 pub mod compare;
-mod error;
+pub mod error;
 
 use reqwest::Method;
 use secrecy::{ExposeSecret, SecretString};
@@ -16,8 +16,7 @@ use serde_json::Value;
 
 pub use error::OmError;
 
-use crate::keycloak::http::{Http, Purpose, Reply};
-use crate::keycloak::KeycloakError;
+use crate::http::{Http, HttpError, Purpose, Reply};
 use crate::openmetadata::{api, OmVersion};
 
 /// One OpenMetadata server.
@@ -105,17 +104,17 @@ impl<'a> Client<'a> {
             })
             .await
             .map_err(|e| match e {
-                KeycloakError::Connect { reason, .. }
-                | KeycloakError::Transport { reason, .. }
-                | KeycloakError::Tls { reason, .. } => OmError::Unreachable {
-                    url: url.clone(),
-                    reason,
-                },
-                KeycloakError::Timeout { .. } => OmError::Unreachable {
+                HttpError::Timeout { .. } => OmError::Unreachable {
                     url: url.clone(),
                     reason: e.to_string(),
                 },
-                other => OmError::Http(other),
+                e => match e.unreachable_reason() {
+                    Some(reason) => OmError::Unreachable {
+                        url: url.clone(),
+                        reason: reason.to_string(),
+                    },
+                    None => OmError::Http(e),
+                },
             })
     }
 

@@ -11,7 +11,11 @@ use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use crate::exit::{Diagnose, Exit};
+mod error;
+mod existing;
+
+pub use error::OutputError;
+pub use existing::{open_existing, Existing, ExistingFile};
 
 /// Mode for files that hold a secret.
 pub const SECRET_MODE: u32 = 0o600;
@@ -20,63 +24,6 @@ pub const PUBLIC_MODE: u32 = 0o644;
 
 const OUT_GITIGNORE: &str =
     "# Written by omsso: generated files (some hold secrets) stay out of git.\n*\n";
-
-#[derive(Debug, thiserror::Error)]
-pub enum OutputError {
-    #[error("{} already exists and differs from what omsso would write", path.display())]
-    Exists { path: PathBuf },
-    #[error("{} is a symbolic link; omsso does not write through links", path.display())]
-    Link { path: PathBuf },
-    #[error("cannot write {}: a folder or other non-file is in the way", path.display())]
-    NotAFile { path: PathBuf },
-    #[error("cannot write into {}: it is not a folder", path.display())]
-    NotAFolder { path: PathBuf },
-    #[error("cannot {op} {}: {source}", path.display())]
-    Io {
-        op: &'static str,
-        path: PathBuf,
-        source: std::io::Error,
-    },
-}
-
-impl Diagnose for OutputError {
-    fn exit(&self) -> Exit {
-        match self {
-            OutputError::Exists { .. } | OutputError::Link { .. } => Exit::Usage,
-            OutputError::NotAFile { .. }
-            | OutputError::NotAFolder { .. }
-            | OutputError::Io { .. } => Exit::Runtime,
-        }
-    }
-
-    fn hint(&self) -> Option<String> {
-        match self {
-            OutputError::Exists { .. } => {
-                Some("pass --force to replace it, or choose another output path".to_string())
-            }
-            OutputError::Link { .. } => Some(
-                "pass --force to replace the link itself with the file (its target is left \
-                 alone), or choose another output path"
-                    .to_string(),
-            ),
-            OutputError::NotAFile { .. } | OutputError::NotAFolder { .. } => Some(
-                "move what is in the way, or choose another output path; nothing was written"
-                    .to_string(),
-            ),
-            OutputError::Io { source, path, .. } => Some(match source.kind() {
-                std::io::ErrorKind::PermissionDenied => format!(
-                    "check that you may write to {}",
-                    path.parent().unwrap_or(path).display()
-                ),
-                std::io::ErrorKind::IsADirectory => {
-                    "a directory is in the way: remove it or choose another output path".into()
-                }
-                std::io::ErrorKind::NotFound => "check that the folder exists".into(),
-                _ => "check the path and the free disk space".into(),
-            }),
-        }
-    }
-}
 
 fn io<'a>(op: &'static str, path: &'a Path) -> impl FnOnce(std::io::Error) -> OutputError + 'a {
     move |source| OutputError::Io {
@@ -125,96 +72,6 @@ pub fn check_target(path: &Path) -> Result<(), OutputError> {
         }),
         _ => Ok(()),
     }
-}
-
-/// What is at an output path before omsso writes it.
-pub enum Existing {
-    Missing,
-    /// A symbolic link: never followed, never read. Only `--force` replaces it (the link
-    /// itself, not its target).
-    Link,
-    File(Box<ExistingFile>),
-}
-
-/// A regular file at an output path, opened without following links and read (up to
-/// [`crate::input::MAX_SIZE`]).
-pub struct ExistingFile {
-    file: fs::File,
-    meta: fs::Metadata,
-    /// Its content; `None` when it is larger than anything omsso writes.
-    pub bytes: Option<Vec<u8>>,
-}
-
-impl ExistingFile {
-    /// Why its content must not be shown (in a diff), or `None` when it may be: it is a file
-    /// of this user with no other name. A hard link shares its content with a file elsewhere
-    /// (`ln ~/.ssh/id_ed25519 out/openmetadata.env`), and a file of another user is not one
-    /// omsso wrote for this user.
-    pub fn not_showable(&self) -> Option<&'static str> {
-        use std::os::unix::fs::MetadataExt;
-        // SAFETY: geteuid has no preconditions and cannot fail.
-        let me = unsafe { libc::geteuid() };
-        if self.meta.nlink() > 1 {
-            Some("it has other names (hard links), so its content is not only this file's")
-        } else if self.meta.uid() != me {
-            Some("it belongs to another user")
-        } else if self.bytes.is_none() {
-            Some("it is larger than anything omsso writes")
-        } else {
-            None
-        }
-    }
-
-    /// Mode bits (`0o644`).
-    pub fn mode(&self) -> u32 {
-        use std::os::unix::fs::PermissionsExt;
-        self.meta.permissions().mode() & 0o7777
-    }
-
-    /// Sets an unchanged secret file that others may read back to 0600 (through the open
-    /// file: no path lookup, so no link can redirect it). Returns the mode it had, when it
-    /// was changed.
-    pub fn tighten(&self, path: &Path) -> Result<Option<u32>, OutputError> {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = self.mode();
-        if mode & 0o077 == 0 {
-            return Ok(None);
-        }
-        self.file
-            .set_permissions(fs::Permissions::from_mode(SECRET_MODE))
-            .map_err(io("set permissions of", path))?;
-        Ok(Some(mode))
-    }
-}
-
-/// Looks at what is at `path` without following a symbolic link and without blocking (a
-/// FIFO there is refused, not opened for a read that would wait forever).
-pub fn open_existing(path: &Path) -> Result<Existing, OutputError> {
-    check_target(path)?;
-    let opened = OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
-        .open(path);
-    let file = match opened {
-        Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Existing::Missing),
-        // O_NOFOLLOW on a link fails with ELOOP.
-        Err(e) if e.raw_os_error() == Some(libc::ELOOP) => return Ok(Existing::Link),
-        Err(e) => return Err(io("read", path)(e)),
-    };
-    let meta = file.metadata().map_err(io("read", path))?;
-    if !meta.is_file() {
-        // Something else appeared since `check_target`.
-        return Err(OutputError::NotAFile {
-            path: path.to_path_buf(),
-        });
-    }
-    let bytes = match crate::input::read_bounded(&file) {
-        Ok(b) => Some(b),
-        Err(e) if e.kind() == std::io::ErrorKind::FileTooLarge => None,
-        Err(e) => return Err(io("read", path)(e)),
-    };
-    Ok(Existing::File(Box::new(ExistingFile { file, meta, bytes })))
 }
 
 /// One file to write: where, what, and its mode.

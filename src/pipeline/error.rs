@@ -28,3 +28,11 @@ pub enum Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Building the HTTP client fails only on its TLS set-up (`--cacert`, the system's roots), which
+/// the Keycloak error already explains.
+impl From<crate::http::HttpError> for Error {
+    fn from(e: crate::http::HttpError) -> Error {
+        Error::Keycloak(crate::keycloak::KeycloakError::Http(e))
+    }
+}

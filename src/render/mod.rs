@@ -195,7 +195,7 @@ pub fn render_all(
         ),
         ClientType::Public => None,
     };
-    let model = Value::from_serialize(model::Model::build(input)?);
+    let model = Value::from(minijinja::value::Serde(model::Model::build(input)?));
     let with_secret = |secret: Value| {
         minijinja::context! { client_secret => secret, ..model.clone() }
     };
@@ -399,12 +399,12 @@ impl Diagnose for RenderError {
                  openmetadata.yaml or Helm output, which can carry it"
                     .into()
             }
-            RenderError::NoSecret => "pass --client-type public for a public client, or use \
-                 credentials that include client_secret"
+            RenderError::NoSecret => "set openmetadata.client_type to public for a public \
+                 client, or use credentials that include client_secret"
                 .into(),
-            RenderError::PublicHasNoSecret => {
-                "use --target helm-values, or --client-type confidential".into()
-            }
+            RenderError::PublicHasNoSecret => "render the Helm values instead, or set \
+                 openmetadata.client_type to confidential"
+                .into(),
             RenderError::IssuerShape { .. } | RenderError::CredentialsUrl { .. } => {
                 "fetch the credentials again from Keycloak".into()
             }
@@ -414,7 +414,9 @@ impl Diagnose for RenderError {
                     .into()
             }
             RenderError::NotInRelease { since: Some(s), .. } => {
-                format!("pass --om-version {s} or newer if that is what you run, or unset it")
+                format!(
+                    "set openmetadata.version to {s} or newer if that is what you run, or unset it"
+                )
             }
             RenderError::NotInRelease { .. } => "unset it".into(),
             RenderError::SessionExpiryTooShort { min, .. } => {
@@ -431,15 +433,16 @@ impl Diagnose for RenderError {
                     .into()
             }
             RenderError::KeyNotReleased { .. } => {
-                "remove that key from the template (--templates), or pick the release that has \
-                 it with --om-version"
+                "remove that key from the template, or pick the release that has it \
+                 (openmetadata.version)"
                     .into()
             }
             RenderError::StdoutNeedsOneFile { .. } => {
-                "choose --target openmetadata-yaml, env, helm-values or helm-secret".into()
+                "choose one target: openmetadata-yaml, env, helm-values or helm-secret".into()
             }
             RenderError::WouldOverwrite { .. } => {
-                "the differences are shown above; pass --force to replace the files".into()
+                "the differences are shown above; replace the files on purpose (force the write)"
+                    .into()
             }
         })
     }

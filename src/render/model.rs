@@ -106,44 +106,10 @@ impl Model {
         let line = input.version.line();
         let confidential = input.client_type == ClientType::Confidential;
         let om = &input.om_url;
-        let callback = om.join(server::CALLBACK_PATH);
         let chart = Chart::resolve(input.version, input.chart_version);
-
         let server_side = ServerSide::new(&c.issuer, input.keycloak_internal_url.as_ref())?;
-        let realm_jwks = server_side.map("jwks_uri", &c.jwks_uri)?;
-        let own_jwks = match &input.om_internal_url {
-            Some(u) => u.join(server::OWN_JWKS_PATH),
-            None => format!("{}/{}", server::DEFAULT_SELF_URL, server::OWN_JWKS_PATH),
-        };
-        let mut public_key_urls = vec![realm_jwks];
-        if !public_key_urls.contains(&c.jwks_uri) {
-            public_key_urls.push(c.jwks_uri.clone());
-        }
-        public_key_urls.push(own_jwks);
-        let discovery_uri = server_side.map("discovery_uri", &c.discovery_uri)?;
-
         let session = SessionExpiry::place(line, input)?;
-        let only_in = |setting: &'static str, key: &str, set: bool| -> Result<(), RenderError> {
-            if set && !line.has(Block::Authentication, key) {
-                return Err(RenderError::NotInRelease {
-                    setting,
-                    version: input.version.to_string(),
-                    since: Line::first_with(Block::Authentication, key).map(Line::name),
-                });
-            }
-            Ok(())
-        };
-        only_in(
-            "openmetadata.max_active_sessions_per_user",
-            "maxActiveSessionsPerUser",
-            input.max_active_sessions_per_user.is_some(),
-        )?;
-        only_in(
-            "openmetadata.additional_trusted_redirect_uris",
-            "additionalTrustedRedirectUris",
-            !input.additional_trusted_redirect_uris.is_empty(),
-        )?;
-
+        check_release_settings(input, line)?;
         Ok(Model {
             om_version: input.version.to_string(),
             checked_release: line.newest_release(),
@@ -157,8 +123,8 @@ impl Model {
             provider_name: input.provider_name.clone(),
             authority: c.issuer.clone(),
             client_id: c.client_id.clone(),
-            public_key_urls,
-            callback_url: callback.clone(),
+            public_key_urls: public_key_urls(input, &server_side)?,
+            callback_url: om.join(server::CALLBACK_PATH),
             response_type: (!confidential).then_some(input.response_type.as_str()),
             jwt_principal_claims: server::JWT_PRINCIPAL_CLAIMS,
             enable_self_signup: true,
@@ -168,36 +134,103 @@ impl Model {
             max_active_sessions_per_user: input.max_active_sessions_per_user,
             additional_trusted_redirect_uris: (!input.additional_trusted_redirect_uris.is_empty())
                 .then(|| input.additional_trusted_redirect_uris.clone()),
-            oidc: Oidc {
-                kind: server::OIDC_TYPE,
-                scope: server::SCOPE,
-                discovery_uri,
-                callback_url: callback,
-                server_url: om.as_str().to_string(),
-                client_authentication_method: server::CLIENT_AUTHENTICATION_METHOD,
-                tenant: "",
-                custom_params: BTreeMap::new(),
-                session_expiry: input
-                    .session_expiry
-                    .filter(|_| session == SessionExpiry::Oidc),
-            },
-            authorizer: Authorizer {
-                class_name: server::AUTHORIZER_CLASS,
-                request_filter: server::REQUEST_FILTER,
-                admin_principals: input.admin_principals.clone(),
-                principal_domain: input.principal_domain.clone(),
-                enforce_principal_domain: false,
-                enable_secure_socket_connection: false,
-            },
-            helm: Helm {
-                secret_name: input.helm_secret_name.clone(),
-                namespace: input.helm_namespace.clone(),
-                client_id_key: server::HELM_CLIENT_ID_KEY,
-                client_secret_key: server::HELM_CLIENT_SECRET_KEY,
-                chart_version: chart.version.to_string(),
-                custom_params_null: chart.quotes_custom_params(),
-            },
+            oidc: Oidc::build(input, &server_side, session)?,
+            authorizer: Authorizer::build(input),
+            helm: Helm::build(input, &chart),
         })
+    }
+}
+
+/// The JWKS the server trusts: the realm's (as the server reaches it, then as issued, when
+/// that differs) and its own (bot tokens).
+fn public_key_urls(
+    input: &RenderInput,
+    server_side: &ServerSide,
+) -> Result<Vec<String>, RenderError> {
+    let c = &input.credentials;
+    let realm_jwks = server_side.map("jwks_uri", &c.jwks_uri)?;
+    let own_jwks = match &input.om_internal_url {
+        Some(u) => u.join(server::OWN_JWKS_PATH),
+        None => format!("{}/{}", server::DEFAULT_SELF_URL, server::OWN_JWKS_PATH),
+    };
+    let mut urls = vec![realm_jwks];
+    if !urls.contains(&c.jwks_uri) {
+        urls.push(c.jwks_uri.clone());
+    }
+    urls.push(own_jwks);
+    Ok(urls)
+}
+
+/// Settings that only some release lines have: given for another line, they are refused.
+fn check_release_settings(input: &RenderInput, line: &Line) -> Result<(), RenderError> {
+    let only_in = |setting: &'static str, key: &str, set: bool| -> Result<(), RenderError> {
+        if set && !line.has(Block::Authentication, key) {
+            return Err(RenderError::NotInRelease {
+                setting,
+                version: input.version.to_string(),
+                since: Line::first_with(Block::Authentication, key).map(Line::name),
+            });
+        }
+        Ok(())
+    };
+    only_in(
+        "openmetadata.max_active_sessions_per_user",
+        "maxActiveSessionsPerUser",
+        input.max_active_sessions_per_user.is_some(),
+    )?;
+    only_in(
+        "openmetadata.additional_trusted_redirect_uris",
+        "additionalTrustedRedirectUris",
+        !input.additional_trusted_redirect_uris.is_empty(),
+    )
+}
+
+impl Oidc {
+    fn build(
+        input: &RenderInput,
+        server_side: &ServerSide,
+        session: SessionExpiry,
+    ) -> Result<Oidc, RenderError> {
+        let om = &input.om_url;
+        Ok(Oidc {
+            kind: server::OIDC_TYPE,
+            scope: server::SCOPE,
+            discovery_uri: server_side.map("discovery_uri", &input.credentials.discovery_uri)?,
+            callback_url: om.join(server::CALLBACK_PATH),
+            server_url: om.as_str().to_string(),
+            client_authentication_method: server::CLIENT_AUTHENTICATION_METHOD,
+            tenant: "",
+            custom_params: BTreeMap::new(),
+            session_expiry: input
+                .session_expiry
+                .filter(|_| session == SessionExpiry::Oidc),
+        })
+    }
+}
+
+impl Authorizer {
+    fn build(input: &RenderInput) -> Authorizer {
+        Authorizer {
+            class_name: server::AUTHORIZER_CLASS,
+            request_filter: server::REQUEST_FILTER,
+            admin_principals: input.admin_principals.clone(),
+            principal_domain: input.principal_domain.clone(),
+            enforce_principal_domain: false,
+            enable_secure_socket_connection: false,
+        }
+    }
+}
+
+impl Helm {
+    fn build(input: &RenderInput, chart: &Chart) -> Helm {
+        Helm {
+            secret_name: input.helm_secret_name.clone(),
+            namespace: input.helm_namespace.clone(),
+            client_id_key: server::HELM_CLIENT_ID_KEY,
+            client_secret_key: server::HELM_CLIENT_SECRET_KEY,
+            chart_version: chart.version.to_string(),
+            custom_params_null: chart.quotes_custom_params(),
+        }
     }
 }
 

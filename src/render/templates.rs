@@ -5,6 +5,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use minijinja::syntax::SyntaxConfig;
 use minijinja::value::{Object, ObjectRepr};
 use minijinja::{
     AutoEscape, Environment, Error, ErrorKind, Output, State, UndefinedBehavior, Value,
@@ -101,10 +102,15 @@ pub fn environment(
 ) -> Result<Environment<'static>, RenderError> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
-    env.set_keep_trailing_newline(true);
-    env.set_trim_blocks(true);
-    env.set_lstrip_blocks(true);
-    env.set_auto_escape_callback(|name| AutoEscape::Custom(Format::of(name).name()));
+    env.set_syntax(
+        SyntaxConfig::builder()
+            .keep_trailing_newline(true)
+            .trim_blocks(true)
+            .lstrip_blocks(true)
+            .build()
+            .expect("the default delimiters are valid"),
+    );
+    env.set_auto_escape_callback(|name| AutoEscape::Custom(Format::of(name).name().into()));
     env.set_formatter(format_value);
     env.add_filter("om_value", om_value);
     env.add_filter("om_quoted", om_quoted);
@@ -178,7 +184,7 @@ fn sorted(mut names: Vec<String>) -> Vec<String> {
 }
 
 /// Prints a value escaped for the format of the template being rendered.
-fn format_value(out: &mut Output, state: &State, value: &Value) -> Result<(), Error> {
+fn format_value(out: &mut Output, state: &mut State, value: &Value) -> Result<(), Error> {
     let AutoEscape::Custom(name) = state.auto_escape() else {
         return minijinja::escape_formatter(out, state, value);
     };

@@ -40,40 +40,11 @@ pub fn write_all(
     files: &[RenderedFile],
     force: bool,
     secret: Option<&str>,
-    mut report_diff: impl FnMut(&str),
+    report_diff: impl FnMut(&str),
     mut report_loosened: impl FnMut(&Path, u32),
 ) -> Result<Vec<Written>, RenderError> {
     let paths: Vec<PathBuf> = files.iter().map(|f| out_dir.join(&f.rel_path)).collect();
-    let mut existing = Vec::with_capacity(files.len());
-    let mut conflicts = Vec::new();
-    for (f, path) in files.iter().zip(&paths) {
-        let old = files::open_existing(path)?;
-        let same = matches!(&old, Existing::File(e) if e.bytes.as_deref() == Some(&f.bytes[..]));
-        if !same && !matches!(old, Existing::Missing) && !force {
-            let label = path.display().to_string();
-            report_diff(&match &old {
-                // Never read, never shown: the link may point at any file of this user
-                // (`/proc/self/environ`, a key).
-                Existing::Link => format!(
-                    "{label}: differs (not shown: it is a symbolic link, which omsso neither \
-                     follows nor writes through; --force replaces the link itself)\n"
-                ),
-                Existing::File(e) => match (e.not_showable(), &e.bytes) {
-                    (None, Some(bytes)) => masked_diff(&label, bytes, f, secret),
-                    (reason, _) => format!(
-                        "{label}: differs (not shown: {})\n",
-                        reason.unwrap_or("it cannot be read")
-                    ),
-                },
-                Existing::Missing => unreachable!("a missing file is no conflict"),
-            });
-            conflicts.push(path.clone());
-        }
-        existing.push((old, same));
-    }
-    if !conflicts.is_empty() {
-        return Err(RenderError::WouldOverwrite { paths: conflicts });
-    }
+    let existing = existing_files(files, &paths, force, secret, report_diff)?;
 
     // The `.gitignore` that keeps the folder out of git comes with the first secret file:
     // a folder that only receives files without one (Helm values, the SOPS-encrypted Secret
@@ -83,18 +54,7 @@ pub fn write_all(
     let mut written = Vec::new();
     let mut changed = Vec::new();
     for ((f, path), (old, unchanged)) in files.iter().zip(paths).zip(existing) {
-        if let Some(parent) = path.parent().filter(|p| !p.exists()) {
-            // Subfolders hold secrets as much as the output folder does.
-            fs::DirBuilder::new()
-                .recursive(true)
-                .mode(0o700)
-                .create(parent)
-                .map_err(|source| OutputError::Io {
-                    op: "create folder",
-                    path: parent.to_path_buf(),
-                    source,
-                })?;
-        }
+        create_subfolder(&path)?;
         let mode = if f.holds_secret {
             SECRET_MODE
         } else {
@@ -132,4 +92,67 @@ pub fn write_all(
         .collect();
     files::write_all_atomic(&pending)?;
     Ok(written)
+}
+
+/// What is at each path, and whether it already holds the rendered bytes. Without `force`,
+/// every file that would be replaced is reported (`report_diff`) and refused, all together.
+fn existing_files(
+    files: &[RenderedFile],
+    paths: &[PathBuf],
+    force: bool,
+    secret: Option<&str>,
+    mut report_diff: impl FnMut(&str),
+) -> Result<Vec<(Existing, bool)>, RenderError> {
+    let mut existing = Vec::with_capacity(files.len());
+    let mut conflicts = Vec::new();
+    for (f, path) in files.iter().zip(paths) {
+        let old = files::open_existing(path)?;
+        let same = matches!(&old, Existing::File(e) if e.bytes.as_deref() == Some(&f.bytes[..]));
+        if !same && !matches!(old, Existing::Missing) && !force {
+            report_diff(&conflict_diff(&path.display().to_string(), &old, f, secret));
+            conflicts.push(path.clone());
+        }
+        existing.push((old, same));
+    }
+    if !conflicts.is_empty() {
+        return Err(RenderError::WouldOverwrite { paths: conflicts });
+    }
+    Ok(existing)
+}
+
+/// How the file at `label` differs from `f`: a masked diff, or why it is not shown.
+fn conflict_diff(label: &str, old: &Existing, f: &RenderedFile, secret: Option<&str>) -> String {
+    match old {
+        // Never read, never shown: the link may point at any file of this user
+        // (`/proc/self/environ`, a key).
+        Existing::Link => format!(
+            "{label}: differs (not shown: it is a symbolic link, which omsso neither \
+             follows nor writes through; --force replaces the link itself)\n"
+        ),
+        Existing::File(e) => match (e.not_showable(), &e.bytes) {
+            (None, Some(bytes)) => masked_diff(label, bytes, f, secret),
+            (reason, _) => format!(
+                "{label}: differs (not shown: {})\n",
+                reason.unwrap_or("it cannot be read")
+            ),
+        },
+        Existing::Missing => unreachable!("a missing file is no conflict"),
+    }
+}
+
+/// The folder of `path`, when it is missing: subfolders hold secrets as much as the output
+/// folder does (0700).
+fn create_subfolder(path: &Path) -> Result<(), OutputError> {
+    let Some(parent) = path.parent().filter(|p| !p.exists()) else {
+        return Ok(());
+    };
+    fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(parent)
+        .map_err(|source| OutputError::Io {
+            op: "create folder",
+            path: parent.to_path_buf(),
+            source,
+        })
 }

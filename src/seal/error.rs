@@ -244,47 +244,35 @@ impl Diagnose for SealError {
         }
     }
 
+    /// What to change, without the command line's flags: `commands::hints` adds those.
     fn hint(&self) -> Option<String> {
         use SealError::*;
         Some(match self {
             Secret(e) => return e.hint(),
             Output(e) => return e.hint(),
-            HandoffOutdated { .. } => "pass --force to seal it again for the current settings \
-                 (a copy of the old file already sent still opens for whom it was sealed)"
+            HandoffOutdated { .. } => "seal it again for the current settings, forcing the \
+                 write (a copy of the old file already sent still opens for whom it was sealed)"
                 .into(),
             IdentityExists { .. } => "choose another path: replacing it would make everything \
                  sealed to its key unreadable"
                 .into(),
-            Recipient { problem, .. } => match problem {
-                RecipientProblem::PrivateKey => {
-                    "use the public key: `age-keygen -y KEY` or the .pub file of an SSH key".into()
-                }
-                RecipientProblem::RsaTooSmall { .. } | RecipientProblem::RsaTooLarge => {
-                    "ask for an ssh-ed25519 key or an age recipient (`omsso keygen`)".into()
-                }
-                RecipientProblem::Unsupported { .. } => {
-                    "age supports age1… recipients, ssh-ed25519 and ssh-rsa keys".into()
-                }
-                RecipientProblem::Malformed => {
-                    "fix that line; `#` starts a comment, one recipient a line".into()
-                }
-            },
+            Recipient { problem, .. } => problem.hint().into(),
             RecipientsFile { .. } | IdentityRead { .. } | Read { .. } => {
                 "check the path; the file must be readable by you".into()
             }
             EmptyRecipientsFile { .. } => {
                 "add the recipients' public keys to it, one a line".into()
             }
-            NoRecipients => "pass -r RECIPIENT or -R FILE (or set seal.recipients in \
-                             omsso.yaml), or --passphrase to seal to a passphrase"
+            NoRecipients => "give recipients (public keys, or a recipients file; or set \
+                 seal.recipients in omsso.yaml), or seal to a passphrase"
                 .into(),
-            PassphraseWithRecipients { .. } => "seal either to recipients (-r/-R) or to a \
-                 passphrase (--passphrase, --passphrase-file, OMSSO_SEAL_PASSPHRASE), not both"
+            PassphraseWithRecipients { .. } => "seal either to recipients or to a passphrase \
+                 (a passphrase file, OMSSO_SEAL_PASSPHRASE), not both"
                 .into(),
-            NoClientSecret => "fetch them again (`omsso keycloak fetch --write FILE`), or set \
-                 client_type: public in the credentials file if the client is public"
+            NoClientSecret => "fetch them again (`omsso keycloak fetch`, writing a file), or \
+                 set client_type: public in the credentials file if the client is public"
                 .into(),
-            Cancelled => "answer y to seal, or pass --yes".into(),
+            Cancelled => "answer y to seal, or confirm in advance".into(),
             IdentityMalformed { .. } | IdentityEmpty { .. } => "pass an age identity file \
                  (`omsso keygen`), a passphrase-encrypted one, or an OpenSSH private key"
                 .into(),
@@ -292,15 +280,45 @@ impl Diagnose for SealError {
             IdentityUnsupported { .. } => {
                 "age opens files with age identities, ssh-ed25519 and ssh-rsa keys".into()
             }
-            IdentityPassphrase { .. } => "check the passphrase (OMSSO_IDENTITY_PASSPHRASE, \
-                 --identity-passphrase-file, or the prompt)"
+            IdentityPassphrase { .. } => passphrase_hint("OMSSO_IDENTITY_PASSPHRASE"),
+            NeedsPassphrase { .. } => "open it with its passphrase instead of an identity (a \
+                 passphrase file, OMSSO_SEAL_PASSPHRASE, or the prompt)"
                 .into(),
-            NeedsPassphrase { .. } => {
-                "drop -i and give the passphrase (--passphrase-file, OMSSO_SEAL_PASSPHRASE, \
-                 or the prompt)"
-                    .into()
+            NeedsIdentity { .. } => "give the identity file (the key the sender sealed to)".into(),
+            _ => return self.received_hint().or_else(|| self.signing_hint()),
+        })
+    }
+}
+
+impl RecipientProblem {
+    fn hint(&self) -> &'static str {
+        match self {
+            RecipientProblem::PrivateKey => {
+                "use the public key: `age-keygen -y KEY` or the .pub file of an SSH key"
             }
-            NeedsIdentity { .. } => "pass -i IDENTITY_FILE (the key the sender sealed to)".into(),
+            RecipientProblem::RsaTooSmall { .. } | RecipientProblem::RsaTooLarge => {
+                "ask for an ssh-ed25519 key or an age recipient (`omsso keygen`)"
+            }
+            RecipientProblem::Unsupported { .. } => {
+                "age supports age1… recipients, ssh-ed25519 and ssh-rsa keys"
+            }
+            RecipientProblem::Malformed => {
+                "fix that line; `#` starts a comment, one recipient a line"
+            }
+        }
+    }
+}
+
+/// Where a passphrase comes from: `env`, a file, or the prompt.
+fn passphrase_hint(env: &str) -> String {
+    format!("check the passphrase ({env}, a passphrase file, or the prompt)")
+}
+
+impl SealError {
+    /// Hints about the file received: the sealed file and the bundle inside.
+    fn received_hint(&self) -> Option<String> {
+        use SealError::*;
+        Some(match self {
             NotAge { .. } | UnknownAgeFormat { .. } | TooLarge { .. } => {
                 "check that this is the .age file you were sent".into()
             }
@@ -323,24 +341,30 @@ impl Diagnose for SealError {
             ClientIdMismatch { .. } => {
                 "you received credentials for another client: ask the sender".into()
             }
-            SigningKeyRead { .. } | SigningKeyMalformed { .. } => {
-                "--sign-with takes an OpenSSH private key (e.g. ~/.ssh/id_ed25519)".into()
-            }
-            SigningKeyPassphrase { .. } => "check the passphrase (OMSSO_SIGN_PASSPHRASE, \
-                 --sign-passphrase-file, or the prompt)"
+            _ => return None,
+        })
+    }
+
+    /// Hints about signing and signatures.
+    fn signing_hint(&self) -> Option<String> {
+        use SealError::*;
+        Some(match self {
+            SigningKeyRead { .. } | SigningKeyMalformed { .. } => "the signing key must be an \
+                 OpenSSH private key (e.g. ~/.ssh/id_ed25519)"
                 .into(),
+            SigningKeyPassphrase { .. } => passphrase_hint("OMSSO_SIGN_PASSPHRASE"),
             SigningKeyUnsupported { .. } => "sign with an ssh-ed25519 or ssh-rsa key".into(),
             AllowedSignersRead { .. } | AllowedSignersMalformed { .. } => {
                 "use the OpenSSH allowed_signers format: `PRINCIPALS [OPTIONS] KEYTYPE KEY`".into()
             }
             SignatureMissing { .. } => {
-                "ask the sender to seal with --sign-with, or pass --signature FILE".into()
+                "ask the sender to sign what they seal, or give the signature file".into()
             }
             SignatureRead { .. } | SignatureMalformed { .. } => {
-                "the .sig file must be the one `omsso seal --sign-with` wrote".into()
+                "the .sig file must be the one `omsso seal` wrote when signing".into()
             }
             SignatureNamespace { .. } => {
-                "sign with `ssh-keygen -Y sign -n omsso-handoff` or `omsso seal --sign-with`".into()
+                "sign with `ssh-keygen -Y sign -n omsso-handoff` or with `omsso seal`".into()
             }
             SignerNotAllowed { .. } => {
                 "do not use this file; if the signer is genuine, add their key to the allowed \
@@ -350,6 +374,7 @@ impl Diagnose for SealError {
             SignatureInvalid { .. } => {
                 "do not use this file; ask the sender to seal and sign it again".into()
             }
+            _ => return None,
         })
     }
 }

@@ -58,71 +58,43 @@ impl Recipient {
         {
             return Err(refuse(RecipientProblem::PrivateKey));
         }
-        if let Some(data) = text.strip_prefix("age1") {
-            return match text.parse::<age::x25519::Recipient>() {
-                Ok(r) => Ok(Recipient {
-                    info: RecipientInfo {
-                        kind: "age".into(),
-                        name,
-                        fingerprint: r.to_string(),
-                    },
-                    key: Key::Age(r),
-                    ssh_tag: None,
-                }),
-                // `age1yubikey1…` and friends: a plugin's recipient (the bech32 prefix is
-                // everything before the last `1`; bech32 data never contains a `1`).
-                Err(_) if data.contains('1') && !data.contains(' ') => {
-                    Err(refuse(RecipientProblem::Unsupported {
-                        key_type: "age plugin recipient".into(),
-                    }))
-                }
-                Err(_) => Err(refuse(RecipientProblem::Malformed)),
-            };
+        match text.strip_prefix("age1") {
+            Some(data) => Self::parse_age(text, data, name),
+            None => Self::parse_ssh(text, name),
         }
-        let entry = Entry::from_str(text).map_err(|_| refuse(RecipientProblem::Malformed))?;
+        .map_err(refuse)
+    }
+
+    /// An `age1…` recipient; `data` is what follows the prefix.
+    fn parse_age(text: &str, data: &str, name: Option<String>) -> Result<Self, RecipientProblem> {
+        match text.parse::<age::x25519::Recipient>() {
+            Ok(r) => Ok(Recipient {
+                info: RecipientInfo {
+                    kind: "age".into(),
+                    name,
+                    fingerprint: r.to_string(),
+                },
+                key: Key::Age(r),
+                ssh_tag: None,
+            }),
+            // `age1yubikey1…` and friends: a plugin's recipient (the bech32 prefix is
+            // everything before the last `1`; bech32 data never contains a `1`).
+            Err(_) if data.contains('1') && !data.contains(' ') => {
+                Err(RecipientProblem::Unsupported {
+                    key_type: "age plugin recipient".into(),
+                })
+            }
+            Err(_) => Err(RecipientProblem::Malformed),
+        }
+    }
+
+    /// An OpenSSH public key line (`ssh-ed25519 AAAA… comment`, `ssh-rsa …`).
+    fn parse_ssh(text: &str, name: Option<String>) -> Result<Self, RecipientProblem> {
+        let entry = Entry::from_str(text).map_err(|_| RecipientProblem::Malformed)?;
         let key = entry.public_key();
-        match key.algorithm() {
-            Algorithm::Ed25519 => {}
-            Algorithm::Rsa { .. } => {
-                let bits = rsa_bits(key);
-                if bits < 2048 {
-                    return Err(refuse(RecipientProblem::RsaTooSmall { bits }));
-                }
-            }
-            other => {
-                return Err(refuse(RecipientProblem::Unsupported {
-                    key_type: other.as_str().to_string(),
-                }))
-            }
-        }
-        let mut bare = key.clone();
-        bare.set_comment("");
-        let openssh = bare
-            .to_openssh()
-            .map_err(|_| refuse(RecipientProblem::Malformed))?;
-        let age_key = openssh.trim().parse::<age::ssh::Recipient>().map_err(|e| {
-            refuse(match e {
-                age::ssh::ParseRecipientKeyError::RsaModulusTooLarge => {
-                    RecipientProblem::RsaTooLarge
-                }
-                age::ssh::ParseRecipientKeyError::RsaModulusTooSmall => {
-                    RecipientProblem::RsaTooSmall {
-                        bits: rsa_bits(key),
-                    }
-                }
-                age::ssh::ParseRecipientKeyError::Unsupported(key_type) => {
-                    RecipientProblem::Unsupported { key_type }
-                }
-                _ => RecipientProblem::Malformed,
-            })
-        })?;
+        check_ssh_algorithm(key)?;
+        let age_key = age_ssh_recipient(key)?;
         let comment = key.comment().trim();
-        let ssh_tag = key.to_bytes().ok().map(|wire| {
-            use base64::Engine;
-            use sha2::Digest;
-            base64::engine::general_purpose::STANDARD_NO_PAD
-                .encode(&sha2::Sha256::digest(wire)[..4])
-        });
         Ok(Recipient {
             info: RecipientInfo {
                 kind: key.algorithm().as_str().to_string(),
@@ -130,7 +102,7 @@ impl Recipient {
                 fingerprint: key.fingerprint(HashAlg::Sha256).to_string(),
             },
             key: Key::Ssh(age_key),
-            ssh_tag,
+            ssh_tag: ssh_tag(key),
         })
     }
 
@@ -204,6 +176,49 @@ impl Recipient {
         all.retain(|r| seen.insert(r.info.fingerprint.clone()));
         Ok(all)
     }
+}
+
+/// Only the SSH key types age seals to: ssh-ed25519, and ssh-rsa of 2048 bits or more.
+fn check_ssh_algorithm(key: &PublicKey) -> Result<(), RecipientProblem> {
+    match key.algorithm() {
+        Algorithm::Ed25519 => Ok(()),
+        Algorithm::Rsa { .. } => match rsa_bits(key) {
+            bits if bits < 2048 => Err(RecipientProblem::RsaTooSmall { bits }),
+            _ => Ok(()),
+        },
+        other => Err(RecipientProblem::Unsupported {
+            key_type: other.as_str().to_string(),
+        }),
+    }
+}
+
+/// The age crate's recipient for `key` (given without its comment, as age reads it).
+fn age_ssh_recipient(key: &PublicKey) -> Result<age::ssh::Recipient, RecipientProblem> {
+    let mut bare = key.clone();
+    bare.set_comment("");
+    let openssh = bare.to_openssh().map_err(|_| RecipientProblem::Malformed)?;
+    openssh
+        .trim()
+        .parse::<age::ssh::Recipient>()
+        .map_err(|e| match e {
+            age::ssh::ParseRecipientKeyError::RsaModulusTooLarge => RecipientProblem::RsaTooLarge,
+            age::ssh::ParseRecipientKeyError::RsaModulusTooSmall => RecipientProblem::RsaTooSmall {
+                bits: rsa_bits(key),
+            },
+            age::ssh::ParseRecipientKeyError::Unsupported(key_type) => {
+                RecipientProblem::Unsupported { key_type }
+            }
+            _ => RecipientProblem::Malformed,
+        })
+}
+
+/// The tag age writes in an SSH stanza: the first 4 bytes of the SHA-256 of the key's wire
+/// form, base64 without padding.
+fn ssh_tag(key: &PublicKey) -> Option<String> {
+    use base64::Engine;
+    use sha2::Digest;
+    let wire = key.to_bytes().ok()?;
+    Some(base64::engine::general_purpose::STANDARD_NO_PAD.encode(&sha2::Sha256::digest(wire)[..4]))
 }
 
 /// The modulus size of an RSA key, as `ssh-keygen -l` counts it.

@@ -98,12 +98,12 @@ impl Diagnose for ConfigError {
             | Problem::Regex { .. }
             | Problem::AgeShape { .. } => {
                 "fix the file (sops reads it the same way), or name the recipients with \
-                 --sops-age / helm.sops.age_recipients, which take precedence"
+                 helm.sops.age_recipients, which takes precedence"
                     .to_string()
             }
             Problem::NonAge { .. } | Problem::Shamir { .. } | Problem::NoAge { .. } => {
-                "give the age recipients with --sops-age / helm.sops.age_recipients (they take \
-                 precedence over .sops.yaml), or add a rule for this file with age keys only"
+                "give the age recipients with helm.sops.age_recipients (they take precedence \
+                 over .sops.yaml), or add a rule for this file with age keys only"
                     .to_string()
             }
         })

@@ -272,14 +272,14 @@ impl Diagnose for SopsError {
     fn hint(&self) -> Option<String> {
         Some(match self {
             SopsError::NotASecret { .. } => {
-                "the Secret template (or its --templates override) must render one Kubernetes \
+                "the Secret template (or its override) must render one Kubernetes \
                  Secret whose data/stringData values are strings"
                     .to_string()
             }
             SopsError::Config(e) => return e.hint(),
             SopsError::ExistingNotSops { .. } | SopsError::ExistingPlaintext { .. } => {
                 "its content is not shown (it may hold a secret in plaintext): move it away, or \
-                 pass --force to replace it"
+                 replace it on purpose (force the write)"
                     .to_string()
             }
             SopsError::Identities { .. } => {

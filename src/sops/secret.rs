@@ -109,19 +109,49 @@ pub fn encrypt(
     identities: impl FnOnce() -> Result<Option<Identities>, SopsError>,
 ) -> Result<Encrypted, SopsError> {
     let plain = secret_tree(file, plain)?;
-    let replaced = |plain: &Node| Encrypted {
-        outcome: Outcome::Changed,
-        ..fresh(plain, recipients)
-    };
     let Some((path, old)) = existing else {
         return Ok(fresh(&plain, recipients));
     };
+    let Some(old_file) = comparable(path, old, force)? else {
+        return Ok(replaced(&plain, recipients));
+    };
+    let diff = RecipientDiff::new(&old_file, recipients);
+    let key = match identities()? {
+        Some(ids) => keys::unwrap(&old_file.meta.age, &ids),
+        None => None,
+    };
+    let Some(key) = key else {
+        return Ok(unreadable(&old_file, old, &plain, &diff, force, recipients));
+    };
+    // A file that no longer decrypts (changed values or MAC) is encrypted anew.
+    let Ok(decrypted) = old_file.decrypt(&key) else {
+        return Ok(replaced(&plain, recipients));
+    };
+    let same_content = decrypted.tree == plain;
+    let ours = is_ours(&old_file.meta);
+    if same_content && diff.same && ours {
+        return Ok(Encrypted {
+            bytes: old.to_vec(),
+            outcome: Outcome::Same,
+        });
+    }
+    if diff.removed || !ours {
+        return Ok(replaced(&plain, recipients));
+    }
+    Ok(updated(
+        &old_file, &plain, &key, &decrypted, &diff, recipients,
+    ))
+}
+
+/// The existing file parsed, when it can be compared with what omsso writes; `None` when
+/// `force` says to replace one that cannot.
+fn comparable(path: &Path, old: &[u8], force: bool) -> Result<Option<SopsFile>, SopsError> {
     let old_file = match std::str::from_utf8(old)
         .map_err(|_| super::FileError::Tree(super::TreeError::Yaml("not UTF-8".into())))
         .and_then(SopsFile::parse)
     {
         Ok(f) => f,
-        Err(_) if force => return Ok(replaced(&plain)),
+        Err(_) if force => return Ok(None),
         Err(reason) => {
             return Err(SopsError::ExistingNotSops {
                 path: path.to_path_buf(),
@@ -130,84 +160,110 @@ pub fn encrypt(
         }
     };
     // Its content may be shown as a diff: refuse one that holds a plaintext value.
-    if let Some(at) = plaintext_value(&old_file) {
-        if force {
-            return Ok(replaced(&plain));
-        }
-        return Err(SopsError::ExistingPlaintext {
+    match plaintext_value(&old_file) {
+        Some(_) if force => Ok(None),
+        Some(at) => Err(SopsError::ExistingPlaintext {
             path: path.to_path_buf(),
             at,
-        });
+        }),
+        None => Ok(Some(old_file)),
     }
-    let ours =
-        |m: &Metadata| m.rule == Rule::secret() && !m.mac_only_encrypted && m.other_keys.is_empty();
-    let wanted: Vec<String> = recipients
-        .iter()
-        .map(|r| r.info.fingerprint.clone())
-        .collect();
-    let had: Vec<Option<String>> = old_file
-        .meta
-        .age
-        .iter()
-        .map(|k| fingerprint(&k.recipient))
-        .collect();
-    let same_recipients =
-        had.len() == wanted.len() && wanted.iter().all(|w| had.contains(&Some(w.clone())));
-    let removed = had
-        .iter()
-        .any(|h| h.as_ref().is_none_or(|h| !wanted.contains(h)))
-        || !old_file.meta.other_keys.is_empty();
+}
 
-    let key = match identities()? {
-        Some(ids) => keys::unwrap(&old_file.meta.age, &ids),
-        None => None,
-    };
-    let Some(key) = key else {
-        let readable_same =
-            masked(&old_file.body, &old_file.meta.rule) == masked(&plain, &Rule::secret());
-        if same_recipients && ours(&old_file.meta) && readable_same && !force {
-            return Ok(Encrypted {
-                bytes: old.to_vec(),
-                outcome: Outcome::KeptUnverified,
-            });
-        }
-        return Ok(replaced(&plain));
-    };
-    // A file that no longer decrypts (changed values or MAC) is encrypted anew.
-    let Ok(decrypted) = old_file.decrypt(&key) else {
-        return Ok(replaced(&plain));
-    };
+/// A file encrypted the way omsso encrypts a Secret (its rule, nothing but age keys).
+fn is_ours(m: &Metadata) -> bool {
+    m.rule == Rule::secret() && !m.mac_only_encrypted && m.other_keys.is_empty()
+}
 
-    let same_content = decrypted.tree == plain;
-    if same_content && same_recipients && ours(&old_file.meta) {
-        return Ok(Encrypted {
+/// How the existing file's recipients compare with the wanted ones.
+struct RecipientDiff {
+    /// The fingerprints of the existing file's age recipients (`None`: not readable).
+    had: Vec<Option<String>>,
+    /// Exactly the wanted recipients.
+    same: bool,
+    /// One of them (or a non-age key) is no longer wanted.
+    removed: bool,
+}
+
+impl RecipientDiff {
+    fn new(old_file: &SopsFile, recipients: &[Recipient]) -> RecipientDiff {
+        let wanted: Vec<String> = recipients
+            .iter()
+            .map(|r| r.info.fingerprint.clone())
+            .collect();
+        let had: Vec<Option<String>> = old_file
+            .meta
+            .age
+            .iter()
+            .map(|k| fingerprint(&k.recipient))
+            .collect();
+        let same =
+            had.len() == wanted.len() && wanted.iter().all(|w| had.contains(&Some(w.clone())));
+        let removed = had
+            .iter()
+            .any(|h| h.as_ref().is_none_or(|h| !wanted.contains(h)))
+            || !old_file.meta.other_keys.is_empty();
+        RecipientDiff { had, same, removed }
+    }
+}
+
+/// Without a key to decrypt the existing file: kept when everything readable matches (the
+/// same recipients, the same keys and unencrypted values), else encrypted anew.
+fn unreadable(
+    old_file: &SopsFile,
+    old: &[u8],
+    plain: &Node,
+    diff: &RecipientDiff,
+    force: bool,
+    recipients: &[Recipient],
+) -> Encrypted {
+    let readable_same =
+        masked(&old_file.body, &old_file.meta.rule) == masked(plain, &Rule::secret());
+    if diff.same && is_ours(&old_file.meta) && readable_same && !force {
+        return Encrypted {
             bytes: old.to_vec(),
-            outcome: Outcome::Same,
-        });
+            outcome: Outcome::KeptUnverified,
+        };
     }
-    if removed || !ours(&old_file.meta) {
-        return Ok(replaced(&plain));
-    }
-    // Only recipients added and/or values changed: keep the data key and what did not change.
+    replaced(plain, recipients)
+}
+
+/// Only recipients added and/or values changed: keep the data key and what did not change.
+fn updated(
+    old_file: &SopsFile,
+    plain: &Node,
+    key: &DataKey,
+    decrypted: &super::Decrypted,
+    diff: &RecipientDiff,
+    recipients: &[Recipient],
+) -> Encrypted {
     let mut age = old_file.meta.age.clone();
     for r in recipients {
-        if !had.contains(&Some(r.info.fingerprint.clone())) {
-            age.push(keys::wrap(&key, r));
+        if !diff.had.contains(&Some(r.info.fingerprint.clone())) {
+            age.push(keys::wrap(key, r));
         }
     }
-    let (body, lastmodified, mac_enc) = if same_content {
+    let (body, lastmodified, mac_enc) = if decrypted.tree == *plain {
         (
             old_file.body.clone(),
             old_file.meta.lastmodified.clone(),
             old_file.meta.mac.clone(),
         )
     } else {
-        encrypt_values(&plain, &key, &decrypted.ivs)
+        encrypt_values(plain, key, &decrypted.ivs)
     };
-    Ok(Encrypted {
+    Encrypted {
         bytes: assemble(body, age, lastmodified, mac_enc),
         outcome: Outcome::Changed,
-    })
+    }
+}
+
+/// [`fresh`], reported as a change of the existing file.
+fn replaced(plain: &Node, recipients: &[Recipient]) -> Encrypted {
+    Encrypted {
+        outcome: Outcome::Changed,
+        ..fresh(plain, recipients)
+    }
 }
 
 /// A new data key, new IVs, every recipient wrapped anew.

@@ -31,10 +31,7 @@ fn fetch_returns_the_secret_keycloak_holds_and_it_authenticates() {
     // Endpoints come from the live discovery document.
     let base = support::keycloak_url();
     let discovery_uri = format!("{base}/realms/{realm}/.well-known/openid-configuration");
-    let doc: Value = reqwest::blocking::get(&discovery_uri)
-        .unwrap()
-        .json()
-        .unwrap();
+    let doc: Value = support::get(&discovery_uri).unwrap().json().unwrap();
     assert_eq!(v["discovery_uri"], discovery_uri.as_str());
     for key in [
         "issuer",

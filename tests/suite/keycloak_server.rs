@@ -10,7 +10,7 @@ fn bootstrap_admin_logs_in_and_realm_discovery_is_served() {
     let admin = support::Admin::login();
     let realm = admin.new_realm("smoke");
     let base = support::keycloak_url();
-    let doc: Value = reqwest::blocking::get(format!(
+    let doc: Value = support::get(format!(
         "{base}/realms/{realm}/.well-known/openid-configuration"
     ))
     .unwrap()

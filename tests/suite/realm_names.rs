@@ -109,7 +109,7 @@ fn end_to_end(prefix: &str) {
 
     let urls = written_urls_are_keycloaks(d.path(), &realm);
     for url in &urls {
-        let status = reqwest::blocking::get(url).unwrap().status().as_u16();
+        let status = support::get(url).unwrap().status().as_u16();
         assert_eq!(status, 200, "GET {url}");
     }
     let refs: Vec<&str> = urls.iter().map(String::as_str).collect();
@@ -169,7 +169,7 @@ fn the_raw_name_in_a_url_is_what_breaks_java_and_keycloak() {
     );
     assert!(lines[1].starts_with("refused "), "{lines:?}");
     // Keycloak itself answers a raw `%` with 400 "Request path not normalized".
-    let status = reqwest::blocking::get(format!("{kc}/realms/raw%qx{DISCOVERY_SUFFIX}"))
+    let status = support::get(format!("{kc}/realms/raw%qx{DISCOVERY_SUFFIX}"))
         .unwrap()
         .status()
         .as_u16();
@@ -241,7 +241,7 @@ fn keycloak_itself_refuses_or_cannot_serve_the_names_omsso_refuses() {
             r.status()
         );
         for path in [name.to_string(), name.replace('.', "%2E")] {
-            let status = reqwest::blocking::get(format!("{kc}/realms/{path}{DISCOVERY_SUFFIX}"))
+            let status = support::get(format!("{kc}/realms/{path}{DISCOVERY_SUFFIX}"))
                 .unwrap()
                 .status()
                 .as_u16();

@@ -7,8 +7,8 @@ use reqwest::StatusCode;
 use secrecy::ExposeSecret;
 
 use super::{fail, page, Request, Stop, MAX_HOPS};
+use crate::http::HttpError;
 use crate::keycloak::probe::Http;
-use crate::keycloak::KeycloakError;
 
 /// Whether `location` is the redirect back to OpenMetadata.
 pub fn is_redirect_to(location: &str, redirect_uri: &str) -> bool {
@@ -44,7 +44,7 @@ impl<'a> Browser<'a> {
             Some(c) => req.header(reqwest::header::COOKIE, c),
             None => req,
         };
-        let unreachable = |e: KeycloakError| {
+        let unreachable = |e: HttpError| {
             Stop::Warn(
                 format!("cannot reach Keycloak's login page: {e}"),
                 "run the login where browsers reach Keycloak".to_string(),

@@ -95,7 +95,9 @@ pub fn client_credentials(realm: &str, secret: &str) -> Result<Value, u16> {
         "{}/realms/{realm}/protocol/openid-connect/token",
         support::keycloak_url()
     );
-    let resp = reqwest::blocking::Client::new()
+    let resp = super::http_builder()
+        .build()
+        .unwrap()
         .post(url)
         .form(&[
             ("grant_type", "client_credentials"),
@@ -188,7 +190,7 @@ pub fn discovery(realm: &str) -> Value {
         support::keycloak_url(),
         segment(realm)
     );
-    let r = reqwest::blocking::get(&url).unwrap();
+    let r = super::get(&url).unwrap();
     assert_eq!(r.status().as_u16(), 200, "GET {url}");
     r.json().unwrap()
 }
@@ -240,7 +242,7 @@ pub fn auth_request(realm: &str, redirect_uri: &str, params: &[(&str, &str)]) ->
         ("nonce", "n1"),
     ];
     query.extend_from_slice(params);
-    let client = reqwest::blocking::Client::builder()
+    let client = super::http_builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();

@@ -86,8 +86,20 @@ pub fn keycloak_url() -> &'static str {
     })
 }
 
-fn http() -> reqwest::blocking::Client {
+/// A client builder for the tests' own requests. reqwest 0.13 takes its TLS primitives from
+/// rustls' process-wide provider and has none built in with omsso's features; ring, as omsso.
+pub fn http_builder() -> reqwest::blocking::ClientBuilder {
+    let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::blocking::Client::builder()
+}
+
+/// `reqwest::blocking::get` through [`http_builder`].
+pub fn get(url: impl reqwest::IntoUrl) -> reqwest::Result<reqwest::blocking::Response> {
+    http_builder().build()?.get(url).send()
+}
+
+fn http() -> reqwest::blocking::Client {
+    http_builder()
         .timeout(std::time::Duration::from_secs(30))
         .build()
         .unwrap()
