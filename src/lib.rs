@@ -8,6 +8,7 @@
 //! stay private, so the compiler still reports their unused items.
 
 mod change;
+mod escape;
 pub mod cli;
 pub mod commands;
 pub mod credentials;

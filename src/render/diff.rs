@@ -16,7 +16,7 @@ use std::collections::BTreeSet;
 
 use similar::TextDiff;
 
-use super::escape::{escape_substitution, om_fragment, yaml_quoted, Fragment};
+use crate::escape::{escape_substitution, om_fragment, yaml_quoted, Fragment};
 use super::{key_of_line, RenderedFile, REDACTED};
 use crate::lint::env_file;
 

@@ -5,7 +5,6 @@
 //! so `omsso render` and `omsso run` share it; [`write`] puts the result on disk.
 
 mod diff;
-pub mod escape;
 mod model;
 mod templates;
 pub mod write;
@@ -21,7 +20,7 @@ use crate::settings::{
     ChartVersion, ClientType, HttpUrl, OmVersion, ResponseType, Settings, SettingsError,
 };
 
-pub use escape::EnvRefusal;
+pub use crate::escape::EnvRefusal;
 pub use templates::{unknown_overrides, REDACTED};
 
 /// Everything a rendering depends on, resolved.

@@ -11,7 +11,7 @@ use minijinja::{
     AutoEscape, Environment, Error, ErrorKind, Output, State, UndefinedBehavior, Value,
 };
 
-use super::escape::{self, Fragment};
+use crate::escape::{self, Fragment};
 use super::RenderError;
 
 /// Every template, by the path of the file it renders (relative to the output folder).

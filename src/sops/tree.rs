@@ -8,7 +8,7 @@
 //!
 //! Values may be secrets, so nothing here has a `Debug` that shows them.
 
-use crate::render::escape;
+use crate::escape;
 
 /// A scalar value with the type SOPS gives it.
 #[derive(Clone, PartialEq)]
