@@ -24,9 +24,9 @@ pub async fn run(args: ApplyArgs, ctx: &Context) -> Result<()> {
         }
         Err(Refusal::Validation(report)) => {
             ctx.ui.emit(&report, || report.text.clone());
-            Err(report.refused().into())
+            Err(report.refused())
         }
-        Err(Refusal::Error(e)) => Err(e.into()),
+        Err(Refusal::Error(e)) => Err(e),
     }
 }
 

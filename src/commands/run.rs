@@ -53,9 +53,7 @@ async fn one(
     dry_run: bool,
 ) -> (RunReport, Result<()>) {
     let mut report = RunReport::new(env, dry_run);
-    let result = steps::run(settings, ui, input, &mut report)
-        .await
-        .map_err(Error::from);
+    let result = steps::run(settings, ui, input, &mut report).await;
     report.ok = result.is_ok();
     if let Some(plan) = &report.plan {
         if !ui.json() {

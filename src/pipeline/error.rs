@@ -1,6 +1,10 @@
-//! What a pipeline step can fail with: the error of the module that failed, or a check that
-//! ran and found problems (its report is complete). The command layer turns it into its own
-//! aggregate error, adding the hints that name flags.
+//! What a pipeline step (and so a command) can fail with: the error of the module that failed,
+//! a check that ran and found problems (its report is complete), or several runs of `run
+//! --all-envs`. Every module keeps its own error enum and says which exit code and hint it
+//! carries through [`Diagnose`](crate::exit::Diagnose); this type only gathers them. The
+//! command layer gives it its `Diagnose` (commands/hints.rs), adding the hints that name flags.
+
+use crate::exit::{Diagnose, Exit};
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -22,9 +26,31 @@ pub enum Error {
     OpenMetadata(#[from] crate::omapi::OmError),
     #[error(transparent)]
     Sops(#[from] crate::sops::SopsError),
-    /// The step ran and its checks found problems; the report says which.
+    /// The step ran and its checks found problems; its report was already printed.
     #[error("{0}")]
     CheckFailed(String),
+    /// Several runs (`run --all-envs`) failed; their errors and report were already printed.
+    /// Carries the worst exit code among them.
+    #[error("{0}")]
+    Several(String, Exit),
+}
+
+impl Error {
+    /// The module error inside, which knows its exit code and hint.
+    pub fn inner(&self) -> Option<&dyn Diagnose> {
+        match self {
+            Error::Settings(e) => Some(e),
+            Error::Output(e) => Some(e),
+            Error::Credentials(e) => Some(e),
+            Error::Keycloak(e) => Some(e),
+            Error::Verify(e) => Some(e),
+            Error::Render(e) => Some(e),
+            Error::Seal(e) => Some(e),
+            Error::OpenMetadata(e) => Some(e),
+            Error::Sops(e) => Some(e),
+            Error::CheckFailed(_) | Error::Several(..) => None,
+        }
+    }
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
