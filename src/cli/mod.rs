@@ -18,7 +18,7 @@ pub use handoff::{HandoffArgs, KeygenArgs, OpenArgs, SealArgs, SealTargetArgs, S
 pub use keycloak::{
     ConnectArgs, CredentialsArgs, EnsureArgs, FetchArgs, KeycloakCommand, RotateArgs,
 };
-pub use reads::{command_path, required, NotRead};
+pub use reads::{command_path, required, run_required, NotRead};
 pub use render::RenderArgs;
 pub use run::RunArgs;
 pub use settings::given;

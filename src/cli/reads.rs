@@ -6,7 +6,7 @@
 use crate::exit::{Diagnose, Exit};
 use crate::settings::{Required, SETTINGS};
 
-use super::{Command, KeycloakCommand, SourceArgs};
+use super::{Command, KeycloakCommand, RunArgs, SourceArgs};
 
 /// How omsso reaches Keycloak.
 const KEYCLOAK: &[&str] = &["keycloak.url", "keycloak.cacert", "keycloak.timeout"];
@@ -112,16 +112,26 @@ pub fn required(command: &Command) -> Vec<Required> {
             needs.extend(rendered);
         }
         Command::Seal(a) if from_keycloak(&a.source) => needs.extend(live),
-        // Each environment of --all-envs is checked when it runs: the base settings alone
-        // may lack what every environment sets.
-        Command::Run(a) if !a.all_envs => {
-            needs.extend(live);
-            needs.extend(rendered);
-            if !a.no_ensure {
-                needs.push(Key("openmetadata.url"));
-            }
-        }
+        // Each environment of --all-envs is checked when it runs (commands::run): the base
+        // settings alone may lack what every environment sets.
+        Command::Run(a) if !a.all_envs => needs = run_required(a),
         _ => {}
+    }
+    needs
+}
+
+/// What one `omsso run` (or one environment of `run --all-envs`) cannot run without.
+pub fn run_required(a: &RunArgs) -> Vec<Required> {
+    use Required::{AdminLogin, Key};
+    let mut needs = vec![
+        Key("keycloak.url"),
+        Key("keycloak.realm"),
+        AdminLogin,
+        Key("openmetadata.principal_domain"),
+        Key("openmetadata.admin_principals"),
+    ];
+    if !a.no_ensure {
+        needs.push(Key("openmetadata.url"));
     }
     needs
 }

@@ -78,7 +78,12 @@ async fn all_envs(args: &RunArgs, ctx: &Context) -> Result<()> {
             let _permit = limit.acquire().await.expect("semaphore open");
             let ui = ctx.ui.tagged(name);
             let env = Some(name.clone());
-            let (mut report, result) = match ctx.resolver.resolve(Some(name)) {
+            // Each environment's settings, complete before any of its requests.
+            let resolved = ctx.resolver.resolve(Some(name)).and_then(|settings| {
+                settings.check_required(&crate::cli::run_required(args))?;
+                Ok(settings)
+            });
+            let (mut report, result) = match resolved {
                 Ok(settings) => one(&settings, &ui, input, env, args.dry_run).await,
                 Err(e) => (RunReport::new(env, args.dry_run), Err(e.into())),
             };

@@ -365,3 +365,32 @@ fn warnings_are_counted_apart_and_an_unreachable_internal_url_drops_no_check() {
         "{line}"
     );
 }
+
+/// `run --all-envs` checks each environment's settings as `run` checks its own: everything an
+/// environment lacks is reported at once, before any of its requests (its Keycloak address
+/// here would refuse a connection), and the others still run.
+#[test]
+fn all_envs_reports_what_an_environment_lacks_before_its_requests() {
+    let d = tempfile::tempdir().unwrap();
+    let yaml = format!(
+        "keycloak:\n  url: 'http://127.0.0.1:1'\nadmin:\n  username: admin\nopenmetadata:\n  \
+         url: {OM_URL}\nenvironments:\n  incomplete:\n    output: {{dir: out-i}}\n"
+    );
+    std::fs::write(d.path().join("omsso.yaml"), yaml).unwrap();
+    let (r, v) = run_json(
+        support::omsso(d.path())
+            .env("OMSSO_ADMIN_PASSWORD", "unused")
+            .args(["run", "--all-envs"]),
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let error = v["environments"][0]["error"]["message"].as_str().unwrap();
+    for key in [
+        "keycloak.realm",
+        "openmetadata.principal_domain",
+        "openmetadata.admin_principals",
+    ] {
+        assert!(error.contains(key), "{key}: {error}");
+    }
+    assert!(!r.stderr.contains("127.0.0.1:1"), "{}", r.stderr);
+    assert!(!d.path().join("out-i").exists());
+}
