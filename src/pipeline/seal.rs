@@ -11,6 +11,7 @@ use super::{Progress, Result};
 use crate::credentials::Credentials;
 use crate::output::files::prepare_out_dir;
 use crate::output::one_line;
+use crate::seal::error::BundleError;
 use crate::seal::{
     self, Recipient, RecipientInfo, SealError, SealOptions, SealTo, SigningKey, Target,
 };
@@ -104,7 +105,7 @@ pub fn seal(
 /// secret is refused before anything is asked.
 fn check_secret(credentials: &Credentials) -> Result<()> {
     if credentials.client_type == ClientType::Confidential && credentials.client_secret.is_none() {
-        return Err(SealError::NoClientSecret.into());
+        return Err(SealError::from(BundleError::NoClientSecret).into());
     }
     Ok(())
 }
@@ -132,7 +133,7 @@ pub fn seal_to(
     };
     let sealed = seal::seal(credentials, &options)?;
     let signature = match &signing_key {
-        Some(key) => Some(key.sign(&sealed.ciphertext)?),
+        Some(key) => Some(key.sign(&sealed.ciphertext).map_err(SealError::from)?),
         None => None,
     };
     if handoff.output_file.is_none() {

@@ -27,6 +27,7 @@ use crate::settings::{SealRecipients, SecretSource, Source};
 
 pub use bundle::{Bundle, RecipientInfo};
 pub use error::SealError;
+use error::{BundleError, IdentityError, OpenError, RecipientError};
 pub use identity::Identities;
 pub use recipients::Recipient;
 pub use sign::{signature_path, Signer, SigningKey};
@@ -73,9 +74,10 @@ pub fn resolve_target(
         )
     };
     let mixed = |from: String| {
-        Err(SealError::PassphraseWithRecipients {
+        Err(RecipientError::PassphraseWithRecipients {
             recipients_from: from,
-        })
+        }
+        .into())
     };
     match (has_recipients, configured.command_line, requested, in_env) {
         (true, true, true, _) | (true, true, _, true) => {
@@ -98,7 +100,7 @@ pub fn resolve_target(
             source: source(),
             ignored_defaults: false,
         }),
-        (false, _, false, false) => Err(SealError::NoRecipients),
+        (false, _, false, false) => Err(RecipientError::NoRecipients.into()),
     }
 }
 
@@ -142,7 +144,7 @@ pub fn seal(credentials: &Credentials, options: &SealOptions) -> Result<Sealed, 
     )?;
     let plaintext = secrecy::SecretSlice::from(bundle.to_bytes());
     let ciphertext = match &options.to {
-        SealTo::Recipients(rs) if rs.is_empty() => return Err(SealError::NoRecipients),
+        SealTo::Recipients(rs) if rs.is_empty() => return Err(RecipientError::NoRecipients.into()),
         SealTo::Recipients(rs) => age_file::encrypt(
             plaintext.expose_secret(),
             rs.iter().map(Recipient::as_age),
@@ -334,16 +336,18 @@ pub fn open_bytes(path: &Path, bytes: &[u8], options: &OpenOptions) -> Result<Op
     let sealed = age_file::Sealed::parse(path, bytes)?;
     let plaintext = if sealed.is_passphrase() {
         if !options.identities.is_empty() {
-            return Err(SealError::NeedsPassphrase {
+            return Err(OpenError::NeedsPassphrase {
                 path: path.to_path_buf(),
-            });
+            }
+            .into());
         }
         sealed.decrypt_with_passphrase(options.passphrase.read()?)?
     } else {
         if options.identities.is_empty() {
-            return Err(SealError::NeedsIdentity {
+            return Err(OpenError::NeedsIdentity {
                 path: path.to_path_buf(),
-            });
+            }
+            .into());
         }
         let identities = Identities::load(&options.identities, &options.identity_passphrase)?;
         sealed.decrypt(identities.iter())?
@@ -351,10 +355,11 @@ pub fn open_bytes(path: &Path, bytes: &[u8], options: &OpenOptions) -> Result<Op
     let bundle = Bundle::from_bytes(plaintext.expose_secret())?;
     if let Some(expected) = &options.expect_client_id {
         if *expected != bundle.client_id {
-            return Err(SealError::ClientIdMismatch {
+            return Err(BundleError::ClientIdMismatch {
                 expected: expected.clone(),
                 found: bundle.client_id.clone(),
-            });
+            }
+            .into());
         }
     }
     Ok(Opened {
@@ -364,14 +369,14 @@ pub fn open_bytes(path: &Path, bytes: &[u8], options: &OpenOptions) -> Result<Op
     })
 }
 
-fn read_limited(path: &Path) -> Result<Vec<u8>, SealError> {
+fn read_limited(path: &Path) -> Result<Vec<u8>, OpenError> {
     crate::input::read(path, crate::input::Accept::File).map_err(|source| {
         if source.kind() == std::io::ErrorKind::FileTooLarge {
-            SealError::TooLarge {
+            OpenError::TooLarge {
                 path: path.to_path_buf(),
             }
         } else {
-            SealError::Read {
+            OpenError::Read {
                 path: path.to_path_buf(),
                 source,
             }
@@ -395,9 +400,10 @@ pub fn new_identity(now: SystemTime) -> (SecretString, String) {
 /// that would make everything sealed to the old key unreadable.
 pub fn write_identity(path: &Path, content: &SecretString) -> Result<(), SealError> {
     if path.exists() || path.is_symlink() {
-        return Err(SealError::IdentityExists {
+        return Err(IdentityError::Exists {
             path: path.to_path_buf(),
-        });
+        }
+        .into());
     }
     // Exclusive: an identity that appears between the check above and the write is kept.
     files::write_exclusive(path, content.expose_secret().as_bytes(), SECRET_MODE)?;

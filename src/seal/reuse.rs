@@ -93,12 +93,12 @@ pub fn check(path: &Path, wanted: &Wanted) -> Result<(), SealError> {
             let opened = Sealed::parse(path, &bytes)?.decrypt_with_passphrase(source.read()?);
             match opened {
                 Ok(_) => {}
-                Err(SealError::WrongPassphrase { .. }) => {
+                Err(super::error::OpenError::WrongPassphrase { .. }) => {
                     return Err(outdated(
                         "it does not open with the current passphrase".into(),
                     ))
                 }
-                Err(e) => return Err(e),
+                Err(e) => return Err(e.into()),
             }
         }
         Target::Recipients(recipients) => {
