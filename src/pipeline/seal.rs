@@ -23,8 +23,8 @@ const DAY: Duration = Duration::from_secs(24 * 60 * 60);
 pub struct Handoff {
     /// Seal to a passphrase instead of the recipients.
     pub passphrase: bool,
-    /// The passphrase's file (implies `passphrase`).
-    pub passphrase_file: Option<PathBuf>,
+    /// The passphrase's file and where it was named (implies `passphrase`).
+    pub passphrase_file: Option<seal::PassphraseFile>,
     /// ASCII armor (else binary age).
     pub armor: bool,
     /// Do not ask before sealing for the recipients listed.
@@ -54,7 +54,7 @@ impl Handoff {
         Ok(seal::resolve_target(
             &settings.seal_recipients(),
             self.passphrase,
-            self.passphrase_file.as_deref(),
+            self.passphrase_file.as_ref(),
         )?)
     }
 

@@ -41,6 +41,21 @@ pub const IDENTITY_PASSPHRASE_ENV: &str = "OMSSO_IDENTITY_PASSPHRASE";
 /// Env var holding the passphrase of a protected signing key (`seal --sign-with`).
 pub const SIGN_PASSPHRASE_ENV: &str = "OMSSO_SIGN_PASSPHRASE";
 
+/// A passphrase file and where it was named: the command line says which of its flags, so
+/// messages about the file can name it.
+pub type PassphraseFile = (PathBuf, Source);
+
+/// The passphrase's source the standard way (a named file, the env var, a file from the
+/// settings, the prompt on a terminal).
+fn pick_secret(
+    what: &'static str,
+    env: &'static str,
+    file: Option<PassphraseFile>,
+) -> SecretSource {
+    let (path, origin) = file.map_or((None, None), |(p, o)| (Some(p), Some(o)));
+    SecretSource::pick(what, env, path, origin.as_ref())
+}
+
 /// What a bundle is sealed to, once decided (passphrase not read yet).
 #[derive(Debug)]
 pub enum Target {
@@ -60,19 +75,12 @@ pub enum Target {
 pub fn resolve_target(
     configured: &SealRecipients,
     passphrase_requested: bool,
-    passphrase_file: Option<&Path>,
+    passphrase_file: Option<&PassphraseFile>,
 ) -> Result<Target, SealError> {
     let requested = passphrase_requested || passphrase_file.is_some();
     let in_env = std::env::var_os(PASSPHRASE_ENV).is_some();
     let has_recipients = !configured.recipients.is_empty() || !configured.files.is_empty();
-    let source = || {
-        SecretSource::pick(
-            "seal passphrase",
-            PASSPHRASE_ENV,
-            passphrase_file.map(Path::to_path_buf),
-            Some(&Source::Flag("--passphrase-file".into())),
-        )
-    };
+    let source = || pick_secret("seal passphrase", PASSPHRASE_ENV, passphrase_file.cloned());
     let mixed = |from: String| {
         Err(RecipientError::PassphraseWithRecipients {
             recipients_from: from,
@@ -81,7 +89,7 @@ pub fn resolve_target(
     };
     match (has_recipients, configured.command_line, requested, in_env) {
         (true, true, true, _) | (true, true, _, true) => {
-            mixed("-r/-R or OMSSO_SEAL_RECIPIENTS[_FILES]".into())
+            mixed("given on the command line or in OMSSO_SEAL_RECIPIENTS[_FILES]".into())
         }
         (_, _, true, _) => Ok(Target::Passphrase {
             source: source(),
@@ -272,27 +280,21 @@ pub struct OpenOptions {
 }
 
 impl OpenOptions {
-    /// Options with the passphrase sources picked the standard way (env var, file flag,
-    /// prompt on a terminal).
+    /// Options with the passphrase sources picked the standard way (a named file, the env
+    /// var, the prompt on a terminal).
     pub fn new(
         identities: Vec<PathBuf>,
-        identity_passphrase_file: Option<PathBuf>,
-        passphrase_file: Option<PathBuf>,
+        identity_passphrase_file: Option<PassphraseFile>,
+        passphrase_file: Option<PassphraseFile>,
     ) -> OpenOptions {
         OpenOptions {
             identities,
-            identity_passphrase: SecretSource::pick(
+            identity_passphrase: pick_secret(
                 "identity passphrase",
                 IDENTITY_PASSPHRASE_ENV,
                 identity_passphrase_file,
-                Some(&Source::Flag("--identity-passphrase-file".into())),
             ),
-            passphrase: SecretSource::pick(
-                "seal passphrase",
-                PASSPHRASE_ENV,
-                passphrase_file,
-                Some(&Source::Flag("--passphrase-file".into())),
-            ),
+            passphrase: pick_secret("seal passphrase", PASSPHRASE_ENV, passphrase_file),
             signers: None,
             signature: None,
             signer: None,

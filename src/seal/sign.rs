@@ -147,7 +147,7 @@ pub fn check_own(message: &[u8], sig: &Path, key: &PublicKey) -> Option<String> 
     };
     if parsed.public_key() != key.key_data() {
         return Some(format!(
-            "its signature {shown} is by {}, not by the --sign-with key {}",
+            "its signature {shown} is by {}, not by the signing key {}",
             Fingerprint::new(HashAlg::Sha256, parsed.public_key()),
             key.fingerprint(HashAlg::Sha256)
         ));

@@ -19,7 +19,7 @@ pub enum IdentityError {
     Malformed { path: PathBuf, detail: String },
     #[error("{} holds no identity", path.display())]
     Empty { path: PathBuf },
-    #[error("{} is a public key; -i needs the matching private key", path.display())]
+    #[error("{} is a public key; opening needs the matching private key", path.display())]
     IsPublic { path: PathBuf },
     #[error("{}: unsupported key type {key_type}", path.display())]
     Unsupported { path: PathBuf, key_type: String },
