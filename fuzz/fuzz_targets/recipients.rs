@@ -7,8 +7,8 @@ use std::path::Path;
 
 use libfuzzer_sys::fuzz_target;
 use omsso::exit::Diagnose;
-use omsso::seal::error::RecipientProblem;
-use omsso::seal::{Recipient, SealError};
+use omsso::seal::error::{RecipientError, RecipientProblem};
+use omsso::seal::Recipient;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
@@ -24,7 +24,7 @@ fuzz_target!(|data: &[u8]| {
             let message = format!("{e}\n{}", e.hint().unwrap_or_default());
             // The one piece of a line a message may show: the key type it does not support.
             let key_type = match &e {
-                SealError::Recipient {
+                RecipientError::Recipient {
                     problem: RecipientProblem::Unsupported { key_type },
                     ..
                 } => key_type.as_str(),

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use omsso::seal::OpenOptions;
+use omsso::settings::Source;
 
 /// The age identity the seeds in `seeds/open/` are sealed to (a test key, public here).
 pub const IDENTITY: &str = include_str!("../keys/identity.txt");
@@ -35,7 +36,11 @@ pub fn open_options() -> OpenOptions {
     let d = dir();
     OpenOptions::new(
         vec![d.join("identity.txt")],
-        Some(d.join("passphrase")),
-        Some(d.join("passphrase")),
+        Some((d.join("passphrase"), flag("--identity-passphrase-file"))),
+        Some((d.join("passphrase"), flag("--passphrase-file"))),
     )
+}
+
+fn flag(name: &str) -> Source {
+    Source::Flag(name.into())
 }

@@ -12,6 +12,7 @@ use crate::keycloak::KeycloakError;
 use crate::omapi::OmError;
 use crate::output::OutputError;
 use crate::render::RenderError;
+use crate::seal::error::{BundleError, IdentityError, OpenError, RecipientError, SignError};
 use crate::seal::SealError;
 use crate::sops::config::Problem;
 use crate::sops::SopsError;
@@ -210,44 +211,64 @@ fn output_flag_hint(e: &OutputError) -> Option<String> {
 
 /// `seal` and `open`: the flags for recipients, passphrases, identities and signatures.
 fn seal_flag_hint(e: &SealError) -> Option<String> {
-    let passphrase =
-        |env: &str, flag: &str| format!("check the passphrase ({env}, {flag}, or the prompt)");
     Some(match e {
         SealError::HandoffOutdated { .. } => "pass --force to seal it again for the current \
              settings (a copy of the old file already sent still opens for whom it was sealed)"
             .into(),
-        SealError::NoRecipients => "pass -r RECIPIENT or -R FILE (or set seal.recipients in \
-             omsso.yaml), or --passphrase to seal to a passphrase"
-            .into(),
-        SealError::PassphraseWithRecipients { .. } => "seal either to recipients (-r/-R) or to \
-             a passphrase (--passphrase, --passphrase-file, OMSSO_SEAL_PASSPHRASE), not both"
-            .into(),
-        SealError::NoClientSecret => "fetch them again (`omsso keycloak fetch --write FILE`), \
-             or set client_type: public in the credentials file if the client is public"
-            .into(),
         SealError::Cancelled => "answer y to seal, or pass --yes".into(),
-        SealError::IdentityPassphrase { .. } => {
-            passphrase("OMSSO_IDENTITY_PASSPHRASE", "--identity-passphrase-file")
+        SealError::Recipients(e) => recipient_flag_hint(e)?,
+        SealError::Bundle(BundleError::NoClientSecret) => "fetch them again (`omsso keycloak \
+             fetch --write FILE`), or set client_type: public in the credentials file if the \
+             client is public"
+            .into(),
+        SealError::Identity(IdentityError::Passphrase { .. }) => {
+            passphrase_flag_hint("OMSSO_IDENTITY_PASSPHRASE", "--identity-passphrase-file")
         }
-        SealError::NeedsPassphrase { .. } => "drop -i and give the passphrase \
+        SealError::Open(OpenError::NeedsPassphrase { .. }) => "drop -i and give the passphrase \
              (--passphrase-file, OMSSO_SEAL_PASSPHRASE, or the prompt)"
             .into(),
-        SealError::NeedsIdentity { .. } => {
+        SealError::Open(OpenError::NeedsIdentity { .. }) => {
             "pass -i IDENTITY_FILE (the key the sender sealed to)".into()
         }
-        SealError::SigningKeyRead { .. } | SealError::SigningKeyMalformed { .. } => {
+        SealError::Sign(e) => sign_flag_hint(e)?,
+        _ => return None,
+    })
+}
+
+fn passphrase_flag_hint(env: &str, flag: &str) -> String {
+    format!("check the passphrase ({env}, {flag}, or the prompt)")
+}
+
+/// `seal -r/-R/--passphrase`: whom to seal to.
+fn recipient_flag_hint(e: &RecipientError) -> Option<String> {
+    Some(match e {
+        RecipientError::NoRecipients => "pass -r RECIPIENT or -R FILE (or set seal.recipients \
+             in omsso.yaml), or --passphrase to seal to a passphrase"
+            .into(),
+        RecipientError::PassphraseWithRecipients { .. } => "seal either to recipients (-r/-R) \
+             or to a passphrase (--passphrase, --passphrase-file, OMSSO_SEAL_PASSPHRASE), not \
+             both"
+            .into(),
+        _ => return None,
+    })
+}
+
+/// `seal --sign-with` and `open --signature`.
+fn sign_flag_hint(e: &SignError) -> Option<String> {
+    Some(match e {
+        SignError::KeyRead { .. } | SignError::KeyMalformed { .. } => {
             "--sign-with takes an OpenSSH private key (e.g. ~/.ssh/id_ed25519)".into()
         }
-        SealError::SigningKeyPassphrase { .. } => {
-            passphrase("OMSSO_SIGN_PASSPHRASE", "--sign-passphrase-file")
+        SignError::KeyPassphrase { .. } => {
+            passphrase_flag_hint("OMSSO_SIGN_PASSPHRASE", "--sign-passphrase-file")
         }
-        SealError::SignatureMissing { .. } => {
+        SignError::Missing { .. } => {
             "ask the sender to seal with --sign-with, or pass --signature FILE".into()
         }
-        SealError::SignatureRead { .. } | SealError::SignatureMalformed { .. } => {
+        SignError::Read { .. } | SignError::Malformed { .. } => {
             "the .sig file must be the one `omsso seal --sign-with` wrote".into()
         }
-        SealError::SignatureNamespace { .. } => {
+        SignError::Namespace { .. } => {
             "sign with `ssh-keygen -Y sign -n omsso-handoff` or `omsso seal --sign-with`".into()
         }
         _ => return None,

@@ -11,8 +11,15 @@ use crate::seal::{OpenOptions, Opened};
 pub fn run(args: OpenArgs, ctx: &Context) -> Result<()> {
     let mut options = OpenOptions::new(
         args.identities.clone(),
-        args.identity_passphrase_file.clone(),
-        args.passphrase_file.clone(),
+        args.identity_passphrase_file.clone().map(|p| {
+            (
+                p,
+                crate::settings::Source::Flag("--identity-passphrase-file".into()),
+            )
+        }),
+        args.passphrase_file
+            .clone()
+            .map(|p| (p, crate::settings::Source::Flag("--passphrase-file".into()))),
     );
     options.signers = args.signers.clone();
     options.signature = args.signature.clone();

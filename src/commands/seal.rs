@@ -25,7 +25,11 @@ pub async fn run(args: SealArgs, ctx: &Context) -> Result<()> {
 pub fn handoff(args: &HandoffArgs) -> seal::Handoff {
     seal::Handoff {
         passphrase: args.target.passphrase,
-        passphrase_file: args.target.passphrase_file.clone(),
+        passphrase_file: args
+            .target
+            .passphrase_file
+            .clone()
+            .map(|p| (p, Source::Flag("--passphrase-file".into()))),
         armor: !args.binary,
         yes: args.yes,
         note: args.note.clone(),

@@ -13,8 +13,18 @@ pub fn source(args: &SourceArgs) -> Source {
     if let Some(path) = &args.from_bundle {
         let mut options = seal::OpenOptions::new(
             args.identities.clone(),
-            args.identity_passphrase_file.clone(),
-            args.bundle_passphrase_file.clone(),
+            args.identity_passphrase_file.clone().map(|p| {
+                (
+                    p,
+                    crate::settings::Source::Flag("--identity-passphrase-file".into()),
+                )
+            }),
+            args.bundle_passphrase_file.clone().map(|p| {
+                (
+                    p,
+                    crate::settings::Source::Flag("--bundle-passphrase-file".into()),
+                )
+            }),
         );
         options.signers = args.signers.clone();
         options.signer = args.signer.clone();

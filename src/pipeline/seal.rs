@@ -11,6 +11,7 @@ use super::{Progress, Result};
 use crate::credentials::Credentials;
 use crate::output::files::prepare_out_dir;
 use crate::output::one_line;
+use crate::seal::error::BundleError;
 use crate::seal::{
     self, Recipient, RecipientInfo, SealError, SealOptions, SealTo, SigningKey, Target,
 };
@@ -22,8 +23,8 @@ const DAY: Duration = Duration::from_secs(24 * 60 * 60);
 pub struct Handoff {
     /// Seal to a passphrase instead of the recipients.
     pub passphrase: bool,
-    /// The passphrase's file (implies `passphrase`).
-    pub passphrase_file: Option<PathBuf>,
+    /// The passphrase's file and where it was named (implies `passphrase`).
+    pub passphrase_file: Option<seal::PassphraseFile>,
     /// ASCII armor (else binary age).
     pub armor: bool,
     /// Do not ask before sealing for the recipients listed.
@@ -53,7 +54,7 @@ impl Handoff {
         Ok(seal::resolve_target(
             &settings.seal_recipients(),
             self.passphrase,
-            self.passphrase_file.as_deref(),
+            self.passphrase_file.as_ref(),
         )?)
     }
 
@@ -104,7 +105,7 @@ pub fn seal(
 /// secret is refused before anything is asked.
 fn check_secret(credentials: &Credentials) -> Result<()> {
     if credentials.client_type == ClientType::Confidential && credentials.client_secret.is_none() {
-        return Err(SealError::NoClientSecret.into());
+        return Err(SealError::from(BundleError::NoClientSecret).into());
     }
     Ok(())
 }
@@ -132,7 +133,7 @@ pub fn seal_to(
     };
     let sealed = seal::seal(credentials, &options)?;
     let signature = match &signing_key {
-        Some(key) => Some(key.sign(&sealed.ciphertext)?),
+        Some(key) => Some(key.sign(&sealed.ciphertext).map_err(SealError::from)?),
         None => None,
     };
     if handoff.output_file.is_none() {

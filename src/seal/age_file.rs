@@ -1,5 +1,5 @@
 //! age encryption and decryption of in-memory documents, with every failure turned into a
-//! [`SealError`] that says what is wrong with the file (not age at all, damaged armor,
+//! [`OpenError`] that says what is wrong with the file (not age at all, damaged armor,
 //! truncated or modified, no matching identity, wrong passphrase).
 //!
 //! Everything is decrypted into memory and returned only once age has authenticated the
@@ -13,7 +13,7 @@ use age::armor::{ArmoredReadError, ArmoredReader, ArmoredWriter, Format};
 use age::DecryptError;
 use secrecy::{SecretSlice, SecretString};
 
-use super::SealError;
+use super::error::OpenError;
 
 /// Handoff bundles and identity files are small; this bounds memory on hostile input.
 pub const MAX_SIZE: u64 = crate::input::MAX_SIZE;
@@ -83,26 +83,26 @@ pub struct Sealed<'a> {
 
 impl<'a> Sealed<'a> {
     /// Parses the header of the age file `bytes` (read from `path`, named in errors).
-    pub fn parse(path: &'a Path, bytes: &'a [u8]) -> Result<Sealed<'a>, SealError> {
+    pub fn parse(path: &'a Path, bytes: &'a [u8]) -> Result<Sealed<'a>, OpenError> {
         if bytes.len() as u64 > MAX_SIZE {
-            return Err(SealError::TooLarge {
+            return Err(OpenError::TooLarge {
                 path: path.to_path_buf(),
             });
         }
         if !is_age(bytes) {
-            return Err(SealError::NotAge {
+            return Err(OpenError::NotAge {
                 path: path.to_path_buf(),
             });
         }
         if matches!(header_stanzas(bytes), Header::Malformed) {
-            return Err(SealError::HeaderMalformed {
+            return Err(OpenError::HeaderMalformed {
                 path: path.to_path_buf(),
             });
         }
         let decryptor = age::Decryptor::new(ArmoredReader::new(bytes)).map_err(|e| match e {
             // age reports a v1 header it cannot parse as an unknown version; a file that
             // starts like v1 is a damaged v1 file.
-            DecryptError::UnknownFormat if claims_v1(bytes) => SealError::Damaged {
+            DecryptError::UnknownFormat if claims_v1(bytes) => OpenError::Damaged {
                 path: path.to_path_buf(),
             },
             e => decrypt_error(path, e, false),
@@ -118,7 +118,7 @@ impl<'a> Sealed<'a> {
     pub fn decrypt<'i>(
         self,
         identities: impl Iterator<Item = &'i dyn age::Identity>,
-    ) -> Result<SecretSlice<u8>, SealError> {
+    ) -> Result<SecretSlice<u8>, OpenError> {
         let (path, passphrase) = (self.path, self.is_passphrase());
         let mut reader = self
             .decryptor
@@ -129,7 +129,7 @@ impl<'a> Sealed<'a> {
         // Wrap before checking, so the partial plaintext is wiped on every path.
         let plaintext = SecretSlice::from(plaintext);
         match read {
-            Ok(n) if n as u64 > MAX_SIZE => Err(SealError::TooLarge {
+            Ok(n) if n as u64 > MAX_SIZE => Err(OpenError::TooLarge {
                 path: path.to_path_buf(),
             }),
             Ok(_) => Ok(plaintext),
@@ -140,7 +140,7 @@ impl<'a> Sealed<'a> {
     pub fn decrypt_with_passphrase(
         self,
         passphrase: SecretString,
-    ) -> Result<SecretSlice<u8>, SealError> {
+    ) -> Result<SecretSlice<u8>, OpenError> {
         let mut identity = age::scrypt::Identity::new(passphrase);
         identity.set_max_work_factor(MAX_WORK_FACTOR);
         self.decrypt(std::iter::once(&identity as &dyn age::Identity))
@@ -224,29 +224,29 @@ fn claims_v1(bytes: &[u8]) -> bool {
     ArmoredReader::new(bytes).read_exact(&mut start).is_ok() && start == V1
 }
 
-fn decrypt_error(path: &Path, e: DecryptError, passphrase: bool) -> SealError {
+fn decrypt_error(path: &Path, e: DecryptError, passphrase: bool) -> OpenError {
     let path = path.to_path_buf();
     match e {
-        DecryptError::NoMatchingKeys => SealError::NoIdentityMatches { path },
-        DecryptError::DecryptionFailed if passphrase => SealError::WrongPassphrase { path },
-        DecryptError::UnknownFormat => SealError::UnknownAgeFormat { path },
-        DecryptError::ExcessiveWork { required, .. } => SealError::ExcessiveWork { path, required },
+        DecryptError::NoMatchingKeys => OpenError::NoIdentityMatches { path },
+        DecryptError::DecryptionFailed if passphrase => OpenError::WrongPassphrase { path },
+        DecryptError::UnknownFormat => OpenError::UnknownAgeFormat { path },
+        DecryptError::ExcessiveWork { required, .. } => OpenError::ExcessiveWork { path, required },
         DecryptError::Io(e) => io_error(&path, e),
-        _ => SealError::Damaged { path },
+        _ => OpenError::Damaged { path },
     }
 }
 
-fn io_error(path: &Path, e: std::io::Error) -> SealError {
+fn io_error(path: &Path, e: std::io::Error) -> OpenError {
     let path = path.to_path_buf();
     match e
         .get_ref()
         .and_then(|i| i.downcast_ref::<ArmoredReadError>())
     {
-        Some(armor) => SealError::ArmorDamaged {
+        Some(armor) => OpenError::ArmorDamaged {
             path,
             detail: armor.to_string(),
         },
-        None => SealError::Damaged { path },
+        None => OpenError::Damaged { path },
     }
 }
 
@@ -266,7 +266,7 @@ mod tests {
         (id, ct)
     }
 
-    fn open(id: &age::x25519::Identity, bytes: &[u8]) -> Result<Vec<u8>, SealError> {
+    fn open(id: &age::x25519::Identity, bytes: &[u8]) -> Result<Vec<u8>, OpenError> {
         let p = Path::new("f.age");
         Sealed::parse(p, bytes)?
             .decrypt(std::iter::once(id as &dyn age::Identity))
@@ -288,22 +288,22 @@ mod tests {
         let other = age::x25519::Identity::generate();
         assert!(matches!(
             open(&other, &ct),
-            Err(SealError::NoIdentityMatches { .. })
+            Err(OpenError::NoIdentityMatches { .. })
         ));
         assert!(matches!(
             open(&id, &ct[..ct.len() - 5]),
-            Err(SealError::Damaged { .. })
+            Err(OpenError::Damaged { .. })
         ));
         let mut flipped = ct.clone();
         let last = flipped.len() - 3;
         flipped[last] ^= 1;
         assert!(matches!(
             open(&id, &flipped),
-            Err(SealError::Damaged { .. })
+            Err(OpenError::Damaged { .. })
         ));
         assert!(matches!(
             open(&id, b"{\"format\": \"json\"}"),
-            Err(SealError::NotAge { .. })
+            Err(OpenError::NotAge { .. })
         ));
 
         let (id, armored) = sealed(true);
@@ -316,7 +316,7 @@ mod tests {
         );
         assert!(matches!(
             open(&id, damaged.as_bytes()),
-            Err(SealError::ArmorDamaged { .. })
+            Err(OpenError::ArmorDamaged { .. })
         ));
     }
 
@@ -328,7 +328,7 @@ mod tests {
         assert!(sealed.is_passphrase());
         assert!(matches!(
             sealed.decrypt_with_passphrase(SecretString::from("wrong")),
-            Err(SealError::WrongPassphrase { .. })
+            Err(OpenError::WrongPassphrase { .. })
         ));
     }
 }

@@ -16,7 +16,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::SealError;
+use super::error::BundleError;
 use crate::credentials::Credentials;
 use crate::settings::ClientType;
 
@@ -93,13 +93,13 @@ impl Bundle {
         note: Option<String>,
         expires_in: Option<Duration>,
         now: SystemTime,
-    ) -> Result<Bundle, SealError> {
+    ) -> Result<Bundle, BundleError> {
         let secret = match credentials.client_type {
             ClientType::Confidential => Some(
                 credentials
                     .client_secret
                     .clone()
-                    .ok_or(SealError::NoClientSecret)?,
+                    .ok_or(BundleError::NoClientSecret)?,
             ),
             ClientType::Public => None,
         };
@@ -182,8 +182,8 @@ impl Bundle {
             .is_some_and(|t| t < now)
     }
 
-    pub fn from_bytes(bytes: &[u8]) -> Result<Bundle, SealError> {
-        let value: Value = serde_json::from_slice(bytes).map_err(|e| SealError::NotABundle {
+    pub fn from_bytes(bytes: &[u8]) -> Result<Bundle, BundleError> {
+        let value: Value = serde_json::from_slice(bytes).map_err(|e| BundleError::NotABundle {
             // Only the position: serde's messages may quote the offending text.
             detail: format!("not JSON (at line {} column {})", e.line(), e.column()),
         })?;
@@ -194,18 +194,18 @@ impl Bundle {
             return Err(not_a_bundle("no `format: omsso-handoff` field"));
         }
         let version = required(&doc, "version")?;
-        let major = major_version(&version).ok_or(SealError::BadField {
+        let major = major_version(&version).ok_or(BundleError::BadField {
             field: "version",
             expected: "a string MAJOR.MINOR",
         })?;
         if major != MAJOR {
-            return Err(SealError::UnknownVersion { found: version });
+            return Err(BundleError::UnknownVersion { found: version });
         }
         let client_type = match optional(&doc, "client_type")?.as_deref() {
             None | Some("confidential") => ClientType::Confidential,
             Some("public") => ClientType::Public,
             Some(_) => {
-                return Err(SealError::BadField {
+                return Err(BundleError::BadField {
                     field: "client_type",
                     expected: "`confidential` or `public`",
                 })
@@ -214,7 +214,7 @@ impl Bundle {
         let client_secret = match client_type {
             ClientType::Confidential => Some(SecretString::from(required(&doc, "client_secret")?)),
             ClientType::Public if doc.contains_key("client_secret") => {
-                return Err(SealError::BadField {
+                return Err(BundleError::BadField {
                     field: "client_secret",
                     expected: "absent: a public client has no secret",
                 })
@@ -250,8 +250,8 @@ pub fn timestamp(t: SystemTime) -> String {
     humantime::format_rfc3339_seconds(t).to_string()
 }
 
-fn not_a_bundle(detail: &str) -> SealError {
-    SealError::NotABundle {
+fn not_a_bundle(detail: &str) -> BundleError {
+    BundleError::NotABundle {
         detail: detail.to_string(),
     }
 }
@@ -262,35 +262,35 @@ fn major_version(v: &str) -> Option<u64> {
     major.parse().ok()
 }
 
-fn required(doc: &Map<String, Value>, field: &'static str) -> Result<String, SealError> {
+fn required(doc: &Map<String, Value>, field: &'static str) -> Result<String, BundleError> {
     match doc.get(field) {
-        None | Some(Value::Null) => Err(SealError::MissingField { field }),
+        None | Some(Value::Null) => Err(BundleError::MissingField { field }),
         Some(Value::String(s)) if !s.is_empty() => Ok(s.clone()),
-        Some(_) => Err(SealError::BadField {
+        Some(_) => Err(BundleError::BadField {
             field,
             expected: "a non-empty string",
         }),
     }
 }
 
-fn optional(doc: &Map<String, Value>, field: &'static str) -> Result<Option<String>, SealError> {
+fn optional(doc: &Map<String, Value>, field: &'static str) -> Result<Option<String>, BundleError> {
     match doc.get(field) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.clone())),
-        Some(_) => Err(SealError::BadField {
+        Some(_) => Err(BundleError::BadField {
             field,
             expected: "a string or null",
         }),
     }
 }
 
-fn recipients(doc: &Map<String, Value>) -> Result<Vec<RecipientInfo>, SealError> {
-    let bad = SealError::BadField {
+fn recipients(doc: &Map<String, Value>) -> Result<Vec<RecipientInfo>, BundleError> {
+    let bad = BundleError::BadField {
         field: "recipients",
         expected: "a list of {type, name, fingerprint}",
     };
     let Some(list) = doc.get("recipients") else {
-        return Err(SealError::MissingField {
+        return Err(BundleError::MissingField {
             field: "recipients",
         });
     };
@@ -310,9 +310,9 @@ fn recipients(doc: &Map<String, Value>) -> Result<Vec<RecipientInfo>, SealError>
         .ok_or(bad)
 }
 
-fn check_time(field: &'static str, value: Option<&str>) -> Result<(), SealError> {
+fn check_time(field: &'static str, value: Option<&str>) -> Result<(), BundleError> {
     match value.map(humantime::parse_rfc3339) {
-        Some(Err(_)) => Err(SealError::BadField {
+        Some(Err(_)) => Err(BundleError::BadField {
             field,
             expected: "an RFC 3339 UTC time like 2025-06-01T12:00:00Z",
         }),
@@ -391,41 +391,41 @@ mod tests {
         let err = |bytes: &[u8]| Bundle::from_bytes(bytes).unwrap_err();
         assert!(matches!(
             err(&with("version", "2.0".into())),
-            SealError::UnknownVersion { found } if found == "2.0"
+            BundleError::UnknownVersion { found } if found == "2.0"
         ));
         assert!(matches!(
             err(&with("version", "one".into())),
-            SealError::BadField {
+            BundleError::BadField {
                 field: "version",
                 ..
             }
         ));
         assert!(matches!(
             err(&with("client_secret", Value::Null)),
-            SealError::MissingField {
+            BundleError::MissingField {
                 field: "client_secret"
             }
         ));
         assert!(matches!(
             err(&with("recipients", Value::Null)),
-            SealError::MissingField {
+            BundleError::MissingField {
                 field: "recipients"
             }
         ));
         assert!(matches!(
             err(&with("created_at", "yesterday".into())),
-            SealError::BadField {
+            BundleError::BadField {
                 field: "created_at",
                 ..
             }
         ));
         assert!(matches!(
             err(&with("format", "other".into())),
-            SealError::NotABundle { .. }
+            BundleError::NotABundle { .. }
         ));
         // A non-JSON payload that contains the secret: the message must not quote it.
         let e = err(b"client_secret=s3cr3t-VALUE");
-        assert!(matches!(e, SealError::NotABundle { .. }));
+        assert!(matches!(e, BundleError::NotABundle { .. }));
         assert!(!e.to_string().contains("s3cr3t"));
         let e = err(br#"{"format":"omsso-handoff","version":"1.0","client_secret":5}"#);
         assert!(!e.to_string().contains('5'), "{e}");
@@ -446,7 +446,7 @@ mod tests {
         c.client_secret = None;
         assert!(matches!(
             Bundle::new(&c, vec![], None, None, SystemTime::now()),
-            Err(SealError::NoClientSecret)
+            Err(BundleError::NoClientSecret)
         ));
     }
 
@@ -469,7 +469,7 @@ mod tests {
         let e = Bundle::from_bytes(&serde_json::to_vec(&bad).unwrap()).unwrap_err();
         assert!(matches!(
             e,
-            SealError::BadField {
+            BundleError::BadField {
                 field: "client_secret",
                 ..
             }

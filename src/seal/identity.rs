@@ -12,6 +12,7 @@ use age::ssh::UnsupportedKey;
 use secrecy::{ExposeSecret, SecretString};
 
 use super::age_file::{self, Sealed};
+use super::error::{IdentityError, OpenError};
 use super::SealError;
 use crate::input::{self, Accept};
 use crate::settings::SecretSource;
@@ -32,7 +33,7 @@ impl Identities {
     }
 
     /// The identities of an age identity file held in memory (an env var), named `label`.
-    pub fn from_text(label: &Path, bytes: &[u8]) -> Result<Identities, SealError> {
+    pub fn from_text(label: &Path, bytes: &[u8]) -> Result<Identities, IdentityError> {
         age_identity_file(label, bytes).map(Identities)
     }
 
@@ -77,14 +78,14 @@ impl Unlocker<'_> {
 }
 
 fn load_file(path: &Path, unlock: &mut Unlocker) -> Result<Vec<Box<dyn age::Identity>>, SealError> {
-    let read_error = |source| SealError::IdentityRead {
+    let read_error = |source| IdentityError::Read {
         path: path.to_path_buf(),
         source,
     };
     let bytes = input::read(path, Accept::FileOrPipe).map_err(read_error)?;
     let bytes = secrecy::SecretSlice::from(bytes);
     let bytes = bytes.expose_secret();
-    let malformed = |detail: &str| SealError::IdentityMalformed {
+    let malformed = |detail: &str| IdentityError::Malformed {
         path: path.to_path_buf(),
         detail: detail.to_string(),
     };
@@ -102,17 +103,21 @@ fn load_file(path: &Path, unlock: &mut Unlocker) -> Result<Vec<Box<dyn age::Iden
         .find(|l| !l.is_empty() && !l.starts_with('#'));
     let public_prefixes = ["age1", "ssh-", "ecdsa-", "sk-"];
     if first.is_some_and(|l| public_prefixes.iter().any(|p| l.starts_with(p))) {
-        return Err(SealError::IdentityIsPublic {
+        return Err(IdentityError::IsPublic {
             path: path.to_path_buf(),
-        });
+        }
+        .into());
     }
-    age_identity_file(path, bytes)
+    Ok(age_identity_file(path, bytes)?)
 }
 
 /// Lines of `AGE-SECRET-KEY-1…`, `#` comments and blank lines.
-fn age_identity_file(path: &Path, bytes: &[u8]) -> Result<Vec<Box<dyn age::Identity>>, SealError> {
+fn age_identity_file(
+    path: &Path,
+    bytes: &[u8],
+) -> Result<Vec<Box<dyn age::Identity>>, IdentityError> {
     // The parser's message names the line number, never the line.
-    let file = age::IdentityFile::from_buffer(bytes).map_err(|e| SealError::IdentityMalformed {
+    let file = age::IdentityFile::from_buffer(bytes).map_err(|e| IdentityError::Malformed {
         path: path.to_path_buf(),
         detail: e.to_string().replace("identity file ", ""),
     })?;
@@ -124,7 +129,7 @@ fn age_identity_file(path: &Path, bytes: &[u8]) -> Result<Vec<Box<dyn age::Ident
         .map(|i| i as Box<dyn age::Identity>)
         .collect();
     if identities.is_empty() {
-        return Err(SealError::IdentityEmpty {
+        return Err(IdentityError::Empty {
             path: path.to_path_buf(),
         });
     }
@@ -137,7 +142,7 @@ fn encrypted_identity_file(
     bytes: &[u8],
     unlock: &mut Unlocker,
 ) -> Result<Vec<Box<dyn age::Identity>>, SealError> {
-    let malformed = |detail: &str| SealError::IdentityMalformed {
+    let malformed = |detail: &str| IdentityError::Malformed {
         path: path.to_path_buf(),
         detail: detail.to_string(),
     };
@@ -145,18 +150,20 @@ fn encrypted_identity_file(
     if !sealed.is_passphrase() {
         return Err(malformed(
             "it is encrypted to recipients; only passphrase-encrypted identity files can be used",
-        ));
+        )
+        .into());
     }
     let plaintext = match sealed.decrypt_with_passphrase(unlock.passphrase(path)?) {
         Ok(p) => p,
-        Err(SealError::WrongPassphrase { .. }) => {
-            return Err(SealError::IdentityPassphrase {
+        Err(OpenError::WrongPassphrase { .. }) => {
+            return Err(IdentityError::Passphrase {
                 path: path.to_path_buf(),
-            })
+            }
+            .into())
         }
-        Err(_) => return Err(malformed("damaged age file")),
+        Err(_) => return Err(malformed("damaged age file").into()),
     };
-    age_identity_file(path, plaintext.expose_secret())
+    Ok(age_identity_file(path, plaintext.expose_secret())?)
 }
 
 fn ssh_key(
@@ -166,7 +173,7 @@ fn ssh_key(
 ) -> Result<Box<dyn age::Identity>, SealError> {
     let name = Some(path.display().to_string());
     let key =
-        age::ssh::Identity::from_buffer(bytes, name).map_err(|_| SealError::IdentityMalformed {
+        age::ssh::Identity::from_buffer(bytes, name).map_err(|_| IdentityError::Malformed {
             path: path.to_path_buf(),
             detail: "not a readable OpenSSH or PEM private key".into(),
         })?;
@@ -174,13 +181,13 @@ fn ssh_key(
         age::ssh::Identity::Unencrypted(_) => Ok(Box::new(key)),
         age::ssh::Identity::Encrypted(locked) => {
             let unlocked = locked.decrypt(unlock.passphrase(path)?).map_err(|_| {
-                SealError::IdentityPassphrase {
+                IdentityError::Passphrase {
                     path: path.to_path_buf(),
                 }
             })?;
             Ok(Box::new(age::ssh::Identity::Unencrypted(unlocked)))
         }
-        age::ssh::Identity::Unsupported(u) => Err(SealError::IdentityUnsupported {
+        age::ssh::Identity::Unsupported(u) => Err(IdentityError::Unsupported {
             path: path.to_path_buf(),
             key_type: match u {
                 UnsupportedKey::Type(t) | UnsupportedKey::Hardware(t) => t,
@@ -189,6 +196,7 @@ fn ssh_key(
                 }
                 UnsupportedKey::EncryptedSsh(cipher) => format!("key encrypted with {cipher}"),
             },
-        }),
+        }
+        .into()),
     }
 }

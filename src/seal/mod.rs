@@ -27,6 +27,7 @@ use crate::settings::{SealRecipients, SecretSource, Source};
 
 pub use bundle::{Bundle, RecipientInfo};
 pub use error::SealError;
+use error::{BundleError, IdentityError, OpenError, RecipientError};
 pub use identity::Identities;
 pub use recipients::Recipient;
 pub use sign::{signature_path, Signer, SigningKey};
@@ -39,6 +40,21 @@ pub const PASSPHRASE_ENV: &str = "OMSSO_SEAL_PASSPHRASE";
 pub const IDENTITY_PASSPHRASE_ENV: &str = "OMSSO_IDENTITY_PASSPHRASE";
 /// Env var holding the passphrase of a protected signing key (`seal --sign-with`).
 pub const SIGN_PASSPHRASE_ENV: &str = "OMSSO_SIGN_PASSPHRASE";
+
+/// A passphrase file and where it was named: the command line says which of its flags, so
+/// messages about the file can name it.
+pub type PassphraseFile = (PathBuf, Source);
+
+/// The passphrase's source the standard way (a named file, the env var, a file from the
+/// settings, the prompt on a terminal).
+fn pick_secret(
+    what: &'static str,
+    env: &'static str,
+    file: Option<PassphraseFile>,
+) -> SecretSource {
+    let (path, origin) = file.map_or((None, None), |(p, o)| (Some(p), Some(o)));
+    SecretSource::pick(what, env, path, origin.as_ref())
+}
 
 /// What a bundle is sealed to, once decided (passphrase not read yet).
 #[derive(Debug)]
@@ -59,27 +75,21 @@ pub enum Target {
 pub fn resolve_target(
     configured: &SealRecipients,
     passphrase_requested: bool,
-    passphrase_file: Option<&Path>,
+    passphrase_file: Option<&PassphraseFile>,
 ) -> Result<Target, SealError> {
     let requested = passphrase_requested || passphrase_file.is_some();
     let in_env = std::env::var_os(PASSPHRASE_ENV).is_some();
     let has_recipients = !configured.recipients.is_empty() || !configured.files.is_empty();
-    let source = || {
-        SecretSource::pick(
-            "seal passphrase",
-            PASSPHRASE_ENV,
-            passphrase_file.map(Path::to_path_buf),
-            Some(&Source::Flag("--passphrase-file".into())),
-        )
-    };
+    let source = || pick_secret("seal passphrase", PASSPHRASE_ENV, passphrase_file.cloned());
     let mixed = |from: String| {
-        Err(SealError::PassphraseWithRecipients {
+        Err(RecipientError::PassphraseWithRecipients {
             recipients_from: from,
-        })
+        }
+        .into())
     };
     match (has_recipients, configured.command_line, requested, in_env) {
         (true, true, true, _) | (true, true, _, true) => {
-            mixed("-r/-R or OMSSO_SEAL_RECIPIENTS[_FILES]".into())
+            mixed("given on the command line or in OMSSO_SEAL_RECIPIENTS[_FILES]".into())
         }
         (_, _, true, _) => Ok(Target::Passphrase {
             source: source(),
@@ -98,7 +108,7 @@ pub fn resolve_target(
             source: source(),
             ignored_defaults: false,
         }),
-        (false, _, false, false) => Err(SealError::NoRecipients),
+        (false, _, false, false) => Err(RecipientError::NoRecipients.into()),
     }
 }
 
@@ -142,7 +152,7 @@ pub fn seal(credentials: &Credentials, options: &SealOptions) -> Result<Sealed, 
     )?;
     let plaintext = secrecy::SecretSlice::from(bundle.to_bytes());
     let ciphertext = match &options.to {
-        SealTo::Recipients(rs) if rs.is_empty() => return Err(SealError::NoRecipients),
+        SealTo::Recipients(rs) if rs.is_empty() => return Err(RecipientError::NoRecipients.into()),
         SealTo::Recipients(rs) => age_file::encrypt(
             plaintext.expose_secret(),
             rs.iter().map(Recipient::as_age),
@@ -270,27 +280,21 @@ pub struct OpenOptions {
 }
 
 impl OpenOptions {
-    /// Options with the passphrase sources picked the standard way (env var, file flag,
-    /// prompt on a terminal).
+    /// Options with the passphrase sources picked the standard way (a named file, the env
+    /// var, the prompt on a terminal).
     pub fn new(
         identities: Vec<PathBuf>,
-        identity_passphrase_file: Option<PathBuf>,
-        passphrase_file: Option<PathBuf>,
+        identity_passphrase_file: Option<PassphraseFile>,
+        passphrase_file: Option<PassphraseFile>,
     ) -> OpenOptions {
         OpenOptions {
             identities,
-            identity_passphrase: SecretSource::pick(
+            identity_passphrase: pick_secret(
                 "identity passphrase",
                 IDENTITY_PASSPHRASE_ENV,
                 identity_passphrase_file,
-                Some(&Source::Flag("--identity-passphrase-file".into())),
             ),
-            passphrase: SecretSource::pick(
-                "seal passphrase",
-                PASSPHRASE_ENV,
-                passphrase_file,
-                Some(&Source::Flag("--passphrase-file".into())),
-            ),
+            passphrase: pick_secret("seal passphrase", PASSPHRASE_ENV, passphrase_file),
             signers: None,
             signature: None,
             signer: None,
@@ -334,16 +338,18 @@ pub fn open_bytes(path: &Path, bytes: &[u8], options: &OpenOptions) -> Result<Op
     let sealed = age_file::Sealed::parse(path, bytes)?;
     let plaintext = if sealed.is_passphrase() {
         if !options.identities.is_empty() {
-            return Err(SealError::NeedsPassphrase {
+            return Err(OpenError::NeedsPassphrase {
                 path: path.to_path_buf(),
-            });
+            }
+            .into());
         }
         sealed.decrypt_with_passphrase(options.passphrase.read()?)?
     } else {
         if options.identities.is_empty() {
-            return Err(SealError::NeedsIdentity {
+            return Err(OpenError::NeedsIdentity {
                 path: path.to_path_buf(),
-            });
+            }
+            .into());
         }
         let identities = Identities::load(&options.identities, &options.identity_passphrase)?;
         sealed.decrypt(identities.iter())?
@@ -351,10 +357,11 @@ pub fn open_bytes(path: &Path, bytes: &[u8], options: &OpenOptions) -> Result<Op
     let bundle = Bundle::from_bytes(plaintext.expose_secret())?;
     if let Some(expected) = &options.expect_client_id {
         if *expected != bundle.client_id {
-            return Err(SealError::ClientIdMismatch {
+            return Err(BundleError::ClientIdMismatch {
                 expected: expected.clone(),
                 found: bundle.client_id.clone(),
-            });
+            }
+            .into());
         }
     }
     Ok(Opened {
@@ -364,14 +371,14 @@ pub fn open_bytes(path: &Path, bytes: &[u8], options: &OpenOptions) -> Result<Op
     })
 }
 
-fn read_limited(path: &Path) -> Result<Vec<u8>, SealError> {
+fn read_limited(path: &Path) -> Result<Vec<u8>, OpenError> {
     crate::input::read(path, crate::input::Accept::File).map_err(|source| {
         if source.kind() == std::io::ErrorKind::FileTooLarge {
-            SealError::TooLarge {
+            OpenError::TooLarge {
                 path: path.to_path_buf(),
             }
         } else {
-            SealError::Read {
+            OpenError::Read {
                 path: path.to_path_buf(),
                 source,
             }
@@ -395,9 +402,10 @@ pub fn new_identity(now: SystemTime) -> (SecretString, String) {
 /// that would make everything sealed to the old key unreadable.
 pub fn write_identity(path: &Path, content: &SecretString) -> Result<(), SealError> {
     if path.exists() || path.is_symlink() {
-        return Err(SealError::IdentityExists {
+        return Err(IdentityError::Exists {
             path: path.to_path_buf(),
-        });
+        }
+        .into());
     }
     // Exclusive: an identity that appears between the check above and the write is kept.
     files::write_exclusive(path, content.expose_secret().as_bytes(), SECRET_MODE)?;

@@ -8,8 +8,8 @@ use std::str::FromStr;
 
 use ssh_key::{authorized_keys::Entry, Algorithm, HashAlg, PublicKey};
 
-use super::error::{Origin, RecipientProblem};
-use super::{RecipientInfo, SealError};
+use super::error::{Origin, RecipientError, RecipientProblem};
+use super::RecipientInfo;
 
 /// A parsed recipient: what to show the user, and what age encrypts to.
 #[derive(Debug, Clone)]
@@ -46,8 +46,12 @@ impl Recipient {
     }
 
     /// Parses one recipient. `name` is used when the key carries no comment of its own.
-    pub fn parse(text: &str, name: Option<String>, origin: &Origin) -> Result<Self, SealError> {
-        let refuse = |problem| SealError::Recipient {
+    pub fn parse(
+        text: &str,
+        name: Option<String>,
+        origin: &Origin,
+    ) -> Result<Self, RecipientError> {
+        let refuse = |problem| RecipientError::Recipient {
             origin: origin.clone(),
             problem,
         };
@@ -118,10 +122,10 @@ impl Recipient {
 
     /// Reads a recipients file. A comment line directly above a recipient names it (the
     /// name goes into the bundle and the confirmation list).
-    pub fn read_file(path: &Path) -> Result<Vec<Recipient>, SealError> {
+    pub fn read_file(path: &Path) -> Result<Vec<Recipient>, RecipientError> {
         let text =
             crate::input::read_to_string(path, crate::input::Accept::File).map_err(|source| {
-                SealError::RecipientsFile {
+                RecipientError::File {
                     path: path.to_path_buf(),
                     source,
                 }
@@ -130,7 +134,7 @@ impl Recipient {
     }
 
     /// Parses the text of the recipients file `path` (named in errors, with the line).
-    pub fn parse_file(path: &Path, text: &str) -> Result<Vec<Recipient>, SealError> {
+    pub fn parse_file(path: &Path, text: &str) -> Result<Vec<Recipient>, RecipientError> {
         let mut found = Vec::new();
         let mut comment: Option<String> = None;
         for (i, line) in text.lines().enumerate() {
@@ -148,7 +152,7 @@ impl Recipient {
             }
         }
         if found.is_empty() {
-            return Err(SealError::EmptyRecipientsFile {
+            return Err(RecipientError::EmptyFile {
                 path: path.to_path_buf(),
             });
         }
@@ -160,7 +164,7 @@ impl Recipient {
         values: &[String],
         values_source: &str,
         files: &[PathBuf],
-    ) -> Result<Vec<Recipient>, SealError> {
+    ) -> Result<Vec<Recipient>, RecipientError> {
         let mut all = Vec::new();
         for (i, v) in values.iter().enumerate() {
             let origin = Origin::Value {
@@ -270,7 +274,7 @@ mod tests {
     #[test]
     fn refusals_name_the_problem_without_the_key() {
         let problem = |s: &str| match Recipient::parse(s, None, &origin()) {
-            Err(SealError::Recipient { problem, .. }) => problem,
+            Err(RecipientError::Recipient { problem, .. }) => problem,
             other => panic!("{other:?}"),
         };
         assert_eq!(
@@ -307,7 +311,7 @@ mod tests {
         std::fs::write(&p, "# nothing here\n\n").unwrap();
         assert!(matches!(
             Recipient::read_file(&p),
-            Err(SealError::EmptyRecipientsFile { .. })
+            Err(RecipientError::EmptyFile { .. })
         ));
     }
 
@@ -323,7 +327,7 @@ mod tests {
         assert!(
             matches!(
                 &e,
-                SealError::Recipient {
+                RecipientError::Recipient {
                     origin: Origin::File { line: 2, .. },
                     problem: RecipientProblem::Malformed,
                 }

@@ -74,9 +74,9 @@ pub fn check(path: &Path, wanted: &Wanted) -> Result<(), SealError> {
     let armored = age_file::is_armored(&bytes);
     if armored != wanted.armor {
         return Err(outdated(if armored {
-            "it is ASCII-armored, and --binary asks for a binary file".into()
+            "it is ASCII-armored, and a binary file is asked for".into()
         } else {
-            "it is a binary file, and an armored one is asked for (no --binary)".into()
+            "it is a binary file, and an armored one is asked for".into()
         }));
     }
     let Some(stanzas) = age_file::recipient_stanzas(&bytes) else {
@@ -93,12 +93,12 @@ pub fn check(path: &Path, wanted: &Wanted) -> Result<(), SealError> {
             let opened = Sealed::parse(path, &bytes)?.decrypt_with_passphrase(source.read()?);
             match opened {
                 Ok(_) => {}
-                Err(SealError::WrongPassphrase { .. }) => {
+                Err(super::error::OpenError::WrongPassphrase { .. }) => {
                     return Err(outdated(
                         "it does not open with the current passphrase".into(),
                     ))
                 }
-                Err(e) => return Err(e),
+                Err(e) => return Err(e.into()),
             }
         }
         Target::Recipients(recipients) => {
@@ -233,11 +233,11 @@ fn signature_differs(
     Ok(match (sign_with, present) {
         (None, false) => None,
         (None, true) => Some(format!(
-            "it is signed ({}), and no --sign-with is given",
+            "it is signed ({}), and no signing key is given",
             sig.display()
         )),
         (Some(_), false) => Some(format!(
-            "it is not signed ({} is missing), and --sign-with is given",
+            "it is not signed ({} is missing), and a signing key is given",
             sig.display()
         )),
         (Some(key), true) => {

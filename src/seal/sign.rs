@@ -11,6 +11,7 @@ use ssh_key::private::{KeypairData, RsaKeypair};
 use ssh_key::public::KeyData;
 use ssh_key::{Algorithm, Fingerprint, HashAlg, LineEnding, PrivateKey, PublicKey, SshSig};
 
+use super::error::SignError;
 use super::SealError;
 use crate::input::{self, Accept};
 use crate::settings::SecretSource;
@@ -40,17 +41,18 @@ impl SigningKey {
         match key.algorithm() {
             Algorithm::Ed25519 | Algorithm::Rsa { .. } => {}
             other => {
-                return Err(SealError::SigningKeyUnsupported {
+                return Err(SignError::KeyUnsupported {
                     path: path.to_path_buf(),
                     detail: format!("key type {}", other.as_str()),
-                })
+                }
+                .into())
             }
         }
         if key.is_encrypted() {
             let pass =
                 passphrase.read_with_prompt(&format!("passphrase for {}: ", path.display()))?;
             key = key.decrypt(pass.expose_secret().as_bytes()).map_err(|_| {
-                SealError::SigningKeyPassphrase {
+                SignError::KeyPassphrase {
                     path: path.to_path_buf(),
                 }
             })?;
@@ -66,8 +68,8 @@ impl SigningKey {
     }
 
     /// The armored signature (`-----BEGIN SSH SIGNATURE-----`) over `message`.
-    pub fn sign(&self, message: &[u8]) -> Result<String, SealError> {
-        let unsupported = |detail: String| SealError::SigningKeyUnsupported {
+    pub fn sign(&self, message: &[u8]) -> Result<String, SignError> {
+        let unsupported = |detail: String| SignError::KeyUnsupported {
             path: self.path.clone(),
             detail,
         };
@@ -114,22 +116,21 @@ fn sign_rsa(pair: &RsaKeypair, public: &KeyData, message: &[u8]) -> ssh_key::Res
 
 /// The public half of the OpenSSH private key at `path`, read without unlocking it (the
 /// public key is stored in the clear even in a protected key file).
-pub fn public_key_of(path: &Path) -> Result<PublicKey, SealError> {
+pub fn public_key_of(path: &Path) -> Result<PublicKey, SignError> {
     Ok(read_private_key(path)?.public_key().clone())
 }
 
 /// Reads and parses the OpenSSH private key at `path` (still locked if it is protected). The
 /// text is held as a secret: an unprotected key is one.
-fn read_private_key(path: &Path) -> Result<PrivateKey, SealError> {
+fn read_private_key(path: &Path) -> Result<PrivateKey, SignError> {
     use secrecy::ExposeSecret;
-    let text = input::read_to_string(path, Accept::FileOrPipe).map_err(|source| {
-        SealError::SigningKeyRead {
+    let text =
+        input::read_to_string(path, Accept::FileOrPipe).map_err(|source| SignError::KeyRead {
             path: path.to_path_buf(),
             source,
-        }
-    })?;
+        })?;
     let text = secrecy::SecretString::from(text);
-    PrivateKey::from_openssh(text.expose_secret()).map_err(|_| SealError::SigningKeyMalformed {
+    PrivateKey::from_openssh(text.expose_secret()).map_err(|_| SignError::KeyMalformed {
         path: path.to_path_buf(),
     })
 }
@@ -146,7 +147,7 @@ pub fn check_own(message: &[u8], sig: &Path, key: &PublicKey) -> Option<String> 
     };
     if parsed.public_key() != key.key_data() {
         return Some(format!(
-            "its signature {shown} is by {}, not by the --sign-with key {}",
+            "its signature {shown} is by {}, not by the signing key {}",
             Fingerprint::new(HashAlg::Sha256, parsed.public_key()),
             key.fingerprint(HashAlg::Sha256)
         ));
@@ -174,25 +175,25 @@ pub fn verify(
     signature: &Path,
     allowed_signers: &Path,
     principal: Option<&str>,
-) -> Result<Signer, SealError> {
+) -> Result<Signer, SignError> {
     let sig_path = signature.to_path_buf();
     let text = input::read_to_string(signature, Accept::File).map_err(|source| {
         if source.kind() == std::io::ErrorKind::NotFound {
-            SealError::SignatureMissing {
+            SignError::Missing {
                 path: sig_path.clone(),
             }
         } else {
-            SealError::SignatureRead {
+            SignError::Read {
                 path: sig_path.clone(),
                 source,
             }
         }
     })?;
-    let sig = SshSig::from_pem(text.trim()).map_err(|_| SealError::SignatureMalformed {
+    let sig = SshSig::from_pem(text.trim()).map_err(|_| SignError::Malformed {
         path: sig_path.clone(),
     })?;
     if sig.namespace() != NAMESPACE {
-        return Err(SealError::SignatureNamespace {
+        return Err(SignError::Namespace {
             path: sig_path,
             found: sig.namespace().to_string(),
         });
@@ -205,7 +206,7 @@ pub fn verify(
                 && s.accepts(NAMESPACE, now)
                 && principal.is_none_or(|p| s.lists(p))
         })
-        .ok_or_else(|| SealError::SignerNotAllowed {
+        .ok_or_else(|| SignError::SignerNotAllowed {
             path: sig_path.clone(),
             fingerprint: Fingerprint::new(HashAlg::Sha256, sig.public_key()).to_string(),
             signers: allowed_signers.to_path_buf(),
@@ -214,7 +215,7 @@ pub fn verify(
     signer
         .key
         .verify(NAMESPACE, message, &sig)
-        .map_err(|_| SealError::SignatureInvalid {
+        .map_err(|_| SignError::Invalid {
             path: sig_path,
             file: file.to_path_buf(),
         })?;
@@ -243,9 +244,9 @@ struct AllowedSigner {
 }
 
 impl AllowedSigner {
-    fn read_file(path: &Path) -> Result<Vec<AllowedSigner>, SealError> {
+    fn read_file(path: &Path) -> Result<Vec<AllowedSigner>, SignError> {
         let text = input::read_to_string(path, Accept::File).map_err(|source| {
-            SealError::AllowedSignersRead {
+            SignError::AllowedSignersRead {
                 path: path.to_path_buf(),
                 source,
             }
@@ -254,7 +255,7 @@ impl AllowedSigner {
             .enumerate()
             .filter(|(_, l)| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
             .map(|(i, l)| {
-                AllowedSigner::parse(l).ok_or_else(|| SealError::AllowedSignersMalformed {
+                AllowedSigner::parse(l).ok_or_else(|| SignError::AllowedSignersMalformed {
                     path: path.to_path_buf(),
                     line: i + 1,
                 })

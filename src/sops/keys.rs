@@ -97,7 +97,7 @@ impl IdentitySources {
             let loaded = Identities::from_text(Path::new(KEY_ENV), text.expose_secret().as_bytes())
                 .map_err(|source| SopsError::Identities {
                     what: KEY_ENV.to_string(),
-                    source,
+                    source: source.into(),
                 })?;
             all = all.join(loaded);
         }

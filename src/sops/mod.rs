@@ -257,7 +257,7 @@ pub enum SopsError {
         source: crate::seal::SealError,
     },
     #[error(transparent)]
-    Recipient(#[from] crate::seal::SealError),
+    Recipient(#[from] crate::seal::error::RecipientError),
 }
 
 impl Diagnose for SopsError {

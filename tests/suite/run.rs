@@ -232,7 +232,7 @@ fn a_handoff_sealed_for_other_recipients_or_unsigned_is_not_kept() {
     let r = run_with(&["-r", &b]);
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(
-        support::one_error(&r).contains("no --sign-with is given"),
+        support::one_error(&r).contains("no signing key is given"),
         "{}",
         r.stderr
     );
