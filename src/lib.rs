@@ -8,10 +8,10 @@
 //! stay private, so the compiler still reports their unused items.
 
 mod change;
-mod escape;
 pub mod cli;
 pub mod commands;
 pub mod credentials;
+mod escape;
 pub mod exit;
 mod http;
 mod input;

@@ -17,7 +17,8 @@ pub enum Error {
     Keycloak(#[from] crate::keycloak::KeycloakError),
     #[error(transparent)]
     Verify(#[from] crate::verify::VerifyError),
-    #[error(transparent)]
+    /// Some render errors name the flag that caused them (`--templates`, `--stdout`).
+    #[error("{}", render_message(_0))]
     Render(#[from] crate::render::RenderError),
     #[error(transparent)]
     Seal(#[from] crate::seal::SealError),
@@ -78,5 +79,19 @@ impl From<crate::pipeline::Error> for Error {
             P::Sops(e) => e.into(),
             P::CheckFailed(m) => Error::CheckFailed(m),
         }
+    }
+}
+
+/// A render error's message, in the words of the flag that caused it where the library's
+/// words are the setting's or the action's.
+fn render_message(e: &crate::render::RenderError) -> String {
+    match e {
+        crate::render::RenderError::TemplatesDir { path } => {
+            format!("--templates {}: not a folder", path.display())
+        }
+        crate::render::RenderError::StdoutNeedsOneFile { count } => {
+            format!("--stdout prints one file, but this target renders {count}")
+        }
+        other => other.to_string(),
     }
 }

@@ -13,6 +13,7 @@ use crate::omapi::OmError;
 use crate::output::OutputError;
 use crate::render::RenderError;
 use crate::seal::SealError;
+use crate::settings::{flag, RealmError, SettingsError, DEFAULT_CONFIG};
 use crate::sops::config::Problem;
 use crate::sops::SopsError;
 use crate::verify::VerifyError;
@@ -52,6 +53,7 @@ fn flag_hint(e: &Error) -> Option<String> {
         Error::Verify(VerifyError::UnknownKind { .. }) => {
             Some("say which it is with --kind yaml|env|helm|sops".into())
         }
+        Error::Settings(e) | Error::Keycloak(KeycloakError::Settings(e)) => settings_flag_hint(e),
         Error::Render(e) => render_flag_hint(e),
         Error::Sops(e) => sops_flag_hint(e),
         Error::Credentials(e) => credentials_flag_hint(e),
@@ -60,6 +62,25 @@ fn flag_hint(e: &Error) -> Option<String> {
         Error::OpenMetadata(e) => om_flag_hint(e),
         _ => None,
     }
+}
+
+/// The settings errors whose remedy is a flag that sets no setting (--config, --env,
+/// --all-envs, --create-realm); the settings' own flags come from the settings table.
+fn settings_flag_hint(e: &SettingsError) -> Option<String> {
+    Some(match e {
+        SettingsError::Read { .. } => "check the path given by --config / OMSSO_CONFIG".into(),
+        SettingsError::EnvWithoutFile(_) => {
+            format!("create {DEFAULT_CONFIG} or pass --config FILE (--env / OMSSO_ENV picks one of its environments)")
+        }
+        SettingsError::NoEnvironments => {
+            "add an `environments:` section to the settings file, or run without --all-envs".into()
+        }
+        SettingsError::Realm(r @ RealmError::Master) => format!(
+            "{}, or add --create-realm to create it",
+            r.hint(&flag("keycloak.realm"))
+        ),
+        _ => return None,
+    })
 }
 
 /// Keycloak's hints, with the flags that set what the library hint names by setting key.

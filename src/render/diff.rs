@@ -16,8 +16,8 @@ use std::collections::BTreeSet;
 
 use similar::TextDiff;
 
-use crate::escape::{escape_substitution, om_fragment, yaml_quoted, Fragment};
 use super::{key_of_line, RenderedFile, REDACTED};
+use crate::escape::{escape_substitution, om_fragment, yaml_quoted, Fragment};
 use crate::lint::env_file;
 
 /// A line that holds part of a secret (a run of this many characters of one) is hidden.

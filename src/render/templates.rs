@@ -11,8 +11,8 @@ use minijinja::{
     AutoEscape, Environment, Error, ErrorKind, Output, State, UndefinedBehavior, Value,
 };
 
-use crate::escape::{self, Fragment};
 use super::RenderError;
+use crate::escape::{self, Fragment};
 
 /// Every template, by the path of the file it renders (relative to the output folder).
 pub const BUILTIN: &[(&str, &str)] = &[
