@@ -53,7 +53,10 @@ fn flag_hint(e: &Error) -> Option<String> {
         Error::Verify(VerifyError::UnknownKind { .. }) => {
             Some("say which it is with --kind yaml|env|helm|sops".into())
         }
-        Error::Settings(e) | Error::Keycloak(KeycloakError::Settings(e)) => settings_flag_hint(e),
+        Error::Settings(e)
+        | Error::Keycloak(KeycloakError::Settings(e))
+        | Error::Render(RenderError::Settings(e))
+        | Error::Seal(SealError::Secret(e)) => settings_flag_hint(e),
         Error::Render(e) => render_flag_hint(e),
         Error::Sops(e) => sops_flag_hint(e),
         Error::Credentials(e) => credentials_flag_hint(e),
