@@ -31,6 +31,11 @@ pub trait Diagnose: std::error::Error {
     fn hint(&self) -> Option<String> {
         None
     }
+    /// The one-line message shown for it: its `Display`, unless the layer that knows the
+    /// user's words (the command line's flags) says it better.
+    fn message(&self) -> String {
+        self.to_string()
+    }
     /// True when the failure's report was already printed (a failed check), so no second
     /// error document may follow it on stdout.
     fn reported(&self) -> bool {

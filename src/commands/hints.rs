@@ -14,6 +14,7 @@ use crate::output::OutputError;
 use crate::render::RenderError;
 use crate::seal::error::{BundleError, IdentityError, OpenError, RecipientError, SignError};
 use crate::seal::SealError;
+use crate::settings::{flag, RealmError, SettingsError, DEFAULT_CONFIG};
 use crate::sops::config::Problem;
 use crate::sops::SopsError;
 use crate::verify::VerifyError;
@@ -26,6 +27,13 @@ impl Diagnose for Error {
             Error::CheckFailed(_) => Exit::CheckFailed,
             Error::Several(_, exit) => *exit,
             other => other.inner().map_or(Exit::Runtime, Diagnose::exit),
+        }
+    }
+
+    fn message(&self) -> String {
+        match self {
+            Error::Render(e) => render_message(e),
+            other => other.to_string(),
         }
     }
 
@@ -53,6 +61,10 @@ fn flag_hint(e: &Error) -> Option<String> {
         Error::Verify(VerifyError::UnknownKind { .. }) => {
             Some("say which it is with --kind yaml|env|helm|sops".into())
         }
+        Error::Settings(e)
+        | Error::Keycloak(KeycloakError::Settings(e))
+        | Error::Render(RenderError::Settings(e))
+        | Error::Seal(SealError::Secret(e)) => settings_flag_hint(e),
         Error::Render(e) => render_flag_hint(e),
         Error::Sops(e) => sops_flag_hint(e),
         Error::Credentials(e) => credentials_flag_hint(e),
@@ -61,6 +73,25 @@ fn flag_hint(e: &Error) -> Option<String> {
         Error::OpenMetadata(e) => om_flag_hint(e),
         _ => None,
     }
+}
+
+/// The settings errors whose remedy is a flag that sets no setting (--config, --env,
+/// --all-envs, --create-realm); the settings' own flags come from the settings table.
+fn settings_flag_hint(e: &SettingsError) -> Option<String> {
+    Some(match e {
+        SettingsError::Read { .. } => "check the path given by --config / OMSSO_CONFIG".into(),
+        SettingsError::EnvWithoutFile(_) => {
+            format!("create {DEFAULT_CONFIG} or pass --config FILE (--env / OMSSO_ENV picks one of its environments)")
+        }
+        SettingsError::NoEnvironments => {
+            "add an `environments:` section to the settings file, or run without --all-envs".into()
+        }
+        SettingsError::Realm(r @ RealmError::Master) => format!(
+            "{}, or add --create-realm to create it",
+            r.hint(&flag("keycloak.realm"))
+        ),
+        _ => return None,
+    })
 }
 
 /// Keycloak's hints, with the flags that set what the library hint names by setting key.
@@ -341,4 +372,18 @@ fn credentials_flag_hint(e: &CredentialsError) -> Option<String> {
              client_secret, realm, issuer, discovery_uri, jwks_uri)"
             .into(),
     })
+}
+
+/// A render error's message, in the words of the flag that caused it where the library's
+/// words are the setting's or the action's.
+fn render_message(e: &RenderError) -> String {
+    match e {
+        RenderError::TemplatesDir { path } => {
+            format!("--templates {}: not a folder", path.display())
+        }
+        RenderError::StdoutNeedsOneFile { count } => {
+            format!("--stdout prints one file, but this target renders {count}")
+        }
+        other => other.to_string(),
+    }
 }

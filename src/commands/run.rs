@@ -92,7 +92,7 @@ async fn all_envs(args: &RunArgs, ctx: &Context) -> Result<()> {
                 report.error = Some(ErrorDoc {
                     exit_code: e.exit() as u8,
                     hint: e.hint(),
-                    message: e.to_string(),
+                    message: e.message(),
                 });
             }
             (report, result.err().map(|e| e.exit()))

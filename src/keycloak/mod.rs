@@ -49,7 +49,8 @@ pub fn cleartext_warning(url: &crate::settings::HttpUrl) -> Option<String> {
         format!(
             "{url} is plain http: the admin password (or client secret) and the tokens cross \
              the network unencrypted, readable by anyone on the path; use https:// (with \
-             --cacert FILE for a private CA)"
+             {} FILE for a private CA)",
+            crate::settings::flag("keycloak.cacert")
         )
     })
 }

@@ -13,6 +13,7 @@ use super::view;
 use super::yaml_tree::{Node, NodeValue, ScalarType};
 use crate::openmetadata::fields::ValueType;
 use crate::openmetadata::{server, Block, ChartBlock, KeyProblem, Release};
+use crate::settings::flag;
 
 /// What to write instead of a key the format does not know: its name in the other format.
 fn instead(helm: bool, key: &str) -> Option<&'static str> {
@@ -73,8 +74,9 @@ pub fn yaml_unknown_keys(root: &Node, release: &Release, r: &mut Report) {
         for e in node.entries() {
             if let Some(problem) = release.key_problem(block, &e.key) {
                 let why = format!(
-                    "remove it ({}); check the spelling and --om-version",
-                    problem.reason(&release.version)
+                    "remove it ({}); check the spelling and {}",
+                    problem.reason(&release.version),
+                    flag("openmetadata.version")
                 );
                 unknown(r, false, block.path(), e, why);
             }
@@ -99,7 +101,7 @@ pub fn env_not_read(keys: &[(String, usize)], release: &Release, r: &mut Report)
                     release.version,
                     problem.reason(&release.version)
                 ),
-                "remove it, or check --om-version",
+                format!("remove it, or check {}", flag("openmetadata.version")),
             );
         }
     }

@@ -14,6 +14,7 @@ use super::FileKind;
 use crate::seal::age_file::Sealed;
 use crate::seal::error::Origin;
 use crate::seal::{Identities, Recipient};
+use crate::settings::flag;
 use crate::sops::metadata::{self, MetadataError, Rule};
 use crate::sops::tree::{Node, Scalar};
 use crate::sops::value::{looks_encrypted, Enc};
@@ -102,7 +103,10 @@ fn split(text: &str, lines: &Lines, r: &mut Report) -> Option<(Node, Node)> {
             Severity::Error,
             None,
             "there is no top-level `sops` block, so nothing can decrypt this file",
-            "encrypt it with `omsso render --target helm-secret --sops-age …` or `sops -e`",
+            format!(
+                "encrypt it with `omsso render --target helm-secret {} …` or `sops -e`",
+                flag("helm.sops.age_recipients")
+            ),
         );
         return None;
     };
@@ -232,7 +236,10 @@ fn recipients(sops: &Node, lines: &Lines, r: &mut Report) {
             Severity::Error,
             lines.key(&["sops"]),
             "sops lists no recipient (no age, PGP or KMS key), so nobody can decrypt it",
-            "encrypt it again for your age recipients (omsso render --sops-age age1…)",
+            format!(
+                "encrypt it again for your age recipients (omsso render {} age1…)",
+                flag("helm.sops.age_recipients")
+            ),
         );
     }
     if !others.is_empty() {

@@ -153,7 +153,7 @@ impl Ui {
         if self.json() && !e.reported() {
             let doc = serde_json::json!({
                 "ok": false,
-                "error": { "message": e.to_string(), "hint": hint, "exit_code": e.exit() as u8 },
+                "error": { "message": e.message(), "hint": hint, "exit_code": e.exit() as u8 },
             });
             print_stdout(&serde_json::to_string_pretty(&doc).expect("json"));
         }
@@ -163,7 +163,7 @@ impl Ui {
     pub fn error_lines(&self, e: &dyn Diagnose) {
         // An error is one line: a line break in it (from a file, a bundle, Keycloak) is
         // escaped, so nothing can pass for a `hint:` of omsso's own.
-        let (error, hint) = (e.to_string(), e.hint());
+        let (error, hint) = (e.message(), e.hint());
         eprintln!(
             "{}{} {}",
             self.prefix,

@@ -14,6 +14,7 @@ use crate::keycloak::probe::Http;
 use crate::omapi::compare::{self, Difference};
 use crate::omapi::{Client, OmError, ServerVersion, Validation};
 use crate::openmetadata::{api, OmVersion};
+use crate::settings::flag;
 use crate::settings::{SecretSource, Settings};
 use crate::verify::VerifyError;
 
@@ -238,8 +239,9 @@ fn release_line(
             progress.warn(&format!(
                 "openmetadata.version is {mine} ({source}), but OpenMetadata at {om_url} runs {}: \
                  the file may hold keys that release refuses (its validation says so); render \
-                 with --om-version {} to match",
+                 with {} {} to match",
                 v.reported,
+                flag("openmetadata.version"),
                 line.line().name()
             ));
         }

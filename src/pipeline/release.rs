@@ -9,6 +9,7 @@ use super::Progress;
 use crate::keycloak::probe::Http;
 use crate::omapi::{Client, ServerVersion};
 use crate::openmetadata::OmVersion;
+use crate::settings::flag;
 use crate::settings::Settings;
 
 /// How long `render` waits for the server's version: it is a courtesy, not a requirement.
@@ -59,8 +60,9 @@ pub fn decide(
         (Some(line), Some((mine, source))) if !line.same_line(&mine) => {
             progress.warn(&format!(
                 "openmetadata.version is {mine} ({source}), but OpenMetadata at {om_url} runs \
-                 {}: writing for {mine} as configured; use --om-version {} to match the server",
+                 {}: writing for {mine} as configured; use {} {} to match the server",
                 server.reported,
+                flag("openmetadata.version"),
                 line.line().name()
             ));
             mine
@@ -78,8 +80,9 @@ pub fn decide(
             let newest = settings.om_version();
             progress.warn(&format!(
                 "OpenMetadata at {om_url} runs {}, a release omsso does not write for: writing \
-                 for {newest}; set --om-version to choose",
-                server.reported
+                 for {newest}; set {} to choose",
+                server.reported,
+                flag("openmetadata.version")
             ));
             newest
         }

@@ -233,7 +233,7 @@ pub fn render_all(
 
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {
-    #[error("--templates {}: not a folder", path.display())]
+    #[error("templates folder {}: not a folder", path.display())]
     TemplatesDir { path: PathBuf },
     #[error("cannot read template {}: {source}", path.display())]
     ReadTemplate {
@@ -295,7 +295,7 @@ pub enum RenderError {
         line: Option<usize>,
         message: String,
     },
-    #[error("--stdout prints one file, but this target renders {count}")]
+    #[error("printing to stdout takes one file, but this target renders {count}")]
     StdoutNeedsOneFile { count: usize },
     #[error("{} already exist{} and differ{} from what omsso would write", list(paths), if paths.len() == 1 { "s" } else { "" }, if paths.len() == 1 { "s" } else { "" })]
     WouldOverwrite { paths: Vec<PathBuf> },

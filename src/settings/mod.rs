@@ -26,7 +26,7 @@ pub use layer::{Given, Layer, Source, Sources};
 pub use realm::{Realm, RealmError};
 pub use resolved::{SealRecipients, Settings};
 pub use secret::{AdminLogin, SecretSource};
-pub use table::{Setting, SECTIONS, SETTINGS};
+pub use table::{flag, Setting, SECTIONS, SETTINGS};
 pub use value::{Kind, Value};
 
 pub const DEFAULT_CONFIG: &str = "omsso.yaml";
@@ -68,7 +68,7 @@ pub enum SettingsError {
         path: PathBuf,
         available: Vec<String>,
     },
-    #[error("--env {0} was given but there is no settings file")]
+    #[error("environment `{0}` was chosen but there is no settings file")]
     EnvWithoutFile(String),
     #[error("{key} is not set")]
     Missing { key: &'static str },
@@ -111,6 +111,15 @@ pub enum SettingsError {
     ImplicitFlowOff { from: Source },
 }
 
+/// The two admin logins, in the words of a hint (flags from the settings table).
+pub fn admin_login_choices() -> String {
+    format!(
+        "{} with OMSSO_ADMIN_PASSWORD, or {} with OMSSO_ADMIN_CLIENT_SECRET",
+        flag("admin.username"),
+        flag("admin.client_id")
+    )
+}
+
 impl Diagnose for SettingsError {
     fn exit(&self) -> Exit {
         Exit::Usage
@@ -119,7 +128,7 @@ impl Diagnose for SettingsError {
     fn hint(&self) -> Option<String> {
         Some(match self {
             SettingsError::Read { .. } => {
-                "check the path given by --config / OMSSO_CONFIG".to_string()
+                "check the settings file's path (OMSSO_CONFIG)".to_string()
             }
             SettingsError::Parse { .. } => {
                 "fix that line; examples/omsso.yaml lists every key with a comment".to_string()
@@ -131,7 +140,7 @@ impl Diagnose for SettingsError {
                 format!("defined environments: {}", available.join(", "))
             }
             SettingsError::EnvWithoutFile(_) => {
-                format!("create {DEFAULT_CONFIG} or pass --config FILE")
+                format!("create {DEFAULT_CONFIG}, or name the settings file (OMSSO_CONFIG)")
             }
             SettingsError::Missing { key } => {
                 let s = table::setting(key);
@@ -157,10 +166,9 @@ impl Diagnose for SettingsError {
                     flags.join(", "),
                     envs.join(", "),
                     if keys.contains(&ADMIN_LOGIN) {
-                        " (an admin login: --admin-username with OMSSO_ADMIN_PASSWORD, or \
-                         --admin-client-id with OMSSO_ADMIN_CLIENT_SECRET)"
+                        format!(" (an admin login: {})", admin_login_choices())
                     } else {
-                        ""
+                        String::new()
                     }
                 )
             }
@@ -173,12 +181,14 @@ impl Diagnose for SettingsError {
                 "the file or variable holding it has no content".to_string()
             }
             SettingsError::NoEnvironments => {
-                "add an `environments:` section to the settings file, or run without --all-envs"
-                    .to_string()
+                "add an `environments:` section to the settings file".to_string()
             }
-            SettingsError::NoAdminLogin => "set --admin-username with OMSSO_ADMIN_PASSWORD or \
-                 --admin-password-file, or --admin-client-id with OMSSO_ADMIN_CLIENT_SECRET"
-                .to_string(),
+            SettingsError::NoAdminLogin => format!(
+                "set {} with OMSSO_ADMIN_PASSWORD or {}, or {} with OMSSO_ADMIN_CLIENT_SECRET",
+                flag("admin.username"),
+                flag("admin.password_file"),
+                flag("admin.client_id")
+            ),
             SettingsError::NoSecret { env, .. } => {
                 format!(
                     "set {env}, pass its --...-file option (`-` reads stdin), or run on a terminal"
@@ -188,10 +198,11 @@ impl Diagnose for SettingsError {
             SettingsError::Prompt { .. } => {
                 "provide it through its environment variable or --...-file instead".to_string()
             }
-            SettingsError::ImplicitFlowOff { .. } => "leave openmetadata.implicit_flow unset \
-                 (or true), or log in with the auth code flow and PKCE instead \
-                 (--response-type code)"
-                .to_string(),
+            SettingsError::ImplicitFlowOff { .. } => format!(
+                "leave openmetadata.implicit_flow unset (or true), or log in with the auth code \
+                 flow and PKCE instead ({} code)",
+                flag("openmetadata.response_type")
+            ),
         })
     }
 }

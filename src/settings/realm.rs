@@ -31,7 +31,7 @@ impl RealmError {
             RealmError::Master => format!(
                 "Keycloak's `master` realm is for administering Keycloak itself \
                  (OpenMetadata's guide: \"we can't use the realm master for new clients\"); \
-                 choose another realm with {flag}, or add --create-realm to create it"
+                 choose another realm with {flag}"
             ),
             RealmError::Name { .. } => format!(
                 "check {flag} (keycloak.realm): Keycloak refuses the characters : / ? # @ ! $ \

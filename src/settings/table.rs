@@ -94,6 +94,12 @@ pub const SECTIONS: &[(&str, &str)] = &[
     ("seal", "Sealing settings"),
 ];
 
+/// The flag that sets `key`, as people type it (`--om-version` for `openmetadata.version`):
+/// library texts name a setting's flag through here, never by spelling it.
+pub fn flag(key: &str) -> String {
+    setting(key).flag_name()
+}
+
 /// The setting `key` (a key from this table; anything else is a bug in omsso).
 pub fn setting(key: &str) -> &'static Setting {
     find(key).unwrap_or_else(|| panic!("`{key}` is not in the settings table"))

@@ -15,6 +15,7 @@ use super::registry::{
 use super::report::Checks;
 use crate::keycloak::probe::{self, Http};
 use crate::openmetadata::server;
+use crate::settings::flag;
 
 /// Whether `url` is OpenMetadata's own JWKS (`{om}/api/v1/system/config/jwks`).
 pub fn is_own_jwks(url: &str) -> bool {
@@ -306,7 +307,10 @@ async fn own_jwks_answers(c: &mut Checks, http: &Http, deployed: &Deployed) {
             tried.join(", "),
             unreachable.unwrap_or_default()
         ),
-        "run verify where OpenMetadata is reachable (set --om-url to its address)",
+        format!(
+            "run verify where OpenMetadata is reachable (set {} to its address)",
+            flag("openmetadata.url")
+        ),
     );
 }
 

@@ -10,6 +10,7 @@ use super::redirects::redirect_registered;
 use super::registry::{CheckInfo, CLIENT_FLOW, SILENT_CALLBACK_REGISTERED};
 use super::report::Checks;
 use crate::openmetadata::server;
+use crate::settings::flag;
 
 /// The checks below, for a public configuration (in the order they run).
 pub fn names(deployed: &Deployed) -> Vec<CheckInfo> {
@@ -54,10 +55,14 @@ pub fn checks(c: &mut Checks, id: &str, client: &Value, deployed: &Deployed) {
 /// client" (or refuses the code exchange) otherwise. The code flow needs a client without
 /// authentication (the browser holds no secret).
 fn flow(id: &str, client: &Value, deployed: &Deployed) -> Result<String, (String, String)> {
-    let flag = |k: &str| client.get(k).and_then(Value::as_bool) == Some(true);
-    let hint = "run `omsso keycloak ensure` with the same --client-type and --response-type";
+    let hint = format!(
+        "run `omsso keycloak ensure` with the same {} and {}",
+        flag("openmetadata.client_type"),
+        flag("openmetadata.response_type")
+    );
+    let enabled = |k: &str| client.get(k).and_then(Value::as_bool) == Some(true);
     match deployed.public_response_type() {
-        "id_token" if flag("implicitFlowEnabled") => Ok(format!(
+        "id_token" if enabled("implicitFlowEnabled") => Ok(format!(
             "client `{id}` allows the implicit flow the UI uses (responseType id_token)"
         )),
         "id_token" => Err((
@@ -74,12 +79,12 @@ fn flow(id: &str, client: &Value, deployed: &Deployed) -> Result<String, (String
                 .and_then(|a| a.get("pkce.code.challenge.method"))
                 .and_then(Value::as_str)
                 .filter(|m| !m.is_empty());
-            if !flag("standardFlowEnabled") {
+            if !enabled("standardFlowEnabled") {
                 Err((
                     format!("responseType is code, but client `{id}` has the standard flow off"),
                     hint.to_string(),
                 ))
-            } else if !flag("publicClient") {
+            } else if !enabled("publicClient") {
                 Err((
                     format!(
                         "responseType is code, but client `{id}` is confidential: the browser \

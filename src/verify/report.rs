@@ -71,8 +71,10 @@ impl Checks {
         self.skip(
             check,
             NO_ADMIN_LOGIN,
-            "give an admin login (--admin-username with OMSSO_ADMIN_PASSWORD, or \
-             --admin-client-id with OMSSO_ADMIN_CLIENT_SECRET) to check the client in Keycloak",
+            format!(
+                "give an admin login ({}) to check the client in Keycloak",
+                crate::settings::admin_login_choices()
+            ),
         );
     }
 

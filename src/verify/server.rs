@@ -12,6 +12,7 @@ use super::report::Checks;
 use crate::keycloak::probe::Http;
 use crate::omapi::{compare, Client, OmError, ServerVersion};
 use crate::openmetadata::{api, lines, OmVersion};
+use crate::settings::flag;
 use crate::settings::Source;
 
 /// How a difference between the file and the server counts.
@@ -69,7 +70,7 @@ pub async fn run_answered(
             c.skip(
                 name,
                 "no OpenMetadata URL (the file names none and openmetadata.url is not set)",
-                "set --om-url",
+                format!("set {}", flag("openmetadata.url")),
             );
         }
         return found;
@@ -86,8 +87,11 @@ pub async fn run_answered(
                 c.skip(
                     name,
                     detail.clone(),
-                    "run verify where OpenMetadata is reachable (set --om-url to its address \
-                     from here)",
+                    format!(
+                        "run verify where OpenMetadata is reachable (set {} to its address \
+                         from here)",
+                        flag("openmetadata.url")
+                    ),
                 );
             }
             return found;
@@ -98,7 +102,10 @@ pub async fn run_answered(
                 "{om_url}/{} did not answer with OpenMetadata's version",
                 api::VERSION_PATH
             ),
-            "check --om-url: it is OpenMetadata's base URL",
+            format!(
+                "check {}: it is OpenMetadata's base URL",
+                flag("openmetadata.url")
+            ),
         ),
         Ok(Some(v)) => {
             version_check(c, om_url, &v, configured.as_ref());
@@ -144,8 +151,9 @@ fn version_check(
                 v.reported
             ),
             format!(
-                "render for the server's release (--om-version {}, or leave it unset and omsso \
-                 asks the server), or upgrade the server",
+                "render for the server's release ({} {}, or leave it unset and omsso asks the \
+                 server), or upgrade the server",
+                flag("openmetadata.version"),
                 server.line().name()
             ),
         ),
@@ -182,7 +190,10 @@ async fn config_check(
             c.fail(
                 NAME,
                 e.to_string(),
-                "check --om-url: it is OpenMetadata's base URL",
+                format!(
+                    "check {}: it is OpenMetadata's base URL",
+                    flag("openmetadata.url")
+                ),
             );
             return;
         }

@@ -5,7 +5,10 @@
 //! - no cycle between modules: not between the top-level modules, and not between the sibling
 //!   files and folders of any module (a module's own mod.rs, which declares its children and
 //!   holds what they share, is the one file allowed to both use them and be used by them);
-//! - no file over 600 lines and no function over 80 in src/.
+//! - no file over 600 lines and no function over 80 in src/;
+//! - no omsso flag (`--realm`, `--force`) in a string below the command layer: the library
+//!   speaks of settings keys, files and actions, and the flag's wording comes from the
+//!   command layer or the settings table (`setting(key).flag_name()`).
 //!
 //! The reading is textual (paths after `crate::`, `super::` and `omsso::`, and `use` groups),
 //! which is exact enough for rustfmt-formatted code; `#[cfg(test)]` modules are left out.
@@ -76,10 +79,12 @@ fn strip(text: &str) -> String {
     let mut lines = text.lines().peekable();
     while let Some(line) = lines.next() {
         let indent = line.len() - line.trim_start().len();
+        // A dropped line stays as an empty one, so line numbers stay the file's.
         if let Some(i) = skip_until_indent {
             if indent == i && line.trim_start().starts_with('}') {
                 skip_until_indent = None;
             }
+            out.push('\n');
             continue;
         }
         let t = line.trim_start();
@@ -90,9 +95,11 @@ fn strip(text: &str) -> String {
                     skip_until_indent = Some(indent);
                 }
             }
+            out.push_str("\n\n");
             continue;
         }
         if t.starts_with("//") {
+            out.push('\n');
             continue;
         }
         out.push_str(line);
@@ -374,4 +381,126 @@ fn the_checks_find_what_they_look_for() {
     assert!(!found
         .iter()
         .any(|p| p.first().is_some_and(|s| s == "commands")));
+}
+
+/// Where flag names may be written: the command line's own layers, and the settings table,
+/// which holds each setting's flag as data (like its env var name).
+const FLAG_TEXT_ALLOWED: &[&str] = &["main.rs", "cli/", "commands/", "settings/table.rs"];
+
+/// Other programs' flags that share a name with one of omsso's, and where they are spelled.
+/// (file, flag, why it is not omsso's.)
+const OTHER_PROGRAMS_FLAGS: &[(&str, &str, &str)] = &[(
+    "openmetadata/api.rs",
+    "force",
+    "OpenMetadata's `openmetadata-ops.sh remove-security-config --force`",
+)];
+
+/// Texts whose wording has not moved to the command layer yet (issue 14, to empty): each
+/// (file, flag) may still name the flag; an entry that no longer does fails the test, so the
+/// list only shrinks. src/seal/ is being cleaned by its own branch.
+const NOT_MOVED_YET: &[(&str, &str)] = &[
+    ("keycloak/mod.rs", "insecure"),
+    ("keycloak/mod.rs", "cacert"),
+    ("lint/format.rs", "kind"),
+    ("lint/sops_secret.rs", "target"),
+    ("pipeline/render.rs", "force"),
+    ("pipeline/run/mod.rs", "force"),
+    ("render/write.rs", "force"),
+    ("verify/checks_doc.rs", "file"),
+    ("verify/login/browser.rs", "login-password-file"),
+    ("verify/login/browser.rs", "login"),
+    ("verify/server.rs", "apply"),
+];
+
+/// Every long flag of omsso (and its aliases), from the clap definition `main` parses with,
+/// with every setting's flag at the top level as the man page has them.
+fn omsso_flags() -> BTreeSet<String> {
+    fn walk(cmd: &clap::Command, out: &mut BTreeSet<String>) {
+        for arg in cmd.get_arguments() {
+            out.extend(arg.get_long().map(String::from));
+            out.extend(
+                arg.get_all_aliases()
+                    .into_iter()
+                    .flatten()
+                    .map(String::from),
+            );
+        }
+        for sub in cmd.get_subcommands() {
+            walk(sub, out);
+        }
+    }
+    let mut out = BTreeSet::new();
+    walk(&omsso::cli::command(), &mut out);
+    walk(&omsso::cli::command_for_man(), &mut out);
+    out
+}
+
+/// `(line, flag)` for each `--flag` of `flags` inside a string literal of `code` (lines
+/// numbered from 1; char literals and raw strings are read as such, so quotes inside them do
+/// not open a string).
+fn flags_in_strings(code: &str, flags: &BTreeSet<String>) -> Vec<(usize, String)> {
+    let literal =
+        regex::Regex::new(r##"'(?:\\.|[^'\\])'|r#"(?s:.*?)"#|r"[^"]*"|"(?:\\(?s:.)|[^"\\])*""##)
+            .unwrap();
+    let flag = regex::Regex::new(r"(?:^|[^A-Za-z0-9_-])--([a-z][a-z0-9-]*)").unwrap();
+    let mut found = Vec::new();
+    for lit in literal.find_iter(code) {
+        if lit.as_str().starts_with('\'') {
+            continue;
+        }
+        let line = code[..lit.start()].matches('\n').count() + 1;
+        for cap in flag.captures_iter(lit.as_str()) {
+            let name = cap.get(1).unwrap();
+            if flags.contains(name.as_str()) {
+                let at = line + lit.as_str()[..name.start()].matches('\n').count();
+                found.push((at, name.as_str().to_string()));
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn no_flag_name_below_the_command_layer() {
+    let flags = omsso_flags();
+    for f in ["realm", "force", "kind", "login", "om-version"] {
+        assert!(
+            flags.contains(f),
+            "--{f} not among omsso's flags: {flags:?}"
+        );
+    }
+    // The scan itself finds what it looks for, and nothing else.
+    let sample = "let c = '\"';\nlet s = \"a \\\n --realm, --force or --forced, not ---x\";\n";
+    let want = [(3, "realm".to_string()), (3, "force".to_string())];
+    assert_eq!(flags_in_strings(sample, &flags), want);
+
+    let mut offenders = Vec::new();
+    let mut not_moved: BTreeSet<(&str, &str)> = NOT_MOVED_YET.iter().copied().collect();
+    for src in sources() {
+        let file = src.file.display().to_string();
+        if FLAG_TEXT_ALLOWED
+            .iter()
+            .any(|a| file == *a || (a.ends_with('/') && file.starts_with(a)))
+        {
+            continue;
+        }
+        for (line, flag) in flags_in_strings(&src.code, &flags) {
+            let known = |(f, name): (&str, &str)| f == file && name == flag;
+            if NOT_MOVED_YET.iter().any(|&e| known(e)) {
+                not_moved.retain(|&e| !known(e));
+            } else if !OTHER_PROGRAMS_FLAGS.iter().any(|&(f, n, _)| known((f, n))) {
+                offenders.push(format!("{file}:{line} --{flag}"));
+            }
+        }
+    }
+    assert!(
+        not_moved.is_empty(),
+        "NOT_MOVED_YET lists texts that no longer name their flag; drop them: {not_moved:?}"
+    );
+    assert!(
+        offenders.is_empty(),
+        "omsso flags named below the command layer (word it in src/commands/ or take it from \
+         the settings table):\n{}",
+        offenders.join("\n")
+    );
 }

@@ -9,6 +9,7 @@ use secrecy::ExposeSecret;
 use super::{fail, page, Request, Stop, MAX_HOPS};
 use crate::http::HttpError;
 use crate::keycloak::probe::Http;
+use crate::settings::flag;
 
 /// Whether `location` is the redirect back to OpenMetadata.
 pub fn is_redirect_to(location: &str, redirect_uri: &str) -> bool {
@@ -29,7 +30,7 @@ impl<'a> Browser<'a> {
         Ok(Browser {
             client: http
                 .browser()
-                .map_err(|e| fail(e.to_string(), "check --cacert"))?,
+                .map_err(|e| fail(e.to_string(), format!("check {}", flag("keycloak.cacert"))))?,
             http,
             cookies: Default::default(),
         })
