@@ -8,6 +8,7 @@ mod hints;
 mod keycloak;
 mod keygen;
 mod open;
+mod progress;
 pub mod render;
 mod run;
 mod seal;

@@ -55,7 +55,6 @@ pub fn cleartext_warning(url: &crate::settings::HttpUrl) -> Option<String> {
     })
 }
 
-/// Printed whenever `--insecure` is in effect.
-pub const INSECURE_WARNING: &str = "--insecure: TLS certificates are NOT verified; anyone on the \
-     network path can impersonate Keycloak and read the admin password and client secret. Use \
-     --cacert FILE instead.";
+/// Why skipping TLS certificate checks is dangerous (the pipeline warns with it).
+pub const INSECURE_RISK: &str = "TLS certificates are NOT verified; anyone on the network path \
+     can impersonate Keycloak and read the admin password and client secret.";

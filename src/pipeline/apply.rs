@@ -103,7 +103,7 @@ pub async fn apply_file(
     // The secret first: a missing token fails before any request.
     let token = args.token.read()?;
     if args.insecure {
-        progress.warn(crate::keycloak::INSECURE_WARNING);
+        super::warn_insecure(progress);
     }
     let http = Http::new(settings.timeout(), settings.cacert(), args.insecure)?;
     let applied = apply(

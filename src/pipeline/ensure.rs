@@ -18,7 +18,7 @@ pub async fn connect(
     insecure: bool,
 ) -> Result<Session> {
     if insecure {
-        progress.warn(keycloak::INSECURE_WARNING);
+        super::warn_insecure(progress);
     }
     if let Some(warning) = settings
         .keycloak_url()

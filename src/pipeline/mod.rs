@@ -19,4 +19,4 @@ pub mod seal;
 pub mod verify;
 
 pub use error::{Error, Result};
-pub use progress::Progress;
+pub use progress::{warn_insecure, Opt, Progress};

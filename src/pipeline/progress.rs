@@ -1,12 +1,21 @@
 //! How a pipeline step tells the user what it is doing while it runs: progress lines and
 //! warnings (stderr), diffs of files it refuses to replace, and the one question it may ask.
-//! The command layer's [`Ui`] is the implementation; results come back as reports instead.
+//! The command layer implements it (commands/progress.rs), and so also says how the user asks
+//! for an option on the command line ([`Progress::option`]): the pipeline never spells a flag.
+//! Results come back as reports instead.
 
-use std::io::{BufRead, Write};
 use std::path::Path;
 
 use crate::output::files::NewFile;
-use crate::output::{terminal_safe, Ui};
+
+/// An option a step's text may point the user at; the command line spells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Opt {
+    /// Replace or re-encrypt what would otherwise be kept.
+    Force,
+    /// Skip TLS certificate checks.
+    Insecure,
+}
 
 pub trait Progress {
     /// One progress line.
@@ -22,35 +31,16 @@ pub trait Progress {
     fn loosened(&self, path: &Path, was: u32);
     /// Asks a yes/no question on the terminal; only an explicit yes is `true`.
     fn confirm(&self, question: &str) -> std::io::Result<bool>;
+    /// How the user asks for `what` (`--force`).
+    fn option(&self, what: Opt) -> &'static str;
 }
 
-impl Progress for Ui {
-    fn step(&self, msg: &str) {
-        Ui::step(self, msg)
-    }
-    fn warn(&self, msg: &str) {
-        Ui::warn(self, msg)
-    }
-    fn diff(&self, text: &str) {
-        eprint!("{}", terminal_safe(text));
-    }
-    fn secret_files(&self, paths: &[&Path]) {
-        self.warn_if_exposed_to_git(paths.iter().copied())
-    }
-    fn secret_file(&self, path: &Path, outcome: NewFile) {
-        self.report_secret_file(path, outcome)
-    }
-    fn loosened(&self, path: &Path, was: u32) {
-        self.warn_loosened(path, was)
-    }
-    fn confirm(&self, question: &str) -> std::io::Result<bool> {
-        eprint!("{question} [y/N] ");
-        let _ = std::io::stderr().flush();
-        let mut answer = String::new();
-        std::io::stdin().lock().read_line(&mut answer)?;
-        Ok(matches!(
-            answer.trim().to_ascii_lowercase().as_str(),
-            "y" | "yes"
-        ))
-    }
+/// The warning printed whenever TLS certificates are not checked.
+pub fn warn_insecure(progress: &dyn Progress) {
+    progress.warn(&format!(
+        "{}: {} Use {} FILE instead.",
+        progress.option(Opt::Insecure),
+        crate::keycloak::INSECURE_RISK,
+        crate::settings::flag("keycloak.cacert"),
+    ));
 }

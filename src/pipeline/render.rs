@@ -207,6 +207,10 @@ pub fn write_files(
 ) -> Result<Vec<write::Written>> {
     let mut files = files.to_vec();
     encrypt_secret_with_sops(settings, progress, &mut files, Some(force))?;
+    let force = write::Force {
+        given: force,
+        option: progress.option(super::Opt::Force),
+    };
     let written = write::write_all(
         settings.out_dir(),
         &files,
@@ -272,8 +276,9 @@ fn encrypt_secret_with_sops(
         progress.warn(&format!(
             "kept {}: no age identity here opens it (SOPS_AGE_KEY_FILE, SOPS_AGE_KEY or \
              ~/.config/sops/age/keys.txt), so its encrypted values were not compared; \
-             --force encrypts the Secret again",
-            dest.display()
+             {} encrypts the Secret again",
+            dest.display(),
+            progress.option(super::Opt::Force)
         ));
     }
     *file = RenderedFile {

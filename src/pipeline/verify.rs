@@ -201,7 +201,7 @@ async fn admin_session(
         return Ok(None);
     }
     if insecure {
-        progress.warn(crate::keycloak::INSECURE_WARNING);
+        super::warn_insecure(progress);
     }
     let base: HttpUrl = kc
         .base

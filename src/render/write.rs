@@ -1,5 +1,5 @@
 //! Puts rendered files into the output folder: all or nothing. When an existing file differs
-//! from what omsso would write and `--force` is not given, nothing is written; the differences
+//! from what omsso would write and force is not asked for, nothing is written; the differences
 //! are shown instead (with the secret masked), and the command exits 2.
 
 use std::fs;
@@ -28,6 +28,14 @@ pub struct Written {
     pub mode: String,
 }
 
+/// Whether to replace files that differ, and how the user asks for it (for the text shown
+/// when a file is kept: the command line spells it).
+#[derive(Debug, Clone, Copy)]
+pub struct Force<'a> {
+    pub given: bool,
+    pub option: &'a str,
+}
+
 /// Writes `files` under `out_dir` (created 0700, with a `.gitignore` once a file holds the
 /// secret). Files that hold the secret get mode 0600. `report_diff` receives the masked diff
 /// of each file that would be replaced without `force` (`secret`, the client secret, is masked
@@ -38,7 +46,7 @@ pub struct Written {
 pub fn write_all(
     out_dir: &Path,
     files: &[RenderedFile],
-    force: bool,
+    force: Force<'_>,
     secret: Option<&str>,
     report_diff: impl FnMut(&str),
     mut report_loosened: impl FnMut(&Path, u32),
@@ -99,7 +107,7 @@ pub fn write_all(
 fn existing_files(
     files: &[RenderedFile],
     paths: &[PathBuf],
-    force: bool,
+    force: Force<'_>,
     secret: Option<&str>,
     mut report_diff: impl FnMut(&str),
 ) -> Result<Vec<(Existing, bool)>, RenderError> {
@@ -108,8 +116,9 @@ fn existing_files(
     for (f, path) in files.iter().zip(paths) {
         let old = files::open_existing(path)?;
         let same = matches!(&old, Existing::File(e) if e.bytes.as_deref() == Some(&f.bytes[..]));
-        if !same && !matches!(old, Existing::Missing) && !force {
-            report_diff(&conflict_diff(&path.display().to_string(), &old, f, secret));
+        if !same && !matches!(old, Existing::Missing) && !force.given {
+            let label = path.display().to_string();
+            report_diff(&conflict_diff(&label, &old, f, secret, force.option));
             conflicts.push(path.clone());
         }
         existing.push((old, same));
@@ -121,13 +130,19 @@ fn existing_files(
 }
 
 /// How the file at `label` differs from `f`: a masked diff, or why it is not shown.
-fn conflict_diff(label: &str, old: &Existing, f: &RenderedFile, secret: Option<&str>) -> String {
+fn conflict_diff(
+    label: &str,
+    old: &Existing,
+    f: &RenderedFile,
+    secret: Option<&str>,
+    force: &str,
+) -> String {
     match old {
         // Never read, never shown: the link may point at any file of this user
         // (`/proc/self/environ`, a key).
         Existing::Link => format!(
             "{label}: differs (not shown: it is a symbolic link, which omsso neither \
-             follows nor writes through; --force replaces the link itself)\n"
+             follows nor writes through; {force} replaces the link itself)\n"
         ),
         Existing::File(e) => match (e.not_showable(), &e.bytes) {
             (None, Some(bytes)) => masked_diff(label, bytes, f, secret),

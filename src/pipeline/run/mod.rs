@@ -323,7 +323,11 @@ fn seal_step(
         step(
             progress,
             "seal",
-            &format!("kept {} (--force seals it again)", path.display()),
+            &format!(
+                "kept {} ({} seals it again)",
+                path.display(),
+                progress.option(crate::pipeline::Opt::Force)
+            ),
         );
         report.steps.seal = Some(SealStep::Kept {
             file: path.display().to_string(),
