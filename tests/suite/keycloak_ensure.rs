@@ -126,40 +126,7 @@ fn drift_is_listed_field_by_field_then_repaired_keeping_user_fields() {
     ensure_ok(dir.path(), &realm);
     let uuid = client(&admin, &realm)["id"].as_str().unwrap().to_string();
 
-    // Someone changes managed fields in the console, and sets fields omsso does not manage.
-    admin.put(
-        &format!("/{realm}/clients/{uuid}"),
-        &json!({
-            "implicitFlowEnabled": false,
-            "rootUrl": "http://elsewhere.test",
-            "redirectUris": ["http://elsewhere.test/*"],
-            "description": "set by a person",
-            "directAccessGrantsEnabled": true,
-        }),
-    );
-    // ... and moves `email` from the default to the optional scopes.
-    let scopes = admin.get(&format!("/{realm}/client-scopes"));
-    let email = scopes
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["name"] == "email")
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let r = admin
-        .request(
-            reqwest::Method::DELETE,
-            &format!("/{realm}/clients/{uuid}/default-client-scopes/{email}"),
-        )
-        .send()
-        .unwrap();
-    assert!(r.status().is_success());
-    admin.put(
-        &format!("/{realm}/clients/{uuid}/optional-client-scopes/{email}"),
-        &json!({}),
-    );
+    drift_the_client_by_hand(&admin, &realm, &uuid);
     let drifted = client(&admin, &realm);
 
     let expected = [
@@ -214,6 +181,44 @@ fn drift_is_listed_field_by_field_then_repaired_keeping_user_fields() {
 
     let r = run(keycloak(dir.path(), "ensure", &realm).arg("--check"));
     assert_eq!(r.code, 0, "still differs after repair: {}", r.stdout);
+}
+
+/// What a person does to the client in the console.
+fn drift_the_client_by_hand(admin: &Admin, realm: &str, uuid: &str) {
+    // Someone changes managed fields in the console, and sets fields omsso does not manage.
+    admin.put(
+        &format!("/{realm}/clients/{uuid}"),
+        &json!({
+            "implicitFlowEnabled": false,
+            "rootUrl": "http://elsewhere.test",
+            "redirectUris": ["http://elsewhere.test/*"],
+            "description": "set by a person",
+            "directAccessGrantsEnabled": true,
+        }),
+    );
+    // ... and moves `email` from the default to the optional scopes.
+    let scopes = admin.get(&format!("/{realm}/client-scopes"));
+    let email = scopes
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "email")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let r = admin
+        .request(
+            reqwest::Method::DELETE,
+            &format!("/{realm}/clients/{uuid}/default-client-scopes/{email}"),
+        )
+        .send()
+        .unwrap();
+    assert!(r.status().is_success());
+    admin.put(
+        &format!("/{realm}/clients/{uuid}/optional-client-scopes/{email}"),
+        &json!({}),
+    );
 }
 
 #[test]

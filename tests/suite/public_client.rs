@@ -230,101 +230,120 @@ fn nothing_reads_writes_or_prints_a_secret_for_a_public_client() {
         let work = d.path().join(response_type);
         std::fs::create_dir(&work).unwrap();
         std::fs::copy(d.path().join("collate.key"), work.join("collate.key")).unwrap();
-        // run: ensure (switching to public), fetch, render, seal, verify.
-        let (run_out, v) = run_json(configured(&work, &realm).args([
-            "run",
-            "--client-type",
-            "public",
-            "--response-type",
-            response_type,
-            "-r",
-            &recipient,
-        ]));
-        assert_eq!(run_out.code, 0, "{}\n{}", run_out.stdout, run_out.stderr);
-        assert_eq!(v["steps"]["fetch"]["client_type"], "public");
-        let checks = v["steps"]["verify"]["checks"].as_array().unwrap();
-        assert!(
-            checks.iter().all(keycloak::passed_or_needs_openmetadata),
-            "{checks:?}"
-        );
-        assert!(
-            checks.iter().any(|c| c["name"] == "client-flow"),
-            "{checks:?}"
-        );
-        let yaml = std::fs::read_to_string(work.join("out/openmetadata.yaml")).unwrap();
-        assert!(yaml.contains("clientType: \"public\"") || yaml.contains("clientType: public"));
-        assert!(yaml.contains(response_type), "{yaml}");
-
-        // fetch sends no request for the secret, and its file holds none.
-        let fetch = run(public(&work, "fetch", &realm, response_type).args([
-            "--write",
-            "creds.json",
-            "--show-secret",
-            "-vv",
-        ]));
-        assert_eq!(fetch.code, 0, "{}", fetch.stderr);
-        assert!(!fetch.stderr.contains("client-secret"), "{}", fetch.stderr);
-        assert!(!fetch.stderr.contains("warning"), "{}", fetch.stderr);
-        let creds: Value =
-            serde_json::from_str(&std::fs::read_to_string(work.join("creds.json")).unwrap())
-                .unwrap();
-        assert_eq!(creds["client_type"], "public");
-        assert_eq!(creds["client_secret_present"], false);
-
-        // seal from that file, open it, and let the age CLI decrypt it too.
-        let (seal_out, v) = run_json(support::omsso(&work).args([
-            "seal",
-            "--credentials",
-            "creds.json",
-            "-r",
-            &recipient,
-            "-o",
-            "again.age",
-        ]));
-        assert_eq!(seal_out.code, 0, "{}", seal_out.stderr);
-        assert_eq!(v["client_type"], "public");
-        let (open_out, v) = run_json(support::omsso(&work).args([
-            "open",
-            "out/collate-handoff.age",
-            "-i",
-            "collate.key",
-            "--show-secret",
-            "--write-credentials",
-            "opened.json",
-        ]));
-        assert_eq!(open_out.code, 0, "{}", open_out.stderr);
-        assert_eq!(v["bundle"]["client_type"], "public");
-        assert_eq!(v["bundle"]["realm"], realm.as_str());
-        assert!(v["bundle"].get("client_secret").is_none());
-        let plain = std::process::Command::new("age")
-            .args(["-d", "-i", "collate.key", "again.age"])
-            .current_dir(&work)
-            .output()
-            .unwrap();
-        assert!(plain.status.success());
-        let bundle: Value = serde_json::from_slice(&plain.stdout).unwrap();
-        assert_eq!(bundle["client_type"], "public");
-        assert!(bundle.get("client_secret").is_none());
-
-        // rotate is refused, before and after asking Keycloak, and changes nothing.
-        let rotate = run(public(&work, "rotate", &realm, response_type).arg("--yes"));
-        assert_eq!(rotate.code, 2);
-        assert!(
-            one_error(&rotate).contains("is public"),
-            "{}",
-            rotate.stderr
-        );
-        let rotate_kc = run(keycloak(&work, "rotate", &realm).arg("--yes"));
-        assert_eq!(rotate_kc.code, 2, "{}", rotate_kc.stderr);
-        assert!(one_error(&rotate_kc).contains("is public"));
-        assert!(secret_answer(&admin, &realm).get("value").is_none());
-
+        let run_out = run_switches_to_public(&work, &realm, &recipient, response_type);
+        let fetch = fetch_asks_for_no_secret(&work, &realm, response_type);
+        let (seal_out, open_out) = seal_and_open_hold_no_secret(&work, &realm, &recipient);
+        let (rotate, rotate_kc) = rotate_is_refused(&work, &admin, &realm, response_type);
         no_secret_anywhere(
             &work,
             &[&run_out, &fetch, &seal_out, &open_out, &rotate, &rotate_kc],
             &old_secret,
         );
     }
+}
+
+/// run: ensure (switching to public), fetch, render, seal, verify.
+fn run_switches_to_public(work: &Path, realm: &str, recipient: &str, response_type: &str) -> Run {
+    let (run_out, v) = run_json(configured(work, realm).args([
+        "run",
+        "--client-type",
+        "public",
+        "--response-type",
+        response_type,
+        "-r",
+        recipient,
+    ]));
+    assert_eq!(run_out.code, 0, "{}\n{}", run_out.stdout, run_out.stderr);
+    assert_eq!(v["steps"]["fetch"]["client_type"], "public");
+    let checks = v["steps"]["verify"]["checks"].as_array().unwrap();
+    assert!(
+        checks.iter().all(keycloak::passed_or_needs_openmetadata),
+        "{checks:?}"
+    );
+    assert!(
+        checks.iter().any(|c| c["name"] == "client-flow"),
+        "{checks:?}"
+    );
+    let yaml = std::fs::read_to_string(work.join("out/openmetadata.yaml")).unwrap();
+    assert!(yaml.contains("clientType: \"public\"") || yaml.contains("clientType: public"));
+    assert!(yaml.contains(response_type), "{yaml}");
+
+    run_out
+}
+
+/// fetch sends no request for the secret, and its file holds none.
+fn fetch_asks_for_no_secret(work: &Path, realm: &str, response_type: &str) -> Run {
+    let fetch = run(public(work, "fetch", realm, response_type).args([
+        "--write",
+        "creds.json",
+        "--show-secret",
+        "-vv",
+    ]));
+    assert_eq!(fetch.code, 0, "{}", fetch.stderr);
+    assert!(!fetch.stderr.contains("client-secret"), "{}", fetch.stderr);
+    assert!(!fetch.stderr.contains("warning"), "{}", fetch.stderr);
+    let creds: Value =
+        serde_json::from_str(&std::fs::read_to_string(work.join("creds.json")).unwrap()).unwrap();
+    assert_eq!(creds["client_type"], "public");
+    assert_eq!(creds["client_secret_present"], false);
+
+    fetch
+}
+
+/// seal from that file, open it, and let the age CLI decrypt it too.
+fn seal_and_open_hold_no_secret(work: &Path, realm: &str, recipient: &str) -> (Run, Run) {
+    let (seal_out, v) = run_json(support::omsso(work).args([
+        "seal",
+        "--credentials",
+        "creds.json",
+        "-r",
+        recipient,
+        "-o",
+        "again.age",
+    ]));
+    assert_eq!(seal_out.code, 0, "{}", seal_out.stderr);
+    assert_eq!(v["client_type"], "public");
+    let (open_out, v) = run_json(support::omsso(work).args([
+        "open",
+        "out/collate-handoff.age",
+        "-i",
+        "collate.key",
+        "--show-secret",
+        "--write-credentials",
+        "opened.json",
+    ]));
+    assert_eq!(open_out.code, 0, "{}", open_out.stderr);
+    assert_eq!(v["bundle"]["client_type"], "public");
+    assert_eq!(v["bundle"]["realm"], realm);
+    assert!(v["bundle"].get("client_secret").is_none());
+    let plain = std::process::Command::new("age")
+        .args(["-d", "-i", "collate.key", "again.age"])
+        .current_dir(work)
+        .output()
+        .unwrap();
+    assert!(plain.status.success());
+    let bundle: Value = serde_json::from_slice(&plain.stdout).unwrap();
+    assert_eq!(bundle["client_type"], "public");
+    assert!(bundle.get("client_secret").is_none());
+
+    (seal_out, open_out)
+}
+
+/// rotate is refused, before and after asking Keycloak, and changes nothing.
+fn rotate_is_refused(work: &Path, admin: &Admin, realm: &str, response_type: &str) -> (Run, Run) {
+    let rotate = run(public(work, "rotate", realm, response_type).arg("--yes"));
+    assert_eq!(rotate.code, 2);
+    assert!(
+        one_error(&rotate).contains("is public"),
+        "{}",
+        rotate.stderr
+    );
+    let rotate_kc = run(keycloak(work, "rotate", realm).arg("--yes"));
+    assert_eq!(rotate_kc.code, 2, "{}", rotate_kc.stderr);
+    assert!(one_error(&rotate_kc).contains("is public"));
+    assert!(secret_answer(admin, realm).get("value").is_none());
+
+    (rotate, rotate_kc)
 }
 
 #[test]

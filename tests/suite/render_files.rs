@@ -339,10 +339,13 @@ fn missing_or_wrong_inputs_are_usage_errors() {
         assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
         assert!(r.stderr.contains(needle), "{args:?}: {}", r.stderr);
     }
+    missing_settings_are_named_together(dir.path());
+}
 
-    // Settings a rendering needs, all named at once with their flags and env vars.
-    Creds::default().write(dir.path());
-    let mut cmd = support::omsso(dir.path());
+/// Settings a rendering needs, all named at once with their flags and env vars.
+fn missing_settings_are_named_together(dir: &Path) {
+    Creds::default().write(dir);
+    let mut cmd = support::omsso(dir);
     cmd.args(["render", "--credentials", "credentials.json"]);
     let r = support::run(&mut cmd);
     assert_eq!(r.code, 2);
@@ -376,7 +379,7 @@ fn missing_or_wrong_inputs_are_usage_errors() {
         r.stderr
     );
     assert!(r.stderr.contains("--om-url") && r.stderr.contains("OMSSO_OM_URL"));
-    assert!(!dir.path().join("out").exists());
+    assert!(!dir.join("out").exists());
 }
 
 #[test]

@@ -10,7 +10,7 @@ use std::path::Path;
 use std::process::Command;
 
 use crate::support::keycloak::{configured, run_json, CLIENT_ID, OM_URL};
-use crate::support::{run, Admin};
+use crate::support::{run, Admin, Run};
 use serde_json::Value;
 
 /// A fresh realm name that does not exist yet (run creates it).
@@ -83,45 +83,8 @@ fn from_an_empty_realm_to_deployable_files_and_a_handoff_then_a_no_op_rerun() {
         );
     }
 
-    let files = snapshot(d.path());
-    let expect = [
-        ("out/openmetadata.yaml", 0o600),
-        ("out/openmetadata.env", 0o600),
-        ("out/helm/values.yaml", 0o644),
-        ("out/helm/oidc-secrets.yaml", 0o600),
-        ("out/collate-handoff.age", 0o600),
-        ("out/collate-handoff.age.recipients.json", 0o644),
-        ("out/.gitignore", 0o644),
-    ];
-    for (path, mode) in expect {
-        let (_, m) = files
-            .get(path)
-            .unwrap_or_else(|| panic!("{path} missing: {files:?}"));
-        assert_eq!(*m, mode, "{path}");
-    }
-    let reported: Vec<&str> = v["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["path"].as_str().unwrap())
-        .collect();
-    assert_eq!(reported.len(), 6, "{reported:?}");
-
-    // The Collate side opens the handoff with the age CLI; it holds the secret Keycloak holds.
-    let admin = Admin::login();
-    let out = Command::new("age")
-        .args(["-d", "-i", "collate.key", "out/collate-handoff.age"])
-        .current_dir(d.path())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let bundle: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(bundle["client_id"], CLIENT_ID);
-    assert_eq!(bundle["client_secret"], keycloak::secret(&admin, &realm));
+    let files = the_files_and_their_modes(d.path(), &v);
+    the_handoff_holds_the_secret_keycloak_holds(d.path(), &realm);
 
     // Second run: no write request to Keycloak, every file byte-identical.
     let (r, v) = run_json(&mut omsso_run(d.path(), &realm, &recipient));
@@ -145,6 +108,52 @@ fn from_an_empty_realm_to_deployable_files_and_a_handoff_then_a_no_op_rerun() {
         .all(|f| f["status"] != "written"));
 }
 
+/// The files run wrote, with their modes, and the report lists each but the .gitignore.
+fn the_files_and_their_modes(dir: &Path, v: &Value) -> BTreeMap<String, (Vec<u8>, u32)> {
+    let files = snapshot(dir);
+    let expect = [
+        ("out/openmetadata.yaml", 0o600),
+        ("out/openmetadata.env", 0o600),
+        ("out/helm/values.yaml", 0o644),
+        ("out/helm/oidc-secrets.yaml", 0o600),
+        ("out/collate-handoff.age", 0o600),
+        ("out/collate-handoff.age.recipients.json", 0o644),
+        ("out/.gitignore", 0o644),
+    ];
+    for (path, mode) in expect {
+        let (_, m) = files
+            .get(path)
+            .unwrap_or_else(|| panic!("{path} missing: {files:?}"));
+        assert_eq!(*m, mode, "{path}");
+    }
+    let reported: Vec<&str> = v["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(reported.len(), 6, "{reported:?}");
+    files
+}
+
+/// The Collate side opens the handoff with the age CLI; it holds the secret Keycloak holds.
+fn the_handoff_holds_the_secret_keycloak_holds(dir: &Path, realm: &str) {
+    let admin = Admin::login();
+    let out = Command::new("age")
+        .args(["-d", "-i", "collate.key", "out/collate-handoff.age"])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let bundle: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(bundle["client_id"], CLIENT_ID);
+    assert_eq!(bundle["client_secret"], keycloak::secret(&admin, realm));
+}
+
 /// `run` kept an existing handoff whatever it had been sealed for: with a recipient replaced in
 /// the settings, the removed one could still open it and the new one could not; with
 /// `--sign-with` added it stayed unsigned; all with exit 0. Now it is kept only when it was
@@ -155,15 +164,7 @@ fn a_handoff_sealed_for_other_recipients_or_unsigned_is_not_kept() {
     let d = tempfile::tempdir().unwrap();
     let realm = unused_realm("keep");
     let a = keygen(d.path());
-    let r = run(support::omsso(d.path()).args(["keygen", "-o", "b.key"]));
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    let b = r.stdout.trim().to_string();
-    let ssh = Command::new("ssh-keygen")
-        .args(["-q", "-t", "ed25519", "-N", "", "-f", "signing"])
-        .current_dir(d.path())
-        .status()
-        .expect("ssh-keygen must be installed");
-    assert!(ssh.success());
+    let b = second_recipient_and_signing_key(d.path());
     let run_with = |args: &[&str]| {
         let mut cmd = configured(d.path(), &realm);
         cmd.args(["run", "--no-verify"]).args(args);
@@ -178,6 +179,55 @@ fn a_handoff_sealed_for_other_recipients_or_unsigned_is_not_kept() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stderr.contains("seal    kept"), "{}", r.stderr);
 
+    mismatches_are_refused(&run_with, &handoff, (&a, &b), &sealed);
+
+    let r = run_with(&["-r", &b, "--sign-with", "signing", "--force"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let opens = |key: &str| {
+        Command::new("age")
+            .args(["-d", "-i", key, "out/collate-handoff.age"])
+            .current_dir(d.path())
+            .output()
+            .unwrap()
+            .status
+            .success()
+    };
+    assert!(opens("b.key") && !opens("collate.key"));
+    let r = run_with(&["-r", &b, "--sign-with", "signing"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("seal    kept"), "{}", r.stderr);
+    // Without --sign-with now, the signature beside it no longer fits the settings.
+    let r = run_with(&["-r", &b]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        support::one_error(&r).contains("no signing key is given"),
+        "{}",
+        r.stderr
+    );
+}
+
+/// A second age recipient (b.key) and an ssh signing key (signing) in `dir`: b's recipient.
+fn second_recipient_and_signing_key(dir: &Path) -> String {
+    let r = run(support::omsso(dir).args(["keygen", "-o", "b.key"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let b = r.stdout.trim().to_string();
+    let ssh = Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-f", "signing"])
+        .current_dir(dir)
+        .status()
+        .expect("ssh-keygen must be installed");
+    assert!(ssh.success());
+    b
+}
+
+/// Every way the settings can differ from what the handoff was sealed for is refused, and the
+/// handoff stays as it was.
+fn mismatches_are_refused(
+    run_with: &dyn Fn(&[&str]) -> Run,
+    handoff: &Path,
+    (a, b): (&str, &str),
+    sealed: &[u8],
+) {
     // The recipient replaced (the same number of age recipients: only the record tells),
     // one added, a signature asked for.
     let refused = [
@@ -207,35 +257,11 @@ fn a_handoff_sealed_for_other_recipients_or_unsigned_is_not_kept() {
         );
         assert!(r.stderr.contains("hint: pass --force"), "{}", r.stderr);
         assert_eq!(
-            std::fs::read(&handoff).unwrap(),
+            std::fs::read(handoff).unwrap(),
             sealed,
             "{args:?} changed it"
         );
     }
-
-    let r = run_with(&["-r", &b, "--sign-with", "signing", "--force"]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    let opens = |key: &str| {
-        Command::new("age")
-            .args(["-d", "-i", key, "out/collate-handoff.age"])
-            .current_dir(d.path())
-            .output()
-            .unwrap()
-            .status
-            .success()
-    };
-    assert!(opens("b.key") && !opens("collate.key"));
-    let r = run_with(&["-r", &b, "--sign-with", "signing"]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(r.stderr.contains("seal    kept"), "{}", r.stderr);
-    // Without --sign-with now, the signature beside it no longer fits the settings.
-    let r = run_with(&["-r", &b]);
-    assert_eq!(r.code, 2, "{}", r.stderr);
-    assert!(
-        support::one_error(&r).contains("no signing key is given"),
-        "{}",
-        r.stderr
-    );
 }
 
 #[test]
