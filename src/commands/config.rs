@@ -1,10 +1,14 @@
 //! `omsso config show`: the resolved settings and the source of each value.
 
-use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::Value;
 
 use super::Context;
 use crate::cli::ConfigCommand;
 use crate::commands::error::Result;
+use crate::settings::Source;
 
 pub fn run(cmd: ConfigCommand, ctx: &Context) -> Result<()> {
     match cmd {
@@ -12,21 +16,24 @@ pub fn run(cmd: ConfigCommand, ctx: &Context) -> Result<()> {
     }
 }
 
+/// `config show`'s JSON document: every setting's value and where it came from, by key.
+#[derive(Serialize)]
+struct ConfigReport<'a> {
+    config_file: Option<String>,
+    environment: Option<&'a str>,
+    settings: BTreeMap<&'static str, &'a Value>,
+    sources: BTreeMap<&'static str, &'a Source>,
+}
+
 fn show(ctx: &Context) -> Result<()> {
     let s = &ctx.settings;
     let rows = s.describe();
-    let mut settings = Map::new();
-    let mut sources = Map::new();
-    for (key, value, source) in &rows {
-        settings.insert((*key).to_string(), value.clone());
-        sources.insert((*key).to_string(), json!(source));
-    }
-    let doc = json!({
-        "config_file": s.config_file.as_ref().map(|p| p.display().to_string()),
-        "environment": s.env_name,
-        "settings": settings,
-        "sources": sources,
-    });
+    let doc = ConfigReport {
+        config_file: s.config_file.as_ref().map(|p| p.display().to_string()),
+        environment: s.env_name.as_deref(),
+        settings: rows.iter().map(|(key, value, _)| (*key, value)).collect(),
+        sources: rows.iter().map(|(key, _, source)| (*key, source)).collect(),
+    };
     ctx.ui.emit(&doc, || {
         let mut out = format!(
             "# settings file: {}\n",
