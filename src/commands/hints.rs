@@ -123,12 +123,6 @@ fn keycloak_flag_hint(e: &KeycloakError) -> Option<String> {
         KeycloakError::ClientNotFound { .. } => {
             "run `omsso keycloak ensure` first to create it, or check --client-id".to_string()
         }
-        KeycloakError::MasterRealm => format!(
-            "{MASTER_REALM}; choose another realm with --realm, or add --create-realm to create it"
-        ),
-        KeycloakError::RealmName { .. } => {
-            format!("check --realm (keycloak.realm): {REALM_NAME_RULES}")
-        }
         KeycloakError::PublicClient { .. } => public_client_hint("--client-type confidential"),
         KeycloakError::Rejected { description, .. }
             if description.to_lowercase().contains("implicit") =>

@@ -64,10 +64,6 @@ pub enum KeycloakError {
     RealmNotFound { realm: String, base: String },
     #[error("client `{client_id}` does not exist in realm `{realm}`")]
     ClientNotFound { realm: String, client_id: String },
-    #[error("the OpenMetadata client must not live in the `master` realm")]
-    MasterRealm,
-    #[error("`{realm}` cannot be a Keycloak realm name: {reason}")]
-    RealmName { realm: String, reason: String },
     /// `rotate` on a public client: it has no secret to regenerate.
     #[error("client `{client_id}` in realm `{realm}` is public: it has no secret to regenerate")]
     PublicClient { client_id: String, realm: String },
@@ -116,8 +112,6 @@ impl Diagnose for KeycloakError {
             | Forbidden { .. }
             | RealmNotFound { .. }
             | ClientNotFound { .. }
-            | MasterRealm
-            | RealmName { .. }
             | PublicClient { .. }
             | NotConfirmed
             | Declined => Exit::Usage,
@@ -147,10 +141,6 @@ impl Diagnose for KeycloakError {
                 .to_string(),
             ClientNotFound { .. } => "run `omsso keycloak ensure` first to create it, or                  check openmetadata.client_id"
                 .to_string(),
-            MasterRealm => format!(
-                "{MASTER_REALM}; choose another realm (keycloak.realm), or have `omsso                  keycloak ensure` create it"
-            ),
-            RealmName { .. } => format!("check keycloak.realm: {REALM_NAME_RULES}"),
             PublicClient { .. } => public_client_hint("openmetadata.client_type confidential"),
             Rejected { description, .. } if description.to_lowercase().contains("implicit") => {
                 implicit_flow_hint("forbids the implicit flow", "openmetadata.implicit_flow false")
@@ -173,14 +163,6 @@ impl Diagnose for KeycloakError {
         })
     }
 }
-
-/// Why the `master` realm is refused, for hints.
-pub const MASTER_REALM: &str = "Keycloak's `master` realm is for administering Keycloak \
-     itself (OpenMetadata's guide: \"we can't use the realm master for new clients\")";
-
-/// The realm names Keycloak cannot serve, for hints.
-pub const REALM_NAME_RULES: &str = "Keycloak refuses the characters : / ? # @ ! $ & ( ) * + \
-     , ; = [ ] \\ in realm names, and cannot serve a realm named `.` or `..`";
 
 /// `to_confidential` says how to make the client confidential (a setting, or a flag).
 pub fn public_client_hint(to_confidential: &str) -> String {

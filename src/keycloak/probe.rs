@@ -9,9 +9,9 @@ use serde_json::Value;
 use super::error::Role;
 use super::lookup::{find, id_of};
 use super::{KeycloakError, Session};
-pub(crate) use crate::http::Http;
+use crate::http::Http;
 use crate::http::Purpose;
-pub(crate) use crate::http::Reply;
+use crate::http::Reply;
 
 /// An unauthenticated GET of an absolute URL (discovery, JWKS).
 pub(crate) async fn get(http: &Http, url: &str) -> Result<Reply, KeycloakError> {

@@ -10,7 +10,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::{release, Error, Progress, Result};
-use crate::keycloak::probe::Http;
+use crate::http::Http;
 use crate::omapi::compare::{self, Difference};
 use crate::omapi::{Client, OmError, ServerVersion, Validation};
 use crate::openmetadata::{api, OmVersion};

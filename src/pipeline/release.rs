@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use super::Progress;
-use crate::keycloak::probe::Http;
+use crate::http::Http;
 use crate::omapi::{Client, ServerVersion};
 use crate::openmetadata::OmVersion;
 use crate::settings::flag;

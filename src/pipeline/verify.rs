@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use super::{Progress, Result};
+use crate::http::Http;
 use crate::input::{self, Accept};
-use crate::keycloak::probe::Http;
 use crate::keycloak::Session;
 use crate::lint::{self, sops_secret, FileKind, Finding, Severity};
 use crate::openmetadata::Release;

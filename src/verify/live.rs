@@ -19,7 +19,8 @@ use super::registry::{
     PUBLIC_KEY_URLS, SECRET_AUTHENTICATES, TOKEN_ISSUER, URLS_CONSISTENT,
 };
 use super::report::{Check, Checks};
-use crate::keycloak::probe::{self, Http};
+use crate::http::Http;
+use crate::keycloak::probe;
 use crate::keycloak::{KeycloakError, Session};
 use crate::openmetadata::server;
 
@@ -102,7 +103,7 @@ enum Fetched {
 fn discovery_check(
     c: &mut Checks,
     url: &str,
-    reply: Result<probe::Reply, KeycloakError>,
+    reply: Result<crate::http::Reply, KeycloakError>,
 ) -> Fetched {
     let doc = match reply {
         Ok(r) if r.status.is_success() => match serde_json::from_slice::<Value>(&r.body) {

@@ -13,7 +13,8 @@ use super::registry::{
     RESPONSE_TYPE_SUPPORTED, SCOPES_SUPPORTED,
 };
 use super::report::Checks;
-use crate::keycloak::probe::{self, Http};
+use crate::http::Http;
+use crate::keycloak::probe;
 use crate::openmetadata::server;
 use crate::settings::flag;
 

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::registry::{CheckInfo, SERVER_CONFIG, SERVER_VERSION};
 use super::report::Checks;
-use crate::keycloak::probe::Http;
+use crate::http::Http;
 use crate::omapi::{compare, Client, OmError, ServerVersion};
 use crate::openmetadata::{api, lines, OmVersion};
 use crate::settings::flag;

@@ -3,17 +3,14 @@
 //! Without `--cacert` omsso refuses the connection with an error pointing at `--cacert`; with
 //! it, the same command works; and nothing is written when it fails.
 
-use crate::support::{self, kc_proxy, keycloak};
+use crate::support::{self, fake_http, kc_proxy, keycloak};
 
 use std::io::{BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
 use std::process::Command;
-use std::sync::Arc;
 
 use crate::support::{run, Admin};
-use rustls_pki_types::pem::PemObject;
-use rustls_pki_types::{CertificateDer, PrivateKeyDer};
 
 fn openssl(dir: &Path, args: &[&str]) {
     let out = Command::new("openssl")
@@ -133,20 +130,7 @@ fn self_signed(dir: &Path, extra: &[&str]) {
 /// Serves HTTPS on 127.0.0.1 with `cert`/`key` and passes each request on to the test
 /// Keycloak (one request per connection). Returns the https:// base URL.
 fn tls_front(cert: &Path, key: &Path) -> String {
-    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(cert)
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
-    let key = PrivateKeyDer::from_pem_file(key).unwrap();
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let config = Arc::new(
-        rustls::ServerConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
-            .unwrap()
-            .with_no_client_auth()
-            .with_single_cert(certs, key)
-            .unwrap(),
-    );
+    let config = fake_http::tls_server_config(cert, key);
     let upstream = kc_proxy::keycloak_addr();
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("https://{}", listener.local_addr().unwrap());

@@ -10,7 +10,7 @@ mod report;
 
 use super::{apply, ensure, fetch, release, render, seal, Error, Progress, Result};
 use crate::credentials::Credentials;
-use crate::keycloak::probe::Http;
+use crate::http::Http;
 use crate::keycloak::{Desired, Session};
 use crate::omapi::{Client, OmError, ServerVersion};
 use crate::render::write::Status;

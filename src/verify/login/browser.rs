@@ -7,8 +7,8 @@ use reqwest::StatusCode;
 use secrecy::ExposeSecret;
 
 use super::{fail, page, Request, Stop, MAX_HOPS};
+use crate::http::Http;
 use crate::http::HttpError;
-use crate::keycloak::probe::Http;
 use crate::settings::flag;
 
 /// Whether `location` is the redirect back to OpenMetadata.

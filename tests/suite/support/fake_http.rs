@@ -82,20 +82,8 @@ impl Fake {
             "{}",
             String::from_utf8_lossy(&out.stderr)
         );
-        let certs: Vec<CertificateDer<'static>> =
-            CertificateDer::pem_file_iter(dir.join("fake.pem"))
-                .unwrap()
-                .collect::<Result<_, _>>()
-                .unwrap();
-        let key = PrivateKeyDer::from_pem_file(dir.join("fake.key")).unwrap();
-        let provider = Arc::new(rustls::crypto::ring::default_provider());
-        let config = rustls::ServerConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
-            .unwrap()
-            .with_no_client_auth()
-            .with_single_cert(certs, key)
-            .unwrap();
-        Fake::start(Some(Arc::new(config)), handler)
+        let config = tls_server_config(&dir.join("fake.pem"), &dir.join("fake.key"));
+        Fake::start(Some(config), handler)
     }
 
     fn start(
@@ -232,4 +220,22 @@ pub fn keycloak_body(base: &str, key: &str) -> Option<serde_json::Value> {
 /// An answer for requests no test cares about.
 pub fn not_faked() -> Reply {
     Reply::Json(404, json!({ "error": "not faked" }).to_string())
+}
+
+/// A TLS server configuration (ring, as omsso's reqwest uses) from PEM files.
+pub fn tls_server_config(cert: &Path, key: &Path) -> Arc<rustls::ServerConfig> {
+    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(cert)
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let key = PrivateKeyDer::from_pem_file(key).unwrap();
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    Arc::new(
+        rustls::ServerConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_no_client_auth()
+            .with_single_cert(certs, key)
+            .unwrap(),
+    )
 }

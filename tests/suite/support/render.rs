@@ -136,15 +136,25 @@ pub fn python_check(job: &Value) {
     eprintln!("{}", report.trim());
 }
 
-/// Runs tests/suite/support/check.py with `job`: whether everything passed, and its report.
-pub fn python_report(job: &Value) -> (bool, String) {
+/// Runs one of the Python helpers in tests/suite/support/ (`script`) with `job` as JSON on
+/// stdin, extra environment variables and python options; (exit code, stdout, stderr).
+/// `needs` names what python must have, for the panic when it cannot start.
+pub fn python_job(
+    script: &str,
+    job: &Value,
+    env: &[(&str, &str)],
+    python_args: &[&str],
+    needs: &str,
+) -> (i32, String, String) {
     let mut child = Command::new("python3")
-        .arg(repo_root().join("tests/suite/support/check.py"))
+        .args(python_args)
+        .arg(repo_root().join("tests/suite/support").join(script))
+        .envs(env.iter().copied())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .expect("python3 must be installed (with jsonschema and PyYAML; see scripts/setup)");
+        .unwrap_or_else(|e| panic!("python3 must be installed ({needs}; see scripts/setup): {e}"));
     child
         .stdin
         .take()
@@ -152,13 +162,19 @@ pub fn python_report(job: &Value) -> (bool, String) {
         .write_all(job.to_string().as_bytes())
         .unwrap();
     let out = child.wait_with_output().unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        out.status.code() == Some(0) || out.status.code() == Some(1),
-        "check.py could not run: {stderr}"
-    );
-    (out.status.success(), format!("{stdout}{stderr}"))
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Runs tests/suite/support/check.py with `job`: whether everything passed, and its report.
+pub fn python_report(job: &Value) -> (bool, String) {
+    let (code, stdout, stderr) =
+        python_job("check.py", job, &[], &[], "with jsonschema and PyYAML");
+    assert!(code == 0 || code == 1, "check.py could not run: {stderr}");
+    (code == 0, format!("{stdout}{stderr}"))
 }
 
 /// `docker-compose --env-file ENV -f <reference compose file> config` (Debian's docker-compose

@@ -2,9 +2,8 @@
 //! oracle tests/suite/support/om_release.py (released models, the loader emulation, the compose and
 //! Helm routes), the release lines of src/openmetadata/released/ and the released charts.
 
-use std::io::Write;
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::OnceLock;
 
 use omsso::openmetadata::released::{CHARTS, MODELS};
@@ -79,26 +78,12 @@ pub fn oracle_run(
     env: &[(&str, &str)],
     python_args: &[&str],
 ) -> (i32, String, String) {
-    let mut child = Command::new("python3")
-        .args(python_args)
-        .arg(repo_root().join("tests/suite/support/om_release.py"))
-        .envs(env.iter().copied())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("python3 must be installed (with pydantic 2, email-validator, PyYAML)");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(job.to_string().as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
+    super::python_job(
+        "om_release.py",
+        job,
+        env,
+        python_args,
+        "with pydantic 2, email-validator, PyYAML",
     )
 }
 
