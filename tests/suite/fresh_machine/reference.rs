@@ -46,6 +46,11 @@ fn without_reference(mirror_url: &str) -> World {
 
 /// Every file in the cache, relative to it.
 fn cached(world: &World) -> Vec<String> {
+    files_under(&world.cache())
+}
+
+/// Every file under `base`, relative to it, sorted.
+fn files_under(base: &Path) -> Vec<String> {
     fn walk(dir: &Path, base: &Path, out: &mut Vec<String>) {
         for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
             if entry.file_type().unwrap().is_dir() {
@@ -63,9 +68,54 @@ fn cached(world: &World) -> Vec<String> {
         }
     }
     let mut out = vec![];
-    walk(&world.cache(), &world.cache(), &mut out);
+    walk(base, base, &mut out);
     out.sort();
     out
+}
+
+/// The list is what the tests read (support::reference): the server config, the quickstart
+/// compose file, the chart's values and every file of each released chart the tests render
+/// (`released::CHARTS`), each pinned with the bytes of the reference folder.
+#[test]
+fn the_list_pins_every_third_party_file_the_tests_read() {
+    use sha2::{Digest, Sha256};
+    let mut wanted: Vec<String> = [
+        "openmetadata/conf/openmetadata.yaml",
+        "openmetadata/docker/docker-compose.yml",
+        "openmetadata/helm/values.yaml",
+    ]
+    .map(String::from)
+    .to_vec();
+    for chart in omsso::openmetadata::released::CHARTS {
+        let dir = format!("openmetadata/helm/charts/{}", chart.version);
+        let files = files_under(&reference_dir().join(&dir));
+        assert!(!files.is_empty(), "{dir}: no files in the reference folder");
+        wanted.extend(files.into_iter().map(|f| format!("{dir}/{f}")));
+    }
+    let mut listed: Vec<String> = reference_sources().into_iter().map(|s| s.path).collect();
+    wanted.sort();
+    listed.sort();
+    assert_eq!(listed, wanted, "scripts/reference-files.tsv");
+    for source in reference_sources() {
+        let bytes = std::fs::read(reference_dir().join(&source.path)).unwrap();
+        let got: String = Sha256::digest(&bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(
+            got, source.sha256,
+            "{}: the pin is not the reference folder's bytes",
+            source.path
+        );
+        assert!(
+            source
+                .url
+                .starts_with("https://raw.githubusercontent.com/open-metadata/"),
+            "{}: {} is not OpenMetadata's public repository",
+            source.path,
+            source.url
+        );
+    }
 }
 
 #[test]
