@@ -230,7 +230,7 @@ impl World {
     }
 
     /// Runs as an ordinary user (uid 1000, `dev`).
-    pub fn as_user(self) -> World {
+    pub fn run_by_a_user(self) -> World {
         std::fs::write(self.root.join("state/uid"), "1000\n").unwrap();
         self
     }

@@ -56,11 +56,17 @@ fn tests_lines() -> Vec<String> {
 }
 
 /// The report's lines up to (not including) the reference files it names, one per line.
+/// (The callers index into it: fewer than two lines fail here, naming what was printed.)
 fn head_of(stderr: &str) -> Vec<&str> {
-    stderr
+    let head: Vec<&str> = stderr
         .lines()
         .take_while(|l| !l.starts_with("    "))
-        .collect()
+        .collect();
+    assert!(
+        head.len() >= 2,
+        "no report from scripts/setup; it printed: {stderr:?}"
+    );
+    head
 }
 
 #[test]
@@ -235,7 +241,7 @@ fn without_network_it_stops_at_the_first_download_naming_everything_still_missin
 
 #[test]
 fn not_root_it_installs_nothing_before_saying_what_needs_root_then_the_rest_as_the_user() {
-    let world = World::fresh().as_user();
+    let world = World::fresh().run_by_a_user();
     for (args, packages) in [
         (&[][..], DEMO_PACKAGES.to_vec()),
         (&["--tests"], ALL_PACKAGES.to_vec()),
@@ -261,7 +267,7 @@ fn not_root_it_installs_nothing_before_saying_what_needs_root_then_the_rest_as_t
     let mirror = mirror(None);
     let world = World::fresh().set("OMSSO_REFERENCE_MIRROR", &mirror.url);
     world.apt_installed(ALL_PACKAGES);
-    let world = world.as_user();
+    let world = world.run_by_a_user();
     let installed = world.setup(&["--tests"]);
     assert_eq!(installed.code, 0, "{installed:#?}");
     assert!(
