@@ -69,6 +69,25 @@ fn head_of(stderr: &str) -> Vec<&str> {
     head
 }
 
+/// `--check` (and `--check --tests`) on a machine with none of the Debian packages: the list,
+/// exit 1, nothing installed or downloaded, as root or not, with network or without.
+fn assert_check_lists_without_installing(world: &World) {
+    for (args, what, packages) in [
+        (&["--check"][..], "scripts/demo", DEMO_PACKAGES),
+        (&["--check", "--tests"], "scripts/test", ALL_PACKAGES),
+    ] {
+        let checked = world.setup(args);
+        let head = head_of(&checked.stderr);
+        let first = format!("error: not everything {what} needs is here; missing:");
+        assert_eq!(head[..2], [first, apt_line(packages)], "{checked:#?}");
+        assert_eq!(
+            (checked.code, checked.installs()),
+            (1, vec![]),
+            "{checked:#?}"
+        );
+    }
+}
+
 #[test]
 fn a_fresh_machine_checked_for_the_demo_hears_what_the_demo_needs_and_nothing_more() {
     let checked = World::fresh().setup(&["--check"]);
@@ -190,6 +209,7 @@ fn a_machine_that_has_everything_in_other_shapes_installs_nothing_and_says_nothi
 #[test]
 fn without_network_it_stops_at_the_first_download_naming_everything_still_missing() {
     let world = World::fresh().offline();
+    assert_check_lists_without_installing(&world);
     let stopped = world.setup(&["--tests"]);
     let apt = ALL_PACKAGES.to_vec().join(" ");
     assert_eq!(
@@ -242,6 +262,7 @@ fn without_network_it_stops_at_the_first_download_naming_everything_still_missin
 #[test]
 fn not_root_it_installs_nothing_before_saying_what_needs_root_then_the_rest_as_the_user() {
     let world = World::fresh().run_by_a_user();
+    assert_check_lists_without_installing(&world);
     for (args, packages) in [
         (&[][..], DEMO_PACKAGES.to_vec()),
         (&["--tests"], ALL_PACKAGES.to_vec()),
