@@ -1,5 +1,5 @@
-// OpenMetadata's own config parsing, for the tests (tests/suite/support/om_release.py and
-// tests/suite/om_released/server_parser.rs run it; not for users). The server loads its
+// OpenMetadata's own config parsing, for the tests (tests/suite/support/om_release.py runs it,
+// `server_parse`; not for users). The server loads its
 // openmetadata.yaml with Dropwizard: SubstitutingSourceProvider with
 // EnvironmentVariableSubstitutor(strict = false) (commons-text StringSubstitutor: lookup in the
 // environment, undefined variables left as they are, no substitution in variable names), then
@@ -9,7 +9,7 @@
 // released servers' versions, scripts/om-parser), the environment given per case instead of
 // System.getenv.
 //
-// Run as a single-file program: java -cp JARS tests/suite/support/ServerYaml.java < job.json
+// Run: javac -cp JARS -d DIR ServerYaml.java; java -cp DIR:JARS ServerYaml < job.json
 // stdin:  {"cases": [{"text": TEXT, "env": {NAME: VALUE}, "keys": [TOP-LEVEL KEY...]}]}
 //         (env: the server's environment, {} for none; keys: only these top-level keys, all
 //         when absent)
