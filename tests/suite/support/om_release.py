@@ -31,7 +31,7 @@ ANSWER:
 
 PROBES (the emulation's pieces on their own, so tests can hold them to the upstream rules):
   {"substitute": [{"text", "env"}] -> [{"text", "unresolved": [[NAME, DEPTH]]} or {"error"}],
-   "jackson": [TEXT] -> [the text tree Jackson's fields are filled from],
+   "jackson": [TEXT] -> [JacksonText's text tree (PyYAML; not the server's parser)],
    "k8s_expand": [{"value", "env"}] -> [TEXT],
    "server_parse": [{"text", "env"}] -> [{"tree": the whole text tree} or {"error"}]}
 
