@@ -525,3 +525,5 @@ fn no_secret_leaks_from_failing_commands() {
     );
     s.check_files();
 }
+
+mod servers;
