@@ -90,13 +90,13 @@ fn apply_shows_no_secret_the_server_echoes_or_sends_and_no_line_it_forges() {
     // L1: a token the server refuses, quoted back in its 401 message.
     let r = run(&mut apply(d.path(), &realm, &om.url, WRONG_TOKEN, &[]));
     assert_eq!(r.code, 2, "{}\n{}", r.stdout, r.stderr);
+    assert_clean("apply, wrong token", &r, &secrets);
     assert!(
         r.stderr
             .contains("Token [<redacted>] is invalid\\nerror: forged"),
         "{}",
         r.stderr
     );
-    assert_clean("apply, wrong token", &r, &secrets);
 
     // L3 + L2: the dry run's diff, against a server that sends its secret in clear and a
     // version with line breaks; text and JSON.
@@ -108,6 +108,7 @@ fn apply_shows_no_secret_the_server_echoes_or_sends_and_no_line_it_forges() {
         &["--dry-run"],
     ));
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert_clean("apply --dry-run", &r, &secrets);
     assert!(
         r.stdout
             .contains("authenticationConfiguration.clientId: \"old-client\"")
@@ -116,7 +117,6 @@ fn apply_shows_no_secret_the_server_echoes_or_sends_and_no_line_it_forges() {
         "{}",
         r.stdout
     );
-    assert_clean("apply --dry-run", &r, &secrets);
     let (r, v) = run_json(&mut apply(
         d.path(),
         &realm,
@@ -125,20 +125,20 @@ fn apply_shows_no_secret_the_server_echoes_or_sends_and_no_line_it_forges() {
         &["--dry-run"],
     ));
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert_eq!(v["apply"]["changes"].as_array().unwrap().len(), 1, "{v}");
     assert_clean("apply --dry-run --output json", &r, &secrets);
+    assert_eq!(v["apply"]["changes"].as_array().unwrap().len(), 1, "{v}");
 
     // L1 + L2: the server's validation quotes the client secret it was sent, in field errors
     // that try to start lines of their own.
     let r = run(&mut apply(d.path(), &realm, &om.url, OM_TOKEN, &[]));
     assert_eq!(r.code, 2, "{}\n{}", r.stdout, r.stderr);
+    assert_clean("apply, validation refused", &r, &secrets);
     assert!(
         r.stdout
             .contains("client secret <redacted> was refused\\napplied"),
         "{}",
         r.stdout
     );
-    assert_clean("apply, validation refused", &r, &secrets);
     assert!(om.seen().iter().all(|s| !s.key.starts_with("PUT")));
     assert!(FORGED.starts_with("error: forged"));
 }
@@ -181,6 +181,7 @@ fn keycloaks_answers_echoing_the_client_secret_or_the_code_show_neither() {
     );
     let r = run(&mut verify);
     assert_eq!(r.code, 3, "{}\n{}", r.stdout, r.stderr);
+    assert_clean("verify --login", &r, &[&secret, "LeakCanary-LoginPw-77"]);
     // The echoed forms show, each value the request carried masked (the login's code too).
     assert!(
         r.stdout.contains("refused to redeem the code")
@@ -196,5 +197,4 @@ fn keycloaks_answers_echoing_the_client_secret_or_the_code_show_neither() {
         r.stdout
     );
     assert!(proxy.count("/token") >= 2, "{:?}", proxy.seen());
-    assert_clean("verify --login", &r, &[&secret, "LeakCanary-LoginPw-77"]);
 }
