@@ -1,7 +1,7 @@
 //! apply: push a rendered security configuration to a running OpenMetadata 1.10+ through its
 //! own API: the server's SSO validation first, then the replacement, then a read-back of what
-//! it serves. Dry, it shows the difference from the server's current configuration (the
-//! client secret masked on both sides) and changes nothing.
+//! it serves. Dry, it shows the difference from the server's current configuration (every
+//! field the released models mark secret masked on both sides) and changes nothing.
 
 use std::path::{Path, PathBuf};
 
@@ -282,14 +282,13 @@ pub fn text(path: &Path, a: &Applied) -> String {
     if let Some(changes) = &a.changes {
         if changes.is_empty() {
             return format!(
-                "{server}: already uses {} (the client secret is not compared: the server masks \
-                 it)\n",
+                "{server}: already uses {} (secrets are not compared: the server masks them)\n",
                 path.display()
             );
         }
         let mut out = format!(
-            "{server}: {} would change {} field{} (the client secret is masked on both sides, so \
-             a changed secret does not show):\n",
+            "{server}: {} would change {} field{} (secrets are masked on both sides, so a changed \
+             secret does not show):\n",
             path.display(),
             changes.len(),
             if changes.len() == 1 { "" } else { "s" }
