@@ -54,9 +54,9 @@ impl Reply {
 
     /// `text`, taken from this answer (a version, a field error, a parser's complaint about
     /// the body), as omsso may show it: every secret the request carried masked, then on one
-    /// line ([`crate::output::one_line`]: a line break or a control character is written as an
-    /// escape, so the server cannot start a line of omsso's own), at most [`MAX_SHOWN`]
-    /// characters.
+    /// line (each run of whitespace, line breaks included, folded into one space, and any other
+    /// control character written as an escape by [`crate::output::one_line`], so the server
+    /// cannot start a line of omsso's own), at most [`MAX_SHOWN`] characters.
     pub fn shown(&self, text: &str) -> String {
         self.fold(text, MAX_SHOWN)
     }
@@ -81,10 +81,12 @@ impl Reply {
         }
     }
 
-    /// Masked before it is cut to length, so no piece of a secret survives at the cut.
+    /// Masked before it is folded (a secret with a line break in it is still found) and before
+    /// it is cut to length (no piece of a secret survives at the cut).
     fn fold(&self, text: &str, max: usize) -> String {
         let masked = self.carried.mask(text);
-        let shown = crate::output::one_line(&masked);
+        let words = masked.split_whitespace().collect::<Vec<_>>().join(" ");
+        let shown = crate::output::one_line(&words);
         match shown.char_indices().nth(max) {
             Some((i, _)) => format!("{}…", &shown[..i]),
             None => shown.into_owned(),
@@ -152,9 +154,9 @@ mod tests {
         r.carried = Carried::of(&request, &[]);
         assert_eq!(
             r.error_text(),
-            "bad token <redacted>\\nerror: fake\\r\\u{1b}[2K"
+            "bad token <redacted> error: fake \\u{1b}[2K"
         );
-        assert_eq!(r.shown("1.12.7\nhint: x"), "1.12.7\\nhint: x");
+        assert_eq!(r.shown("1.12.7\n\r\u{2028}hint:\tx"), "1.12.7 hint: x");
         let v = r.masked_json().unwrap();
         assert_eq!(v["message"], "bad token <redacted>\nerror: fake\r\u{1b}[2K");
         // Cut after masking: no prefix of the secret is left at the cut.
