@@ -10,7 +10,7 @@ use crate::support::fake_http::{Fake, Reply, Seen};
 
 /// The line every forged text tries to start (a line of omsso's own output must never begin
 /// with it).
-pub const FORGED: &str = "error: forged by the server";
+const FORGED: &str = "error: forged by the server";
 /// The client secret the server sends in clear under `oidcConfiguration.secret`.
 pub const CLEAR_SECRET: &str = "LeakCanary-ServerSentSecret-4c1d";
 
@@ -72,9 +72,7 @@ pub fn forged_lines(text: &str) -> Vec<&str> {
     text.lines()
         .filter(|l| {
             let l = l.trim_start();
-            l.starts_with("error: forged")
-                || l.starts_with("hint: forged")
-                || l.starts_with("applied out/")
+            l.starts_with(FORGED) || l.starts_with("hint: forged") || l.starts_with("applied out/")
         })
         .collect()
 }
