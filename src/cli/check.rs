@@ -66,7 +66,7 @@ the admin role) comes from OMSSO_OM_TOKEN, --om-token-file FILE (`-` for stdin) 
 never from argv, never printed.
 
 Examples:
-  omsso apply --dry-run          # what would change (the client secret masked on both sides)
+  omsso apply --dry-run          # what would change (secrets masked on both sides)
   OMSSO_OM_TOKEN=… omsso apply   # validate, save, read back
 
 Exit codes: 0 applied (or nothing to change), 1 OpenMetadata unreachable or failing, 2 refused

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use reqwest::{Method, RequestBuilder, StatusCode};
 
+use super::carried::Carried;
 use super::counts::{Counters, RequestCounts};
 use super::error::{classify, innermost};
 use super::redirect::Hop;
@@ -158,12 +159,27 @@ impl Http {
     }
 
     /// Sends a request built by `prepare` (called again for each attempt) and reads the whole
-    /// answer. Any HTTP status is a `Reply`; only transport failures are errors.
+    /// answer. Any HTTP status is a `Reply`; only transport failures are errors. What the
+    /// request carries in its `Authorization` header or as an OAuth secret in its form is
+    /// masked in every text taken from the answer ([`super::carried`]).
     pub async fn send(
         &self,
         method: Method,
         url: &str,
         purpose: Purpose,
+        prepare: impl Fn(RequestBuilder) -> RequestBuilder,
+    ) -> Result<Reply, HttpError> {
+        self.send_carrying(method, url, purpose, &[], prepare).await
+    }
+
+    /// [`Http::send`] for a request that also carries `secrets` where they cannot be told from
+    /// data (a JSON body that holds a client secret): they are masked in the answer's texts too.
+    pub async fn send_carrying(
+        &self,
+        method: Method,
+        url: &str,
+        purpose: Purpose,
+        secrets: &[&str],
         prepare: impl Fn(RequestBuilder) -> RequestBuilder,
     ) -> Result<Reply, HttpError> {
         // A token request creates nothing a repeat would duplicate (at most one more
@@ -174,7 +190,7 @@ impl Http {
         loop {
             self.counters.record(&method, purpose);
             let started = Instant::now();
-            let result = self.attempt(&method, url, purpose, &prepare).await;
+            let result = self.attempt(&method, url, purpose, secrets, &prepare).await;
             let wait = retry_wait(&method, url, &result, started.elapsed(), attempt);
             match wait {
                 Some(wait) if repeatable && attempt < MAX_ATTEMPTS => {
@@ -197,24 +213,33 @@ impl Http {
         method: &Method,
         url: &str,
         purpose: Purpose,
+        secrets: &[&str],
         prepare: &impl Fn(RequestBuilder) -> RequestBuilder,
     ) -> Result<Attempt, HttpError> {
         let mut hop = Hop::start(url, method)?;
+        // What the first hop carries; later hops carry it or less.
+        let mut carried = None;
         loop {
-            let resp = self.send_hop(&hop, prepare).await?;
+            let resp = self.send_hop(&hop, secrets, prepare, &mut carried).await?;
             let status = resp.status();
             match redirect_target(&resp, &hop) {
                 Some(next) => hop.follow(status, next, purpose)?,
-                None => return self.read_answer(resp, &hop, url).await,
+                None => {
+                    let carried = carried.unwrap_or_default();
+                    return self.read_answer(resp, &hop, url, carried).await;
+                }
             }
         }
     }
 
-    /// Sends the request of this hop (with what `prepare` adds while the hop still carries it).
+    /// Sends the request of this hop (with what `prepare` adds while the hop still carries it),
+    /// noting in `carried` what the first one carries.
     async fn send_hop(
         &self,
         hop: &Hop,
+        secrets: &[&str],
         prepare: &impl Fn(RequestBuilder) -> RequestBuilder,
+        carried: &mut Option<Carried>,
     ) -> Result<reqwest::Response, HttpError> {
         let client = self.client_for(hop.target.as_str())?;
         let request = client.request(hop.method.clone(), hop.target.clone());
@@ -223,10 +248,12 @@ impl Http {
         } else {
             request
         };
-        request
-            .send()
-            .await
-            .map_err(|e| classify(&e, hop.target.as_str(), self.timeout))
+        let fail = |e: reqwest::Error| classify(&e, hop.target.as_str(), self.timeout);
+        let request = request.build().map_err(fail)?;
+        if carried.is_none() {
+            *carried = Some(Carried::of(&request, secrets));
+        }
+        client.execute(request).await.map_err(fail)
     }
 
     /// The final answer of `hop`, read whole (up to [`MAX_BODY`]); `url` is the one asked for.
@@ -235,6 +262,7 @@ impl Http {
         resp: reqwest::Response,
         hop: &Hop,
         url: &str,
+        carried: Carried,
     ) -> Result<Attempt, HttpError> {
         let status = resp.status();
         let header = |name| {
@@ -262,6 +290,7 @@ impl Http {
                 status,
                 location,
                 body,
+                carried,
             },
         })
     }

@@ -5,10 +5,13 @@
 //!
 //! - [`client`]: [`Http`], sending a request (with retries) and reading its answer.
 //! - [`redirect`]: which redirects a request may follow.
-//! - [`reply`]: a complete answer, and the server's error text in it.
+//! - [`reply`]: a complete answer, and every text taken from it as omsso may show it.
+//! - [`carried`]: what a request carried (a token, a password, a client secret), masked in
+//!   every text built from its answer.
 //! - [`counts`]: requests sent, by method.
 //! - [`error`]: transport failures (connection, TLS, timeout, refused redirect, oversize).
 
+mod carried;
 mod client;
 mod counts;
 mod error;

@@ -9,14 +9,12 @@ use crate::http::Reply;
 pub(crate) trait KeycloakReply {
     /// The body as the JSON type the caller expects.
     fn json<T: DeserializeOwned>(&self) -> Result<T, KeycloakError>;
-    /// An answer that is not what Keycloak sends, with `detail` saying how.
+    /// An answer that is not what Keycloak sends, with `detail` saying how (a parser's words,
+    /// which may quote the body: shown as [`Reply::shown`] makes it).
     fn bad(&self, detail: impl Into<String>) -> KeycloakError;
-    /// The error for a status the caller did not expect.
-    fn status_error(&self) -> KeycloakError {
-        self.status_error_without("")
-    }
-    /// [`KeycloakReply::status_error`] with `secret` masked in Keycloak's text.
-    fn status_error_without(&self, secret: &str) -> KeycloakError;
+    /// The error for a status the caller did not expect (Keycloak's text masked of what the
+    /// request carried: [`Reply::error_text`]).
+    fn status_error(&self) -> KeycloakError;
 }
 
 impl KeycloakReply for Reply {
@@ -29,16 +27,16 @@ impl KeycloakReply for Reply {
         KeycloakError::BadResponse {
             method: self.method.to_string(),
             url: self.url.clone(),
-            detail: detail.into(),
+            detail: self.shown(&detail.into()),
         }
     }
 
-    fn status_error_without(&self, secret: &str) -> KeycloakError {
+    fn status_error(&self) -> KeycloakError {
         KeycloakError::Status {
             method: self.method.to_string(),
             url: self.url.clone(),
             status: self.status.as_u16(),
-            description: self.error_text_without(secret),
+            description: self.error_text(),
         }
     }
 }

@@ -426,7 +426,7 @@ impl Session {
                 let reason = if reply.status == StatusCode::NOT_FOUND {
                     format!("realm `{realm}` does not exist")
                 } else {
-                    reply.error_text_without(self.login_secret())
+                    reply.error_text()
                 };
                 return Err(KeycloakError::LoginRejected {
                     principal: self.principal(),
@@ -435,7 +435,7 @@ impl Session {
                     password_grant: matches!(self.login, AdminLogin::Password { .. }),
                 });
             }
-            _ => return Err(reply.status_error_without(self.login_secret())),
+            _ => return Err(reply.status_error()),
         }
         let t: TokenResponse = reply.json()?;
         let now = Instant::now();
@@ -453,14 +453,6 @@ impl Session {
                     .map(|s| now + lifetime(s)),
             ),
         })
-    }
-
-    /// The password or client secret a login sends.
-    fn login_secret(&self) -> &str {
-        match &self.login {
-            AdminLogin::Password { password, .. } => password.expose_secret(),
-            AdminLogin::ClientCredentials { secret, .. } => secret.expose_secret(),
-        }
     }
 }
 

@@ -1,11 +1,11 @@
 //! The comparisons `verify` and `apply` make between a configuration file and a running
 //! OpenMetadata: the public part the server answers without login, and the whole security
-//! configuration (`apply`'s plan), the client secret masked on both sides; and what `apply`
+//! configuration (`apply`'s plan), every secret field masked on both sides; and what `apply`
 //! sends, the server's configuration with the file's keys merged in.
 
 use serde_json::{Map, Value};
 
-use crate::openmetadata::api::{PUBLIC_AUTH_FIELDS, SECRET_MASK};
+use crate::openmetadata::api::{masked, PUBLIC_AUTH_FIELDS, SECRET_MASK};
 
 /// One key whose value differs: `current` is the server's, `desired` the file's.
 pub use crate::change::FieldChange as Difference;
@@ -38,11 +38,13 @@ pub fn public_differences(file_auth: &Value, served: &Value) -> Vec<Difference> 
 }
 
 /// Every leaf the file sets (`desired`, a SecurityConfiguration) whose value the server
-/// (`current`) does not have, by dotted path; the OIDC secret is compared as the server shows
-/// it, masked, so it never differs here and never shows.
+/// (`current`) does not have, by dotted path. Every field the released models mark secret
+/// (the OIDC client secret, SAML's keys and passwords) is masked on both sides, as the server
+/// masks its own: it never differs here and never shows, even from a server that sends it in
+/// clear.
 pub fn changes(current: &Value, desired: &Value) -> Vec<Difference> {
     let mut out = Vec::new();
-    walk(current, &mask_secret(desired), String::new(), &mut out);
+    walk(&masked(current), &masked(desired), String::new(), &mut out);
     out
 }
 
@@ -102,20 +104,6 @@ fn merge_into(target: &mut Value, file: &Value) {
         }
         (target, file) => *target = file.clone(),
     }
-}
-
-/// `desired` with `authenticationConfiguration.oidcConfiguration.secret` shown as the server
-/// shows its own.
-pub fn mask_secret(config: &Value) -> Value {
-    let mut out = config.clone();
-    if let Some(secret) = out
-        .get_mut("authenticationConfiguration")
-        .and_then(|a| a.get_mut("oidcConfiguration"))
-        .and_then(|o| o.get_mut("secret"))
-    {
-        *secret = Value::String(SECRET_MASK.to_string());
-    }
-    out
 }
 
 #[cfg(test)]
@@ -181,9 +169,21 @@ mod tests {
             ]
         );
         assert!(!format!("{c:?}").contains("s3cr3t"));
-        assert_eq!(
-            mask_secret(&desired)["authenticationConfiguration"]["oidcConfiguration"]["secret"],
-            SECRET_MASK
-        );
+    }
+
+    #[test]
+    fn a_server_that_sends_secrets_in_clear_shows_none_of_them() {
+        let current = json!({"authenticationConfiguration": {
+            "oidcConfiguration": {"secret": "server-secret"},
+            "samlConfiguration": {"security": {"keyStorePassword": "ks-pw"}, "debugMode": true}}});
+        let desired = json!({"authenticationConfiguration": {
+            "oidcConfiguration": {"secret": "file-secret"}, "samlConfiguration": {}}});
+        let c = changes(&current, &desired);
+        assert_eq!(c.len(), 1, "{c:?}");
+        assert_eq!(c[0].field, "authenticationConfiguration.samlConfiguration");
+        let shown = format!("{c:?}");
+        for s in ["server-secret", "file-secret", "ks-pw"] {
+            assert!(!shown.contains(s), "{shown}");
+        }
     }
 }

@@ -91,8 +91,12 @@ impl<'a> Client<'a> {
     ) -> Result<Reply, OmError> {
         let url = self.url(path);
         let token = self.token.as_ref().filter(|_| purpose == Purpose::Admin);
+        // The token is masked in the answer's texts by the HTTP layer; the body's secrets
+        // (the client secret) are named here.
+        let secrets = body.map(api::secret_values).unwrap_or_default();
+        let secrets: Vec<&str> = secrets.iter().map(String::as_str).collect();
         self.http
-            .send(method, &url, purpose, |r| {
+            .send_carrying(method, &url, purpose, &secrets, |r| {
                 let r = match token {
                     Some(t) => r.bearer_auth(t.expose_secret()),
                     None => r,
@@ -119,7 +123,8 @@ impl<'a> Client<'a> {
     }
 
     /// The server's version, asked once (it may simply not be there: no retries). `None`
-    /// when it answers, but not with a version.
+    /// when it answers, but not with a version. `reported` is the server's text as omsso
+    /// shows it (on one line: [`Reply::shown`]).
     pub async fn version(&self) -> Result<Option<ServerVersion>, OmError> {
         let reply = self
             .send(Method::GET, api::VERSION_PATH, None, Purpose::Probe)
@@ -132,7 +137,7 @@ impl<'a> Client<'a> {
             .get("version")
             .and_then(Value::as_str)
             .map(|v| ServerVersion {
-                reported: v.to_string(),
+                reported: reply.shown(v),
                 version: OmVersion::from_server(v),
             }))
     }
@@ -153,7 +158,8 @@ impl<'a> Client<'a> {
         self.admin_answer(&reply, api::SECURITY_CONFIG_PATH, "GET")
     }
 
-    /// `POST /api/v1/system/security/validate` (admin): the server's own SSO validation.
+    /// `POST /api/v1/system/security/validate` (admin): the server's own SSO validation, its
+    /// field names and errors as omsso shows them ([`Reply::shown`]).
     pub async fn validate(&self, config: &Value) -> Result<Validation, OmError> {
         let reply = self
             .send(
@@ -164,10 +170,17 @@ impl<'a> Client<'a> {
             )
             .await?;
         let doc = self.admin_answer(&reply, api::SECURITY_VALIDATE_PATH, "POST")?;
-        serde_json::from_value(doc).map_err(|e| OmError::BadResponse {
-            url: reply.url.clone(),
-            detail: format!("not a SecurityValidationResponse: {e}"),
-        })
+        let mut validation: Validation =
+            serde_json::from_value(doc).map_err(|e| OmError::BadResponse {
+                url: reply.url.clone(),
+                detail: reply.shown(&format!("not a SecurityValidationResponse: {e}")),
+            })?;
+        validation.status = reply.shown(&validation.status);
+        for e in &mut validation.errors {
+            e.field = reply.shown(&e.field);
+            e.error = reply.shown(&e.error);
+        }
+        Ok(validation)
     }
 
     /// `PUT /api/v1/system/security/config` (admin): replaces the security configuration.
@@ -184,18 +197,20 @@ impl<'a> Client<'a> {
             .map(|_| ())
     }
 
+    /// The answer's JSON, with what the request carried masked in it (its values may be
+    /// shown: a diff, a field error).
     fn json(&self, reply: &Reply, method: &'static str) -> Result<Value, OmError> {
         if !reply.status.is_success() {
             return Err(OmError::Status {
                 method,
                 url: reply.url.clone(),
                 status: reply.status.as_u16(),
-                message: message(reply),
+                message: reply.error_text(),
             });
         }
-        serde_json::from_slice(&reply.body).map_err(|e| OmError::BadResponse {
+        reply.masked_json().map_err(|e| OmError::BadResponse {
             url: reply.url.clone(),
-            detail: format!("not JSON: {e}"),
+            detail: reply.shown(&format!("not JSON: {e}")),
         })
     }
 
@@ -211,11 +226,11 @@ impl<'a> Client<'a> {
             401 => Err(OmError::TokenRefused {
                 base,
                 status: 401,
-                message: message(reply),
+                message: reply.error_text(),
             }),
             403 => Err(OmError::NotAdmin {
                 base,
-                message: message(reply),
+                message: reply.error_text(),
             }),
             404 => Err(OmError::NoSecurityApi {
                 base,
@@ -225,39 +240,9 @@ impl<'a> Client<'a> {
             400 | 422 => Err(OmError::Refused {
                 base,
                 status: reply.status.as_u16(),
-                message: message(reply),
+                message: reply.error_text(),
             }),
             _ => self.json(reply, method),
         }
-    }
-}
-
-/// OpenMetadata's error text (`{"code": 401, "message": "…"}`, or `{"errors": […]}` from bean
-/// validation), one line, bounded.
-fn message(reply: &Reply) -> String {
-    let v: Value = serde_json::from_slice(&reply.body).unwrap_or_default();
-    let text = v
-        .get("message")
-        .and_then(Value::as_str)
-        .map(str::to_string)
-        .or_else(|| {
-            v.get("errors").and_then(Value::as_array).map(|e| {
-                e.iter()
-                    .map(|x| x.as_str().map_or(x.to_string(), str::to_string))
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            })
-        })
-        .unwrap_or_else(|| {
-            reply
-                .status
-                .canonical_reason()
-                .unwrap_or("no description")
-                .to_string()
-        });
-    let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    match one_line.char_indices().nth(300) {
-        Some((i, _)) => format!("{}…", &one_line[..i]),
-        None => one_line,
     }
 }

@@ -3,7 +3,10 @@
 //! `resources/version/VersionResource.java`; the bodies are the released models
 //! `SecurityConfiguration`, `SecurityValidationResponse`, `OpenMetadataServerVersion`).
 
+use serde_json::Value;
+
 use super::lines::Line;
+use super::released::SECRET_FIELDS;
 
 /// `GET`, no login (the UI reads it before sign-in): the effective, database-aware public part
 /// of `authenticationConfiguration` ([`PUBLIC_AUTH_FIELDS`]).
@@ -21,6 +24,53 @@ pub const SECURITY_VALIDATE_PATH: &str = "api/v1/system/security/validate";
 /// What `GET /api/v1/system/security/config` shows instead of the OIDC client secret
 /// (`PasswordEntityMasker.PASSWORD_MASK`).
 pub const SECRET_MASK: &str = "*********";
+
+/// `config` (a `SecurityConfiguration`) with every field the released models mark secret
+/// ([`SECRET_FIELDS`]) shown as the server shows its own: [`SECRET_MASK`]. Both sides of a
+/// comparison go through it, so a secret neither differs nor shows, whatever a server answers.
+pub fn masked(config: &Value) -> Value {
+    let mut out = config.clone();
+    for path in SECRET_FIELDS {
+        at_path(&mut out, path, &mut |v| {
+            if !v.is_null() {
+                *v = Value::String(SECRET_MASK.to_string());
+            }
+        });
+    }
+    out
+}
+
+/// The values of `config`'s secret fields ([`SECRET_FIELDS`]): what a request that sends it
+/// carries, for masking in the answer.
+pub fn secret_values(config: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut copy = config.clone();
+    for path in SECRET_FIELDS {
+        at_path(&mut copy, path, &mut |v| {
+            if let Some(s) = v.as_str() {
+                out.push(s.to_string());
+            }
+        });
+    }
+    out
+}
+
+/// Calls `f` on each value at the dotted `path` (a list on the way: each of its elements).
+fn at_path(v: &mut Value, path: &str, f: &mut dyn FnMut(&mut Value)) {
+    let (key, rest) = match path.split_once('.') {
+        Some((k, r)) => (k, Some(r)),
+        None => (path, None),
+    };
+    match v {
+        Value::Array(items) => items.iter_mut().for_each(|i| at_path(i, path, f)),
+        Value::Object(map) => match (map.get_mut(key), rest) {
+            (Some(next), Some(rest)) => at_path(next, rest, f),
+            (Some(leaf), None) => f(leaf),
+            (None, _) => {}
+        },
+        _ => {}
+    }
+}
 
 /// The keys of `authenticationConfiguration` that [`AUTH_CONFIG_PATH`] answers with, in the
 /// order the server sets them; everything else (the secret, `oidcConfiguration`, the public
@@ -70,6 +120,28 @@ pub fn how_to_deploy(line: &Line) -> String {
 mod tests {
     use super::super::lines::find;
     use super::*;
+
+    #[test]
+    fn every_field_the_models_mark_secret_is_masked_and_named() {
+        let config = serde_json::json!({"authenticationConfiguration": {
+            "clientId": "om",
+            "oidcConfiguration": {"secret": "s1", "id": "om"},
+            "samlConfiguration": {"security": {"keyStorePassword": "s2"},
+                                  "sp": {"spPrivateKey": null}},
+        }});
+        let m = masked(&config);
+        let auth = &m["authenticationConfiguration"];
+        assert_eq!(auth["oidcConfiguration"]["secret"], SECRET_MASK);
+        assert_eq!(
+            auth["samlConfiguration"]["security"]["keyStorePassword"],
+            SECRET_MASK
+        );
+        assert_eq!(auth["samlConfiguration"]["sp"]["spPrivateKey"], Value::Null);
+        assert_eq!(auth["clientId"], "om");
+        assert_eq!(auth["oidcConfiguration"]["id"], "om");
+        assert_eq!(secret_values(&config), ["s2", "s1"]);
+        assert!(SECRET_FIELDS.contains(&"authenticationConfiguration.oidcConfiguration.secret"));
+    }
 
     #[test]
     fn the_security_api_came_with_the_database_config() {

@@ -2,7 +2,8 @@
 //! own API: the server's current configuration is read and the file's keys merged into it
 //! (what the file does not set is kept), the server validates the result, then it replaces
 //! the configuration and what it serves is read back. The report shows the difference from
-//! the server's configuration (the client secret masked on both sides); dry, nothing more.
+//! the server's configuration (every field the released models mark secret masked on both
+//! sides); dry, nothing more.
 
 use std::path::{Path, PathBuf};
 
@@ -287,14 +288,13 @@ pub fn text(path: &Path, a: &Applied) -> String {
     if let (Some(changes), true) = (&a.changes, a.dry_run) {
         if changes.is_empty() {
             return format!(
-                "{server}: already uses {} (the client secret is not compared: the server masks \
-                 it)\n",
+                "{server}: already uses {} (secrets are not compared: the server masks them)\n",
                 path.display()
             );
         }
         let mut out = format!(
-            "{server}: {} would change {} field{} (the client secret is masked on both sides, so \
-             a changed secret does not show):\n",
+            "{server}: {} would change {} field{} (secrets are masked on both sides, so a changed \
+             secret does not show):\n",
             path.display(),
             changes.len(),
             if changes.len() == 1 { "" } else { "s" }

@@ -344,7 +344,7 @@ async fn authenticate(
             format!(
                 "Keycloak refused the configured secret for `{id}` ({}: {})",
                 reply.status.as_u16(),
-                reply.error_text_without(secrecy::ExposeSecret::expose_secret(secret))
+                reply.error_text()
             ),
             "the secret was rotated or mistyped: run `omsso keycloak fetch` and re-render \
              (OpenMetadata's SSO validation and its login both need it; a client without \

@@ -38,6 +38,7 @@ mod secret_leak;
 mod security_files;
 mod security_keycloak;
 mod security_seal;
+mod server_text;
 mod settings;
 mod settings_docs;
 mod supply_chain;

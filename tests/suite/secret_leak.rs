@@ -16,6 +16,9 @@ use std::process::{Command, Stdio};
 use crate::support::{run, Admin, Run};
 use serde_json::json;
 
+/// The same scan against servers that echo what they were sent: `apply`, `verify --login`, SOPS.
+mod servers;
+
 const ADMIN: &str = "leak-admin";
 const ADMIN_PASSWORD: &str = "LeakCanary-AdminPw-1f9e3";
 const CLIENT_SECRET: &str = "LeakCanary-ClientSecret-8d2c7";

@@ -63,6 +63,23 @@ pub fn forward(request: &Request, upstream: &str) -> std::io::Result<Vec<u8>> {
     Ok(answer)
 }
 
+/// A 401 OAuth error answer whose `error_description` is the whole of `request`, body first.
+fn echo(request: &Request) -> Vec<u8> {
+    let text = format!(
+        "{}\r\n{}",
+        String::from_utf8_lossy(&request.body),
+        String::from_utf8_lossy(&request.head)
+    );
+    let body = serde_json::json!({"error": "invalid_client", "error_description": text});
+    let body = body.to_string();
+    format!(
+        "HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\
+         Connection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .into_bytes()
+}
+
 /// The test Keycloak's `host:port`.
 pub fn keycloak_addr() -> String {
     crate::support::keycloak_url()
@@ -78,10 +95,14 @@ pub enum Action {
     HoldThenForward(Duration),
     /// Drop this connection unanswered and stop listening: every later connection is refused.
     Stop,
+    /// Answer 401 with an OAuth error whose description echoes the whole request (its headers
+    /// and body, line breaks included), as a server or a proxy posing as one might: what the
+    /// request carried must not show in omsso's output.
+    Echo,
 }
 
-/// The decision for each request: its line and how many requests came before it.
-type Rule = dyn Fn(&str, usize) -> Action + Send + Sync;
+/// The decision for each request: the request and how many requests came before it.
+type Rule = dyn Fn(&Request, usize) -> Action + Send + Sync;
 
 pub struct Proxy {
     pub url: String,
@@ -91,6 +112,22 @@ pub struct Proxy {
 impl Proxy {
     /// An HTTP proxy on 127.0.0.1 in front of the test Keycloak, following `rule`.
     pub fn start(rule: impl Fn(&str, usize) -> Action + Send + Sync + 'static) -> Proxy {
+        Proxy::start_judging(move |request, n| rule(&request.line, n))
+    }
+
+    /// A proxy that echoes every request whose body `echo` picks ([`Action::Echo`]) and
+    /// forwards the others.
+    pub fn echoing(echo: impl Fn(&str) -> bool + Send + Sync + 'static) -> Proxy {
+        Proxy::start_judging(move |request, _| {
+            if echo(&String::from_utf8_lossy(&request.body)) {
+                Action::Echo
+            } else {
+                Action::Forward
+            }
+        })
+    }
+
+    fn start_judging(rule: impl Fn(&Request, usize) -> Action + Send + Sync + 'static) -> Proxy {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let seen: Arc<Mutex<Vec<String>>> = Arc::default();
@@ -114,7 +151,10 @@ impl Proxy {
                 };
                 log.lock().unwrap().push(request.line.clone());
                 let n = count.fetch_add(1, Ordering::SeqCst);
-                match rule(&request.line, n) {
+                match rule(&request, n) {
+                    Action::Echo => {
+                        let _ = client.get_mut().write_all(&echo(&request));
+                    }
                     Action::Stop => {
                         stopped.store(true, Ordering::SeqCst);
                         // Wake the accept loop so it sees `stopped` and drops the listener.

@@ -13,6 +13,7 @@ pub mod fake_http;
 pub mod faults;
 pub mod kc_proxy;
 pub mod keycloak;
+pub mod om_echo;
 pub mod om_standin;
 pub mod render;
 pub mod seal;
