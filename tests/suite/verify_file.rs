@@ -1,7 +1,8 @@
 //! `omsso verify --file`: the static lint, through the real binary. One fixture per problem
 //! under tests/fixtures/lint/ (each otherwise correct, so the test can demand exactly the
-//! expected findings), the verbatim doc snippets of reference NOTES.md §1–3 (read from
-//! ../shared at test time), the upstream conf/openmetadata.yaml, and hand-written clean files.
+//! expected findings), the verbatim snippets of OpenMetadata's Keycloak doc pages (reference
+//! NOTES.md §1–3; read from the reference folder at test time), the upstream
+//! conf/openmetadata.yaml, and hand-written clean files.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -219,16 +220,31 @@ fn clean_files_together_exit_0_and_report_each() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The docs' own snippets (NOTES.md §1–3), verbatim.
+// The docs' own snippets (NOTES.md §1–3), verbatim: the `authcode` tab (a confidential client)
+// of OpenMetadata's Keycloak page for each deployment.
 
-/// The first fenced block after the heading `## {n}.` in NOTES.md.
-fn doc_snippet(n: u32, ext: &str, dir: &Path) -> PathBuf {
-    let notes = std::fs::read_to_string(reference("openmetadata/NOTES.md")).unwrap();
-    let section = &notes[notes.find(&format!("\n## {n}.")).expect("section")..];
-    let start = section.find("```\n").expect("code block") + 4;
-    let block = &section[start..];
+/// The Keycloak doc pages whose snippets these tests lint: Docker (an env file), bare metal
+/// (openmetadata.yaml), Kubernetes (Helm values). open-metadata/docs-om at the commit
+/// scripts/reference-files.tsv pins.
+pub const DOC_PAGES: [&str; 3] = ["docker", "bare-metal", "kubernetes"];
+
+/// Where the doc page `page` (one of [`DOC_PAGES`]) is in the reference folder: the upstream path.
+pub fn doc_page(page: &str) -> String {
+    format!("openmetadata/docs/v1.12.x-SNAPSHOT/deployment/security/keycloak/{page}.mdx")
+}
+
+/// The fenced block of the `authcode` tab of the doc page `page`, written to a file in `dir`.
+fn doc_snippet(page: &str, ext: &str, dir: &Path) -> PathBuf {
+    assert!(DOC_PAGES.contains(&page), "{page} is not in DOC_PAGES");
+    let mdx = reference(&doc_page(page));
+    let text = std::fs::read_to_string(&mdx).unwrap();
+    let tab = &text[text
+        .find("<Tab title=\"authcode\">")
+        .unwrap_or_else(|| panic!("{}: no authcode tab", mdx.display()))..];
+    let start = tab.find("```\n").expect("code block") + 4;
+    let block = &tab[start..];
     let block = &block[..block.find("```").expect("block end")];
-    let path = dir.join(format!("notes-section-{n}.{ext}"));
+    let path = dir.join(format!("{page}-authcode.{ext}"));
     std::fs::write(&path, block).unwrap();
     path
 }
@@ -237,7 +253,7 @@ fn doc_snippet(n: u32, ext: &str, dir: &Path) -> PathBuf {
 fn docs_docker_env_snippet() {
     let dir = tempfile::tempdir().unwrap();
     let got = expect(
-        &doc_snippet(1, "env", dir.path()),
+        &doc_snippet("docker", "env", dir.path()),
         &[
             // Trailing `# comments` on unquoted values.
             ("env-inline-comment", Some(4)),
@@ -270,25 +286,25 @@ fn docs_docker_env_snippet() {
 fn docs_openmetadata_yaml_snippet() {
     let dir = tempfile::tempdir().unwrap();
     expect(
-        &doc_snippet(2, "yaml", dir.path()),
+        &doc_snippet("bare-metal", "yaml", dir.path()),
         &[
-            ("principal-domain-example", Some(8)),
+            ("principal-domain-example", Some(9)),
             // No providerName (a doc omission the notes point out).
-            ("missing-key", Some(9)),
-            ("placeholder", Some(12)),
+            ("missing-key", Some(10)),
             ("placeholder", Some(13)),
-            ("authority-not-issuer", Some(14)),
-            ("placeholder", Some(15)),
+            ("placeholder", Some(14)),
+            ("authority-not-issuer", Some(15)),
+            ("placeholder", Some(16)),
             // No tenant, which the schema requires.
-            ("missing-key", Some(18)),
-            ("placeholder", Some(19)),
-            ("placeholder", Some(21)),
-            // discoveryUri:"{Keycloak-server-URL}/realms/…" (no space; /realms vs /auth/realms)
-            ("yaml-missing-space", Some(22)),
+            ("missing-key", Some(19)),
+            ("placeholder", Some(20)),
             ("placeholder", Some(22)),
-            ("realm-path-mixed", Some(22)),
+            // discoveryUri:"{Keycloak-server-URL}/realms/…" (no space; /realms vs /auth/realms)
+            ("yaml-missing-space", Some(23)),
+            ("placeholder", Some(23)),
+            ("realm-path-mixed", Some(23)),
             // callbackUrl: http://localhost:8585/callback"
-            ("stray-quote", Some(23)),
+            ("stray-quote", Some(24)),
         ],
     );
 }
@@ -297,16 +313,16 @@ fn docs_openmetadata_yaml_snippet() {
 fn docs_helm_values_snippet() {
     let dir = tempfile::tempdir().unwrap();
     expect(
-        &doc_snippet(3, "yaml", dir.path()),
+        &doc_snippet("kubernetes", "yaml", dir.path()),
         &[
-            ("principal-domain-example", Some(10)),
-            ("placeholder", Some(16)),
-            ("placeholder", Some(17)),
-            // authority: "{Keycloak-server-URL}/realms/{…}/protocol/openid-connect/auth"
-            ("authority-not-issuer", Some(18)),
+            ("principal-domain-example", Some(12)),
+            ("placeholder", Some(18)),
             ("placeholder", Some(19)),
-            ("yaml-missing-space", Some(30)),
-            ("placeholder", Some(30)),
+            // authority: "{Keycloak-server-URL}/realms/{…}/protocol/openid-connect/auth"
+            ("authority-not-issuer", Some(20)),
+            ("placeholder", Some(21)),
+            ("yaml-missing-space", Some(32)),
+            ("placeholder", Some(32)),
         ],
     );
 }
