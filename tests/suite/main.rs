@@ -36,6 +36,7 @@ mod seal_signatures;
 mod secret_leak;
 mod security_files;
 mod security_keycloak;
+mod security_login;
 mod security_seal;
 mod settings;
 mod settings_docs;
