@@ -8,6 +8,7 @@ pub(crate) struct Reply {
     pub method: Method,
     pub url: String,
     pub status: StatusCode,
+    /// The `Location` header, resolved against the URL that answered.
     pub location: Option<String>,
     pub body: Vec<u8>,
 }
