@@ -9,6 +9,7 @@
 //!   in clear text.
 //! - [`reply`]: a complete answer, and the server's error text in it.
 //! - [`counts`]: requests sent, by method.
+//! - [`requests_doc`]: docs/SECURITY.md's table of what each class of request carries to whom.
 //! - [`error`]: transport failures (connection, TLS, timeout, refused redirect, credentials
 //!   refused to a foreign origin, oversize).
 
@@ -18,6 +19,8 @@ mod error;
 mod origin;
 mod redirect;
 mod reply;
+#[cfg(test)]
+mod requests_doc;
 
 pub(crate) use client::Http;
 pub use counts::RequestCounts;
