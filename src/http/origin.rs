@@ -54,7 +54,7 @@ pub(super) fn shown_url(url: &Url) -> String {
 /// Whether a request to `url` crosses the network unencrypted: plain http to a host that is
 /// not this machine. (Loopback traffic never leaves the machine, which is how the local test
 /// Keycloak runs; `0.0.0.0` is not loopback.)
-pub fn is_cleartext(url: &Url) -> bool {
+fn is_cleartext(url: &Url) -> bool {
     if url.scheme() != "http" {
         return false;
     }

@@ -41,8 +41,8 @@ pub fn named_elsewhere(e: &crate::http::HttpError, key: &str) -> Option<(String,
     };
     Some((
         format!(
-            "the discovery document names {url} as its {key}, which is not at the realm's \
-             authority ({allowed}): omsso sent it nothing"
+            "the discovery document names {url} as its {key}, which is not where the file \
+             points ({allowed}): omsso sent it nothing"
         ),
         "Keycloak names the address it is configured with (KC_HOSTNAME, or the proxy's \
          X-Forwarded-* headers with KC_PROXY_HEADERS): make it the authority's, scheme \
