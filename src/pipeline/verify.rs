@@ -94,12 +94,11 @@ pub async fn live(settings: &Settings, progress: &dyn Progress, args: &Live) -> 
         }),
         None => None,
     };
-    if let Some(warning) = login.as_ref().and_then(|_| {
-        crate::http::cleartext_warning(
-            deployed.authority.as_deref().unwrap_or_default(),
-            "the login password",
-        )
-    }) {
+    let authority = deployed.authority.as_deref().unwrap_or_default();
+    if let Some(warning) = login.as_ref().and(crate::http::cleartext_warning(
+        authority,
+        "the login password",
+    )) {
         progress.warn(&warning);
     }
     let admin = admin_session(settings, progress, path, &kc, args.insecure).await?;

@@ -2,6 +2,9 @@
 
 use serde_json::Value;
 
+use crate::http::HttpError;
+use crate::keycloak::KeycloakError;
+
 /// A discovery document and where it was read.
 pub struct Discovery {
     pub doc: Value,
@@ -35,8 +38,8 @@ pub fn discovery_of(authority: &str) -> String {
 /// (`key`: `token_endpoint`, `authorization_endpoint`) because it is not at the realm's
 /// authority: the check's detail and hint. A document that sends the client secret or the
 /// password elsewhere is a finding (FAIL), not a network failure.
-pub fn named_elsewhere(e: &crate::http::HttpError, key: &str) -> Option<(String, String)> {
-    let crate::http::HttpError::Foreign { url, allowed, .. } = e else {
+pub fn named_elsewhere(e: &HttpError, key: &str) -> Option<(String, String)> {
+    let HttpError::Foreign { url, allowed, .. } = e else {
         return None;
     };
     Some((
@@ -50,4 +53,12 @@ pub fn named_elsewhere(e: &crate::http::HttpError, key: &str) -> Option<(String,
          credentials"
             .to_string(),
     ))
+}
+
+/// [`named_elsewhere`] for a request to the token endpoint (the client secret in its form).
+pub fn token_endpoint_elsewhere(e: &KeycloakError) -> Option<(String, String)> {
+    match e {
+        KeycloakError::Http(h) => named_elsewhere(h, "token_endpoint"),
+        _ => None,
+    }
 }

@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use super::client::{client_check_names, client_checks};
 use super::deployed::{Deployed, KeycloakOf};
-use super::discovery::{discovery_of, named_elsewhere, Discovery};
+use super::discovery::{discovery_of, token_endpoint_elsewhere, Discovery};
 use super::om_rules;
 use super::registry::{
     DISCOVERY_REACHABLE, ISSUER_MATCHES_AUTHORITY, JWKS_IS_REALM, JWKS_SIGNING_KEY,
@@ -329,11 +329,7 @@ async fn authenticate(
     let reply = match reply {
         Ok(r) => r,
         Err(e) => {
-            let elsewhere = match &e {
-                KeycloakError::Http(h) => named_elsewhere(h, "token_endpoint"),
-                _ => None,
-            };
-            if let Some((detail, hint)) = elsewhere {
+            if let Some((detail, hint)) = token_endpoint_elsewhere(&e) {
                 c.fail(SECRET_AUTHENTICATES, detail, hint);
                 c.skip(
                     TOKEN_ISSUER,

@@ -23,11 +23,11 @@ use browser::{is_redirect_to, Browser, Page};
 pub use id_token::jwt_claims;
 
 use super::deployed::Deployed;
-use super::discovery::{discovery_of, named_elsewhere};
+use super::discovery::{discovery_of, token_endpoint_elsewhere};
 use super::om_rules::is_own_jwks;
 use super::report::Checks;
 use crate::http::Http;
-use crate::keycloak::{probe, KeycloakError};
+use crate::keycloak::probe;
 use crate::openmetadata::principal::{Principal, Rules};
 use crate::openmetadata::server;
 use crate::verify::registry::{CheckInfo, LOGIN};
@@ -382,18 +382,12 @@ async fn exchange(
     }
     let reply = probe::token_form(http, token_endpoint, &form)
         .await
-        .map_err(|e| {
-            let elsewhere = match &e {
-                KeycloakError::Http(h) => named_elsewhere(h, "token_endpoint"),
-                _ => None,
-            };
-            match elsewhere {
-                Some((detail, hint)) => Stop::Fail(detail, hint),
-                None => Stop::Warn(
-                    format!("cannot reach {token_endpoint}: {e}"),
-                    "run the login where the OpenMetadata server runs".to_string(),
-                ),
-            }
+        .map_err(|e| match token_endpoint_elsewhere(&e) {
+            Some((detail, hint)) => Stop::Fail(detail, hint),
+            None => Stop::Warn(
+                format!("cannot reach {token_endpoint}: {e}"),
+                "run the login where the OpenMetadata server runs".to_string(),
+            ),
         })?;
     if !reply.status.is_success() {
         return Err(fail(
