@@ -39,6 +39,8 @@ pub enum Reply {
         headers: Vec<String>,
         body: String,
     },
+    /// A status and a body of any bytes (a file, as a web server serves it).
+    Bytes(u16, Vec<u8>),
 }
 
 type Handler = dyn Fn(&Seen) -> Reply + Send + Sync;
@@ -186,6 +188,12 @@ fn serve(stream: impl Read + Write, handler: &Handler, log: &Mutex<Vec<Seen>>) {
                 .collect::<String>(),
             body.len()
         ),
+        Reply::Bytes(status, body) => write!(
+            stream,
+            "HTTP/1.1 {status} X\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            body.len()
+        )
+        .and_then(|()| stream.write_all(&body)),
         Reply::Endless(bytes) => {
             let _ = write!(
                 stream,
