@@ -194,6 +194,7 @@ fn keycloak_http_flag_hint(e: &HttpError) -> Option<String> {
         HttpError::RedirectRefused { .. } => {
             crate::http::redirect_hint("--keycloak-url (keycloak.url)", "Keycloak")
         }
+        HttpError::Foreign { .. } => return e.hint(),
         HttpError::TooLarge { .. } => {
             crate::keycloak::error::not_keycloak_api_hint("--keycloak-url")
         }

@@ -1,18 +1,22 @@
 //! [`Http`]: the clients (plain and TLS), sending with retries, and reading an answer whole.
 //! Only requests that are safe to repeat are retried (idempotent methods and token requests),
 //! and only on failures a repeat can fix: a connection that could not be made or broke, and
-//! 502/503/504 from a proxy or a server that is starting.
+//! 502/503/504 from a proxy or a server that is starting. Every request that carries
+//! credentials goes only to the handle's trusted origins ([`super::origin`]), on every hop.
 
-use std::cell::OnceCell;
+use std::cell::{OnceCell, RefCell};
 use std::path::Path;
 use std::rc::Rc;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use reqwest::{Method, RequestBuilder, StatusCode};
+use reqwest::cookie::Jar;
+use reqwest::{Method, RequestBuilder, StatusCode, Url};
 
 use super::carried::Carried;
 use super::counts::{Counters, RequestCounts};
 use super::error::{classify, innermost};
+use super::origin::{shown_url, Trusted};
 use super::redirect::Hop;
 use super::{HttpError, Purpose, Reply, MAX_BODY};
 
@@ -32,7 +36,17 @@ pub(crate) struct Http {
     tls_setup: Rc<TlsSetup>,
     timeout: Duration,
     counters: Counters,
+    /// Where this handle sends credentials ([`Http::trust`]); nowhere at first.
+    trusted: RefCell<Trusted>,
+    /// A browser's cookie jar (RFC 6265: domain, path, Secure, expiry, by the `cookie_store`
+    /// crate), in both clients of a handle made by [`Http::browser`].
+    cookies: Option<Arc<Jar>>,
+    /// A redirect to where this says is the answer, not followed ([`Http::browser`]).
+    ends_at: Option<Rc<EndsAt>>,
 }
+
+/// Recognises the redirect that is a walk's answer ([`Http::browser`]).
+type EndsAt = dyn Fn(&Url) -> bool;
 
 /// What the TLS client trusts, read (and checked) when the session starts.
 struct TlsSetup {
@@ -52,21 +66,40 @@ fn use_ring_for_tls() {
 /// by omsso's rules ([`super::redirect`]), so credentials never follow one to another host
 /// or down to plain HTTP (reqwest's own policy re-sends a 307's body, password included, to
 /// wherever it points).
-fn builder(timeout: Duration) -> reqwest::ClientBuilder {
+fn builder(timeout: Duration, cookies: Option<&Arc<Jar>>) -> reqwest::ClientBuilder {
     use_ring_for_tls();
-    reqwest::Client::builder()
+    let builder = reqwest::Client::builder()
         .timeout(timeout)
         .connect_timeout(timeout)
         .redirect(reqwest::redirect::Policy::none())
-        .user_agent(concat!("omsso/", env!("CARGO_PKG_VERSION")))
+        .user_agent(concat!("omsso/", env!("CARGO_PKG_VERSION")));
+    match cookies {
+        Some(jar) => builder.cookie_provider(Arc::clone(jar)),
+        None => builder,
+    }
 }
 
 /// A client builder with the session's TLS setup: the system's roots (through the platform
 /// verifier) plus the CA file, or no certificate checks at all when asked.
-fn tls_builder(timeout: Duration, setup: &TlsSetup) -> reqwest::ClientBuilder {
-    builder(timeout)
+fn tls_builder(
+    timeout: Duration,
+    setup: &TlsSetup,
+    cookies: Option<&Arc<Jar>>,
+) -> reqwest::ClientBuilder {
+    builder(timeout, cookies)
         .tls_certs_merge(setup.extra_roots.iter().cloned())
         .tls_danger_accept_invalid_certs(setup.insecure)
+}
+
+/// The client for `http://` URLs, without any certificate store (why: `Http`'s `plain`).
+fn plain_client(
+    timeout: Duration,
+    cookies: Option<&Arc<Jar>>,
+) -> Result<reqwest::Client, HttpError> {
+    builder(timeout, cookies)
+        .tls_certs_only([])
+        .build()
+        .map_err(|e| HttpError::Client(innermost(&e)))
 }
 
 /// The certificates of the PEM file at `path`, checked: a bad file fails before any request.
@@ -98,12 +131,8 @@ impl Http {
             Some(path) => read_ca_file(path)?,
             None => Vec::new(),
         };
-        let plain = builder(timeout)
-            .tls_certs_only([])
-            .build()
-            .map_err(|e| HttpError::Client(innermost(&e)))?;
         Ok(Http {
-            plain,
+            plain: plain_client(timeout, None)?,
             tls: Rc::default(),
             tls_setup: Rc::new(TlsSetup {
                 extra_roots,
@@ -111,7 +140,20 @@ impl Http {
             }),
             timeout,
             counters: Counters::default(),
+            trusted: RefCell::default(),
+            cookies: None,
+            ends_at: None,
         })
+    }
+
+    /// Lets requests that carry credentials go to the origin of `url` (over its scheme, or
+    /// up to https on its host): the address of the server they are meant for, as the
+    /// settings or the checked file give it, never one a server's answer names. A URL that
+    /// does not parse adds nothing.
+    pub fn trust(&self, url: &str) {
+        if let Ok(url) = Url::parse(url) {
+            self.trusted.borrow_mut().add(&url);
+        }
     }
 
     /// The client for `url`: the TLS one (built now if this is the first https request) or
@@ -123,7 +165,7 @@ impl Http {
         if let Some(client) = self.tls.get() {
             return Ok(client);
         }
-        let client = tls_builder(self.timeout, &self.tls_setup)
+        let client = tls_builder(self.timeout, &self.tls_setup, self.cookies.as_ref())
             .build()
             .map_err(|e| HttpError::Client(innermost(&e)))?;
         Ok(self.tls.get_or_init(|| client))
@@ -133,18 +175,29 @@ impl Http {
         self.counters.snapshot()
     }
 
-    /// A client that follows no redirect, with this pool's timeout and TLS setup: `verify
-    /// --login` walks Keycloak's login pages as a browser does, and must see each redirect
-    /// (the last one goes to OpenMetadata, which this machine need not reach).
-    pub fn browser(&self) -> Result<reqwest::Client, HttpError> {
-        tls_builder(self.timeout, &self.tls_setup)
-            .build()
-            .map_err(|e| HttpError::Client(innermost(&e)))
-    }
-
-    /// The error a failed request to `url` stands for (connection, TLS, timeout).
-    pub fn transport_error(&self, e: &reqwest::Error, url: &str) -> HttpError {
-        classify(e, url, self.timeout)
+    /// A handle for one login walked as a browser walks it (`verify --login`, requests with
+    /// [`Purpose::Login`]): this pool's timeout and TLS setup, a cookie jar of its own, and
+    /// credentials for `origin` alone. Redirects follow omsso's rules like every other
+    /// request's, except one that `ends_at` recognises (the redirect back to the
+    /// application, which this machine need not reach): that one is the answer.
+    pub fn browser(
+        &self,
+        origin: &str,
+        ends_at: impl Fn(&Url) -> bool + 'static,
+    ) -> Result<Http, HttpError> {
+        let jar = Arc::new(Jar::default());
+        let browser = Http {
+            plain: plain_client(self.timeout, Some(&jar))?,
+            tls: Rc::default(),
+            tls_setup: Rc::clone(&self.tls_setup),
+            timeout: self.timeout,
+            counters: Counters::default(),
+            trusted: RefCell::default(),
+            cookies: Some(jar),
+            ends_at: Some(Rc::new(ends_at)),
+        };
+        browser.trust(origin);
+        Ok(browser)
     }
 
     /// Another handle on the same connection pool (and TLS setup), counting its own requests.
@@ -155,6 +208,9 @@ impl Http {
             tls_setup: Rc::clone(&self.tls_setup),
             timeout: self.timeout,
             counters: Counters::default(),
+            trusted: self.trusted.clone(),
+            cookies: self.cookies.clone(),
+            ends_at: self.ends_at.clone(),
         }
     }
 
@@ -220,16 +276,35 @@ impl Http {
         // What the first hop carries; later hops carry it or less.
         let mut carried = None;
         loop {
+            self.check_destination(&hop, purpose)?;
             let resp = self.send_hop(&hop, secrets, prepare, &mut carried).await?;
             let status = resp.status();
             match redirect_target(&resp, &hop) {
-                Some(next) => hop.follow(status, next, purpose)?,
-                None => {
+                Some(next) if !self.ends_at.as_ref().is_some_and(|ends| ends(&next)) => {
+                    hop.follow(status, next, purpose)?
+                }
+                _ => {
                     let carried = carried.unwrap_or_default();
                     return self.read_answer(resp, &hop, url, carried).await;
                 }
             }
         }
+    }
+
+    /// Refuses a hop that carries credentials to an origin this handle does not trust.
+    fn check_destination(&self, hop: &Hop, purpose: Purpose) -> Result<(), HttpError> {
+        let Some(carries) = hop.carries(purpose) else {
+            return Ok(());
+        };
+        let trusted = self.trusted.borrow();
+        if trusted.admits(&hop.target) {
+            return Ok(());
+        }
+        Err(HttpError::Foreign {
+            url: shown_url(&hop.target),
+            carries,
+            allowed: trusted.shown(),
+        })
     }
 
     /// Sends the request of this hop (with what `prepare` adds while the hop still carries it),
@@ -271,7 +346,8 @@ impl Http {
                 .and_then(|v: &reqwest::header::HeaderValue| v.to_str().ok())
                 .map(str::to_string)
         };
-        let location = header(reqwest::header::LOCATION);
+        let location = header(reqwest::header::LOCATION)
+            .map(|l| hop.target.join(&l).map(String::from).unwrap_or(l));
         let retry_after = header(reqwest::header::RETRY_AFTER)
             .and_then(|s| s.trim().parse::<u64>().ok())
             .map(Duration::from_secs);

@@ -33,6 +33,14 @@ pub enum HttpError {
         to: String,
         reason: String,
     },
+    /// A request that carries credentials, to an origin the handle was not pointed at.
+    #[error("refused to send {carries} to {url}: it is not at {allowed}")]
+    Foreign {
+        url: String,
+        carries: &'static str,
+        /// The trusted origins, "https://kc or http://keycloak:8080".
+        allowed: String,
+    },
     #[error(
         "{method} {url}: unexpected answer: it is larger than {} MiB",
         super::MAX_BODY >> 20
@@ -46,6 +54,16 @@ impl HttpError {
         matches!(
             self,
             HttpError::Connect { .. } | HttpError::Transport { .. }
+        )
+    }
+
+    /// omsso refused to send the request (or follow its redirect) because of what it
+    /// carries: the answer (a discovery document, a login page) or a redirect pointed
+    /// elsewhere. A finding about the server, not a network failure.
+    pub fn is_refusal(&self) -> bool {
+        matches!(
+            self,
+            HttpError::Foreign { .. } | HttpError::RedirectRefused { .. }
         )
     }
 
@@ -97,6 +115,10 @@ impl Diagnose for HttpError {
                  also check http:// vs https:// in the URL"
                 .to_string(),
             RedirectRefused { .. } => redirect_hint("the URL", "the server"),
+            Foreign { .. } => "omsso sends credentials only to the address it was given, over \
+                 its scheme: if that server also answers there, give that address; otherwise \
+                 whatever named it (an answer, a page, a proxy) may be trying to capture them"
+                .to_string(),
             TooLarge { .. } => "check the URL: it should point at the server's API".to_string(),
         })
     }

@@ -5,22 +5,30 @@
 //!
 //! - [`client`]: [`Http`], sending a request (with retries) and reading its answer.
 //! - [`redirect`]: which redirects a request may follow.
+//! - [`origin`]: where a request that carries credentials may go; which ones cross the network
+//!   in clear text.
 //! - [`reply`]: a complete answer, and every text taken from it as omsso may show it.
 //! - [`carried`]: what a request carried (a token, a password, a client secret), masked in
 //!   every text built from its answer.
 //! - [`counts`]: requests sent, by method.
-//! - [`error`]: transport failures (connection, TLS, timeout, refused redirect, oversize).
+//! - [`requests_doc`]: docs/SECURITY.md's table of what each class of request carries to whom.
+//! - [`error`]: transport failures (connection, TLS, timeout, refused redirect, credentials
+//!   refused to a foreign origin, oversize).
 
 mod carried;
 mod client;
 mod counts;
 mod error;
+mod origin;
 mod redirect;
 mod reply;
+#[cfg(test)]
+mod requests_doc;
 
 pub(crate) use client::Http;
 pub use counts::RequestCounts;
 pub use error::{ca_as_server_hint, redirect_hint, HttpError};
+pub use origin::cleartext_warning;
 pub(crate) use reply::Reply;
 
 /// The largest answer omsso reads. The answers omsso asks for are a few KiB (a client, a
@@ -30,7 +38,8 @@ pub(crate) const MAX_BODY: usize = 4 << 20;
 
 /// What a request is for; token requests are counted apart from API requests so a report of
 /// "writes sent" is not muddied by logins. It also says what credentials the request carries,
-/// which decides where a redirect may take it.
+/// which decides where it may go: only to the handle's trusted origins ([`Http::trust`]),
+/// and where a redirect may take it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Purpose {
     /// Public reads (discovery, JWKS, realm info): no credentials.
@@ -39,6 +48,10 @@ pub(crate) enum Purpose {
     Admin,
     /// Token requests: a password, a client secret or a refresh token in the form.
     Token,
+    /// A login walked as a browser walks it (`verify --login`, on a handle made by
+    /// [`Http::browser`]): the user's password in the form, the login's session cookies on
+    /// every request, so every hop (redirects too) stays on the trusted origins.
+    Login,
     /// A public read of something that may simply not be there (a server this machine may
     /// not reach): no credentials, sent once, never retried, so an absent server costs no
     /// backoff.
@@ -52,6 +65,13 @@ impl Purpose {
             Purpose::Api | Purpose::Probe => None,
             Purpose::Admin => Some("an admin bearer token"),
             Purpose::Token => Some("credentials (a password, client secret or refresh token)"),
+            Purpose::Login => Some("the login's password and session cookies"),
         }
+    }
+
+    /// Whether the credentials ride on every hop, not only on the request as prepared: a
+    /// redirect that turns the request into a bare GET still carries the cookies.
+    fn on_every_hop(self) -> bool {
+        self == Purpose::Login
     }
 }

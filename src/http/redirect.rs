@@ -44,7 +44,7 @@ impl Hop {
             self.method = Method::GET;
             self.prepared = false;
         }
-        let carries = purpose.credentials().filter(|_| self.prepared);
+        let carries = self.carries(purpose);
         let refusal = if self.count > MAX_REDIRECTS {
             Some(format!("more than {MAX_REDIRECTS} redirects"))
         } else {
@@ -64,6 +64,14 @@ impl Hop {
         );
         self.target = next;
         Ok(())
+    }
+
+    /// What this hop carries that must not go elsewhere: what `prepare` adds while the hop
+    /// still sends it, or a login's cookies on every hop.
+    pub fn carries(&self, purpose: Purpose) -> Option<&'static str> {
+        purpose
+            .credentials()
+            .filter(|_| self.prepared || purpose.on_every_hop())
     }
 
     /// Whether the redirect repeats the request as it was. 303, and 301/302 after anything
@@ -116,7 +124,7 @@ pub(crate) fn refused_redirect(from: &Url, to: &Url, carries: Option<&str>) -> O
 }
 
 /// `http://host[:port]` to `https://host` on its default port or the same port.
-fn is_upgrade(from: &Url, to: &Url) -> bool {
+pub(super) fn is_upgrade(from: &Url, to: &Url) -> bool {
     from.scheme() == "http"
         && to.scheme() == "https"
         && from.host_str() == to.host_str()

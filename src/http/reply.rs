@@ -17,6 +17,7 @@ pub(crate) struct Reply {
     pub method: Method,
     pub url: String,
     pub status: StatusCode,
+    /// The `Location` header, resolved against the URL that answered.
     pub location: Option<String>,
     /// The answer as it came: data for the caller, never shown as it is (see [`Reply::shown`]).
     pub body: Vec<u8>,

@@ -281,6 +281,7 @@ fn http_hint(e: &HttpError) -> String {
              check http:// vs https:// in keycloak.url"
             .to_string(),
         HttpError::RedirectRefused { .. } => crate::http::redirect_hint("keycloak.url", "Keycloak"),
+        HttpError::Foreign { .. } => e.hint().unwrap_or_default(),
         HttpError::TooLarge { .. } => not_keycloak_api_hint("keycloak.url"),
     }
 }

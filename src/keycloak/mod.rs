@@ -33,23 +33,15 @@ pub use secret::fetch_credentials;
 pub use session::Session;
 
 /// A warning when logging in at `url` sends the admin password (or client secret) over the
-/// network in clear text: a plain-http URL whose host is not this machine. (Loopback
-/// traffic never leaves the machine, which is how the local test Keycloak runs.)
+/// network in clear text (the one rule for every credential: [`crate::http::cleartext_warning`]).
 pub fn cleartext_warning(url: &crate::settings::HttpUrl) -> Option<String> {
-    let parsed = url.parsed();
-    if parsed.scheme() != "http" {
-        return None;
-    }
-    let loopback = match parsed.host()? {
-        url::Host::Domain(d) => d.eq_ignore_ascii_case("localhost") || d.ends_with(".localhost"),
-        url::Host::Ipv4(ip) => ip.is_loopback(),
-        url::Host::Ipv6(ip) => ip.is_loopback(),
-    };
-    (!loopback).then(|| {
+    crate::http::cleartext_warning(
+        url.as_str(),
+        "the admin password (or client secret) and the tokens",
+    )
+    .map(|w| {
         format!(
-            "{url} is plain http: the admin password (or client secret) and the tokens cross \
-             the network unencrypted, readable by anyone on the path; use https:// (with \
-             {} FILE for a private CA)",
+            "{w} (with {} FILE for a private CA)",
             crate::settings::flag("keycloak.cacert")
         )
     })

@@ -182,6 +182,9 @@ pub async fn apply_known(
     dry_run: bool,
 ) -> Result<Applied, Stopped> {
     let line = release_line(settings, progress, om_url, server.as_ref())?;
+    if let Some(warning) = crate::http::cleartext_warning(om_url, "the OpenMetadata admin token") {
+        progress.warn(&warning);
+    }
     let client = Client::new(http, om_url).with_token(token);
     let mut applied = Applied {
         om_url: om_url.to_string(),

@@ -94,6 +94,13 @@ pub async fn live(settings: &Settings, progress: &dyn Progress, args: &Live) -> 
         }),
         None => None,
     };
+    let authority = deployed.authority.as_deref().unwrap_or_default();
+    if let Some(warning) = login.as_ref().and(crate::http::cleartext_warning(
+        authority,
+        "the login password",
+    )) {
+        progress.warn(&warning);
+    }
     let admin = admin_session(settings, progress, path, &kc, args.insecure).await?;
     let own_http;
     let http = match &admin {

@@ -2,6 +2,9 @@
 
 use serde_json::Value;
 
+use crate::http::HttpError;
+use crate::keycloak::KeycloakError;
+
 /// A discovery document and where it was read.
 pub struct Discovery {
     pub doc: Value,
@@ -29,4 +32,33 @@ impl Discovery {
 /// the server, when no discoveryUri is configured).
 pub fn discovery_of(authority: &str) -> String {
     crate::keycloak::urls::discovery_of_issuer(authority)
+}
+
+/// When omsso refused to send credentials to an endpoint the discovery document named
+/// (`key`: `token_endpoint`, `authorization_endpoint`) because it is not at the realm's
+/// authority: the check's detail and hint. A document that sends the client secret or the
+/// password elsewhere is a finding (FAIL), not a network failure.
+pub fn named_elsewhere(e: &HttpError, key: &str) -> Option<(String, String)> {
+    let HttpError::Foreign { url, allowed, .. } = e else {
+        return None;
+    };
+    Some((
+        format!(
+            "the discovery document names {url} as its {key}, which is not where the file \
+             points ({allowed}): omsso sent it nothing"
+        ),
+        "Keycloak names the address it is configured with (KC_HOSTNAME, or the proxy's \
+         X-Forwarded-* headers with KC_PROXY_HEADERS): make it the authority's, scheme \
+         included; if you did not set it up so, the document may be trying to capture \
+         credentials"
+            .to_string(),
+    ))
+}
+
+/// [`named_elsewhere`] for a request to the token endpoint (the client secret in its form).
+pub fn token_endpoint_elsewhere(e: &KeycloakError) -> Option<(String, String)> {
+    match e {
+        KeycloakError::Http(h) => named_elsewhere(h, "token_endpoint"),
+        _ => None,
+    }
 }

@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use super::client::{client_check_names, client_checks};
 use super::deployed::{Deployed, KeycloakOf};
-use super::discovery::{discovery_of, Discovery};
+use super::discovery::{discovery_of, token_endpoint_elsewhere, Discovery};
 use super::om_rules;
 use super::registry::{
     DISCOVERY_REACHABLE, ISSUER_MATCHES_AUTHORITY, JWKS_IS_REALM, JWKS_SIGNING_KEY,
@@ -46,6 +46,10 @@ pub async fn run(
         .clone()
         .filter(|u| !u.is_empty())
         .unwrap_or_else(|| public_url.clone());
+    // Credentials (the client secret) go only where the file points: the authority, and the
+    // discovery address the server reads. Never to an endpoint only the document names.
+    net.http.trust(&authority);
+    net.http.trust(&server_url);
 
     // Discovery as the OpenMetadata server fetches it; the admin-side client checks at the
     // same time.
@@ -325,6 +329,15 @@ async fn authenticate(
     let reply = match reply {
         Ok(r) => r,
         Err(e) => {
+            if let Some((detail, hint)) = token_endpoint_elsewhere(&e) {
+                c.fail(SECRET_AUTHENTICATES, detail, hint);
+                c.skip(
+                    TOKEN_ISSUER,
+                    "no token: the token endpoint is not at the authority",
+                    "fix secret-authenticates first",
+                );
+                return None;
+            }
             c.warn(
                 SECRET_AUTHENTICATES,
                 format!("cannot reach {token_endpoint}: {e}"),

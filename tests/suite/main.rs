@@ -37,6 +37,7 @@ mod seal_signatures;
 mod secret_leak;
 mod security_files;
 mod security_keycloak;
+mod security_login;
 mod security_seal;
 mod server_text;
 mod settings;

@@ -115,6 +115,13 @@ impl Scene {
         cmd
     }
 
+    /// `verify --login` as the realm's admin, with `password` in OMSSO_LOGIN_PASSWORD.
+    fn login(&self, password: &str) -> Command {
+        let mut cmd = self.omsso(&["verify", "--login", ADMIN]);
+        cmd.env("OMSSO_LOGIN_PASSWORD", password);
+        cmd
+    }
+
     /// [`Scene::omsso`] with the seal passphrase in OMSSO_SEAL_PASSPHRASE.
     fn with_passphrase(&self, args: &[&str]) -> Command {
         let mut cmd = self.omsso(args);
@@ -302,6 +309,14 @@ fn no_secret_leaks_from_keycloak_commands_or_run() {
         Show::Nothing,
     );
     s.check(|| s.omsso(&["verify"]), ok, Show::Nothing);
+    // The test login (issue 20): the user's password through Keycloak's login form, the
+    // client secret in the code exchange.
+    let r = s.check(|| s.login(ADMIN_PASSWORD), ok, Show::Nothing);
+    assert!(
+        r.stdout.contains("signs in to OpenMetadata as"),
+        "{}",
+        r.stdout
+    );
     s.check(
         || s.omsso(&["run", "--force", "--yes", "-r", &s.recipient.clone()]),
         ok,
@@ -512,6 +527,9 @@ fn no_secret_leaks_from_failing_commands() {
     .unwrap();
     let r = s.check(|| s.omsso(&["verify"]), &[3], Show::Nothing);
     assert!(r.stdout.contains("secret-authenticates"), "{}", r.stdout);
+    // A wrong login password: Keycloak's refusal is shown, the password is not.
+    let r = s.check(|| s.login(WRONG_PASSWORD), &[3], Show::Nothing);
+    assert!(r.stdout.contains("refused the login"), "{}", r.stdout);
     // Keycloak unreachable.
     s.check(
         || {

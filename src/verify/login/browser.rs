@@ -1,15 +1,17 @@
-//! A browser for one login walk: no automatic redirects (the last one goes to OpenMetadata,
-//! which this machine need not reach), its own cookies, Keycloak's pages read by [`page`].
+//! A browser for one login walk, on the shared HTTP client ([`Http::browser`]): its own
+//! cookie jar (RFC 6265, per origin), the password and the cookies for the realm's authority
+//! alone (a login form or a redirect pointing elsewhere is refused, not followed), omsso's
+//! redirect rules, every page read within the size cap. The redirect back to OpenMetadata,
+//! which this machine need not reach, is the walk's answer. Keycloak's pages are read by
+//! [`page`].
 
-use std::cell::RefCell;
-
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 use secrecy::ExposeSecret;
 
-use super::{fail, page, Request, Stop, MAX_HOPS};
-use crate::http::Http;
-use crate::http::HttpError;
+use super::{fail, page, Request, Stop};
+use crate::http::{Http, HttpError, Purpose};
 use crate::settings::flag;
+use crate::verify::discovery::named_elsewhere;
 
 /// Whether `location` is the redirect back to OpenMetadata.
 pub fn is_redirect_to(location: &str, redirect_uri: &str) -> bool {
@@ -18,60 +20,56 @@ pub fn is_redirect_to(location: &str, redirect_uri: &str) -> bool {
         .is_some_and(|rest| rest.is_empty() || rest.starts_with(['?', '#']))
 }
 
-/// A browser for one walk: no automatic redirects, its own cookies.
-pub struct Browser<'a> {
-    http: &'a Http,
-    client: reqwest::Client,
-    cookies: RefCell<page::Cookies>,
+/// One answer of the walk: its status, where it redirects (resolved), its page.
+pub struct Page {
+    pub status: StatusCode,
+    pub location: Option<String>,
+    pub html: String,
 }
 
-impl<'a> Browser<'a> {
-    pub fn new(http: &'a Http) -> Result<Browser<'a>, Stop> {
-        Ok(Browser {
-            client: http
-                .browser()
-                .map_err(|e| fail(e.to_string(), format!("check {}", flag("keycloak.cacert"))))?,
-            http,
-            cookies: Default::default(),
-        })
+/// A browser for one walk: its own cookies, credentials for `authority`'s origin only.
+pub struct Browser {
+    http: Http,
+}
+
+impl Browser {
+    pub fn new(http: &Http, authority: &str, redirect_uri: &str) -> Result<Browser, Stop> {
+        let back = redirect_uri.to_string();
+        let http = http
+            .browser(authority, move |next| is_redirect_to(next.as_str(), &back))
+            .map_err(|e| fail(e.to_string(), format!("check {}", flag("keycloak.cacert"))))?;
+        Ok(Browser { http })
     }
 
     async fn send(
         &self,
-        req: reqwest::RequestBuilder,
+        method: Method,
         url: &str,
-    ) -> Result<(StatusCode, Option<String>, String), Stop> {
-        let req = match self.cookies.borrow().header() {
-            Some(c) => req.header(reqwest::header::COOKIE, c),
-            None => req,
-        };
-        let unreachable = |e: HttpError| {
-            Stop::Warn(
-                format!("cannot reach Keycloak's login page: {e}"),
-                "run the login where browsers reach Keycloak".to_string(),
-            )
-        };
-        let resp = req
-            .send()
-            .await
-            .map_err(|e| unreachable(self.http.transport_error(&e, url)))?;
-        self.cookies.borrow_mut().absorb(resp.headers());
-        let status = resp.status();
-        let location = resp
-            .headers()
-            .get(reqwest::header::LOCATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|l| reqwest::Url::parse(url).ok()?.join(l).ok())
-            .map(|u| u.to_string());
-        let html = resp
-            .text()
-            .await
-            .map_err(|e| unreachable(self.http.transport_error(&e, url)))?;
-        Ok((status, location, html))
+        form: Option<&[(&str, &str)]>,
+    ) -> Result<Page, HttpError> {
+        let reply = self
+            .http
+            .send(method, url, Purpose::Login, |r| match form {
+                Some(f) => r.form(f),
+                None => r,
+            })
+            .await?;
+        Ok(Page {
+            status: reply.status,
+            location: reply.location,
+            html: String::from_utf8_lossy(&reply.body).into_owned(),
+        })
     }
 
-    pub async fn get(&self, url: &str) -> Result<(StatusCode, Option<String>, String), Stop> {
-        self.send(self.client.get(url), url).await
+    /// Opens `url` (the authorization request, at the endpoint the discovery document
+    /// names), following Keycloak's own redirects.
+    pub async fn get(&self, url: &str) -> Result<Page, Stop> {
+        self.send(Method::GET, url, None).await.map_err(|e| {
+            match named_elsewhere(&e, "authorization_endpoint") {
+                Some((detail, hint)) => Stop::Fail(detail, hint),
+                None => stopped(e),
+            }
+        })
     }
 
     /// Posts the credentials and follows Keycloak's own redirects until the one back to
@@ -87,44 +85,63 @@ impl<'a> Browser<'a> {
             ("password", req.password.expose_secret()),
             ("credentialId", ""),
         ];
-        let mut answer = self
-            .send(self.client.post(action).form(&form), action)
-            .await?;
-        for _ in 0..MAX_HOPS {
-            let (status, location, html) = answer;
-            match location {
-                Some(loc) if is_redirect_to(&loc, redirect_uri) => return Ok(loc),
-                Some(loc) if status.is_redirection() => {
-                    answer = self.get(&loc).await?;
-                    continue;
-                }
-                _ => {}
-            }
-            if page::form_action(&html, "kc-form-login").is_some() || status.is_client_error() {
-                return Err(fail(
-                    format!(
-                        "Keycloak refused the login of {}: {}",
-                        req.user,
-                        page::feedback(&html).unwrap_or_else(|| format!("HTTP {status}"))
-                    ),
-                    "check the user name and password (OMSSO_LOGIN_PASSWORD or \
-                     --login-password-file), and that the user is enabled in the realm",
-                ));
-            }
-            return Err(Stop::Warn(
+        let Page {
+            status,
+            location,
+            html,
+        } = self
+            .send(Method::POST, action, Some(&form))
+            .await
+            .map_err(stopped)?;
+        if let Some(loc) = location.filter(|l| is_redirect_to(l, redirect_uri)) {
+            return Ok(loc);
+        }
+        if page::form_action(&html, "kc-form-login").is_some() || status.is_client_error() {
+            return Err(fail(
                 format!(
-                    "Keycloak asks {} to complete \"{}\" before the login finishes",
+                    "Keycloak refused the login of {}: {}",
                     req.user,
-                    page::title(&html).unwrap_or_else(|| "another page".to_string())
+                    page::feedback(&html).unwrap_or_else(|| format!("HTTP {status}"))
                 ),
-                "log in once in a browser and complete it (or fill in the user's details in \
-                 Keycloak: email, first and last name), then run --login again"
-                    .to_string(),
+                "check the user name and password (OMSSO_LOGIN_PASSWORD or \
+                 --login-password-file), and that the user is enabled in the realm",
             ));
         }
-        Err(fail(
-            "Keycloak redirected too many times during the login",
-            "check the realm's browser flow",
+        Err(Stop::Warn(
+            format!(
+                "Keycloak asks {} to complete \"{}\" before the login finishes",
+                req.user,
+                page::title(&html).unwrap_or_else(|| "another page".to_string())
+            ),
+            "log in once in a browser and complete it (or fill in the user's details in \
+             Keycloak: email, first and last name), then run --login again"
+                .to_string(),
         ))
     }
+}
+
+/// A walk that stopped on the way. What omsso refused (a form, a redirect or an endpoint
+/// pointing away from Keycloak; a page beyond the size cap) is a finding about the server:
+/// FAIL. A server out of reach from this machine is not: warn.
+fn stopped(e: HttpError) -> Stop {
+    if e.is_refusal() {
+        return Stop::Fail(
+            e.to_string(),
+            "Keycloak's pages must stay at the realm's authority, scheme included: behind a \
+             proxy, give Keycloak that address (KC_HOSTNAME, or the proxy's X-Forwarded-* \
+             headers with KC_PROXY_HEADERS); otherwise the page may be trying to capture the \
+             password"
+                .to_string(),
+        );
+    }
+    if let HttpError::TooLarge { .. } = e {
+        return Stop::Fail(
+            e.to_string(),
+            "the authority must be Keycloak's realm URL, as browsers reach it".to_string(),
+        );
+    }
+    Stop::Warn(
+        format!("cannot reach Keycloak's login page: {e}"),
+        "run the login where browsers reach Keycloak".to_string(),
+    )
 }

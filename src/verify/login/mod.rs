@@ -19,11 +19,11 @@ use serde::Serialize;
 use serde_json::Value;
 use sha2::Digest;
 
-use browser::{is_redirect_to, Browser};
+use browser::{is_redirect_to, Browser, Page};
 pub use id_token::jwt_claims;
 
 use super::deployed::Deployed;
-use super::discovery::discovery_of;
+use super::discovery::{discovery_of, token_endpoint_elsewhere};
 use super::om_rules::is_own_jwks;
 use super::report::Checks;
 use crate::http::Http;
@@ -33,8 +33,6 @@ use crate::openmetadata::server;
 use crate::verify::registry::{CheckInfo, LOGIN};
 
 const NAME: CheckInfo = LOGIN;
-/// Redirects followed inside Keycloak before giving up (a login takes one or two).
-const MAX_HOPS: usize = 8;
 
 /// Who to log in as.
 pub struct Request {
@@ -102,6 +100,8 @@ fn random() -> String {
 /// Runs the login and records it as the check `login`.
 pub async fn run(c: &mut Checks, http: &Http, deployed: &Deployed, req: &Request) -> Report {
     let flow = Flow::of(deployed);
+    // The code exchange carries the client secret: only to the authority the file names.
+    http.trust(deployed.authority.as_deref().unwrap_or_default());
     let mut report = Report {
         user: req.user.clone(),
         flow: flow.label(),
@@ -177,7 +177,8 @@ async fn walk(http: &Http, d: &Deployed, req: &Request, flow: Flow) -> Result<Va
         .ok_or_else(|| fail("the file names no callback URL", "re-run omsso render"))?;
     let once = OneTime::new(d, flow);
     let url = authorization_url(&discovery, d, flow, &client_id, &redirect_uri, &once)?;
-    let back = sign_in(http, &url, req, &redirect_uri).await?;
+    let authority = d.authority.as_deref().unwrap_or_default();
+    let back = sign_in(http, authority, &url, req, &redirect_uri).await?;
     let params = redirect_params(&back, flow == Flow::Implicit);
     let param = |k: &str| params.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
     if let Some(error) = param("error") {
@@ -299,12 +300,17 @@ fn authorization_url(
 /// OpenMetadata.
 async fn sign_in(
     http: &Http,
+    authority: &str,
     url: &url::Url,
     req: &Request,
     redirect_uri: &str,
 ) -> Result<String, Stop> {
-    let browser = Browser::new(http)?;
-    let (status, location, html) = browser.get(url.as_str()).await?;
+    let browser = Browser::new(http, authority, redirect_uri)?;
+    let Page {
+        status,
+        location,
+        html,
+    } = browser.get(url.as_str()).await?;
     match (status, location) {
         (_, Some(loc)) if is_redirect_to(&loc, redirect_uri) => Ok(loc),
         (StatusCode::OK, _) => {
@@ -376,11 +382,12 @@ async fn exchange(
     }
     let reply = probe::token_form(http, token_endpoint, &form)
         .await
-        .map_err(|e| {
-            Stop::Warn(
+        .map_err(|e| match token_endpoint_elsewhere(&e) {
+            Some((detail, hint)) => Stop::Fail(detail, hint),
+            None => Stop::Warn(
                 format!("cannot reach {token_endpoint}: {e}"),
                 "run the login where the OpenMetadata server runs".to_string(),
-            )
+            ),
         })?;
     if !reply.status.is_success() {
         return Err(fail(

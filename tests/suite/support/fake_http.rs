@@ -33,6 +33,12 @@ pub enum Reply {
     Redirect(u16, String),
     /// A 200 with no `Content-Length`, streaming this many bytes of spaces.
     Endless(usize),
+    /// Any status, header lines (`Set-Cookie: …`, `Location: …`) and body: a login page.
+    Page {
+        status: u16,
+        headers: Vec<String>,
+        body: String,
+    },
     /// A status and a body of any bytes (a file, as a web server serves it).
     Bytes(u16, Vec<u8>),
 }
@@ -167,6 +173,20 @@ fn serve(stream: impl Read + Write, handler: &Handler, log: &Mutex<Vec<Seen>>) {
             stream,
             "HTTP/1.1 {status} X\r\nLocation: {location}\r\nContent-Length: 0\r\n\
              Connection: close\r\n\r\n"
+        ),
+        Reply::Page {
+            status,
+            headers,
+            body,
+        } => write!(
+            stream,
+            "HTTP/1.1 {status} X\r\nContent-Type: text/html\r\n{}Content-Length: {}\r\n\
+             Connection: close\r\n\r\n{body}",
+            headers
+                .iter()
+                .map(|h| format!("{h}\r\n"))
+                .collect::<String>(),
+            body.len()
         ),
         Reply::Bytes(status, body) => write!(
             stream,
