@@ -191,6 +191,7 @@ fn the_plaintext_secret_is_never_written_anywhere() {
     assert_eq!(mode(&s, "out/openmetadata.env"), 0o600);
 }
 
+mod planted;
 mod recipients;
 mod rerender;
 mod verify;
