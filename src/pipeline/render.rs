@@ -295,6 +295,7 @@ fn encrypt_secret_with_sops(
         redacted: String::from_utf8_lossy(&encrypted.bytes).into_owned(),
         bytes: encrypted.bytes,
         holds_secret: false,
+        owner_only: true,
     };
     Ok(())
 }

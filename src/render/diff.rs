@@ -283,6 +283,7 @@ mod tests {
             rel_path: PathBuf::from(name),
             bytes: real.as_bytes().to_vec(),
             holds_secret: real != shown,
+            owner_only: false,
             redacted: shown.to_string(),
         }
     }

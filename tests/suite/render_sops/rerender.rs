@@ -21,11 +21,15 @@ fn a_second_render_keeps_the_file_byte_for_byte() {
     let first = s.read(FILE);
 
     // With an identity, omsso decrypts the file, finds the same Secret and recipients, and
-    // keeps it.
+    // keeps it; one others could read (an older omsso wrote 0644) is set back to 0600,
+    // without the warning about a plaintext secret it does not hold.
+    std::fs::set_permissions(s.path(FILE), std::fs::Permissions::from_mode(0o644)).unwrap();
     let r = s.render_with(&[(KEY_ENV, "alice.key")], &args);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(v["files"][0]["status"], "unchanged", "{v}");
+    assert_eq!(v["files"][0]["mode"], "0600", "{v}");
+    assert_eq!(mode(&s, FILE), 0o600);
     assert_eq!(s.read(FILE), first);
     assert!(!r.stderr.contains("warning"), "{}", r.stderr);
 
