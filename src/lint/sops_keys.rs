@@ -85,7 +85,7 @@ mod tests {
             let e = crate::sops::secret::encrypt(
                 "t",
                 plain.as_bytes(),
-                &[to.clone()],
+                std::slice::from_ref(&to),
                 None,
                 false,
                 || Ok(None),
