@@ -81,10 +81,34 @@ fn needs_yaml_escape(c: char) -> bool {
     u < 0x20 || (0x7F..=0x9F).contains(&u) || matches!(u, 0x2028 | 0x2029 | 0xFEFF)
 }
 
-/// Escapes `${` as `$${` for text that goes through OpenMetadata's config loader (Dropwizard's
-/// `EnvironmentVariableSubstitutor`, which treats `$` before `${` as the escape character).
+/// Escapes `${` for text that OpenMetadata's config loader substitutes as one whole (an
+/// environment variable's value is substituted on its own). The loader (Dropwizard's
+/// `EnvironmentVariableSubstitutor`: commons-text's `StringSubstitutor`) takes a `$` before
+/// `${` as an escape and drops it, but only when a `}` closes the variable later in the text;
+/// an unclosed `${` is left as written, so escaping it would leave a stray `$`
+/// (docs/OPENMETADATA-RELEASES.md). So `${` is written `$${` only when a `}` follows it.
 pub fn escape_substitution(s: &str) -> String {
-    s.replace("${", "$${")
+    escape_closed_substitution(s, "${")
+}
+
+/// [`escape_substitution`] for YAML in which every `${` lies inside a double-quoted scalar
+/// (what [`yaml_quoted`] writes) and which the loader reads as part of a larger text
+/// (openmetadata.yaml), where a `}` further down the file closes a `${` this text leaves open:
+/// an unclosed `${` is written `\x24{`, which the loader does not see and YAML reads as `${`.
+pub fn escape_substitution_quoted(yaml: &str) -> String {
+    escape_closed_substitution(yaml, "\\x24{")
+}
+
+fn escape_closed_substitution(s: &str, unclosed: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut rest = s;
+    while let Some(i) = rest.find("${") {
+        out.push_str(&rest[..i]);
+        rest = &rest[i + 2..];
+        out.push_str(if rest.contains('}') { "$${" } else { unclosed });
+    }
+    out.push_str(rest);
+    out
 }
 
 /// A value as OpenMetadata must find it in an environment variable: a YAML fragment that its
@@ -149,7 +173,9 @@ pub fn is_plain_safe(s: &str, in_flow: bool) -> bool {
     if s.chars().any(|c| needs_yaml_escape(c) || c == '\n') {
         return false;
     }
-    if in_flow && s.contains([',', '[', ']', '{', '}']) {
+    // In a flow collection SnakeYAML (OpenMetadata's parser) also takes a plain `?` for the
+    // mapping-key indicator and refuses the file (`[https://a/cb, https://b/cb?x=1]`).
+    if in_flow && s.contains([',', '[', ']', '{', '}', '?']) {
         return false;
     }
     // YAML 1.1 resolves bool/null words and numbers, hex, octal, sexagesimal and timestamps;
@@ -294,11 +320,22 @@ mod tests {
         assert_eq!(v, ["http://a/x", "a,b", "[c]"]);
         assert_eq!(om_fragment(&Fragment::Map(vec![])), "{}");
         assert_eq!(om_fragment(&Fragment::Seq(vec!["admin".into()])), "[admin]");
+        assert_eq!(
+            om_fragment(&Fragment::Seq(vec!["https://b/cb?x=1&y=2".into()])),
+            "[\"https://b/cb?x=1&y=2\"]"
+        );
     }
 
     #[test]
     fn substitution_is_escaped() {
         assert_eq!(escape_substitution("a${b}$${c}"), "a$${b}$$${c}");
+        // Unclosed: the loader leaves it as written (an escape would stay).
+        assert_eq!(escape_substitution("a${b}c${d"), "a$${b}c${d");
+        assert_eq!(escape_substitution_quoted("\"a${b\""), "\"a\\x24{b\"");
+        assert_eq!(
+            escape_substitution_quoted("[\"a${b\", \"c}\"]"),
+            "[\"a$${b\", \"c}\"]"
+        );
         // `$` and braces are ordinary characters for YAML; only the loader's `${` needs care.
         assert_eq!(om_fragment(&Fragment::Str("${HOME}".into())), "$${HOME}");
     }

@@ -1,6 +1,7 @@
 //! The comparisons `verify` and `apply` make between a configuration file and a running
 //! OpenMetadata: the public part the server answers without login, and the whole security
-//! configuration (`apply --dry-run`), the client secret masked on both sides.
+//! configuration (`apply`'s plan), the client secret masked on both sides; and what `apply`
+//! sends, the server's configuration with the file's keys merged in.
 
 use serde_json::{Map, Value};
 
@@ -66,6 +67,43 @@ fn walk(current: &Value, desired: &Value, path: String, out: &mut Vec<Difference
     }
 }
 
+/// What `apply` sends: the server's `current` configuration with every leaf the file sets
+/// (`file`) put in place, so that what the file does not set (`botPrincipals`,
+/// `allowedEmailRegistrationDomains`, `jwtPrincipalClaimsMapping`, `tokenValidity`, …) is kept
+/// instead of reset by a `PUT` of the file alone. A list is one value: the file's replaces
+/// the server's. The server shows its OIDC secret masked and cannot take the mask back as a
+/// secret, so a masked secret the file does not replace is left out.
+pub fn merged(current: &Value, file: &Value) -> Value {
+    let mut out = current.clone();
+    merge_into(&mut out, file);
+    if let Some(oidc) = out
+        .get_mut("authenticationConfiguration")
+        .and_then(|a| a.get_mut("oidcConfiguration"))
+        .and_then(Value::as_object_mut)
+    {
+        if oidc.get("secret").and_then(Value::as_str) == Some(SECRET_MASK) {
+            oidc.remove("secret");
+        }
+    }
+    out
+}
+
+fn merge_into(target: &mut Value, file: &Value) {
+    match (target, file) {
+        (Value::Object(target), Value::Object(file)) => {
+            for (k, v) in file {
+                match target.get_mut(k) {
+                    Some(slot) => merge_into(slot, v),
+                    None => {
+                        target.insert(k.clone(), v.clone());
+                    }
+                }
+            }
+        }
+        (target, file) => *target = file.clone(),
+    }
+}
+
 /// `desired` with `authenticationConfiguration.oidcConfiguration.secret` shown as the server
 /// shows its own.
 pub fn mask_secret(config: &Value) -> Value {
@@ -98,6 +136,32 @@ mod tests {
         assert_eq!(
             d[0].to_string(),
             "authenticationConfiguration.clientId: \"other\" → \"om\""
+        );
+    }
+
+    #[test]
+    fn the_merge_keeps_what_the_file_does_not_set() {
+        let current = json!({
+            "authenticationConfiguration": {"clientId": "old", "jwtPrincipalClaimsMapping": ["a:b"],
+                "publicKeyUrls": ["x", "y"],
+                "oidcConfiguration": {"secret": SECRET_MASK, "tokenValidity": 3600}},
+            "authorizerConfiguration": {"botPrincipals": ["bot"], "adminPrincipals": ["admin"]}});
+        let file = json!({
+            "authenticationConfiguration": {"clientId": "new", "publicKeyUrls": ["z"],
+                "oidcConfiguration": {"scope": "openid"}},
+            "authorizerConfiguration": {"adminPrincipals": ["jane"]}});
+        let want = json!({
+            "authenticationConfiguration": {"clientId": "new", "jwtPrincipalClaimsMapping": ["a:b"],
+                "publicKeyUrls": ["z"],
+                "oidcConfiguration": {"tokenValidity": 3600, "scope": "openid"}},
+            "authorizerConfiguration": {"botPrincipals": ["bot"], "adminPrincipals": ["jane"]}});
+        assert_eq!(merged(&current, &file), want);
+        // The file's secret replaces the mask.
+        let secret = json!({"authenticationConfiguration": {"oidcConfiguration": {"secret": "s"}}});
+        let m = merged(&current, &secret);
+        assert_eq!(
+            m["authenticationConfiguration"]["oidcConfiguration"]["secret"],
+            "s"
         );
     }
 

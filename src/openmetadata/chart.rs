@@ -43,7 +43,7 @@ impl FromStr for ChartVersion {
         let v = ChartVersion(a, b, c);
         if v < OLDEST_SUPPORTED {
             return Err(format!(
-                "chart {v} is older than the charts omsso writes values for ({OLDEST_SUPPORTED} and newer)"
+                "chart {v} is older than the charts omsso writes values for ({OLDEST_SUPPORTED} and newer; no chart 1.6.0 was released)"
             ));
         }
         Ok(v)
@@ -61,7 +61,8 @@ impl<'de> Deserialize<'de> for ChartVersion {
     }
 }
 
-const OLDEST_SUPPORTED: ChartVersion = ChartVersion(1, 6, 0);
+/// The first chart of the oldest line (no chart 1.6.0 was released).
+const OLDEST_SUPPORTED: ChartVersion = ChartVersion(1, 6, 1);
 /// Charts before 1.6.4 pass `customParams` through `quote` (openmetadata-helm-charts issue
 /// 245): the server gets the string "{}" where it needs a map and refuses to start.
 const CUSTOM_PARAMS_UNQUOTED_SINCE: ChartVersion = ChartVersion(1, 6, 4);
@@ -78,18 +79,22 @@ pub struct Chart {
 }
 
 impl Chart {
-    /// `--chart-version` when given; else the OpenMetadata release when it names a patch
-    /// (chart versions follow app versions), else the line's chart.
+    /// `--chart-version` when given; else the OpenMetadata release when it names a patch of a
+    /// line with charts of its own (chart versions follow app versions), else the line's chart
+    /// (2.0 has none: 1.13.1, with the image tag set, [`Chart::image_tag_for`]).
     pub fn resolve(om: OmVersion, configured: Option<ChartVersion>) -> Chart {
         let version = configured.unwrap_or_else(|| {
             let (major, minor) = om.line_number();
+            let line_chart: ChartVersion = om
+                .line()
+                .chart
+                .parse()
+                .expect("LINES names released charts");
             match om.patch() {
-                Some(patch) => ChartVersion(major.into(), minor.into(), patch),
-                None => om
-                    .line()
-                    .chart
-                    .parse()
-                    .expect("LINES names released charts"),
+                Some(patch) if (line_chart.0, line_chart.1) == (major.into(), minor.into()) => {
+                    ChartVersion(major.into(), minor.into(), patch).max(OLDEST_SUPPORTED)
+                }
+                _ => line_chart,
             }
         });
         let parsed = |c: &ChartValues| -> ChartVersion { c.version.parse().expect("released") };
@@ -105,9 +110,24 @@ impl Chart {
         }
     }
 
-    /// Whether the chart turns `customParams` into a quoted string (charts 1.6.0 – 1.6.3).
+    /// Whether the chart turns `customParams` into a quoted string (charts 1.6.1 – 1.6.3).
     pub fn quotes_custom_params(&self) -> bool {
         self.version < CUSTOM_PARAMS_UNQUOTED_SINCE
+    }
+
+    /// The server image tag the values must set for the chart to deploy `om`. A chart deploys
+    /// its own release (image tag = appVersion = chart version), so none is needed when that
+    /// is `om`, or a release of `om`'s line when no patch was named; otherwise (2.0 on chart
+    /// 1.13.1, a chart of another line or patch) `helm upgrade` would deploy the chart's
+    /// release: the tag is `om`, or the newest release of its line.
+    pub fn image_tag_for(&self, om: OmVersion) -> Option<String> {
+        let (major, minor) = om.line_number();
+        let same_line = (self.version.0, self.version.1) == (major.into(), minor.into());
+        match om.patch() {
+            Some(patch) if !(same_line && self.version.2 == patch) => Some(om.to_string()),
+            None if !same_line => Some(om.line().newest_release()),
+            _ => None,
+        }
     }
 
     /// Whether the newest released chart omsso knows is older than this one.
@@ -163,9 +183,25 @@ mod tests {
         assert!(c.quotes_custom_params() && !c.known);
         let c = chart("2.0", None);
         assert_eq!(c.version.to_string(), "1.13.1");
+        let tag = |c: Chart, om: &str| c.image_tag_for(om.parse().unwrap());
+        assert_eq!(tag(c, "2.0"), Some("2.0.7".into()));
+        assert_eq!(tag(chart("2.0.3", None), "2.0.3"), Some("2.0.3".into()));
+        assert_eq!(tag(chart("1.13", None), "1.13"), None);
+        assert_eq!(tag(chart("1.13.1", None), "1.13.1"), None);
+        let newest = "1.12".parse::<OmVersion>().unwrap().line().newest_release();
+        assert_eq!(tag(chart("1.12", Some("1.8.12")), "1.12"), Some(newest));
+        assert_eq!(
+            tag(chart("1.12.7", Some("1.12.12")), "1.12.7"),
+            Some("1.12.7".into())
+        );
+        // No chart 1.6.0 was released: 1.6.0 gets the oldest chart, pinned to 1.6.0.
+        let c = chart("1.6.0", None);
+        assert_eq!(c.version.to_string(), "1.6.1");
+        assert_eq!(tag(c, "1.6.0"), Some("1.6.0".into()));
+        // 2.0 has no chart: a 2.0 patch takes the line's chart too (the image tag names it).
         let c = chart("2.0.7", None);
-        assert_eq!(c.values.version, "1.13.1");
-        assert!(c.newer_than_known());
+        assert_eq!((c.version.to_string(), c.known), ("1.13.1".into(), true));
+        assert!(chart("2.0", Some("1.14.0")).newer_than_known());
         let c = chart("1.12", Some("1.8.12"));
         assert!(c.known && c.has(ChartBlock::Oidc, "sessionExpiry"));
         assert!(!chart("1.7", None).has(ChartBlock::Oidc, "sessionExpiry"));
@@ -174,7 +210,7 @@ mod tests {
     #[test]
     fn chart_versions_parse() {
         assert!("1.13.1".parse::<ChartVersion>().is_ok());
-        for bad in ["1.13", "1.5.9", "x.y.z", "1.13.1.0", ""] {
+        for bad in ["1.13", "1.5.9", "1.6.0", "x.y.z", "1.13.1.0", ""] {
             assert!(bad.parse::<ChartVersion>().is_err(), "{bad}");
         }
     }

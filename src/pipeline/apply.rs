@@ -1,7 +1,8 @@
 //! apply: push a rendered security configuration to a running OpenMetadata 1.10+ through its
-//! own API: the server's SSO validation first, then the replacement, then a read-back of what
-//! it serves. Dry, it shows the difference from the server's current configuration (the
-//! client secret masked on both sides) and changes nothing.
+//! own API: the server's current configuration is read and the file's keys merged into it
+//! (what the file does not set is kept), the server validates the result, then it replaces
+//! the configuration and what it serves is read back. The report shows the difference from
+//! the server's configuration (the client secret masked on both sides); dry, nothing more.
 
 use std::path::{Path, PathBuf};
 
@@ -37,7 +38,8 @@ pub struct Applied {
     /// The release line the server was judged by.
     pub line: String,
     pub dry_run: bool,
-    /// Dry: what the server has that the file changes.
+    /// What the server has that the file changes (the plan; keys the file does not set are
+    /// kept). None when the server's configuration was not read.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub changes: Option<Vec<Difference>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -189,14 +191,17 @@ pub async fn apply_known(
         validation: None,
         applied: false,
     };
+    // The plan: what the server has that the file changes. The server's configuration is
+    // the base of what is sent, so the keys the file does not set stay as they are.
+    let current = client
+        .security_config()
+        .await
+        .map_err(|e| no_api(e, &server))?;
+    applied.changes = Some(compare::changes(&current, body));
     if dry_run {
-        let current = client
-            .security_config()
-            .await
-            .map_err(|e| no_api(e, &server))?;
-        applied.changes = Some(compare::changes(&current, body));
         return Ok(applied);
     }
+    let body = &compare::merged(&current, body);
     let validation = client
         .validate(body)
         .await
@@ -279,7 +284,7 @@ pub fn text(path: &Path, a: &Applied) -> String {
         a.server_version.as_deref().unwrap_or(&a.line),
         a.om_url
     );
-    if let Some(changes) = &a.changes {
+    if let (Some(changes), true) = (&a.changes, a.dry_run) {
         if changes.is_empty() {
             return format!(
                 "{server}: already uses {} (the client secret is not compared: the server masks \
@@ -310,10 +315,20 @@ pub fn text(path: &Path, a: &Applied) -> String {
             }
             out
         }
-        _ => format!(
-            "{server}: applied {} (validated by the server, saved, read back from {})\n",
-            path.display(),
-            api::AUTH_CONFIG_PATH
-        ),
+        _ => {
+            let changes = a.changes.as_deref().unwrap_or_default();
+            let mut out = format!(
+                "{server}: applied {} (validated by the server, saved, read back from {}): {} \
+                 field{} changed, the keys the file does not set kept as they were\n",
+                path.display(),
+                api::AUTH_CONFIG_PATH,
+                changes.len(),
+                if changes.len() == 1 { "" } else { "s" }
+            );
+            for c in changes {
+                out.push_str(&format!("  {c}\n"));
+            }
+            out
+        }
     }
 }

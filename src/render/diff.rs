@@ -18,7 +18,9 @@ use std::collections::BTreeSet;
 use similar::TextDiff;
 
 use super::{key_of_line, RenderedFile, REDACTED};
-use crate::escape::{escape_substitution, om_fragment, yaml_quoted, Fragment};
+use crate::escape::{
+    escape_substitution, escape_substitution_quoted, om_fragment, yaml_quoted, Fragment,
+};
 use crate::lint::env_file;
 
 /// A line that holds part of a secret (a run of this many characters of one) is hidden.
@@ -278,7 +280,9 @@ fn encodings(s: &str) -> Vec<String> {
             .unwrap_or(quoted)
     };
     let fragment = om_fragment(&Fragment::Str(s.to_string()));
-    let mut out = Vec::new();
+    // openmetadata.yaml writes an unclosed `${` as `\x24{` inside the quotes.
+    let om_yaml = escape_substitution_quoted(&yaml_quoted(s));
+    let mut out = vec![om_yaml.clone(), inner(om_yaml)];
     for form in [s.to_string(), fragment.clone(), escape_substitution(s)] {
         let single = form.replace('\'', "''");
         let double = [
@@ -372,6 +376,26 @@ mod tests {
         }
         let d = masked_diff("s.yaml", b"kind: [\n", &f, Some("new"));
         assert!(d.contains("does not parse"), "{d}");
+    }
+
+    #[test]
+    fn a_secret_is_masked_as_openmetadata_yaml_writes_an_unclosed_substitution() {
+        let secret = "s3cr3t-${x";
+        let written = escape_substitution_quoted(&yaml_quoted(secret));
+        assert_eq!(written, "\"s3cr3t-\\x24{x\"");
+        let f = file(
+            "o.yaml",
+            &format!("a: 1\nsecret: {written}\n"),
+            "a: 1\nsecret: <redacted>\n",
+        );
+        let d = masked_diff(
+            "o.yaml",
+            format!("a: 0\nsecret: {written}\n").as_bytes(),
+            &f,
+            Some(secret),
+        );
+        assert!(!d.contains("s3cr3t") && !d.contains(HIDDEN_LINE), "{d}");
+        assert!(d.contains("-a: 0") && d.contains("+a: 1"), "{d}");
     }
 
     #[test]

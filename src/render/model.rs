@@ -92,9 +92,12 @@ pub struct Helm {
     pub client_secret_key: &'static str,
     /// The chart version the values are written for.
     pub chart_version: String,
-    /// Charts 1.6.0 – 1.6.3 quote `customParams`, so the server would get the string "{}";
+    /// Charts 1.6.1 – 1.6.3 quote `customParams`, so the server would get the string "{}";
     /// `customParams: null` removes the value and the server gets no custom parameters.
     pub custom_params_null: bool,
+    /// The server image tag the values pin, when the chart's own image is another line's
+    /// release (2.0 on chart 1.13.1 would otherwise deploy a 1.13.1 server).
+    pub image_tag: Option<String>,
 }
 
 /// The least `authenticationConfiguration.sessionExpiry` the 2.0 model accepts.
@@ -230,6 +233,7 @@ impl Helm {
             client_secret_key: server::HELM_CLIENT_SECRET_KEY,
             chart_version: chart.version.to_string(),
             custom_params_null: chart.quotes_custom_params(),
+            image_tag: chart.image_tag_for(input.version),
         }
     }
 }

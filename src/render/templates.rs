@@ -196,7 +196,7 @@ fn format_value(out: &mut Output, state: &mut State, value: &Value) -> Result<()
         return out.write_str(REDACTED).map_err(Error::from);
     }
     let text = match format {
-        Format::OmConfigYaml => escape::escape_substitution(&yaml_value(value)?),
+        Format::OmConfigYaml => escape::escape_substitution_quoted(&yaml_value(value)?),
         Format::Yaml => yaml_value(value)?,
         Format::Env => escape::env_value(&fragment(value)?).map_err(|refusal| {
             Error::new(ErrorKind::InvalidOperation, "value cannot be written").with_source(refusal)

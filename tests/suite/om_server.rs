@@ -248,6 +248,55 @@ fn dry_run_shows_the_difference_with_the_secret_masked_and_changes_nothing() {
     }
 }
 
+/// apply sent the file alone as the whole SecurityConfiguration, so a PUT reset every key the
+/// file does not set (issue 21): the server's configuration is the base, the file's keys are
+/// merged in, and the plan shows only what the file changes.
+#[test]
+fn apply_keeps_what_the_file_does_not_set() {
+    let d = tempfile::tempdir().unwrap();
+    let server = StandIn::start("1.13", "1.13.6");
+    let realm = realm_with_client(d.path(), &server.url);
+    render(d.path(), &realm, &server, &[]);
+    let mut running = rendered_blocks(d.path());
+    let auth = &mut running["authenticationConfiguration"];
+    auth["clientId"] = "old-client".into();
+    auth["jwtPrincipalClaimsMapping"] = serde_json::json!(["username:preferred_username"]);
+    auth["oidcConfiguration"]["tokenValidity"] = 7200.into();
+    let authorizer = &mut running["authorizerConfiguration"];
+    authorizer["botPrincipals"] = serde_json::json!(["ingestion-bot"]);
+    authorizer["allowedEmailRegistrationDomains"] = serde_json::json!(["example.org"]);
+    drop(server);
+    let server = StandIn::start_with("1.13", "1.13.6", Some(&running));
+
+    let (r, v) = run_json(
+        om(d.path(), &realm, &server)
+            .env("OMSSO_OM_TOKEN", ADMIN_TOKEN)
+            .arg("apply"),
+    );
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert_eq!(v["apply"]["applied"], true, "{v}");
+    // The server holds the file's keys and kept the others.
+    let mut want = running.clone();
+    want["authenticationConfiguration"]["clientId"] =
+        rendered_blocks(d.path())["authenticationConfiguration"]["clientId"].clone();
+    assert_eq!(server.state(), want);
+    // The plan: only what the file changes.
+    let changes = v["apply"]["changes"].as_array().unwrap();
+    assert_eq!(changes.len(), 1, "{v}");
+    assert_eq!(changes[0]["field"], "authenticationConfiguration.clientId");
+    let r = run(om(d.path(), &realm, &server)
+        .env("OMSSO_OM_TOKEN", ADMIN_TOKEN)
+        .arg("apply"));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .contains("0 fields changed, the keys the file does not set kept as they were"),
+        "{}",
+        r.stdout
+    );
+    keycloak::assert_no_secret(&r, &secret(d.path()));
+}
+
 #[test]
 fn the_servers_own_validation_errors_are_shown_per_field_and_nothing_changes() {
     let d = tempfile::tempdir().unwrap();

@@ -423,10 +423,34 @@ fn a_chart_omsso_was_not_checked_against_is_named_in_a_warning() {
         assert_eq!(r.code, 0, "{}", r.stderr);
         r.stderr
     };
-    let newer = warned(&["--om-version", "2.0.7"]);
+    let newer = warned(&["--chart-version", "2.0.7"]);
     assert!(
         newer.contains("chart 2.0.7 is not one omsso was checked against: the Helm values use the auth keys of chart 1.13.1, the newest"),
         "{newer}"
+    );
+    // 2.0 has no chart of its own: a 2.0 release gets chart 1.13.1, with the server image
+    // pinned to that release (issue 21), and no warning.
+    let r = render(
+        dir.path(),
+        &[
+            "--target",
+            "helm-values",
+            "--stdout",
+            "--om-version",
+            "2.0.3",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stderr.contains("chart"), "{}", r.stderr);
+    assert!(
+        r.stdout.contains("--version 1.13.1 -f values.yaml"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("\nimage:\n  tag: \"2.0.3\"\n"),
+        "{}",
+        r.stdout
     );
     let between = warned(&["--chart-version", "1.12.5"]);
     assert!(

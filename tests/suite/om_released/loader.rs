@@ -55,7 +55,9 @@ fn the_loader_emulation_follows_string_substitutor() {
         .as_str()
         .unwrap()
         .contains("Infinite loop"));
-    // Jackson hands a String field the scalar's text; only null is null.
+    // The text view the oracle reads compose and helm output with (PyYAML): each scalar its
+    // text, only null is null. (The server's own parser reads `yes` as true and `0123` as 83:
+    // server_parser.rs.)
     assert_eq!(
         p["jackson"][0],
         json!({"a": "0123", "b": "yes", "c": null, "d": "", "e": null, "f": "1.0"})

@@ -6,13 +6,15 @@
 //! * three routes give the server the same value for every auth key the yaml sets: the yaml
 //!   itself, the env file through `docker-compose config` into the server config, and the Helm
 //!   values through `helm template` of that line's released chart (with our Secret), each
-//!   substituted into the server config the way OpenMetadata's loader does it;
+//!   substituted into the server config and parsed the way OpenMetadata's loader does it
+//!   (the released Jackson YAML + SnakeYAML jars on the JDK: a text they refuse fails);
 //! * the compose route may lose only the variables `omsso render` warns about, and render warns
 //!   about exactly those.
 //!
 //! tests/suite/support/om_release.py is the oracle (see its header and docs/OPENMETADATA-RELEASES.md);
 //! can_fail.rs feeds the oracle known-bad input to show each check can fail; loader.rs checks its
-//! loader emulation against commons-text.
+//! loader emulation against commons-text; server_parser.rs fuzzes omsso's quoting against the
+//! server's parser.
 
 use crate::support;
 
@@ -98,7 +100,9 @@ const SETTINGS: &[Setting] = &[
         lines: &[],
         confidential_only: false,
     },
-    // 2.0's session settings.
+    // 2.0's session settings. The second redirect URI's query string (`?`, `&`, `=`) travels
+    // in a flow list through the env routes, where SnakeYAML reads a plain `?` as an indicator
+    // (issue 21: the server refused `[https://a/cb, https://b/cb?x=1&y=2]`).
     Setting {
         label: "sessions",
         client_id: "open-metadata",
@@ -107,6 +111,7 @@ const SETTINGS: &[Setting] = &[
             "--session-expiry=7200",
             "--max-active-sessions-per-user=3",
             "--trusted-redirect-uri=https://abcdefgh.chromiumapp.org/callback",
+            "--trusted-redirect-uri=https://b.example.org/cb?x=1&y=2",
         ],
         lines: &["2.0"],
         confidential_only: false,
@@ -319,6 +324,9 @@ fn route_differences(
     let routes = &answer["routes"];
     let yaml = routes["yaml"]["values"].as_object().unwrap();
     for name in ["yaml", "compose", "helm"] {
+        if let Some(error) = routes[name]["error"].as_str() {
+            out.push(format!("{label}: {name}: {error}"));
+        }
         for var in routes[name]["unresolved"].as_array().into_iter().flatten() {
             out.push(format!(
                 "{label}: {name}: the server would read `${{{}}}` in a value as a variable",
@@ -343,6 +351,9 @@ fn route_differences(
         let Some(values) = routes[name]["values"].as_object() else {
             continue;
         };
+        if routes[name]["error"].is_string() {
+            continue; // reported above; nothing was read
+        }
         for (path, want) in yaml {
             let got = values.get(path).unwrap_or(&Value::Null);
             if got == want {
@@ -462,6 +473,31 @@ fn each_line_uses_its_own_chart_and_2_0_the_newest() {
     }
 }
 
+/// A chart deploys its own release (image tag = appVersion) unless the values set the tag:
+/// each line's values must deploy that line's server. 2.0 has no chart; on chart 1.13.1 its
+/// values must name a 2.0 image, not deploy 1.13.1 (issue 21).
+#[test]
+fn each_lines_helm_values_deploy_that_lines_server() {
+    let failures = matrix()
+        .cases
+        .iter()
+        .filter_map(|(case, answer)| {
+            let image = answer["routes"]["helm"]["image"]
+                .as_str()
+                .unwrap_or("(none)");
+            let tag = image.rsplit_once(':').map_or("", |(_, tag)| tag);
+            (!tag.starts_with(&format!("{}.", case.line))).then(|| {
+                format!(
+                    "{}: chart {} deploys {image}",
+                    case.label,
+                    chart_for(&case.line)
+                )
+            })
+        })
+        .collect();
+    report("server image", failures);
+}
+
 // ---- chart 1.6.3 and customParams --------------------------------------------------------
 
 /// Charts 1.6.1 – 1.6.3 write `OIDC_CUSTOM_PARAMS: {{ .customParams | quote | b64enc }}`: the
@@ -532,3 +568,4 @@ fn the_released_table_is_what_scripts_om_models_generates() {
 
 mod can_fail;
 mod loader;
+mod server_parser;

@@ -21,16 +21,19 @@ ANSWER:
   {"label", "line", "wheel",
    "validation": ["authorizerConfiguration.adminEmails: Extra inputs are not permitted", ...],
    "routes": {NAME: {"values": {PATH: VALUE},    every leaf of both blocks, coerced (see flatten)
+                     "error": TEXT,              (only when) the server's parser refused the text
                      "unresolved": [VAR...],     variables the loader looked up because of a
                                                  value (yaml: any lookup at all)
                      "env": {VAR: TEXT},         compose, helm: the server's environment
-                     "unresolved_refs": [TEXT]}},  helm: Secret refs nobody defines
+                     "unresolved_refs": [TEXT],  helm: Secret refs nobody defines
+                     "image": TEXT}},            helm: the server container's image
    "sources": {PATH: VAR}}             which variable feeds each key in server_config
 
 PROBES (the emulation's pieces on their own, so tests can hold them to the upstream rules):
   {"substitute": [{"text", "env"}] -> [{"text", "unresolved": [[NAME, DEPTH]]} or {"error"}],
-   "jackson": [TEXT] -> [the text tree Jackson's fields are filled from],
-   "k8s_expand": [{"value", "env"}] -> [TEXT]}
+   "jackson": [TEXT] -> [JacksonText's text tree (PyYAML; not the server's parser)],
+   "k8s_expand": [{"value", "env"}] -> [TEXT],
+   "server_parse": [{"text", "env"}] -> [{"tree": the whole text tree} or {"error"}]}
 
 Exit 0 with the answer; 1 with one `error:` line on stderr when a prerequisite is missing
 (python module, helm, docker-compose, a file, a wheel); 2 for a malformed job. A route that
@@ -39,7 +42,13 @@ the message says which and why.
 
 How the server reads its configuration (OpenMetadataApplication.initialize: Dropwizard's
 `SubstitutingSourceProvider` with `new EnvironmentVariableSubstitutor(false)`, then Jackson's
-YAML parser): see `substitute` and `JacksonText` below, and docs/OPENMETADATA-RELEASES.md.
+YAML parser): every route's text goes through the server's own parser, the released Jackson
+YAML + SnakeYAML jars on the JDK (`server_parse` below, tests/suite/support/ServerYaml.java,
+jars from scripts/om-parser); a text one of them refuses is the route's "error" (the server
+would not start). `substitute` emulates the substitution only to name the variables a value
+made the loader look up; `JacksonText` (PyYAML) reads files nobody's server parses (compose
+and helm output, the reference server config's variable names). See
+docs/OPENMETADATA-RELEASES.md.
 """
 import base64
 import concurrent.futures
@@ -53,6 +62,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]
@@ -202,6 +212,87 @@ def jackson_text(text):
 
 
 # --------------------------------------------------------------------------------------------
+# The server's parser: the released jars on the JDK
+# --------------------------------------------------------------------------------------------
+
+PARSER_SOURCE = ROOT / "tests/suite/support/ServerYaml.java"
+_PARSER_SETS = []
+_PARSER_LOCK = threading.Lock()
+
+
+def _parser_sets():
+    """[(NAME, CLASSPATH)] of every jar set scripts/om-parser knows (fetched once)."""
+    with _PARSER_LOCK:
+        if not _PARSER_SETS:
+            proc = subprocess.run([str(ROOT / "scripts/om-parser"), "classpaths"],
+                                  capture_output=True, text=True)
+            if proc.returncode != 0:
+                raise Missing("the server's parser jars are missing (scripts/om-parser "
+                              f"classpaths): {proc.stderr.strip()}")
+            _PARSER_SETS.extend(tuple(l.split(" ", 1)) for l in proc.stdout.splitlines())
+        return list(_PARSER_SETS)
+
+
+def _compiled(name, classpath):
+    """The folder with ServerYaml.class compiled against the set `name` (once per change of
+    the source; written by rename, so parallel test binaries never see half a class file)."""
+    out = ROOT / "target/om-parser" / name
+    cls = out / "ServerYaml.class"
+    if cls.is_file() and cls.stat().st_mtime >= PARSER_SOURCE.stat().st_mtime:
+        return out
+    javac = tool("javac", "a JDK 17+ (scripts/setup installs one)")
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=out) as tmp:
+        proc = subprocess.run([javac, "-nowarn", "-d", tmp, "-cp", classpath, str(PARSER_SOURCE)],
+                              capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise Missing(f"javac could not compile {PARSER_SOURCE} against the {name} jars: "
+                          f"{proc.stderr.strip()}")
+        os.replace(pathlib.Path(tmp) / "ServerYaml.class", cls)
+    return out
+
+
+def server_parse(items, keys=BLOCKS):
+    """Each (text, env) as the released servers read it: substituted from `env` and parsed by
+    every jar set. [{"tree": the text tree (only the top-level `keys`; None: all)} or
+    {"error": TEXT}], in order; the sets must agree (a text they read differently is an error
+    too)."""
+    if not items:
+        return []
+    java = tool("java", "a JDK 17+ (scripts/setup installs one)")
+    cases = [{"text": t, "env": e} for t, e in items]
+    if keys is not None:
+        for c in cases:
+            c["keys"] = list(keys)
+    job = json.dumps({"cases": cases})
+    per_set = []
+    for name, classpath in _parser_sets():
+        classes = _compiled(name, classpath)
+        proc = subprocess.run([java, "-cp", f"{classes}:{classpath}", "ServerYaml"],
+                              input=job, capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise Missing(f"the server's parser ({name} jars) failed: {proc.stderr.strip()}")
+        per_set.append((name, json.loads(proc.stdout)))
+    results = []
+    for i in range(len(items)):
+        answers = [(name, a[i]) for name, a in per_set]
+        errors = {}
+        for name, a in answers:
+            if "error" in a:
+                errors.setdefault(a["error"], []).append(name)
+        trees = {json.dumps(a.get("text"), sort_keys=True) for _, a in answers}
+        if errors:
+            results.append({"error": "; ".join(f"{'/'.join(names)} jars: {e}"
+                                               for e, names in errors.items())})
+        elif len(trees) > 1:
+            results.append({"error": "the jar sets read it differently: " + ", ".join(
+                f"{name}: {json.dumps(a['text'])}" for name, a in answers)})
+        else:
+            results.append({"tree": answers[0][1]["text"]})
+    return results
+
+
+# --------------------------------------------------------------------------------------------
 # Models and comparison
 # --------------------------------------------------------------------------------------------
 
@@ -315,13 +406,13 @@ def blocks_of(doc, what):
 # Routes
 # --------------------------------------------------------------------------------------------
 
-def server_route(server_config_text, env):
+def hazards(server_config_text, env):
+    """The variables the loader would look up because a value held a reference: references the
+    server config itself leaves unresolved are upstream's business; one that came out of a
+    variable's value means a value was read as a reference."""
     unresolved = []
-    text = substitute(server_config_text, env, unresolved)
-    # References the server config itself leaves unresolved are upstream's business; one that
-    # came out of a variable's value means a value was read as a reference.
-    hazards = sorted({name for name, depth in unresolved if depth > 0})
-    return blocks_of(jackson_text(text), "the substituted server config"), hazards
+    substitute(server_config_text, env, unresolved)
+    return sorted({name for name, depth in unresolved if depth > 0})
 
 
 _SOURCES = {}
@@ -452,7 +543,7 @@ def helm_env(chart, values, secret):
     """The openmetadata container's environment: `helm template` of `chart` with `values`,
     plus our Secret manifest for the secretKeyRefs; envFrom in order (later sources win), then
     env (wins over envFrom), each `value` expanded like the kubelet does. Returns (env,
-    references to Secrets/ConfigMaps nobody defined)."""
+    references to Secrets/ConfigMaps nobody defined, the container's image)."""
     exe = tool("helm", "go install helm.sh/helm/v3/cmd/helm@v3.22.0 (scripts/setup does)")
     proc = subprocess.run([exe, "template", "openmetadata", chart, "-f", values],
                           capture_output=True, text=True)
@@ -515,22 +606,21 @@ def helm_env(chart, values, secret):
             env[name] = items[ref["key"]]
         else:
             env[name] = ""
-    return env, unresolved_refs
+    return env, unresolved_refs, container.get("image")
 
 
-def answer(case):
+def prepare(case):
+    """Everything but the parsing: the partial answer and each route as (NAME, TEXT, ENV, the
+    route's answer so far); the server's parser reads TEXT with ENV."""
     line = case["line"]
-    wheel, loaded = models(line)
+    wheel, _ = models(line)
     # The yaml route: our file through the loader with an empty environment.
     unresolved = []
-    yaml_blocks = blocks_of(jackson_text(substitute(case["yaml"], {}, unresolved)),
-                            "our openmetadata.yaml")
-    out = {"label": case.get("label", ""), "line": line, "wheel": wheel,
-           "validation": validate(yaml_blocks, loaded), "routes": {}}
+    substitute(case["yaml"], {}, unresolved)
+    out = {"label": case.get("label", ""), "line": line, "wheel": wheel, "routes": {}}
+    routes = [("yaml", case["yaml"], {}, {"unresolved": sorted({name for name, _ in unresolved})})]
     if case.get("validate_only"):
-        return out
-    out["routes"]["yaml"] = {"values": flatten(yaml_blocks, loaded),
-                             "unresolved": sorted({name for name, _ in unresolved})}
+        return out, routes
     server_text = None
     if case.get("compose") or case.get("helm"):
         path = pathlib.Path(case["server_config"])
@@ -540,16 +630,46 @@ def answer(case):
         out["sources"] = sources(server_text)
     if case.get("compose"):
         env = compose_env_once(case["compose"]["env_file"], case["compose"]["compose_file"])
-        blocks, unresolved = server_route(server_text, env)
-        out["routes"]["compose"] = {"values": flatten(blocks, loaded), "unresolved": unresolved,
-                                    "env": env}
+        routes.append(("compose", server_text, env,
+                       {"unresolved": hazards(server_text, env), "env": env}))
     if case.get("helm"):
         h = case["helm"]
-        env, refs = helm_env(h["chart"], h["values"], h.get("secret"))
-        blocks, unresolved = server_route(server_text, env)
-        out["routes"]["helm"] = {"values": flatten(blocks, loaded), "unresolved": unresolved,
-                                 "env": env, "unresolved_refs": refs}
+        env, refs, image = helm_env(h["chart"], h["values"], h.get("secret"))
+        routes.append(("helm", server_text, env, {"unresolved": hazards(server_text, env),
+                                                  "env": env, "unresolved_refs": refs,
+                                                  "image": image}))
+    return out, routes
+
+
+def finish(case, prepared, parsed):
+    """The answer: each route's parsed blocks flattened (or the parser's refusal), the yaml
+    route's blocks validated with the line's models."""
+    out, routes = prepared
+    _, loaded = models(case["line"])
+    for (name, _, _, route), p in zip(routes, parsed):
+        if "error" in p:
+            error = f"the server's parser refuses it: {p['error']}"
+            route, blocks = {**route, "values": {}, "error": error}, None
+        else:
+            blocks = blocks_of(p["tree"], f"{name} route")
+            route = {**route, "values": flatten(blocks, loaded)}
+        if name == "yaml":
+            out["validation"] = [route["error"]] if blocks is None else validate(blocks, loaded)
+        if not case.get("validate_only"):
+            out["routes"][name] = route
     return out
+
+
+def answers(cases):
+    """Every case's answer: routes prepared two at a time (the machine has 2 cores;
+    docker-compose and helm run as processes), then all texts through the server's parser
+    at once (one JVM per jar set)."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        prepared = list(pool.map(prepare, cases))
+    items = [(text, env) for _, routes in prepared for _, text, env, _ in routes]
+    parsed = iter(server_parse(items))
+    return [finish(case, (out, routes), [next(parsed) for _ in routes])
+            for case, (out, routes) in zip(cases, prepared)]
 
 
 def probes(job):
@@ -565,6 +685,8 @@ def probes(job):
     out["substitute"] = results
     out["jackson"] = [jackson_text(t) for t in job.get("jackson", [])]
     out["k8s_expand"] = [k8s_expand(p["value"], p["env"]) for p in job.get("k8s_expand", [])]
+    out["server_parse"] = server_parse([(p["text"], p["env"]) for p in job.get("server_parse", [])],
+                                       keys=None)
     return out
 
 
@@ -577,12 +699,10 @@ def main():
         return 2
     try:
         import pydantic  # noqa: F401
-        # Models first, one line at a time (loading is not thread-safe); then the cases, two
-        # at a time (the machine has 2 cores; docker-compose and helm run as processes).
+        # Models first, one line at a time (loading is not thread-safe); then the cases.
         for case in cases:
             models(case["line"])
-        with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
-            answers = list(pool.map(answer, cases))
+        answered = answers(cases)
     except ImportError as e:
         print(f"error: python module {e.name} is missing: python3 -m pip install "
               f"'pydantic>=2,<3' email-validator", file=sys.stderr)
@@ -590,7 +710,7 @@ def main():
     except (Missing, SubstitutionLoop) as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
-    json.dump({"cases": answers, "probes": probes(job.get("probes", {}))}, sys.stdout)
+    json.dump({"cases": answered, "probes": probes(job.get("probes", {}))}, sys.stdout)
     return 0
 
 
