@@ -8,8 +8,8 @@
 //! that hold the secret in omsso's own rendering and of keys named like a secret (`secret`,
 //! `password`, `token`, `apiKey`, `fernetKey`, … anywhere in the name), anywhere in the file,
 //! every scalar under such a key (behind a tag such as `!vault`, or in a list), also
-//! base64-decoded in a Kubernetes Secret's `data`. Each is masked as written raw, YAML-, JSON- or env-escaped,
-//! single-quoted, in OpenMetadata's env-var form, and base64. A line that still holds a piece
+//! base64-decoded in a Kubernetes Secret's `data`. Each is masked as written raw, YAML-,
+//! JSON- or env-escaped, single-quoted, in OpenMetadata's env-var form, and base64. A line that still holds a piece
 //! of one (a value wrapped or folded over lines) is hidden whole. An existing file that does
 //! not parse is not shown at all: omsso cannot tell where its secrets are.
 
@@ -77,9 +77,9 @@ fn keys_holding_the_secret(file: &RenderedFile) -> BTreeSet<String> {
 /// Whether a key's name says its value is a secret (`OIDC_CLIENT_SECRET`, `clientSecret`,
 /// `clientSecretValue`, `admin-password`, `fernetKey`, `apiKey`, `secretAccessKey`,
 /// `jwtToken`), but not one that names where a secret is (`secretRef`, `secretKey`,
-/// `secretName`) or how tokens are checked (`tokenValidity`, `tokenValidationAlgorithm`). A word anywhere in the name
-/// counts, not only at its end: a value wrongly masked costs a line of the diff, one shown
-/// costs the secret.
+/// `secretName`) or how tokens are checked (`tokenValidity`, `tokenValidationAlgorithm`). A
+/// word anywhere in the name counts, not only at its end: a value wrongly masked costs a line
+/// of the diff, one shown costs the secret.
 fn named_like_a_secret(key: &str) -> bool {
     let name: String = key
         .chars()
