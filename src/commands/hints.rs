@@ -345,6 +345,10 @@ fn sops_flag_hint(e: &SopsError) -> Option<String> {
                  --sops-age / helm.sops.age_recipients, which take precedence"
                     .into()
             }
+            Problem::Untrusted(_) => "check who put it there; make it yours and not writable \
+                 by others (chmod o-w), or name the recipients with --sops-age / \
+                 helm.sops.age_recipients, which take precedence"
+                .into(),
             Problem::NonAge { .. } | Problem::Shamir { .. } | Problem::NoAge { .. } => {
                 "give the age recipients with --sops-age / helm.sops.age_recipients (they take \
                  precedence over .sops.yaml), or add a rule for this file with age keys only"

@@ -6,7 +6,8 @@
 //! turned into one format-neutral [`view::AuthView`], and the semantic checks ([`checks`]) run
 //! once for all formats; format-only checks live with their format ([`format`] for YAML slips
 //! and env syntax, [`known_keys`] for schema keys and Helm types). [`sops_secret`] lints the
-//! SOPS-encrypted Secret. Every check is described once in [`registry`].
+//! SOPS-encrypted Secret ([`sops_keys`] the names of its keys). Every check is described once
+//! in [`registry`].
 
 mod checks;
 pub(crate) mod env_file;
@@ -14,6 +15,7 @@ mod finding;
 mod format;
 mod known_keys;
 pub mod registry;
+mod sops_keys;
 pub mod sops_secret;
 mod view;
 mod yaml_tree;

@@ -444,6 +444,13 @@ pub const SOPS_NOT_DECRYPTED: CheckInfo = file(
     "notes that the values and the MAC were not decrypted, when no age identity is set",
     "",
 );
+pub const SOPS_UNEXPECTED_KEY: CheckInfo = file(
+    "sops-unexpected-key",
+    SOPS,
+    Warning,
+    "the OIDC Secret's data/stringData hold exactly the keys omsso writes (the MAC covers no key name)",
+    "",
+);
 pub const SOPS_NOT_A_SECRET: CheckInfo = file(
     "sops-not-a-secret",
     SOPS,
@@ -506,6 +513,7 @@ pub const FILE_CHECKS: &[CheckInfo] = &[
     SOPS_VALUE_TYPE,
     SOPS_MAC_MISMATCH,
     SOPS_NOT_DECRYPTED,
+    SOPS_UNEXPECTED_KEY,
     SOPS_NOT_A_SECRET,
 ];
 

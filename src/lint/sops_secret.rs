@@ -9,6 +9,7 @@ use std::path::Path;
 
 use super::finding::{Finding, Report, Severity};
 use super::registry::*;
+use super::sops_keys;
 use super::yaml_tree;
 use super::FileKind;
 use crate::seal::age_file::Sealed;
@@ -16,16 +17,17 @@ use crate::seal::error::Origin;
 use crate::seal::{Identities, Recipient};
 use crate::settings::flag;
 use crate::sops::metadata::{self, MetadataError, Rule};
-use crate::sops::tree::{Node, Scalar};
+use crate::sops::tree::{Node, Scalar, TreeError};
 use crate::sops::value::{looks_encrypted, Enc};
 use crate::sops::{keys, DecryptError, SopsFile};
 
-/// Where the findings point: the line of a path of keys in the file.
-struct Lines(Option<yaml_tree::Node>);
+/// Where the findings point: the line of a path of keys in the file (the file parsed once
+/// with lines, or where that failed).
+struct Lines(Result<yaml_tree::Node, yaml_tree::YamlError>);
 
 impl Lines {
     fn of(&self, path: &[String]) -> Option<usize> {
-        let mut node = self.0.as_ref()?;
+        let mut node = self.0.as_ref().ok()?;
         let mut line = None;
         for key in path {
             let entry = node.entry(key)?;
@@ -46,7 +48,7 @@ impl Lines {
 
     /// The line of the `index`-th item of the list at `path`.
     fn item(&self, path: &[&str], index: usize) -> Option<usize> {
-        let mut node = self.0.as_ref()?;
+        let mut node = self.0.as_ref().ok()?;
         for key in path {
             node = node.get(key)?;
         }
@@ -61,7 +63,7 @@ impl Lines {
 /// with which the values and the MAC are checked too.
 pub fn lint(text: &str, identities: Option<&Identities>) -> Vec<Finding> {
     let mut r = Report::new(FileKind::Sops);
-    let lines = Lines(yaml_tree::parse(text).ok());
+    let lines = Lines(yaml_tree::parse(text));
     let Some((body, sops)) = split(text, &lines, &mut r) else {
         return r.finish();
     };
@@ -72,6 +74,9 @@ pub fn lint(text: &str, identities: Option<&Identities>) -> Vec<Finding> {
     let is_secret = secret_kind(&body, &lines, &mut r);
     if let Some(rule) = &rule {
         values(&body, rule, is_secret, &lines, &mut r);
+    }
+    if is_secret {
+        sops_keys::check(&body, &|path| lines.key(path), &mut r);
     }
     // A file with shape errors already fails `sops -d`; decrypting it adds nothing.
     if rule.is_some() && lastmodified_ok && !r.has_errors() {
@@ -86,13 +91,22 @@ fn split(text: &str, lines: &Lines, r: &mut Report) -> Option<(Node, Node)> {
     let mut body = match Node::parse(text) {
         Ok(body) => body,
         Err(e) => {
-            let line = yaml_tree::parse(text).err().map(|e| e.line);
+            let (line, hint) = match &e {
+                TreeError::TooDeep(line) => (
+                    Some(*line),
+                    "restore the file from git: nothing omsso or sops writes nests that deep",
+                ),
+                _ => (
+                    lines.0.as_ref().err().map(|e| e.line),
+                    "fix the YAML; sops -d fails on it too",
+                ),
+            };
             r.add(
                 YAML_INVALID,
                 Severity::Error,
                 line,
                 format!("the file cannot be read as SOPS reads it: {e}"),
-                "fix the YAML; sops -d fails on it too",
+                hint,
             );
             return None;
         }
@@ -435,6 +449,29 @@ mod tests {
             .into_iter()
             .map(|f| (f.check, f.severity))
             .collect()
+    }
+
+    /// 80,000 nested levels took 27 s, a 1 MiB file minutes (issue 20, L5): one finding, at
+    /// once (docs/BENCHMARKS.md times it).
+    #[test]
+    fn deep_nesting_is_one_finding() {
+        let n = 20_000;
+        let text = format!(
+            "kind: Secret\nstringData:\n  a: {}{}\n",
+            "[".repeat(n),
+            "]".repeat(n)
+        );
+        let findings = lint(&text, None);
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        assert_eq!(findings[0].check, YAML_INVALID.name);
+        assert!(
+            findings[0].message.contains("nest more than 128 deep"),
+            "{findings:?}"
+        );
+        assert!(
+            findings[0].hint.contains("restore the file from git"),
+            "{findings:?}"
+        );
     }
 
     #[test]

@@ -256,7 +256,16 @@ fn encrypt_secret_with_sops(
         return Ok(());
     };
     let dest = settings.out_dir().join(&rel);
-    let existing = compare.and_then(|_| std::fs::read(&dest).ok());
+    // Read as every output file is: never through a link, never blocking on a FIFO, never
+    // beyond what omsso writes. A link or an oversized file is not compared (a fresh
+    // encryption), and writing it then needs force like any other difference.
+    let existing = match compare {
+        None => None,
+        Some(_) => match crate::output::files::open_existing(&dest)? {
+            crate::output::files::Existing::File(e) => e.bytes,
+            _ => None,
+        },
+    };
     let encrypted = sops::encrypt(
         render::HELM_SECRET,
         &file.bytes,
@@ -286,6 +295,7 @@ fn encrypt_secret_with_sops(
         redacted: String::from_utf8_lossy(&encrypted.bytes).into_owned(),
         bytes: encrypted.bytes,
         holds_secret: false,
+        owner_only: true,
     };
     Ok(())
 }

@@ -5,10 +5,11 @@
 //! Which secrets: the client secret being written (omsso knows it), and whatever the existing
 //! file holds where a secret goes (an older secret, after a rotate), found by parsing the file
 //! in its format (YAML, or an env file as docker compose reads it): the values of the keys
-//! that hold the secret in omsso's own rendering and of keys named like a secret
-//! (`…secret`, `…password`, `…passphrase`), anywhere in the file, also base64-decoded in a
-//! Kubernetes Secret's `data`. Each is masked as written raw, YAML-, JSON- or env-escaped,
-//! single-quoted, in OpenMetadata's env-var form, and base64. A line that still holds a piece
+//! that hold the secret in omsso's own rendering and of keys named like a secret (`secret`,
+//! `password`, `token`, `apiKey`, `fernetKey`, … anywhere in the name), anywhere in the file,
+//! every scalar under such a key (behind a tag such as `!vault`, or in a list), also
+//! base64-decoded in a Kubernetes Secret's `data`. Each is masked as written raw, YAML-,
+//! JSON- or env-escaped, single-quoted, in OpenMetadata's env-var form, and base64. A line that still holds a piece
 //! of one (a value wrapped or folded over lines) is hidden whole. An existing file that does
 //! not parse is not shown at all: omsso cannot tell where its secrets are.
 
@@ -74,16 +75,33 @@ fn keys_holding_the_secret(file: &RenderedFile) -> BTreeSet<String> {
 }
 
 /// Whether a key's name says its value is a secret (`OIDC_CLIENT_SECRET`, `clientSecret`,
-/// `admin-password`), but not one that names where a secret is (`secretRef`, `secretKey`).
+/// `clientSecretValue`, `admin-password`, `fernetKey`, `apiKey`, `secretAccessKey`,
+/// `jwtToken`), but not one that names where a secret is (`secretRef`, `secretKey`,
+/// `secretName`) or how tokens are checked (`tokenValidity`, `tokenValidationAlgorithm`). A
+/// word anywhere in the name counts, not only at its end: a value wrongly masked costs a line
+/// of the diff, one shown costs the secret.
 fn named_like_a_secret(key: &str) -> bool {
     let name: String = key
         .chars()
         .filter(|c| c.is_ascii_alphanumeric())
         .collect::<String>()
         .to_ascii_lowercase();
-    ["secret", "password", "passphrase"]
-        .iter()
-        .any(|s| name.ends_with(s))
+    const WORDS: [&str; 10] = [
+        "secret",
+        "password",
+        "passwd",
+        "passphrase",
+        "token",
+        "apikey",
+        "fernetkey",
+        "privatekey",
+        "accesskey",
+        "credential",
+    ];
+    const REFERENCES: [&str; 3] = ["secretref", "secretkey", "secretname"];
+    WORDS.iter().any(|w| name.contains(w))
+        && !REFERENCES.contains(&name.as_str())
+        && !name.starts_with("tokenvalid")
 }
 
 #[derive(Default)]
@@ -136,10 +154,10 @@ fn collect_yaml(
     match value {
         serde_yaml::Value::Mapping(m) => {
             for (k, v) in m {
-                if let (Some(k), Some(v)) = (k.as_str(), scalar(v)) {
-                    if is_secret_key(k) && !is_sops_ciphertext(&v) {
-                        out.insert(v);
-                    }
+                if k.as_str().is_some_and(is_secret_key) {
+                    // Every scalar under it: a custom tag (`!vault …`) or a list around the
+                    // value hides it no less.
+                    every_scalar(v, out);
                 }
                 collect_yaml(v, is_secret_key, out);
             }
@@ -151,6 +169,21 @@ fn collect_yaml(
         }
         serde_yaml::Value::Tagged(t) => collect_yaml(&t.value, is_secret_key, out),
         _ => {}
+    }
+}
+
+/// The scalars in `value`, through lists and tags (SOPS ciphertext left out). A mapping's
+/// keys are judged by their own names (`jwtTokenConfiguration` holds no secret of its own).
+fn every_scalar(value: &serde_yaml::Value, out: &mut BTreeSet<String>) {
+    match value {
+        serde_yaml::Value::Mapping(_) => {}
+        serde_yaml::Value::Sequence(items) => items.iter().for_each(|v| every_scalar(v, out)),
+        serde_yaml::Value::Tagged(t) => every_scalar(&t.value, out),
+        v => {
+            if let Some(v) = scalar(v).filter(|v| !is_sops_ciphertext(v)) {
+                out.insert(v);
+            }
+        }
     }
 }
 
@@ -287,6 +320,7 @@ mod tests {
             rel_path: PathBuf::from(name),
             bytes: real.as_bytes().to_vec(),
             holds_secret: real != shown,
+            owner_only: false,
             redacted: shown.to_string(),
         }
     }
@@ -366,10 +400,48 @@ mod tests {
 
     #[test]
     fn secret_references_are_not_taken_for_secrets() {
-        assert!(named_like_a_secret("OIDC_CLIENT_SECRET"));
-        assert!(named_like_a_secret("clientSecret"));
-        assert!(named_like_a_secret("openmetadata-oidc-client-secret"));
-        assert!(!named_like_a_secret("secretRef"));
-        assert!(!named_like_a_secret("secretKey"));
+        for secret in [
+            "OIDC_CLIENT_SECRET",
+            "clientSecret",
+            "openmetadata-oidc-client-secret",
+            "clientSecretValue",
+            "fernetKey",
+            "FERNET_KEY",
+            "secretAccessKey",
+            "apiKey",
+            "jwtToken",
+            "adminPassword",
+        ] {
+            assert!(named_like_a_secret(secret), "{secret}");
+        }
+        for reference in [
+            "secretRef",
+            "secretKey",
+            "secretName",
+            "tokenValidity",
+            "tokenValidationAlgorithm",
+        ] {
+            assert!(!named_like_a_secret(reference), "{reference}");
+        }
+    }
+
+    /// The review's finding (issue 20, L6): values outside `…secret`/`…password`/`…passphrase`
+    /// printed in clear in the refusal diff: other secret names, a custom tag, a list.
+    #[test]
+    fn secrets_under_other_names_tags_and_lists_are_masked() {
+        let f = file(
+            "openmetadata.yaml",
+            "authenticationConfiguration:\n  provider: custom-oidc\n",
+            "authenticationConfiguration:\n  provider: custom-oidc\n",
+        );
+        let old = "authenticationConfiguration:\n  provider: google\nfernetConfiguration:\n  fernetKey: fernet-0123456789\naws:\n  secretAccessKey: aws-0123456789\n  apiKey: api-0123456789\noidc:\n  clientSecretValue: value-0123456789\n  secret: !vault vault-0123456789\n  password:\n    - listed-0123456789\n";
+        let d = masked_diff("openmetadata.yaml", old.as_bytes(), &f, None);
+        for secret in ["fernet-", "aws-", "api-", "value-", "vault-", "listed-"] {
+            assert!(!d.contains(secret), "{secret} in\n{d}");
+        }
+        assert!(
+            d.contains("-  provider: google"),
+            "a diff is still shown: {d}"
+        );
     }
 }

@@ -169,8 +169,23 @@ pub struct RenderedFile {
     /// Whether the file holds the client secret (it is written 0600 then). Found by rendering
     /// it a second time with the secret redacted, so it also holds for overridden templates.
     pub holds_secret: bool,
+    /// Written 0600 although it holds no plaintext secret: the SOPS-encrypted Secret, which
+    /// no other user of the machine needs (git records no mode but the executable bit, so a
+    /// repository sees no difference).
+    pub owner_only: bool,
     /// The same file with the secret replaced by `<redacted>`, safe to show.
     pub redacted: String,
+}
+
+impl RenderedFile {
+    /// The mode it is written with.
+    pub fn mode(&self) -> u32 {
+        if self.holds_secret || self.owner_only {
+            crate::output::files::SECRET_MODE
+        } else {
+            crate::output::files::PUBLIC_MODE
+        }
+    }
 }
 
 /// Renders `targets` (duplicates are rendered once, in template order).
@@ -224,6 +239,7 @@ pub fn render_all(
         files.push(RenderedFile {
             rel_path: PathBuf::from(name),
             holds_secret: text != shown,
+            owner_only: false,
             bytes: text.into_bytes(),
             redacted: shown,
         });

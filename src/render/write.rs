@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::diff::masked_diff;
 use super::{RenderError, RenderedFile};
-use crate::output::files::{self, Existing, OutputError, PUBLIC_MODE, SECRET_MODE};
+use crate::output::files::{self, Existing, OutputError, SECRET_MODE};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -37,12 +37,12 @@ pub struct Force<'a> {
 }
 
 /// Writes `files` under `out_dir` (created 0700, with a `.gitignore` once a file holds the
-/// secret). Files that hold the secret get mode 0600. `report_diff` receives the masked diff
-/// of each file that would be replaced without `force` (`secret`, the client secret, is masked
-/// in it wherever it appears). Each existing file is read once, never through a symbolic
-/// link; the files that change (and the `.gitignore` of a new output folder) are written as
-/// one batch. `report_loosened` hears of each unchanged secret file that others could read,
-/// which is set back to 0600.
+/// secret). Files that hold the secret, and the SOPS-encrypted Secret, get mode 0600.
+/// `report_diff` receives the masked diff of each file that would be replaced without `force`
+/// (`secret`, the client secret, is masked in it wherever it appears). Each existing file is
+/// read once, never through a symbolic link; the files that change (and the `.gitignore` of a
+/// new output folder) are written as one batch. An unchanged 0600 file that others could read
+/// is set back to 0600; `report_loosened` hears of each such file that holds the secret.
 pub fn write_all(
     out_dir: &Path,
     files: &[RenderedFile],
@@ -63,13 +63,9 @@ pub fn write_all(
     let mut changed = Vec::new();
     for ((f, path), (old, unchanged)) in files.iter().zip(paths).zip(existing) {
         create_subfolder(&path)?;
-        let mode = if f.holds_secret {
-            SECRET_MODE
-        } else {
-            PUBLIC_MODE
-        };
-        if let (true, true, Existing::File(e)) = (unchanged, f.holds_secret, &old) {
-            if let Some(was) = e.tighten(&path)? {
+        let mode = f.mode();
+        if let (true, SECRET_MODE, Existing::File(e)) = (unchanged, mode, &old) {
+            if let (Some(was), true) = (e.tighten(&path)?, f.holds_secret) {
                 report_loosened(&path, was);
             }
         }

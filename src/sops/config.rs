@@ -79,6 +79,8 @@ pub enum Problem {
     Shamir { rule: usize, groups: usize },
     #[error("creation rule {rule} matches the file but lists no age recipient")]
     NoAge { rule: usize },
+    #[error("it chooses who can decrypt the Secret, but {0}")]
+    Untrusted(&'static str),
     #[error("creation rule {rule}: `age` is neither a string nor a list of strings")]
     AgeShape { rule: usize },
 }
@@ -99,6 +101,12 @@ impl Diagnose for ConfigError {
             | Problem::AgeShape { .. } => {
                 "fix the file (sops reads it the same way), or name the recipients with \
                  helm.sops.age_recipients, which takes precedence"
+                    .to_string()
+            }
+            Problem::Untrusted(_) => {
+                "check who put it there; make it yours and not writable by others (chmod \
+                 o-w), or name the recipients with helm.sops.age_recipients, which takes \
+                 precedence"
                     .to_string()
             }
             Problem::NonAge { .. } | Problem::Shamir { .. } | Problem::NoAge { .. } => {
@@ -127,7 +135,16 @@ pub fn find(file: &Path) -> Result<Option<Found>, ConfigError> {
         path: config.clone(),
         problem,
     };
-    let text = std::fs::read_to_string(&config).map_err(|e| fail(Problem::Read(e)))?;
+    // Bounded and regular files only, like every file omsso reads (a FIFO or /dev/zero
+    // named .sops.yaml must not hang or fill memory).
+    let text = crate::input::read_to_string(&config, crate::input::Accept::File)
+        .map_err(|e| fail(Problem::Read(e)))?;
+    // The file chooses who can read the Secret: one that another user owns or may change
+    // (a `.sops.yaml` in a shared parent folder such as /tmp or /home) is not trusted.
+    let meta = std::fs::metadata(&config).map_err(|e| fail(Problem::Read(e)))?;
+    if let Some(why) = untrusted(&meta) {
+        return Err(fail(Problem::Untrusted(why)));
+    }
     let parsed: ConfigFile =
         serde_yaml::from_str(&text).map_err(|e| fail(Problem::Parse(e.to_string())))?;
     let Some(rules) = parsed.creation_rules else {
@@ -158,6 +175,25 @@ pub fn find(file: &Path) -> Result<Option<Found>, ConfigError> {
         }
     }
     Ok(None)
+}
+
+/// Why a `.sops.yaml` cannot be trusted to choose recipients: it belongs to another user
+/// (root excepted, who could change anything anyway), or others may write it.
+fn untrusted(meta: &std::fs::Metadata) -> Option<&'static str> {
+    use std::os::unix::fs::MetadataExt;
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    let me = unsafe { libc::geteuid() };
+    untrusted_by(meta.uid(), meta.mode(), me)
+}
+
+fn untrusted_by(owner: u32, mode: u32, me: u32) -> Option<&'static str> {
+    if owner != me && owner != 0 {
+        Some("it belongs to another user")
+    } else if mode & 0o002 != 0 {
+        Some("every user may write it")
+    } else {
+        None
+    }
 }
 
 fn age_of(rule: &RawRule, n: usize) -> Result<Vec<String>, Problem> {
@@ -301,6 +337,33 @@ mod tests {
         );
         // Nothing above this one.
         assert_eq!(find(&dir.path().join("elsewhere/x.yaml")).unwrap(), None);
+    }
+
+    #[test]
+    fn a_config_another_user_owns_or_anyone_may_write_is_refused() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = scene(&format!("creation_rules:\n  - age: {A}\n"));
+        let config = dir.path().join("repo").join(FILE_NAME);
+        std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o666)).unwrap();
+        let e = find(&dir.path().join("repo/x.yaml")).unwrap_err();
+        assert!(
+            matches!(e.problem, Problem::Untrusted("every user may write it")),
+            "{e}"
+        );
+        assert!(e.hint().unwrap().contains("helm.sops.age_recipients"));
+        std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o664)).unwrap();
+        assert!(find(&dir.path().join("repo/x.yaml")).unwrap().is_some());
+        // Owners: this user or root, never another.
+        assert_eq!(untrusted_by(1000, 0o644, 1000), None);
+        assert_eq!(untrusted_by(0, 0o644, 1000), None);
+        assert_eq!(
+            untrusted_by(1001, 0o600, 1000),
+            Some("it belongs to another user")
+        );
+        assert_eq!(
+            untrusted_by(1001, 0o644, 0),
+            Some("it belongs to another user")
+        );
     }
 
     #[test]

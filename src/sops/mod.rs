@@ -10,8 +10,11 @@
 //!   additional data; keys, `kind` and `metadata` stay readable;
 //! - the **MAC** is SHA-512 over every value in document order (only the encrypted ones with
 //!   `mac_only_encrypted`, after 32 fixed bytes), as uppercase hex, itself encrypted like a
-//!   value with `lastmodified` as its additional data, so changing any value, or the time,
-//!   makes `sops -d` fail;
+//!   value with `lastmodified` as its additional data, so changing the bytes of the values,
+//!   or the time, makes `sops -d` fail. It covers no key and no boundary between values (a
+//!   renamed key of a plain or empty value, bytes moved between plain values, an added empty
+//!   value pass), and anyone who holds the data key can compute it: it proves integrity
+//!   against those without the key, never who wrote the file;
 //! - `lastmodified` (RFC 3339, UTC), the rule, and `version` complete the `sops:` block
 //!   ([`metadata`]).
 //!
@@ -25,8 +28,6 @@ pub mod metadata;
 pub mod secret;
 pub mod tree;
 pub mod value;
-
-use std::collections::HashMap;
 
 use secrecy::{ExposeSecret, SecretBox};
 use sha2::{Digest, Sha512};
@@ -90,29 +91,14 @@ pub fn mac(tree: &Node, rule: &Rule, mac_only_encrypted: bool) -> String {
     hash.finalize().iter().map(|b| format!("{b:02X}")).collect()
 }
 
-/// The IVs of a decrypted file's values by place and plaintext, so that a value that did not
-/// change is encrypted to the same string again (as SOPS does): a re-render then changes only
-/// the lines whose values changed. An IV is reused only for the same plaintext at the same
-/// place under the same key, which gives the same ciphertext and reveals nothing new.
-#[derive(Default)]
-pub struct Ivs(HashMap<(String, &'static str, String), [u8; value::IV_LEN]>);
-
-impl Ivs {
-    fn get(&self, aad: &str, v: &Scalar) -> Option<&[u8; value::IV_LEN]> {
-        let (kind, bytes) = v.typed_bytes();
-        self.0.get(&(aad.to_string(), kind, bytes))
-    }
-}
-
-/// Encrypts the values `rule` selects.
-pub fn encrypt_tree(plain: &Node, key: &DataKey, rule: &Rule, ivs: &Ivs) -> Node {
+/// Encrypts the values `rule` selects, each with a fresh IV.
+pub fn encrypt_tree(plain: &Node, key: &DataKey, rule: &Rule) -> Node {
     let result: Result<Node, std::convert::Infallible> = plain.map_leaves(&mut |path, v| {
         if !rule.encrypts(path) {
             return Ok(v.clone());
         }
         let aad = aad(path);
-        let iv = ivs.get(&aad, v).copied().unwrap_or_else(value::random_iv);
-        Ok(Scalar::Str(value::seal(key, v, &aad, &iv)))
+        Ok(Scalar::Str(value::seal(key, v, &aad, &value::random_iv())))
     });
     match result {
         Ok(node) => node,
@@ -162,12 +148,6 @@ pub enum DecryptError {
     MacMismatch,
 }
 
-/// A decrypted document and the IVs its values were encrypted with.
-pub struct Decrypted {
-    pub tree: Node,
-    pub ivs: Ivs,
-}
-
 impl SopsFile {
     pub fn parse(text: &str) -> Result<SopsFile, FileError> {
         let mut body = Node::parse(text)?;
@@ -188,10 +168,15 @@ impl SopsFile {
         Node::Map(entries).to_yaml()
     }
 
-    /// Decrypts every value and checks the MAC, as `sops -d` does.
-    pub fn decrypt(&self, key: &DataKey) -> Result<Decrypted, DecryptError> {
+    /// Decrypts every value and checks the MAC, as `sops -d` does. What that proves, and
+    /// what not: the MAC covers the bytes of the values in document order and
+    /// `lastmodified`, but no key and no boundary between values (a renamed key of a value
+    /// that is not encrypted or is empty, bytes moved between such values, or an added empty
+    /// value leave it valid); each encrypted value is bound to its own path of keys. Whoever
+    /// holds the data key can compute the MAC, so it proves nothing about who wrote the file
+    /// (docs/SOPS.md).
+    pub fn decrypt(&self, key: &DataKey) -> Result<Node, DecryptError> {
         let rule = &self.meta.rule;
-        let mut ivs = Ivs::default();
         let tree = self.body.map_leaves(&mut |path, v| {
             if !rule.encrypts(path) {
                 return Ok(v.clone());
@@ -214,13 +199,8 @@ impl SopsFile {
                 },
             })?;
             let aad = aad(path);
-            let plain = enc
-                .open(key, &aad)
-                .ok_or(DecryptError::Value { path: shown })?;
-            let iv: [u8; value::IV_LEN] = enc.iv.as_slice().try_into().expect("checked length");
-            let (kind, bytes) = plain.typed_bytes();
-            ivs.0.insert((aad, kind, bytes), iv);
-            Ok(plain)
+            enc.open(key, &aad)
+                .ok_or(DecryptError::Value { path: shown })
         })?;
         let stored = Enc::parse(&self.meta.mac)
             .ok()
@@ -230,7 +210,7 @@ impl SopsFile {
         if stored.as_str() != Some(mac(&tree, rule, self.meta.mac_only_encrypted).as_str()) {
             return Err(DecryptError::MacMismatch);
         }
-        Ok(Decrypted { tree, ivs })
+        Ok(tree)
     }
 }
 
@@ -303,7 +283,7 @@ mod tests {
         let lastmodified = "2026-12-01T01:18:34Z".to_string();
         let mac_hex = mac(plain, &rule, false);
         SopsFile {
-            body: encrypt_tree(plain, key, &rule, &Ivs::default()),
+            body: encrypt_tree(plain, key, &rule),
             meta: Metadata {
                 age: vec![],
                 other_keys: vec![],
@@ -327,12 +307,23 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("    empty: \"\"\n"), "{text}");
-        let back = SopsFile::parse(&text).unwrap().decrypt(&key).unwrap();
-        assert!(back.tree == plain);
+        let parsed = SopsFile::parse(&text).unwrap();
+        assert!(parsed.decrypt(&key).unwrap() == plain);
+        assert_resealed_alike(&parsed, &key);
+    }
 
-        // Unchanged values encrypt to the same strings with the recorded IVs.
-        let again = encrypt_tree(&plain, &key, &Rule::secret(), &back.ivs);
-        assert!(again == file.body);
+    /// Each encrypted value of `file`, sealed again with its own IV, is the same string: the
+    /// values are written exactly as they were (by omsso, or by sops).
+    fn assert_resealed_alike(file: &SopsFile, key: &DataKey) {
+        file.body.visit(&mut |path, v| {
+            let Some(text) = v.as_str().filter(|t| t.starts_with("ENC[")) else {
+                return;
+            };
+            let enc = Enc::parse(text).unwrap();
+            let plain = enc.open(key, &aad(path)).unwrap();
+            let iv: [u8; value::IV_LEN] = enc.iv.as_slice().try_into().unwrap();
+            assert_eq!(value::seal(key, &plain, &aad(path), &iv), text);
+        });
     }
 
     #[test]
@@ -409,10 +400,9 @@ mod tests {
             let file = SopsFile::parse(&fixture(name)).unwrap();
             let key = keys::unwrap(&file.meta.age, &identities).expect(name);
             let back = file.decrypt(&key).unwrap_or_else(|e| panic!("{name}: {e}"));
-            assert!(back.tree == plain, "{name}");
+            assert!(back == plain, "{name}");
             // Written back with the same IVs, the values are the strings sops wrote.
-            let again = encrypt_tree(&back.tree, &key, &file.meta.rule, &back.ivs);
-            assert!(again == file.body, "{name}");
+            assert_resealed_alike(&file, &key);
         }
         let only = SopsFile::parse(&fixture("mac-only-encrypted.sops.yaml")).unwrap();
         assert!(only.meta.mac_only_encrypted);

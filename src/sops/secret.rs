@@ -3,12 +3,14 @@
 //!
 //! Re-rendering is idempotent although every encryption differs: the existing file is
 //! decrypted (with the identities sops would use, [`super::sops_identities`]) and kept byte
-//! for byte when its content and recipients are what omsso would write. When they differ,
-//! the data key and the IVs of unchanged values are reused (as `sops edit` does), so the new
-//! file differs only where the content does; a removed recipient gets a fresh data key, as
-//! it may know the old one. Without an identity that opens the file, a file whose readable
-//! parts and recipients match is kept (its encrypted values cannot be compared) and the
-//! caller is told so.
+//! for byte when it decrypts, its MAC verifies, and its content and recipients are what omsso
+//! would write. Anything else gets a fresh data key and fresh IVs: a data key read from an
+//! existing file is never wrapped for anyone again nor used for new content. Whoever can write
+//! the folder can plant a file whose data key they know (encrypted for the user and for
+//! themselves, their own entry then removed; or a copy of another environment's file), and
+//! the MAC proves nothing against that: whoever holds the data key can compute it. Without an
+//! identity that opens the file, a file whose readable parts and recipients match is kept
+//! (its encrypted values cannot be compared) and the caller is told so.
 
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
@@ -16,7 +18,7 @@ use std::time::SystemTime;
 use super::keys;
 use super::metadata::{AgeKey, Metadata, Rule, SOPS_VERSION};
 use super::tree::{Node, Scalar};
-use super::{config, encrypt_tree, mac, seal_mac, DataKey, Ivs, SopsError, SopsFile};
+use super::{config, encrypt_tree, mac, seal_mac, DataKey, SopsError, SopsFile};
 use crate::seal::error::Origin;
 use crate::seal::{Identities, Recipient};
 use crate::settings::Settings;
@@ -83,8 +85,7 @@ pub enum Outcome {
     /// The existing file decrypts to the same Secret for the same recipients: kept.
     Same,
     /// The existing file differs in content or recipients, or could not be compared and
-    /// `--force` was given: encrypted again (reusing the data key and the IVs of unchanged
-    /// values when it could be decrypted and no recipient was removed).
+    /// `--force` was given: encrypted again, with a fresh data key.
     Changed,
     /// The existing file could not be decrypted here (no identity for it); its readable parts
     /// and recipients match, so it was kept.
@@ -115,32 +116,33 @@ pub fn encrypt(
     let Some(old_file) = comparable(path, old, force)? else {
         return Ok(replaced(&plain, recipients));
     };
-    let diff = RecipientDiff::new(&old_file, recipients);
+    let same_recipients = same_recipients(&old_file, recipients);
     let key = match identities()? {
         Some(ids) => keys::unwrap(&old_file.meta.age, &ids),
         None => None,
     };
     let Some(key) = key else {
-        return Ok(unreadable(&old_file, old, &plain, &diff, force, recipients));
+        return Ok(unreadable(
+            &old_file,
+            old,
+            &plain,
+            same_recipients,
+            force,
+            recipients,
+        ));
     };
-    // A file that no longer decrypts (changed values or MAC) is encrypted anew.
-    let Ok(decrypted) = old_file.decrypt(&key) else {
-        return Ok(replaced(&plain, recipients));
-    };
-    let same_content = decrypted.tree == plain;
-    let ours = is_ours(&old_file.meta);
-    if same_content && diff.same && ours {
+    // Kept only when nothing changed: then the data key encrypts nothing new and reaches no
+    // one new. A file that no longer decrypts (changed values or MAC) is encrypted anew.
+    let unchanged = old_file
+        .decrypt(&key)
+        .is_ok_and(|decrypted| decrypted == plain);
+    if unchanged && same_recipients && is_ours(&old_file.meta) {
         return Ok(Encrypted {
             bytes: old.to_vec(),
             outcome: Outcome::Same,
         });
     }
-    if diff.removed || !ours {
-        return Ok(replaced(&plain, recipients));
-    }
-    Ok(updated(
-        &old_file, &plain, &key, &decrypted, &diff, recipients,
-    ))
+    Ok(replaced(&plain, recipients))
 }
 
 /// The existing file parsed, when it can be compared with what omsso writes; `None` when
@@ -175,36 +177,20 @@ fn is_ours(m: &Metadata) -> bool {
     m.rule == Rule::secret() && !m.mac_only_encrypted && m.other_keys.is_empty()
 }
 
-/// How the existing file's recipients compare with the wanted ones.
-struct RecipientDiff {
-    /// The fingerprints of the existing file's age recipients (`None`: not readable).
-    had: Vec<Option<String>>,
-    /// Exactly the wanted recipients.
-    same: bool,
-    /// One of them (or a non-age key) is no longer wanted.
-    removed: bool,
-}
-
-impl RecipientDiff {
-    fn new(old_file: &SopsFile, recipients: &[Recipient]) -> RecipientDiff {
-        let wanted: Vec<String> = recipients
+/// Whether the existing file is encrypted for exactly the wanted recipients (by age
+/// recipient; a non-age key, or an entry that does not parse, is one too many).
+fn same_recipients(old_file: &SopsFile, recipients: &[Recipient]) -> bool {
+    let had: Vec<Option<String>> = old_file
+        .meta
+        .age
+        .iter()
+        .map(|k| fingerprint(&k.recipient))
+        .collect();
+    old_file.meta.other_keys.is_empty()
+        && had.len() == recipients.len()
+        && recipients
             .iter()
-            .map(|r| r.info.fingerprint.clone())
-            .collect();
-        let had: Vec<Option<String>> = old_file
-            .meta
-            .age
-            .iter()
-            .map(|k| fingerprint(&k.recipient))
-            .collect();
-        let same =
-            had.len() == wanted.len() && wanted.iter().all(|w| had.contains(&Some(w.clone())));
-        let removed = had
-            .iter()
-            .any(|h| h.as_ref().is_none_or(|h| !wanted.contains(h)))
-            || !old_file.meta.other_keys.is_empty();
-        RecipientDiff { had, same, removed }
-    }
+            .all(|r| had.contains(&Some(r.info.fingerprint.clone())))
 }
 
 /// Without a key to decrypt the existing file: kept when everything readable matches (the
@@ -213,49 +199,19 @@ fn unreadable(
     old_file: &SopsFile,
     old: &[u8],
     plain: &Node,
-    diff: &RecipientDiff,
+    same_recipients: bool,
     force: bool,
     recipients: &[Recipient],
 ) -> Encrypted {
     let readable_same =
         masked(&old_file.body, &old_file.meta.rule) == masked(plain, &Rule::secret());
-    if diff.same && is_ours(&old_file.meta) && readable_same && !force {
+    if same_recipients && is_ours(&old_file.meta) && readable_same && !force {
         return Encrypted {
             bytes: old.to_vec(),
             outcome: Outcome::KeptUnverified,
         };
     }
     replaced(plain, recipients)
-}
-
-/// Only recipients added and/or values changed: keep the data key and what did not change.
-fn updated(
-    old_file: &SopsFile,
-    plain: &Node,
-    key: &DataKey,
-    decrypted: &super::Decrypted,
-    diff: &RecipientDiff,
-    recipients: &[Recipient],
-) -> Encrypted {
-    let mut age = old_file.meta.age.clone();
-    for r in recipients {
-        if !diff.had.contains(&Some(r.info.fingerprint.clone())) {
-            age.push(keys::wrap(key, r));
-        }
-    }
-    let (body, lastmodified, mac_enc) = if decrypted.tree == *plain {
-        (
-            old_file.body.clone(),
-            old_file.meta.lastmodified.clone(),
-            old_file.meta.mac.clone(),
-        )
-    } else {
-        encrypt_values(plain, key, &decrypted.ivs)
-    };
-    Encrypted {
-        bytes: assemble(body, age, lastmodified, mac_enc),
-        outcome: Outcome::Changed,
-    }
 }
 
 /// [`fresh`], reported as a change of the existing file.
@@ -270,18 +226,18 @@ fn replaced(plain: &Node, recipients: &[Recipient]) -> Encrypted {
 fn fresh(plain: &Node, recipients: &[Recipient]) -> Encrypted {
     let key = DataKey::generate();
     let age = recipients.iter().map(|r| keys::wrap(&key, r)).collect();
-    let (body, lastmodified, mac_enc) = encrypt_values(plain, &key, &Ivs::default());
+    let (body, lastmodified, mac_enc) = encrypt_values(plain, &key);
     Encrypted {
         bytes: assemble(body, age, lastmodified, mac_enc),
         outcome: Outcome::New,
     }
 }
 
-fn encrypt_values(plain: &Node, key: &DataKey, ivs: &Ivs) -> (Node, String, String) {
+fn encrypt_values(plain: &Node, key: &DataKey) -> (Node, String, String) {
     let rule = Rule::secret();
     let lastmodified = humantime::format_rfc3339_seconds(SystemTime::now()).to_string();
     let mac_enc = seal_mac(&mac(plain, &rule, false), key, &lastmodified);
-    (encrypt_tree(plain, key, &rule, ivs), lastmodified, mac_enc)
+    (encrypt_tree(plain, key, &rule), lastmodified, mac_enc)
 }
 
 fn assemble(body: Node, age: Vec<AgeKey>, lastmodified: String, mac: String) -> Vec<u8> {

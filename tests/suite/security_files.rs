@@ -325,6 +325,79 @@ fn devices_and_fifos_where_input_files_belong_are_refused_at_once() {
     );
 }
 
+/// The SOPS Secret already in the output folder was read with `fs::read` (issue 20, M3): a
+/// link to /dev/zero there read until memory ran out, a FIFO blocked for ever, a link to any
+/// file was followed. It is read as every output file is: never through a link, never from a
+/// FIFO, never beyond what omsso writes.
+#[test]
+fn the_existing_sops_secret_is_never_read_through_a_link_a_fifo_or_whole_when_huge() {
+    use crate::support::sops::Scene;
+    const FILE: &str = "out/helm/oidc-secrets.sops.yaml";
+    let s = Scene::new();
+    let alice = s.age_key("alice.key");
+    let render = |force: bool| {
+        let mut args = vec![
+            "render",
+            "--credentials",
+            "credentials.json",
+            "--target",
+            "helm-secret",
+            "--sops-age",
+            &alice,
+        ];
+        if force {
+            args.push("--force");
+        }
+        let mut cmd = s.omsso(&args);
+        cmd.env("SOPS_AGE_KEY_FILE", s.path("alice.key"));
+        bounded(&mut cmd)
+    };
+    std::fs::create_dir_all(s.path("out/helm")).unwrap();
+
+    // A link to /dev/zero, then to a file of the user's: not followed, not shown; --force
+    // replaces the link itself.
+    s.write("private.txt", "not for the output folder\n");
+    for target in ["/dev/zero", "private.txt"] {
+        let _ = std::fs::remove_file(s.path(FILE));
+        std::os::unix::fs::symlink(s.path(target), s.path(FILE)).unwrap();
+        let r = render(false);
+        assert_eq!(r.code, 2, "{target}: {}", r.stderr);
+        assert!(
+            r.stderr
+                .contains("it is a symbolic link, which omsso neither follows"),
+            "{target}: {}",
+            r.stderr
+        );
+        assert!(!r.stderr.contains("not for the output"), "{}", r.stderr);
+    }
+    let r = render(true);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!s.path(FILE).is_symlink());
+    assert_eq!(s.read("private.txt"), "not for the output folder\n");
+
+    // A file larger than anything omsso writes: not read whole, not parsed, not shown.
+    std::fs::write(s.path(FILE), vec![b'#'; 2 << 20]).unwrap();
+    let r = render(false);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("not shown: it is larger than anything omsso writes"),
+        "{}",
+        r.stderr
+    );
+
+    // A FIFO: refused at once.
+    std::fs::remove_file(s.path(FILE)).unwrap();
+    mkfifo(&s.path(FILE));
+    let r = render(true);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        support::one_error(&r).contains("a folder or other non-file is in the way"),
+        "{}",
+        r.stderr
+    );
+}
+
 /// `--templates DIR` with links back up the tree: the walk that looks for misnamed templates
 /// followed them for ever.
 #[test]

@@ -52,7 +52,7 @@ fn sops_decrypts_what_omsso_wrote_for_one_and_several_recipients() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(
         r.stdout
-            .contains("wrote out/helm/oidc-secrets.sops.yaml (0644)"),
+            .contains("wrote out/helm/oidc-secrets.sops.yaml (0600)"),
         "{}",
         r.stdout
     );
@@ -78,8 +78,9 @@ fn sops_decrypts_what_omsso_wrote_for_one_and_several_recipients() {
         .unwrap()
         .starts_with("ENC[AES256_GCM,"));
     assert!(doc["sops"]["lastmodified"].as_str().unwrap().ends_with('Z'));
-    // Meant for git: readable mode, no plaintext Secret beside it, no `.gitignore` hiding it.
-    assert_eq!(mode(&s, FILE), 0o644);
+    // Meant for git, and for no other user of the machine (issue 20, L7): 0600, no plaintext
+    // Secret beside it, no `.gitignore` hiding it.
+    assert_eq!(mode(&s, FILE), 0o600);
     assert!(!s.path(PLAIN_FILE).exists());
     assert!(!s.path("out/.gitignore").exists());
 
@@ -187,10 +188,11 @@ fn the_plaintext_secret_is_never_written_anywhere() {
         .filter(|l| l.contains(SECRET) && l.contains("oidc-secrets"))
         .collect();
     assert!(secret_writes.is_empty(), "{secret_writes:?}");
-    assert_eq!(mode(&s, FILE), 0o644);
+    assert_eq!(mode(&s, FILE), 0o600);
     assert_eq!(mode(&s, "out/openmetadata.env"), 0o600);
 }
 
+mod planted;
 mod recipients;
 mod rerender;
 mod verify;

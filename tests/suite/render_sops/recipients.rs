@@ -19,8 +19,37 @@ fn sops_yaml_rules_choose_the_recipients() {
     );
     let r = s.render(&["--target", "helm-secret"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(r.stderr.contains("(creation rule 2)"), "{}", r.stderr);
+    // The .sops.yaml that chose them is named, by its full path (sops searches upward, so it
+    // may be far above the output folder).
+    let config = s.path(".sops.yaml");
+    assert!(
+        r.stderr
+            .contains(&format!("from {} (creation rule 2)", config.display())),
+        "{}",
+        r.stderr
+    );
     assert_decrypts_to(&s, "bob.key", FILE, &plain);
+
+    // One that any user may write (a shared parent folder) is not trusted to choose them
+    // (issue 20, L7), and nothing is written.
+    std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o666)).unwrap();
+    let r = s.render(&["--target", "helm-secret", "--out", "shared", "--force"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        one_error(&r).contains(&format!(
+            "{}: it chooses who can decrypt the Secret, but every user may write it",
+            config.display()
+        )),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("hint: check who put it there"),
+        "{}",
+        r.stderr
+    );
+    assert!(!s.path("shared").exists());
+    std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o644)).unwrap();
 
     // --sops-age wins over .sops.yaml.
     let r = s.render(&["--target", "helm-secret", "--sops-age", &alice, "--force"]);
@@ -154,7 +183,7 @@ fn run_writes_the_sops_secret_instead_of_the_plaintext_one() {
         .iter()
         .map(|f| (f["path"].as_str().unwrap(), f["mode"].as_str().unwrap()))
         .collect();
-    assert!(files.contains(&(FILE, "0644")), "{files:?}");
+    assert!(files.contains(&(FILE, "0600")), "{files:?}");
     assert!(!files.iter().any(|(p, _)| *p == PLAIN_FILE), "{files:?}");
     assert!(!s.path(PLAIN_FILE).exists());
     let out = s.sops_decrypt("alice.key", FILE);
