@@ -67,16 +67,16 @@ pub fn env_yaml(file: &EnvFile, r: &mut Report) {
         let passed = compose::as_passed(&e.key, &e.value);
         let want = Shape::of(key);
         let problem = match yaml_tree::parse(&format!("{key}: {passed}\n")) {
-            Err(err) => format!("is not YAML there ({})", err.message),
+            Err(err) => format!("is not YAML ({})", err.message),
             Ok(doc) => match doc.get(key).map(|n| &n.value) {
                 Some(NodeValue::Map(_)) if want != Shape::Map => {
-                    format!("reads as a mapping there, where {} belongs", want.name())
+                    format!("reads as a mapping, where {} belongs", want.name())
                 }
                 Some(NodeValue::Seq(_)) if want != Shape::List => {
-                    format!("reads as a list there, where {} belongs", want.name())
+                    format!("reads as a list, where {} belongs", want.name())
                 }
                 Some(NodeValue::Scalar { text, .. }) if want == Shape::Map && !text.is_empty() => {
-                    "reads as text there, where a mapping belongs".to_string()
+                    "reads as text, where a mapping belongs".to_string()
                 }
                 _ => continue,
             },
@@ -91,9 +91,8 @@ pub fn env_yaml(file: &EnvFile, r: &mut Report) {
         };
         let how = if stray {
             format!(
-                "{} quickstart compose file turns {} into {} (its `${{{}:-{{}}}}` ends the \
-                 default at the first `}}`), and",
-                compose::QUICKSTART.trim_start_matches("OpenMetadata's "),
+                "{} turns {} into {} (its `${{{}:-{{}}}}` ends the default at the first `}}`); ",
+                compose::QUICKSTART,
                 shown(&e.value),
                 shown(&passed),
                 e.key
@@ -106,7 +105,7 @@ pub fn env_yaml(file: &EnvFile, r: &mut Report) {
             Severity::Error,
             Some(e.line),
             format!(
-                "{}: the {how}the server pastes the value into its openmetadata.yaml \
+                "{}: {how}the server pastes the value into its openmetadata.yaml \
                  (`{key}: ${{{}}}`), where {} {problem}: OpenMetadata does not start \
                  (\"Malformed YAML\")",
                 e.key,
