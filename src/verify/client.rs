@@ -183,7 +183,12 @@ fn signing_algorithm(c: &mut Checks, id: &str, client: &Value, realm: Option<&Va
         TOKEN_SIGNING_ALGORITHM,
         if wrong.is_empty() {
             Ok(format!(
-                "ID and access tokens are signed with {OM_SIGNING_ALGORITHM}"
+                "ID and access tokens are signed with {OM_SIGNING_ALGORITHM}{}",
+                if realm.is_some() {
+                    ""
+                } else {
+                    " (the realm's default was not readable with this login: RS256 assumed)"
+                }
             ))
         } else {
             Err((
