@@ -21,6 +21,14 @@ pub(crate) async fn get(http: &Http, url: &str) -> Result<Reply, KeycloakError> 
     Ok(http.send(Method::GET, url, Purpose::Api, |r| r).await?)
 }
 
+/// A GET of a URL the OpenMetadata server fetches itself (its realm keys), following only the
+/// redirects its Java HTTP client follows.
+pub(crate) async fn get_as_server(http: &Http, url: &str) -> Result<Reply, KeycloakError> {
+    Ok(http
+        .send(Method::GET, url, Purpose::ServerFetch, |r| r)
+        .await?)
+}
+
 /// A GET sent once, without retries (something that may not be there at all).
 pub(crate) async fn get_once(http: &Http, url: &str) -> Result<Reply, KeycloakError> {
     Ok(http.send(Method::GET, url, Purpose::Probe, |r| r).await?)

@@ -287,7 +287,13 @@ async fn public_key_checks(
             );
         }
     }
-    match probe::get(http, certs).await {
+    match probe::get_as_server(http, certs).await {
+        Err(KeycloakError::Http(e @ crate::http::HttpError::RedirectRefused { .. })) => c.fail(
+            JWKS_SIGNING_KEY,
+            format!("{certs} does not answer the server: {e}"),
+            "write the URL the redirect leads to (https://…) in publicKeyUrls: the server \
+             fetches it as written",
+        ),
         Ok(r) if r.status.is_success() => {
             let doc: Value = serde_json::from_slice(&r.body).unwrap_or_default();
             let has_rs256 = doc

@@ -90,7 +90,8 @@ pub const PUBLIC_KEY_URLS_ANSWER: CheckInfo = live(
     Both,
     false,
     Error,
-    "every Keycloak URL in publicKeyUrls answers a JWKS",
+    "every Keycloak URL in publicKeyUrls answers a JWKS, fetched as the server's Java client \
+     fetches it (no redirect from http to https)",
     "publicKeyUrls lists no Keycloak URL",
 );
 pub const OWN_JWKS_ANSWERS: CheckInfo = live(

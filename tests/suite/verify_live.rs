@@ -6,6 +6,8 @@ use crate::support;
 use std::path::Path;
 use std::process::Command;
 
+use crate::support::fake_http::{Fake, Reply};
+use crate::support::keycloak::java_get;
 use crate::support::keycloak::{
     check, configured, ensure_ok, keycloak, run_json, CLIENT_ID, NEED_OPENMETADATA, OM_URL,
 };
@@ -502,5 +504,41 @@ fn a_signing_algorithm_other_than_rs256_fails_token_signing_algorithm() {
     assert!(
         detail.contains("HS256") && detail.contains("realm's default"),
         "{detail}"
+    );
+}
+
+/// A publicKeyUrls entry on http that redirects to https: reqwest follows it and omsso said
+/// ok, but the server's Java fetch does not follow a redirect across schemes (UrlGet.java
+/// shows it stopping at the 301), so the entry gives OpenMetadata no keys.
+#[test]
+fn a_key_url_redirecting_http_to_https_fails_as_the_server_fetches_it() {
+    let d = tempfile::tempdir().unwrap();
+    let realm = rendered(d.path());
+    let certs = format!(
+        "{}/realms/{realm}/protocol/openid-connect/certs",
+        support::keycloak_url()
+    );
+    let jwks = support::get(&certs).unwrap().text().unwrap();
+    let tls = tempfile::tempdir().unwrap();
+    let https = Fake::https(tls.path(), move |_| Reply::Json(200, jwks.clone()));
+    let target = format!("{}/keys", https.url);
+    let http = Fake::http(move |_| Reply::Redirect(301, target.clone()));
+    let from = format!("{}/keys", http.url);
+    assert_eq!(java_get(&[&from]), [format!("301 {from}")]);
+    edit_rendered(
+        d.path(),
+        "  publicKeyUrls:\n",
+        &format!("  publicKeyUrls:\n    - \"{from}\"\n"),
+    );
+    let (r, v) = run_json(configured(d.path(), &realm).args(["verify", "--insecure"]));
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    let c = check(&v, "public-key-urls-answer");
+    assert_eq!(c["status"], "fail", "{v}");
+    assert!(
+        c["hint"]
+            .as_str()
+            .unwrap()
+            .contains("the redirect leads to"),
+        "{c}"
     );
 }
