@@ -287,6 +287,12 @@ async fn public_key_checks(
             );
         }
     }
+    signing_key_check(c, http, certs).await;
+}
+
+/// jwks-signing-key: the realm certs URL, fetched as the server fetches it, holds an RS256
+/// signing key.
+async fn signing_key_check(c: &mut Checks, http: &Http, certs: &str) {
     match probe::get_as_server(http, certs).await {
         Err(KeycloakError::Http(e @ crate::http::HttpError::RedirectRefused { .. })) => c.fail(
             JWKS_SIGNING_KEY,
