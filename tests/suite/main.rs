@@ -8,6 +8,7 @@ mod corpus;
 mod docs_examples;
 mod docs_tables;
 mod file_safety;
+mod fresh_machine;
 mod help_and_flags;
 mod keycloak_credentials;
 mod keycloak_ensure;
