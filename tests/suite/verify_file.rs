@@ -559,3 +559,21 @@ fn unreadable_or_unrecognised_files_are_usage_errors() {
     let r = run(omsso(dir.path()).args(["verify", "--kind", "env"]));
     assert_eq!(r.code, 2, "{}", r.stderr);
 }
+
+/// Issue 21: omsso's own plain Secret (helm/oidc-secrets.yaml) got "cannot tell whether it is
+/// an openmetadata.yaml, an env file, …"; it is named as a Secret, without its values.
+#[test]
+fn omssos_own_plain_secret_is_named_as_a_secret() {
+    let secret = repo_root().join("tests/snapshots/confidential/helm/oidc-secrets.yaml");
+    let r = verify(&[&secret], &[]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let error = crate::support::one_error(&r);
+    assert!(
+        error.contains("is a Kubernetes Secret in plain text"),
+        "{error}"
+    );
+    let text = std::fs::read_to_string(&secret).unwrap();
+    let value = text.lines().find(|l| l.contains("client-secret")).unwrap();
+    let value = value.rsplit(": ").next().unwrap().trim_matches('"');
+    assert!(!r.stderr.contains(value) && !r.stdout.contains(value));
+}
