@@ -251,24 +251,26 @@ pub struct Principals {
     pub authorizer_line: Option<usize>,
 }
 
-/// The [`Principals`] settings, as each format names them: (openmetadata.yaml, env, Helm),
+/// A [`Principals`] setting, as each format names it: (openmetadata.yaml, env, Helm),
 /// relative to the authorizer or the authentication block.
-pub const ADMINS_NAMES: (&'static str, &'static str, &'static str) = (
+pub type FormatNames = (&'static str, &'static str, &'static str);
+
+pub const ADMINS_NAMES: FormatNames = (
     "adminPrincipals",
     "AUTHORIZER_ADMIN_PRINCIPALS",
     "initialAdmins",
 );
-pub const DOMAIN_NAMES: (&'static str, &'static str, &'static str) = (
+pub const DOMAIN_NAMES: FormatNames = (
     "principalDomain",
     "AUTHORIZER_PRINCIPAL_DOMAIN",
     "principalDomain",
 );
-pub const CLAIMS_NAMES: (&'static str, &'static str, &'static str) = (
+pub const CLAIMS_NAMES: FormatNames = (
     "jwtPrincipalClaims",
     "AUTHENTICATION_JWT_PRINCIPAL_CLAIMS",
     "jwtPrincipalClaims",
 );
-pub const MAPPING_NAMES: (&'static str, &'static str, &'static str) = (
+pub const MAPPING_NAMES: FormatNames = (
     "jwtPrincipalClaimsMapping",
     "AUTHENTICATION_JWT_PRINCIPAL_CLAIMS_MAPPING",
     "jwtPrincipalClaimsMapping",
