@@ -138,35 +138,35 @@ corpus! {
         args: NONE, check: "realm-path-mixed", severity: "error", hint: "use /realms/ for Keycloak 17 and later",
     }
     discovery_uri_no_space {
-        source: "https://github.com/open-metadata/OpenMetadata/blob/1.7.0-release/openmetadata-docs/content/v1.7.x/deployment/security/keycloak/bare-metal.md",
+        source: "http://164.92.160.200:3000/yujunjun/OpenMetadata/blame/branch/fix_postgres_public/openmetadata-docs/content/v1.7.x/deployment/security/keycloak/bare-metal.md",
         what: "the docs' discoveryUri:\"…\" has no space after the colon, so YAML reads one plain string, not a key",
         base: Base::Yaml,
         edits: &[("discoveryUri: \"http", "discoveryUri:\"http")],
         args: NONE, check: "yaml-missing-space", severity: "error", hint: "with a space after the colon",
     }
     public_key_urls_twice {
-        source: "https://github.com/open-metadata/OpenMetadata/blob/1.7.0-release/openmetadata-docs/content/v1.7.x/deployment/security/keycloak/bare-metal.md",
+        source: "http://164.92.160.200:3000/yujunjun/OpenMetadata/blame/branch/fix_postgres_public/openmetadata-docs/content/v1.7.x/deployment/security/keycloak/bare-metal.md",
         what: "the docs' example sets publicKeyUrls twice; the last one silently wins",
         base: Base::Yaml,
         edits: &[("  authority: \"https://sso.example.com/realms/data\"", "  publicKeyUrls:\n    - \"http://keycloak:8080/realms/data/protocol/openid-connect/certs\"\n    - \"https://openmetadata.example.com/api/v1/system/config/jwks\"\n  authority: \"https://sso.example.com/realms/data\"")],
         args: NONE, check: "duplicate-key", severity: "warning", hint: "keep one of them",
     }
     docs_placeholder_left {
-        source: "https://docs.open-metadata.org/v1.12.x/deployment/security/keycloak/docker",
+        source: "https://docs.open-metadata.org/v1.12.x/deployment/security/keycloak/docker.md",
         what: "`https://{your domain}/api/v1/system/config/jwks` from the docs left in the env file",
         base: Base::Env,
         edits: &[("http://localhost:8585/api/v1/system/config/jwks]", "https://{your domain}/api/v1/system/config/jwks]")],
         args: NONE, check: "placeholder", severity: "error", hint: "replace the placeholder, braces included",
     }
     authority_in_braces {
-        source: "https://docs.open-metadata.org/v1.12.x/deployment/security/keycloak/docker",
+        source: "https://docs.open-metadata.org/v1.12.x/deployment/security/keycloak/docker.md",
         what: "AUTHENTICATION_AUTHORITY={http://localhost:8080/realms/{your-realm}} from the docs, braces and all",
         base: Base::Env,
         edits: &[("AUTHENTICATION_AUTHORITY=http://localhost:8180/realms/data", "AUTHENTICATION_AUTHORITY={http://localhost:8180/realms/data}")],
         args: NONE, check: "authority-not-issuer", severity: "error", hint: "remove the braces",
     }
     inline_comment_in_env {
-        source: "https://docs.open-metadata.org/v1.12.x/deployment/security/keycloak/docker",
+        source: "https://docs.open-metadata.org/v1.12.x/deployment/security/keycloak/docker.md",
         what: "the docs' `AUTHORIZER_ADMIN_PRINCIPALS=[admin]   # john.doe from …`: env-file readers keep the comment as part of the value",
         base: Base::Env,
         edits: &[("AUTHORIZER_ADMIN_PRINCIPALS=[alice]", "AUTHORIZER_ADMIN_PRINCIPALS=[alice]                 # john.doe from john.doe@example.com")],
@@ -222,7 +222,7 @@ corpus! {
         args: NONE, check: "url-invalid", severity: "error", hint: "starting with http:// or https://",
     }
     keycloak_as_provider {
-        source: "https://docs.open-metadata.org/v1.12.x/deployment/security/keycloak/docker",
+        source: "https://docs.open-metadata.org/v1.12.x/deployment/security/keycloak/docker.md",
         what: "AUTHENTICATION_PROVIDER=keycloak, though the docs say `Use \"custom-oidc\" for Keycloak`: OpenMetadata has no keycloak provider",
         base: Base::Env,
         edits: &[("AUTHENTICATION_PROVIDER=custom-oidc", "AUTHENTICATION_PROVIDER=keycloak")],
