@@ -216,7 +216,7 @@ corpus! {
     }
     url_without_scheme {
         source: "https://github.com/open-metadata/OpenMetadata/issues/25775",
-        what: "a server URL written as a bare host: pac4j cannot build the redirect URI (\"Redirect URI is required\")",
+        what: "pac4j needs full URLs to build the redirect URI (\"Redirect URI is required\" in that thread); a server URL written as a bare host is one way to lose it (inferred, not the thread's own cause)",
         base: Base::Env,
         edits: &[("OIDC_SERVER_URL=http://localhost:8585", "OIDC_SERVER_URL=localhost:8585")],
         args: NONE, check: "url-invalid", severity: "error", hint: "starting with http:// or https://",
@@ -230,7 +230,7 @@ corpus! {
     }
     ui_callback_route {
         source: "https://github.com/open-metadata/OpenMetadata/issues/28062",
-        what: "the OIDC callback at the UI route /auth/callback instead of the server's /callback: an endless /signin loop",
+        what: "an endless /signin loop after an upgrade; the OIDC callback at the UI route /auth/callback instead of the server's /callback is one cause of it (inferred, the thread shows no resolution)",
         base: Base::Yaml,
         edits: &[("callbackUrl: \"https://openmetadata.example.com/callback\"", "callbackUrl: \"https://openmetadata.example.com/auth/callback\"")],
         args: NONE, check: "callback-auth-callback", severity: "error", hint: "use <openmetadata-url>/callback",
