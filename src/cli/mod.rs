@@ -187,7 +187,8 @@ pub enum Command {
     #[command(subcommand)]
     Keycloak(KeycloakCommand),
     /// Write OpenMetadata's auth configuration (openmetadata.yaml, docker env file, Helm values
-    /// and Secret) from a credentials file
+    /// and Secret) from the client's credentials: read from Keycloak (admin login), or from a
+    /// file (--credentials)
     Render(RenderArgs),
     /// The whole job: ensure the client, fetch its credentials, render, seal, verify
     Run(RunArgs),

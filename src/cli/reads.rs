@@ -95,6 +95,15 @@ pub fn required(command: &Command) -> Vec<Required> {
         Key("openmetadata.principal_domain"),
         Key("openmetadata.admin_principals"),
     ];
+    // render and seal read the credentials from Keycloak unless given a file.
+    let live_or_file = [
+        Key("keycloak.url"),
+        Key("keycloak.realm"),
+        Required::AdminLoginOr(
+            "give the client's credentials file instead: --credentials FILE (`omsso keycloak \
+             fetch --write FILE` writes it)",
+        ),
+    ];
     let from_keycloak = |s: &SourceArgs| s.credentials.is_none() && s.from_bundle.is_none();
     let mut needs = Vec::new();
     match command {
@@ -107,11 +116,11 @@ pub fn required(command: &Command) -> Vec<Required> {
         }
         Command::Render(a) => {
             if from_keycloak(&a.source) {
-                needs.extend(live);
+                needs.extend(live_or_file);
             }
             needs.extend(rendered);
         }
-        Command::Seal(a) if from_keycloak(&a.source) => needs.extend(live),
+        Command::Seal(a) if from_keycloak(&a.source) => needs.extend(live_or_file),
         // Each environment of --all-envs is checked when it runs (commands::run): the base
         // settings alone may lack what every environment sets.
         Command::Run(a) if !a.all_envs => needs = run_required(a),

@@ -103,6 +103,9 @@ fn keycloak_flag_hint(e: &KeycloakError) -> Option<String> {
              fetch` (--show-secret or --write FILE); if it changed, the old one no longer \
              works: redeploy the new one"
             .to_string(),
+        KeycloakError::AuthPrefix { .. } => "drop /auth from --keycloak-url and from every \
+             Keycloak URL in the files (re-run omsso render)"
+            .to_string(),
         KeycloakError::NotKeycloak { .. } => "check --keycloak-url: it is Keycloak's base URL, \
              e.g. https://sso.example.com (include a path prefix if Keycloak serves under one)"
             .to_string(),

@@ -56,13 +56,17 @@ pub(crate) enum Purpose {
     /// not reach): no credentials, sent once, never retried, so an absent server costs no
     /// backoff.
     Probe,
+    /// A public read that the OpenMetadata server makes itself (the realm keys in
+    /// publicKeyUrls): judged as its Java JWK fetch (`URL.openConnection`) judges it, which
+    /// follows no redirect from one scheme to another (http to https), so neither does this.
+    ServerFetch,
 }
 
 impl Purpose {
     /// What the request carries that must not go to another host, for messages.
     fn credentials(self) -> Option<&'static str> {
         match self {
-            Purpose::Api | Purpose::Probe => None,
+            Purpose::Api | Purpose::Probe | Purpose::ServerFetch => None,
             Purpose::Admin => Some("an admin bearer token"),
             Purpose::Token => Some("credentials (a password, client secret or refresh token)"),
             Purpose::Login => Some("the login's password and session cookies"),

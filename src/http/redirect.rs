@@ -47,6 +47,13 @@ impl Hop {
         let carries = self.carries(purpose);
         let refusal = if self.count > MAX_REDIRECTS {
             Some(format!("more than {MAX_REDIRECTS} redirects"))
+        } else if purpose == Purpose::ServerFetch && self.target.scheme() != next.scheme() {
+            Some(format!(
+                "OpenMetadata's JWK fetch (Java's URL connection) follows no redirect from {} \
+                 to {}, so the server gets no keys here",
+                self.target.scheme(),
+                next.scheme()
+            ))
         } else {
             refused_redirect(&self.target, &next, carries)
         };

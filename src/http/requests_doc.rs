@@ -5,9 +5,10 @@
 
 use super::Purpose;
 
-const ALL: [Purpose; 5] = [
+const ALL: [Purpose; 6] = [
     Purpose::Api,
     Purpose::Probe,
+    Purpose::ServerFetch,
     Purpose::Admin,
     Purpose::Token,
     Purpose::Login,
@@ -25,6 +26,10 @@ fn row(p: Purpose) -> (&'static str, &'static str) {
             "a public read of a server that may not be there (OpenMetadata's version while \
              rendering), sent once",
             "wherever the settings or the file point",
+        ),
+        Purpose::ServerFetch => (
+            "the realm keys in publicKeyUrls, fetched as OpenMetadata's server fetches them",
+            "wherever the file points",
         ),
         Purpose::Admin => (
             "Keycloak's admin API; OpenMetadata's security endpoints (`apply`, and `run`'s apply step)",
@@ -53,6 +58,10 @@ pub fn markdown() -> String {
     for p in ALL {
         let (requests, to) = row(p);
         let (carries, redirects) = match p.credentials() {
+            None if p == Purpose::ServerFetch => (
+                "nothing secret",
+                "any origin, but never from one scheme to another (as the server's Java fetch)",
+            ),
             None => (
                 "nothing secret",
                 "any origin, never down from https to plain http",

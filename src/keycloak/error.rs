@@ -13,6 +13,7 @@ pub enum Role {
     ViewClients,
     ManageClients,
     CreateRealm,
+    ViewRealm,
 }
 
 impl Role {
@@ -21,6 +22,7 @@ impl Role {
             Role::ViewClients => "view-clients",
             Role::ManageClients => "manage-clients",
             Role::CreateRealm => "create-realm",
+            Role::ViewRealm => "view-realm",
         }
     }
 }
@@ -41,6 +43,13 @@ pub enum KeycloakError {
     Http(#[from] HttpError),
     #[error("no Keycloak answers at {base}: {detail}")]
     NotKeycloak { base: String, detail: String },
+    /// A URL with the `/auth` prefix of Keycloak before 17, on a Keycloak that serves without
+    /// it (keycloak/keycloak issue 10615).
+    #[error(
+        "no Keycloak answers at {base}, but one does at {without}: Keycloak 17 and later serve \
+         without the /auth prefix"
+    )]
+    AuthPrefix { base: String, without: String },
     #[error("Keycloak rejected the login of {principal} in realm `{realm}`: {reason}")]
     LoginRejected {
         /// "user `x`" or "client `y`".
@@ -114,6 +123,7 @@ impl Diagnose for KeycloakError {
             | ClientNotFound { .. }
             | PublicClient { .. }
             | NotConfirmed
+            | AuthPrefix { .. }
             | Declined => Exit::Usage,
             NotKeycloak { .. }
             | Rejected { .. }
@@ -134,6 +144,9 @@ impl Diagnose for KeycloakError {
             LoginRejected { password_grant, .. } => login_hint(*password_grant),
             Forbidden { .. } => forbidden_hint(self)?,
             RotateUnknown { .. } => "read the current secret with `omsso keycloak fetch`; if                  it changed, the old one no longer works: redeploy the new one"
+                .to_string(),
+            AuthPrefix { .. } => "drop /auth from keycloak.url and from every Keycloak URL \
+                 in the files (re-run omsso render)"
                 .to_string(),
             NotKeycloak { .. } => "check keycloak.url: it is Keycloak's base URL, e.g.                  https://sso.example.com (include a path prefix if Keycloak serves under one)"
                 .to_string(),

@@ -7,7 +7,10 @@ use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
 
 use super::error::Role;
-use super::lookup::{find, id_of};
+use super::lookup::{expect_failed, find, id_of};
+use super::reply::KeycloakReply;
+use super::session::Op;
+use super::urls::Admin;
 use super::{KeycloakError, Session};
 use crate::http::Http;
 use crate::http::Purpose;
@@ -16,6 +19,14 @@ use crate::http::Reply;
 /// An unauthenticated GET of an absolute URL (discovery, JWKS).
 pub(crate) async fn get(http: &Http, url: &str) -> Result<Reply, KeycloakError> {
     Ok(http.send(Method::GET, url, Purpose::Api, |r| r).await?)
+}
+
+/// A GET of a URL the OpenMetadata server fetches itself (its realm keys), following only the
+/// redirects its Java HTTP client follows.
+pub(crate) async fn get_as_server(http: &Http, url: &str) -> Result<Reply, KeycloakError> {
+    Ok(http
+        .send(Method::GET, url, Purpose::ServerFetch, |r| r)
+        .await?)
 }
 
 /// A GET sent once, without retries (something that may not be there at all).
@@ -76,4 +87,55 @@ pub(crate) async fn client_and_scopes(
     let uuid = id_of(&client)?;
     let scopes = super::scopes::default_names(session, realm, &uuid).await?;
     Ok(Some((client, scopes)))
+}
+
+/// The other realms (than `realm`) that hold a client `client_id`, for a hint when the file's
+/// realm has none: pointing the file at the right realm beats creating a second client. Realms
+/// this admin may not read are left out.
+pub(crate) async fn realms_with_client(
+    session: &Session,
+    realm: &str,
+    client_id: &str,
+) -> Vec<String> {
+    let op = Op {
+        realm,
+        role: Role::ViewRealm,
+        action: "list the realms",
+    };
+    let Ok(reply) = session.admin(Method::GET, Admin::Realms, None, op).await else {
+        return Vec::new();
+    };
+    let realms: Vec<Value> = reply.json().unwrap_or_default();
+    let mut found = Vec::new();
+    for other in realms
+        .iter()
+        .filter_map(|r| r.get("realm").and_then(Value::as_str))
+    {
+        if other != realm
+            && matches!(
+                find(session, other, client_id, Role::ViewClients).await,
+                Ok(Some(_))
+            )
+        {
+            found.push(other.to_string());
+        }
+    }
+    found
+}
+
+/// The realm's settings (its representation in the admin API).
+pub(crate) async fn realm_settings(session: &Session, realm: &str) -> Result<Value, KeycloakError> {
+    let action = format!("read the settings of realm `{realm}`");
+    let op = Op {
+        realm,
+        role: Role::ViewRealm,
+        action: &action,
+    };
+    let reply = session
+        .admin(Method::GET, Admin::Realm { realm }, None, op)
+        .await?;
+    if !reply.status.is_success() {
+        return Err(expect_failed(session, &reply, realm, &action));
+    }
+    reply.json()
 }

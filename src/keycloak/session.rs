@@ -486,6 +486,23 @@ async fn detect_base(http: &Http, url: &HttpUrl) -> Result<String, KeycloakError
             _ => return Err(reply.status_error()),
         }
     }
+    // Keycloak 17+ dropped the /auth prefix: say so when the URL without it answers.
+    if let Some(without) = url.as_str().strip_suffix("/auth") {
+        let reply = http
+            .send(
+                Method::GET,
+                &urls::realm(without, "master"),
+                Purpose::Api,
+                |r| r,
+            )
+            .await?;
+        if reply.status.is_success() {
+            return Err(KeycloakError::AuthPrefix {
+                base: url.to_string(),
+                without: without.to_string(),
+            });
+        }
+    }
     Err(KeycloakError::NotKeycloak {
         base: url.to_string(),
         detail: format!(

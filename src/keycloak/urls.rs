@@ -43,6 +43,8 @@ impl ScopeList {
 pub enum Admin<'a> {
     /// The realms (POST creates one).
     Realms,
+    /// One realm's settings.
+    Realm { realm: &'a str },
     /// A realm's clients (POST creates one).
     Clients { realm: &'a str },
     /// The realm's client with this `clientId` (exact match), as a list of zero or one.
@@ -71,6 +73,7 @@ impl Admin<'_> {
         let client = |realm: &str, uuid: &str| format!("{}/clients/{}", r(realm), segment(uuid));
         match *self {
             Admin::Realms => root,
+            Admin::Realm { realm } => r(realm),
             Admin::Clients { realm } => format!("{}/clients", r(realm)),
             Admin::ClientsNamed { realm, client_id } => {
                 let query: String = url::form_urlencoded::Serializer::new(String::new())

@@ -130,7 +130,11 @@ impl Report {
     }
 
     pub fn is_flawed(&self, field: &Field) -> bool {
-        field.line.is_some_and(|l| self.flawed.contains(&l))
+        field.line.is_some_and(|l| self.is_flawed_line(l))
+    }
+
+    pub fn is_flawed_line(&self, line: usize) -> bool {
+        self.flawed.contains(&line)
     }
 
     /// Findings in file order; findings without a line last.

@@ -11,7 +11,7 @@ use super::known_keys;
 use super::registry::*;
 use super::view::{self, AuthView};
 use super::yaml_tree::{self, Node};
-use super::{checks, Kind};
+use super::{checks, env_yaml, Kind};
 use crate::openmetadata::{compose, server, Release};
 
 /// Where the auth blocks sit in a Helm values file: under `openmetadata.config` in a full
@@ -22,6 +22,7 @@ const HELM_PREFIXES: &[&[&str]] = &[&["openmetadata", "config"], &["config"], &[
 /// whose keys it may use).
 pub fn lint(text: &str, kind: Kind, release: &Release) -> Vec<Finding> {
     let mut r = Report::new(kind);
+    let mut env = None;
     let view = match kind {
         Kind::Env => {
             let file = env_file::parse(text);
@@ -39,6 +40,7 @@ pub fn lint(text: &str, kind: Kind, release: &Release) -> Vec<Finding> {
                     || e.key.starts_with("AUTHORIZER_")
                     || e.key == "CUSTOM_OIDC_AUTHENTICATION_PROVIDER_NAME"
             });
+            env = Some(file);
             if any_auth {
                 Some(v)
             } else {
@@ -56,7 +58,11 @@ pub fn lint(text: &str, kind: Kind, release: &Release) -> Vec<Finding> {
         Kind::Yaml | Kind::Helm => yaml_format(text, kind, release, &mut r),
     };
     if let Some(v) = view {
-        checks::run(&v, &mut r);
+        checks::run(&v, release, &mut r);
+    }
+    // After the checks, so a line they found broken (a placeholder) is not reported again.
+    if let Some(file) = &env {
+        env_yaml::env_yaml(file, &mut r);
     }
     r.finish()
 }
@@ -98,7 +104,7 @@ fn yaml_format(text: &str, kind: Kind, release: &Release, r: &mut Report) -> Opt
                 Kind::Yaml,
                 &root,
                 &["authenticationConfiguration"],
-                &[&["authorizerConfiguration"]],
+                &["authorizerConfiguration"],
             );
             known_keys::yaml_unknown_keys(&root, release, r);
             v
@@ -139,7 +145,7 @@ fn helm_view(root: &Node, release: &Release, r: &mut Report) -> Option<AuthView>
             continue;
         }
         known_keys::helm_keys(auth, authz, release, r);
-        return view::from_yaml(Kind::Helm, root, &auth_path, &[&authz_path]);
+        return view::from_yaml(Kind::Helm, root, &auth_path, &authz_path);
     }
     None
 }

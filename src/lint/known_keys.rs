@@ -88,6 +88,7 @@ pub fn yaml_unknown_keys(root: &Node, release: &Release, r: &mut Report) {
 pub fn env_not_read(keys: &[(String, usize)], release: &Release, r: &mut Report) {
     for (env, line) in keys {
         let Some((block, key)) = server::key_of_env(env) else {
+            unknown_variable(env, *line, r);
             continue;
         };
         if let Some(problem) = release.key_problem(block, key) {
@@ -105,6 +106,51 @@ pub fn env_not_read(keys: &[(String, usize)], release: &Release, r: &mut Report)
             );
         }
     }
+}
+
+/// An auth-looking variable no release reads at all (a misspelling such as
+/// AUTHENTICATION_CALBACK_URL, OpenMetadata PR 5403): the server never sees it, so the
+/// setting it was meant for keeps its default.
+fn unknown_variable(env: &str, line: usize, r: &mut Report) {
+    const PREFIXES: &[&str] = &["AUTHENTICATION_", "AUTHORIZER_", "OIDC_"];
+    // A name the compose file passes is no misspelling (some are read by older releases only).
+    if !PREFIXES.iter().any(|p| env.starts_with(p))
+        || crate::openmetadata::compose::PASSED_TO_SERVER.contains(&env)
+    {
+        return;
+    }
+    let names = server::ENV_NAMES.iter().map(|(_, _, e)| *e);
+    let closest = names
+        .map(|known| (distance(env, known), known))
+        .min()
+        .filter(|(d, _)| *d <= 3);
+    r.add(
+        ENV_NOT_READ,
+        Severity::Warning,
+        Some(line),
+        format!("{env} is a variable no OpenMetadata release reads, so it has no effect"),
+        match closest {
+            Some((_, known)) => format!("rename it to {known}"),
+            None => "remove it, or check its spelling against the release's openmetadata.yaml"
+                .to_string(),
+        },
+    );
+}
+
+/// Edit distance (insertions, deletions, substitutions) between two names.
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
 }
 
 /// Unknown keys and wrong value types in Helm's `authentication` (with its

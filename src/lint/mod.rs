@@ -11,6 +11,7 @@
 
 mod checks;
 pub(crate) mod env_file;
+mod env_yaml;
 mod finding;
 mod format;
 mod known_keys;

@@ -339,10 +339,11 @@ pub const CALLBACK_SERVER_MISMATCH: CheckInfo = file(
 );
 pub const CUSTOM_PARAMS_EMPTY: CheckInfo = file(
     "custom-params-empty",
-    YAMLS,
+    &[FileKind::Yaml],
     Error,
     "customParams is not the empty string, which the server cannot parse",
-    "the provider is not custom-oidc; env files (compose turns an empty value into {})",
+    "the provider is not custom-oidc; Helm values (custom-params-chart) and env files (compose \
+     turns an empty value into {})",
 );
 pub const PRINCIPAL_DOMAIN_EXAMPLE: CheckInfo = file(
     "principal-domain-example",
@@ -350,6 +351,56 @@ pub const PRINCIPAL_DOMAIN_EXAMPLE: CheckInfo = file(
     Info,
     "the principal domain is not the docs' example open-metadata.org",
     NOT_OIDC,
+);
+
+// What users get wrong (the corpus of real misconfigurations, tests/fixtures/corpus/).
+pub const ADMIN_PRINCIPALS_EMPTY: CheckInfo = file(
+    "admin-principals-empty",
+    AUTH,
+    Error,
+    "the admin principals name at least one user (an empty list, or [\"\"], leaves nobody able \
+     to administer OpenMetadata)",
+    NOT_OIDC,
+);
+pub const ADMIN_PRINCIPAL_UNMATCHABLE: CheckInfo = file(
+    "admin-principal-unmatchable",
+    AUTH,
+    Error,
+    "every admin principal is a user name a login can equal: lower case, no @domain, no \
+     :password (an error when none is)",
+    NOT_OIDC,
+);
+pub const PRINCIPAL_DOMAIN_INVALID: CheckInfo = file(
+    "principal-domain-invalid",
+    AUTH,
+    Error,
+    "the principal domain is one email domain (example.com): not empty, not a list, not an \
+     address",
+    NOT_OIDC,
+);
+pub const PRINCIPAL_CLAIMS_ORDER: CheckInfo = file(
+    "principal-claims-order",
+    AUTH,
+    Error,
+    "jwtPrincipalClaims keeps OpenMetadata's order email, preferred_username, sub, which its \
+     docs warn against changing (an error when sub, Keycloak's user id, comes first)",
+    "the provider is not custom-oidc, or jwtPrincipalClaimsMapping is set (it decides instead)",
+);
+pub const CUSTOM_PARAMS_CHART: CheckInfo = file(
+    "custom-params-chart",
+    HELM,
+    Error,
+    "customParams suits the chart: null on charts 1.6.0 – 1.6.3, which quote it (anything \
+     else reaches the server as a string), never null on later ones (their b64enc fails)",
+    "the provider is not custom-oidc",
+);
+pub const ENV_VALUE_YAML: CheckInfo = file(
+    "env-value-yaml",
+    ENV,
+    Error,
+    "every value still parses once docker compose and the server substitute it into \
+     openmetadata.yaml (the quickstart file adds a stray } to OIDC_CUSTOM_PARAMS)",
+    "",
 );
 
 // The SOPS-encrypted Kubernetes Secret.
@@ -500,6 +551,12 @@ pub const FILE_CHECKS: &[CheckInfo] = &[
     CALLBACK_SERVER_MISMATCH,
     CUSTOM_PARAMS_EMPTY,
     PRINCIPAL_DOMAIN_EXAMPLE,
+    ADMIN_PRINCIPALS_EMPTY,
+    ADMIN_PRINCIPAL_UNMATCHABLE,
+    PRINCIPAL_DOMAIN_INVALID,
+    PRINCIPAL_CLAIMS_ORDER,
+    CUSTOM_PARAMS_CHART,
+    ENV_VALUE_YAML,
     SOPS_INVALID,
     SOPS_NO_RECIPIENTS,
     SOPS_RECIPIENT_INVALID,

@@ -52,6 +52,20 @@ pub const PASSED_TO_SERVER: &[&str] = &[
     "OIDC_SESSION_EXPIRY",
 ];
 
+/// Variables the quickstart compose file substitutes into a longer value: its
+/// `${OIDC_CUSTOM_PARAMS:-{}}` ends the default at the first `}`, so a value the env file sets
+/// arrives with a stray `}` after it (`{}` becomes `{}}`, measured with docker-compose 1.29;
+/// OpenMetadata issue 24193). Unset, the variable gets the intended `{}`.
+pub const STRAY_SUFFIX: &[(&str, &str)] = &[("OIDC_CUSTOM_PARAMS", "}")];
+
+/// What the server's environment holds for `var` when the env file sets it to `value`.
+pub fn as_passed(var: &str, value: &str) -> String {
+    match STRAY_SUFFIX.iter().find(|(v, _)| *v == var) {
+        Some((_, suffix)) => format!("{value}{suffix}"),
+        None => value.to_string(),
+    }
+}
+
 /// The variables an env file sets (`KEY=…` lines) that the quickstart compose file does not
 /// pass to the server, in file order.
 pub fn not_passed(env_file: &str) -> Vec<String> {

@@ -63,6 +63,30 @@ impl OmVersion {
         parts.join(".").parse()
     }
 
+    /// A version a user asks for (`--om-version`, `openmetadata.version`): as [`FromStr`], but
+    /// a patch newer than the line's newest release omsso knows is refused, since the Helm
+    /// values would name a chart version that does not exist (`1.12.99`). A running server's
+    /// report ([`OmVersion::from_server`]) is not judged so: it exists.
+    pub fn asked(s: &str) -> Result<OmVersion, String> {
+        let v: OmVersion = s.parse()?;
+        let line = v.line();
+        let newest = line.newest_release();
+        let known_patch = newest
+            .rsplit('.')
+            .next()
+            .and_then(|p| p.parse::<u16>().ok());
+        match (v.patch, known_patch) {
+            (Some(patch), Some(known)) if patch > known => Err(format!(
+                "OpenMetadata {v} is newer than the newest {} release omsso knows ({newest}): \
+                 its Helm chart {v} may not exist; write the line, {}, for the newest known \
+                 release (or set the chart version yourself)",
+                line.name(),
+                line.name()
+            )),
+            _ => Ok(v),
+        }
+    }
+
     /// Whether both name the same release line.
     pub fn same_line(&self, other: &OmVersion) -> bool {
         self.line_number() == other.line_number()
@@ -135,12 +159,25 @@ impl<'de> Deserialize<'de> for OmVersion {
                 f.write_str("an OpenMetadata version as a string, e.g. \"2.0\" or \"1.12\"")
             }
             fn visit_str<E: de::Error>(self, s: &str) -> Result<OmVersion, E> {
-                s.parse().map_err(E::custom)
+                OmVersion::asked(s).map_err(E::custom)
             }
-            // YAML reads `1.10` as the number 1.1, so a number is refused rather than guessed.
+            // YAML reads `1.10` as the number 1.1, so a number is refused rather than guessed;
+            // the hint names the lines that read as this number (1.10 for 1.1).
             fn visit_f64<E: de::Error>(self, n: f64) -> Result<OmVersion, E> {
+                let lines: Vec<String> = lines::LINES
+                    .iter()
+                    .map(|l| l.name())
+                    .filter(|name| name.parse::<f64>() == Ok(n))
+                    .map(|name| format!("\"{name}\""))
+                    .collect();
+                let example = if lines.is_empty() {
+                    "\"2.0\"".to_string()
+                } else {
+                    lines.join(" or ")
+                };
                 Err(E::custom(format!(
-                    "write the version in quotes (e.g. \"{n}\"): YAML reads {n} as a number, and 1.10 would become 1.1"
+                    "write the version in quotes, e.g. {example}: unquoted, YAML reads it as \
+                     the number {n} (1.10 becomes 1.1)"
                 )))
             }
             fn visit_u64<E: de::Error>(self, n: u64) -> Result<OmVersion, E> {
@@ -158,6 +195,25 @@ impl<'de> Deserialize<'de> for OmVersion {
 
 #[cfg(test)]
 mod tests {
+    /// Issue 21: `version: 1.10` unquoted was told to write "1.1"; 1.12.99 was accepted and
+    /// named a chart that does not exist.
+    #[test]
+    fn unquoted_and_unknown_patch_versions_are_told_what_to_write() {
+        let err = serde_yaml::from_str::<OmVersion>("1.10")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("\"1.10\"") && !err.contains("\"1.1\""),
+            "{err}"
+        );
+        let err = OmVersion::asked("1.12.99").unwrap_err();
+        assert!(err.contains("write the line, 1.12"), "{err}");
+        assert!(OmVersion::asked("1.12.12").is_ok());
+        assert!(OmVersion::asked("1.13.6").is_ok());
+        assert!(OmVersion::asked("2.0.7").is_ok());
+        assert!(OmVersion::from_server("1.12.99").is_ok());
+    }
+
     use super::*;
 
     #[test]

@@ -263,9 +263,13 @@ pub fn lint_files(
     let mut inputs = Vec::new();
     for path in files {
         let text = read(path)?;
-        let kind = kind
-            .or_else(|| FileKind::detect(&text))
-            .ok_or_else(|| VerifyError::UnknownKind { path: path.clone() })?;
+        let kind = kind.or_else(|| FileKind::detect(&text)).ok_or_else(|| {
+            if is_plain_secret(&text) {
+                VerifyError::PlainSecret { path: path.clone() }
+            } else {
+                VerifyError::UnknownKind { path: path.clone() }
+            }
+        })?;
         inputs.push((display(path), kind, text));
     }
     // SOPS files are also decrypted and checked as `sops -d` would, with the age identities
@@ -329,4 +333,10 @@ fn read(path: &Path) -> Result<String, VerifyError> {
     String::from_utf8(bytes).map_err(|_| VerifyError::NotText {
         path: path.to_path_buf(),
     })
+}
+
+/// A Kubernetes Secret manifest (`kind: Secret` at the top level) without SOPS metadata.
+fn is_plain_secret(text: &str) -> bool {
+    text.lines().any(|l| l.trim_end() == "kind: Secret")
+        && text.lines().any(|l| l.starts_with("apiVersion:"))
 }

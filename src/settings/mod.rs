@@ -40,6 +40,9 @@ pub enum Required {
     Key(&'static str),
     /// An admin login: a user or a service-account client.
     AdminLogin,
+    /// An admin login, or what the command can use instead (`render --credentials FILE`),
+    /// which the error's hint then names.
+    AdminLoginOr(&'static str),
 }
 pub const DEFAULT_CLIENT_ID: &str = "open-metadata";
 pub const DEFAULT_ADMIN_REALM: &str = "master";
@@ -74,7 +77,11 @@ pub enum SettingsError {
     Missing { key: &'static str },
     /// Several settings a command needs, reported together.
     #[error("{} settings are not set: {}", .keys.len(), .keys.join(", "))]
-    MissingSeveral { keys: Vec<&'static str> },
+    MissingSeveral {
+        keys: Vec<&'static str>,
+        /// What the command can use instead of an admin login, when it can.
+        instead: Option<&'static str>,
+    },
     #[error(transparent)]
     Realm(#[from] RealmError),
     #[error("{key} must not be empty")]
@@ -90,7 +97,10 @@ pub enum SettingsError {
     #[error("the settings file defines no environments")]
     NoEnvironments,
     #[error("no admin credentials for Keycloak")]
-    NoAdminLogin,
+    NoAdminLogin {
+        /// What the command can use instead, when it can.
+        instead: Option<&'static str>,
+    },
     #[error("the {what} is not given")]
     NoSecret {
         what: &'static str,
@@ -150,28 +160,7 @@ impl Diagnose for SettingsError {
                     s.env
                 )
             }
-            SettingsError::MissingSeveral { keys } => {
-                let (mut flags, mut envs) = (Vec::new(), Vec::new());
-                for key in keys {
-                    let key = match *key {
-                        ADMIN_LOGIN => "admin.username",
-                        k => k,
-                    };
-                    let s = table::setting(key);
-                    flags.push(s.flag_name());
-                    envs.push(s.env);
-                }
-                format!(
-                    "pass {} (or set {}), or add the keys to {DEFAULT_CONFIG}{}",
-                    flags.join(", "),
-                    envs.join(", "),
-                    if keys.contains(&ADMIN_LOGIN) {
-                        format!(" (an admin login: {})", admin_login_choices())
-                    } else {
-                        String::new()
-                    }
-                )
-            }
+            SettingsError::MissingSeveral { keys, instead } => missing_several_hint(keys, *instead),
             SettingsError::Realm(e) => e.hint(&table::setting("keycloak.realm").flag_name()),
             SettingsError::Empty { key } => format!("give `{key}` a value"),
             SettingsError::SecretFile { .. } => {
@@ -183,12 +172,14 @@ impl Diagnose for SettingsError {
             SettingsError::NoEnvironments => {
                 "add an `environments:` section to the settings file".to_string()
             }
-            SettingsError::NoAdminLogin => format!(
-                "set {} with OMSSO_ADMIN_PASSWORD or {}, or {} with OMSSO_ADMIN_CLIENT_SECRET",
-                flag("admin.username"),
-                flag("admin.password_file"),
-                flag("admin.client_id")
-            ),
+            SettingsError::NoAdminLogin { instead } => {
+                format!(
+                    "set {} with OMSSO_ADMIN_PASSWORD or {}, or {} with OMSSO_ADMIN_CLIENT_SECRET",
+                    flag("admin.username"),
+                    flag("admin.password_file"),
+                    flag("admin.client_id")
+                ) + &instead_of_login(*instead)
+            }
             SettingsError::NoSecret { env, .. } => {
                 format!(
                     "set {env}, pass its --...-file option (`-` reads stdin), or run on a terminal"
@@ -205,4 +196,33 @@ impl Diagnose for SettingsError {
             ),
         })
     }
+}
+
+/// `; or …` naming what a command can use instead of an admin login.
+fn instead_of_login(instead: Option<&str>) -> String {
+    instead.map(|i| format!("; or {i}")).unwrap_or_default()
+}
+
+/// The flags and variables of several missing settings, with the admin login's choices.
+fn missing_several_hint(keys: &[&'static str], instead: Option<&str>) -> String {
+    let (mut flags, mut envs) = (Vec::new(), Vec::new());
+    for key in keys {
+        let key = match *key {
+            ADMIN_LOGIN => "admin.username",
+            k => k,
+        };
+        let s = table::setting(key);
+        flags.push(s.flag_name());
+        envs.push(s.env);
+    }
+    format!(
+        "pass {} (or set {}), or add the keys to {DEFAULT_CONFIG}{}",
+        flags.join(", "),
+        envs.join(", "),
+        if keys.contains(&ADMIN_LOGIN) {
+            format!(" (an admin login: {})", admin_login_choices())
+        } else {
+            String::new()
+        }
+    ) + &instead_of_login(instead)
 }

@@ -117,6 +117,7 @@ impl Settings {
     pub fn check_required(&self, needs: &[super::Required]) -> Result<(), SettingsError> {
         use super::Required;
         let mut missing: Vec<&'static str> = Vec::new();
+        let mut instead = None;
         for need in needs {
             match need {
                 Required::Key("keycloak.realm") if self.realm.is_some() => {
@@ -133,14 +134,21 @@ impl Settings {
                 Required::AdminLogin if !self.admin_login_configured() => {
                     missing.push(super::ADMIN_LOGIN)
                 }
-                Required::AdminLogin => {}
+                Required::AdminLoginOr(other) if !self.admin_login_configured() => {
+                    missing.push(super::ADMIN_LOGIN);
+                    instead = Some(*other);
+                }
+                Required::AdminLogin | Required::AdminLoginOr(_) => {}
             }
         }
         match missing.as_slice() {
             [] => Ok(()),
-            [one] if *one == super::ADMIN_LOGIN => Err(SettingsError::NoAdminLogin),
+            [one] if *one == super::ADMIN_LOGIN => Err(SettingsError::NoAdminLogin { instead }),
             [one] => Err(self.missing_error(one)),
-            _ => Err(SettingsError::MissingSeveral { keys: missing }),
+            _ => Err(SettingsError::MissingSeveral {
+                keys: missing,
+                instead,
+            }),
         }
     }
 
@@ -273,7 +281,7 @@ impl Settings {
             });
         }
         let Some(username) = self.text("admin.username") else {
-            return Err(SettingsError::NoAdminLogin);
+            return Err(SettingsError::NoAdminLogin { instead: None });
         };
         let password = self.admin_password.read()?;
         Ok(AdminLogin::Password {

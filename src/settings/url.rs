@@ -38,6 +38,18 @@ impl FromStr for HttpUrl {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
+        // `sso.example.com` or `sso.example.com:8443` (which would parse with the host as its
+        // scheme): say what is missing rather than "relative URL without a base".
+        if !s.contains("://") && s.contains('@') {
+            // Not echoed: `user:password@host` holds a credential.
+            return Err("a URL must start with https:// (or http://)".to_string());
+        }
+        if !s.contains("://") && !s.trim().is_empty() {
+            return Err(format!(
+                "`{s}` has no scheme: write https://{} (or http:// for a server without TLS)",
+                s.trim()
+            ));
+        }
         let url = Url::parse(s.trim()).map_err(|e| format!("`{s}` is not a URL ({e})"))?;
         if !matches!(url.scheme(), "http" | "https") {
             return Err(format!("`{s}` must start with http:// or https://"));
@@ -89,5 +101,16 @@ mod tests {
         }
         let err = "http://u:hunter2@h".parse::<HttpUrl>().unwrap_err();
         assert!(!err.contains("hunter2"));
+        let err = "u:hunter2@h".parse::<HttpUrl>().unwrap_err();
+        assert!(!err.contains("hunter2"), "{err}");
+    }
+
+    /// Issue 21: a bare host got "relative URL without a base" and no word of the scheme.
+    #[test]
+    fn a_url_without_a_scheme_is_told_to_add_https() {
+        for bare in ["sso.example.com", "sso.example.com:8443/auth"] {
+            let err = bare.parse::<HttpUrl>().unwrap_err();
+            assert!(err.contains(&format!("write https://{bare}")), "{err}");
+        }
     }
 }

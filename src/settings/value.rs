@@ -87,7 +87,7 @@ impl Kind {
             Kind::Bool => Value::Bool(parse_bool(s)?),
             Kind::Strings => Value::Strings(vec![s.to_string()]),
             Kind::Paths => Value::Paths(vec![PathBuf::from(s)]),
-            Kind::OmVersion => Value::OmVersion(s.parse()?),
+            Kind::OmVersion => Value::OmVersion(OmVersion::asked(s)?),
             Kind::ClientType => Value::ClientType(enum_value(s)?),
             Kind::ResponseType => Value::ResponseType(enum_value(s)?),
             Kind::SecretName => Value::SecretName(s.parse()?),

@@ -8,12 +8,37 @@ use super::public_client;
 use super::redirects::redirect_registered;
 use super::registry::{
     CheckInfo, CLIENT_CONFIDENTIAL, CLIENT_EXISTS, DEFAULT_SCOPES, REDIRECT_URI_REGISTERED,
+    TOKEN_SIGNING_ALGORITHM,
 };
 use super::report::Checks;
 use crate::keycloak::client::strings;
 
-/// The client scopes that put the claims OpenMetadata reads into tokens.
-const REQUIRED_SCOPES: [&str; 3] = ["profile", "email", "basic"];
+/// The client scopes that put the claims OpenMetadata reads into tokens, and what a token
+/// lacks without each.
+const REQUIRED_SCOPES: [(&str, &str); 3] = [
+    (
+        "profile",
+        "without `profile` tokens carry no preferred_username or name",
+    ),
+    (
+        "email",
+        "without `email` tokens carry no email, so OpenMetadata names users from \
+         preferred_username and makes up name@principalDomain addresses",
+    ),
+    ("basic", "without `basic` tokens carry no `sub`"),
+];
+
+/// The one algorithm OpenMetadata verifies Keycloak's tokens with (its JwtFilter reads RSA
+/// keys from publicKeyUrls; an HS256 key is never published, an ES256 one is not RSA).
+const OM_SIGNING_ALGORITHM: &str = "RS256";
+
+/// What the admin API shows: the client (with its default scopes), the other realms that
+/// hold a client of that id when this realm has none, and the realm's settings.
+pub(super) struct AdminView {
+    pub client: Option<(Value, Vec<String>)>,
+    pub elsewhere: Vec<String>,
+    pub realm: Option<Value>,
+}
 
 /// The checks that read the client from the admin API, in the order they run.
 pub(super) fn client_check_names(deployed: &Deployed) -> Vec<CheckInfo> {
@@ -23,23 +48,18 @@ pub(super) fn client_check_names(deployed: &Deployed) -> Vec<CheckInfo> {
     } else {
         names.extend(public_client::names(deployed));
     }
-    names.extend([REDIRECT_URI_REGISTERED, DEFAULT_SCOPES]);
+    names.extend([
+        REDIRECT_URI_REGISTERED,
+        DEFAULT_SCOPES,
+        TOKEN_SIGNING_ALGORITHM,
+    ]);
     names
 }
 
-pub(super) fn client_checks(
-    c: &mut Checks,
-    realm: &str,
-    deployed: &Deployed,
-    client: Option<(Value, Vec<String>)>,
-) {
+pub(super) fn client_checks(c: &mut Checks, realm: &str, deployed: &Deployed, view: AdminView) {
     let id = deployed.client_id.as_deref().unwrap_or_default();
-    let Some((client, scopes)) = client else {
-        c.fail(
-            CLIENT_EXISTS,
-            format!("realm `{realm}` has no client `{id}`"),
-            "run `omsso keycloak ensure`",
-        );
+    let Some((client, scopes)) = view.client else {
+        missing_client(c, realm, id, &view.elsewhere);
         return;
     };
     c.pass(
@@ -77,18 +97,111 @@ pub(super) fn client_checks(
             ))
         },
     );
-    let missing: Vec<&str> = REQUIRED_SCOPES
+    let missing: Vec<(&str, &str)> = REQUIRED_SCOPES
         .into_iter()
-        .filter(|s| !scopes.iter().any(|have| have == s))
+        .filter(|(s, _)| !scopes.iter().any(|have| have == s))
         .collect();
     c.expect(
         DEFAULT_SCOPES,
         if missing.is_empty() {
             Ok("default client scopes include profile, email and basic".to_string())
         } else {
+            let names: Vec<&str> = missing.iter().map(|(s, _)| *s).collect();
+            let why: Vec<&str> = missing.iter().map(|(_, why)| *why).collect();
             Err((
-                format!("default client scopes lack {}", missing.join(", ")),
-                "run `omsso keycloak ensure` (without `basic` tokens carry no `sub`)".to_string(),
+                format!("default client scopes lack {}", names.join(", ")),
+                format!(
+                    "add {} to the client's default client scopes (`omsso keycloak ensure` \
+                     does): {}",
+                    names.join(", "),
+                    why.join("; ")
+                ),
+            ))
+        },
+    );
+    signing_algorithm(c, id, &client, view.realm.as_ref());
+}
+
+/// client-exists failed: when another realm holds the client, the file names the wrong realm,
+/// and `keycloak ensure` would only create a second client.
+fn missing_client(c: &mut Checks, realm: &str, id: &str, elsewhere: &[String]) {
+    if elsewhere.is_empty() {
+        c.fail(
+            CLIENT_EXISTS,
+            format!("realm `{realm}` has no client `{id}`"),
+            format!("run `omsso keycloak ensure` to create it in realm `{realm}`"),
+        );
+        return;
+    }
+    const SHOWN: usize = 3;
+    let mut others = elsewhere[..elsewhere.len().min(SHOWN)].join("`, `");
+    if elsewhere.len() > SHOWN {
+        others.push_str(&format!("` and {} more", elsewhere.len() - SHOWN));
+    } else {
+        others.push('`');
+    }
+    c.fail(
+        CLIENT_EXISTS,
+        format!("realm `{realm}` has no client `{id}`; it is in realm `{others}"),
+        "the file names the wrong realm: re-render for the realm that holds the client (its \
+         URLs then name it) instead of creating a second client with `omsso keycloak ensure`",
+    );
+}
+
+/// token-signing-algorithm: the algorithm Keycloak actually signs with, from the client's
+/// override or the realm's default.
+fn signing_algorithm(c: &mut Checks, id: &str, client: &Value, realm: Option<&Value>) {
+    let realm_alg = realm
+        .and_then(|r| r.get("defaultSignatureAlgorithm"))
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+        .unwrap_or(OM_SIGNING_ALGORITHM);
+    let attr = |key: &str| {
+        client
+            .get("attributes")
+            .and_then(|a| a.get(key))
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+    };
+    let mut wrong = Vec::new();
+    for (token, key) in [
+        ("ID", "id.token.signed.response.alg"),
+        ("access", "access.token.signed.response.alg"),
+    ] {
+        let (alg, source) = match attr(key) {
+            Some(alg) => (alg, format!("client `{id}`'s {key}")),
+            None => (
+                realm_alg,
+                "the realm's default signature algorithm".to_string(),
+            ),
+        };
+        if alg != OM_SIGNING_ALGORITHM {
+            wrong.push(format!("{token} tokens are signed with {alg} ({source})"));
+        }
+    }
+    c.expect(
+        TOKEN_SIGNING_ALGORITHM,
+        if wrong.is_empty() {
+            Ok(format!(
+                "ID and access tokens are signed with {OM_SIGNING_ALGORITHM}{}",
+                if realm.is_some() {
+                    ""
+                } else {
+                    " (the realm's default was not readable with this login: RS256 assumed)"
+                }
+            ))
+        } else {
+            Err((
+                format!(
+                    "{}, but OpenMetadata verifies tokens with {OM_SIGNING_ALGORITHM} keys only \
+                     (logins fail with \"No key found with kid\" or a key of the wrong type)",
+                    wrong.join("; ")
+                ),
+                format!(
+                    "set it to {OM_SIGNING_ALGORITHM}: Realm settings > Tokens > Default \
+                     signature algorithm, and the client's Advanced > Fine grain OpenID Connect \
+                     configuration (empty = the realm's)"
+                ),
             ))
         },
     );
@@ -107,7 +220,8 @@ mod tests {
                 CLIENT_EXISTS,
                 CLIENT_CONFIDENTIAL,
                 REDIRECT_URI_REGISTERED,
-                DEFAULT_SCOPES
+                DEFAULT_SCOPES,
+                TOKEN_SIGNING_ALGORITHM
             ]
         );
         let public = Deployed {

@@ -10,15 +10,16 @@
 
 use serde_json::Value;
 
-use super::client::{client_check_names, client_checks};
+use super::client::{client_check_names, client_checks, AdminView};
 use super::deployed::{Deployed, KeycloakOf};
 use super::discovery::{discovery_of, token_endpoint_elsewhere, Discovery};
 use super::om_rules;
 use super::registry::{
-    DISCOVERY_REACHABLE, ISSUER_MATCHES_AUTHORITY, JWKS_IS_REALM, JWKS_SIGNING_KEY,
-    PUBLIC_KEY_URLS, SECRET_AUTHENTICATES, TOKEN_ISSUER, URLS_CONSISTENT,
+    CheckInfo, CLIENT_CONFIDENTIAL, CLIENT_EXISTS, DISCOVERY_REACHABLE, ISSUER_MATCHES_AUTHORITY,
+    JWKS_IS_REALM, JWKS_SIGNING_KEY, PUBLIC_KEY_URLS, SECRET_AUTHENTICATES, TOKEN_ISSUER,
+    URLS_CONSISTENT,
 };
-use super::report::{Check, Checks};
+use super::report::{Check, Checks, Status};
 use crate::http::Http;
 use crate::keycloak::probe;
 use crate::keycloak::{KeycloakError, Session};
@@ -78,7 +79,10 @@ pub async fn run(
                 c.skip_no_admin(name);
             }
         }
-        (Some(_), client) => client_checks(&mut c, &kc.realm, deployed, client),
+        (Some(session), client) => {
+            let view = admin_view(session, &kc.realm, &client_id, client).await;
+            client_checks(&mut c, &kc.realm, deployed, view)
+        }
     }
     secret_checks(&mut c, net.http, deployed, &authority, discovery.as_ref()).await;
     url_checks(&mut c, deployed);
@@ -93,6 +97,25 @@ async fn admin_client(
     match admin {
         Some(session) => probe::client_and_scopes(session, realm, client_id).await,
         None => Ok(None),
+    }
+}
+
+/// What else the client checks need from the admin API: where the client is when this realm
+/// lacks it, and the realm's signature algorithm (unread when this admin may not view it).
+async fn admin_view(
+    session: &Session,
+    realm: &str,
+    client_id: &str,
+    client: Option<(Value, Vec<String>)>,
+) -> AdminView {
+    let elsewhere = match client {
+        None => probe::realms_with_client(session, realm, client_id).await,
+        Some(_) => Vec::new(),
+    };
+    AdminView {
+        client,
+        elsewhere,
+        realm: probe::realm_settings(session, realm).await.ok(),
     }
 }
 
@@ -122,11 +145,8 @@ fn discovery_check(
             }
         },
         Ok(r) => {
-            c.fail(
-                DISCOVERY_REACHABLE,
-                format!("{url} answered {}", r.status.as_u16()),
-                "check the realm name and Keycloak URL in discoveryUri",
-            );
+            let (detail, hint) = not_served(url, &r, "discoveryUri");
+            c.fail(DISCOVERY_REACHABLE, detail, hint);
             return Fetched::Bad;
         }
         Err(e) => {
@@ -141,6 +161,48 @@ fn discovery_check(
     };
     c.pass(DISCOVERY_REACHABLE, format!("{url} answers"));
     Fetched::Doc(doc)
+}
+
+/// A Keycloak URL that answered with an error: the detail, and a hint from the cause. Keycloak
+/// 17 and later serve realms at /realms/ (no /auth); a realm that is not there says so.
+fn not_served(url: &str, r: &crate::http::Reply, setting: &str) -> (String, String) {
+    let status = r.status.as_u16();
+    let path = url::Url::parse(url)
+        .map(|u| u.path().to_string())
+        .unwrap_or_default();
+    if status == 404 && path.contains("/auth/realms/") {
+        return (
+            format!(
+                "{url} answered 404: Keycloak 17 and later serve realms at /realms/, without /auth"
+            ),
+            "drop /auth from every Keycloak URL (…/realms/<realm>/…) and re-run omsso render \
+             with the Keycloak URL without /auth; keep /auth only for a Keycloak started with \
+             --http-relative-path=/auth"
+                .to_string(),
+        );
+    }
+    if status == 404
+        && r.error_text()
+            .to_lowercase()
+            .contains("realm does not exist")
+    {
+        let realm = path
+            .split("/realms/")
+            .nth(1)
+            .and_then(|rest| rest.split('/').next())
+            .unwrap_or_default();
+        return (
+            format!("{url} answered 404: Keycloak has no realm `{realm}`"),
+            format!(
+                "check the realm name in {setting} and the other Keycloak URLs (names are \
+                 case-sensitive)"
+            ),
+        );
+    }
+    (
+        format!("{url} answered {status}"),
+        format!("check the Keycloak URL and realm name in {setting}"),
+    )
 }
 
 /// The public discovery document, for the checks the server-side one could not serve.
@@ -229,7 +291,19 @@ async fn public_key_checks(
             );
         }
     }
-    match probe::get(http, certs).await {
+    signing_key_check(c, http, certs).await;
+}
+
+/// jwks-signing-key: the realm certs URL, fetched as the server fetches it, holds an RS256
+/// signing key.
+async fn signing_key_check(c: &mut Checks, http: &Http, certs: &str) {
+    match probe::get_as_server(http, certs).await {
+        Err(KeycloakError::Http(e @ crate::http::HttpError::RedirectRefused { .. })) => c.fail(
+            JWKS_SIGNING_KEY,
+            format!("{certs} does not answer the server: {e}"),
+            "write the URL the redirect leads to (https://…) in publicKeyUrls: the server \
+             fetches it as written",
+        ),
         Ok(r) if r.status.is_success() => {
             let doc: Value = serde_json::from_slice(&r.body).unwrap_or_default();
             let has_rs256 = doc
@@ -253,11 +327,10 @@ async fn public_key_checks(
                 },
             );
         }
-        Ok(r) => c.fail(
-            JWKS_SIGNING_KEY,
-            format!("{certs} answered {}", r.status.as_u16()),
-            "check the realm name in the certs URL",
-        ),
+        Ok(r) => {
+            let (detail, hint) = not_served(certs, &r, "the certs URL");
+            c.fail(JWKS_SIGNING_KEY, detail, hint)
+        }
         Err(e) => c.warn(
             JWKS_SIGNING_KEY,
             format!("cannot reach {certs} from this machine: {e}"),
@@ -352,16 +425,15 @@ async fn authenticate(
         }
     };
     if !reply.status.is_success() {
+        let text = reply.error_text();
+        let hint = secret_refused_hint(c, id, &text);
         c.fail(
             SECRET_AUTHENTICATES,
             format!(
-                "Keycloak refused the configured secret for `{id}` ({}: {})",
+                "Keycloak refused the configured secret for `{id}` ({}: {text})",
                 reply.status.as_u16(),
-                reply.error_text()
             ),
-            "the secret was rotated or mistyped: run `omsso keycloak fetch` and re-render \
-             (OpenMetadata's SSO validation and its login both need it; a client without \
-             service accounts fails this grant too)",
+            hint,
         );
         return None;
     }
@@ -374,6 +446,36 @@ async fn authenticate(
         ),
     );
     Some(serde_json::from_slice(&reply.body).unwrap_or_default())
+}
+
+/// Why Keycloak refused the client-credentials grant, from its answer and what the client
+/// checks found: a public client has no secret, a client that is not in the realm has none
+/// there, a client without service accounts refuses the grant whatever the secret; only then
+/// was the secret rotated or mistyped.
+fn secret_refused_hint(c: &Checks, id: &str, text: &str) -> String {
+    let failed = |check: CheckInfo| {
+        c.0.iter()
+            .any(|k| k.name == check.name && k.status == Status::Fail)
+    };
+    let text = text.to_lowercase();
+    if text.contains("public client") || failed(CLIENT_CONFIDENTIAL) {
+        format!(
+            "client `{id}` is public in Keycloak, so no secret authenticates it: turn Client \
+             authentication on (`omsso keycloak ensure` does), then fetch its secret and re-render"
+        )
+    } else if failed(CLIENT_EXISTS) {
+        format!("the realm the file names has no client `{id}`: see client-exists")
+    } else if text.contains("service account") {
+        "the secret is right, but the client's service accounts are off and OpenMetadata's \
+         SSO validation uses this grant: turn Service accounts roles on (`omsso keycloak \
+         ensure` does)"
+            .to_string()
+    } else {
+        format!(
+            "the secret was rotated or mistyped, or the realm the file names has no client \
+             `{id}`: run `omsso keycloak fetch` for that realm and re-render"
+        )
+    }
 }
 
 /// token-issuer: the token's `iss` is the authority OpenMetadata compares it with.

@@ -48,6 +48,13 @@ pub enum VerifyError {
         path.display()
     )]
     UnknownKind { path: PathBuf },
+    /// A Kubernetes Secret in plain text, such as omsso's own helm/oidc-secrets.yaml.
+    #[error(
+        "{} is a Kubernetes Secret in plain text (like omsso's helm/oidc-secrets.yaml), which \
+         the file checks do not cover",
+        path.display()
+    )]
+    PlainSecret { path: PathBuf },
 }
 
 impl Diagnose for VerifyError {
@@ -77,6 +84,11 @@ impl Diagnose for VerifyError {
             VerifyError::UnknownKind { .. } => {
                 "say which it is: yaml, env, helm or sops".to_string()
             }
+            VerifyError::PlainSecret { .. } => format!(
+                "check the Helm values that name it (helm/values.yaml); a Secret is checked once \
+                 SOPS-encrypted (omsso render writes it so with {})",
+                crate::settings::flag("helm.sops.age_recipients")
+            ),
         })
     }
 }

@@ -13,8 +13,9 @@ use super::registry::{
     RESPONSE_TYPE_SUPPORTED, SCOPES_SUPPORTED,
 };
 use super::report::Checks;
-use crate::http::Http;
+use crate::http::{Http, HttpError};
 use crate::keycloak::probe;
+use crate::keycloak::KeycloakError;
 use crate::openmetadata::server;
 use crate::settings::flag;
 
@@ -195,9 +196,13 @@ async fn fetch_jwks(http: &Http, url: &str, once: bool) -> Jwks {
     let reply = if once {
         probe::get_once(http, url).await
     } else {
-        probe::get(http, url).await
+        probe::get_as_server(http, url).await
     };
     match reply {
+        // What the server's own fetch would refuse is no key for it, wherever it leads.
+        Err(KeycloakError::Http(e @ HttpError::RedirectRefused { .. })) => {
+            Jwks::NoKeys(format!("does not answer the server: {e}"))
+        }
         Ok(r) if r.status.is_success() => {
             let doc: Value = serde_json::from_slice(&r.body).unwrap_or_default();
             if doc.get("keys").is_some_and(Value::is_array) {
@@ -239,8 +244,13 @@ async fn public_key_urls_answer(c: &mut Checks, http: &Http, deployed: &Deployed
         c.fail(
             NAME,
             bad.join("; "),
-            "every publicKeyUrls entry must answer a JWKS (OpenMetadata's SSO validation \
-             fetches each): fix or drop the entry",
+            if bad.iter().any(|b| b.contains("follows no redirect")) {
+                "write the URL the redirect leads to (https://…) in publicKeyUrls: the server \
+                 fetches it as written"
+            } else {
+                "every publicKeyUrls entry must answer a JWKS (OpenMetadata's SSO validation \
+                 fetches each): fix or drop the entry"
+            },
         );
     } else if !unreachable.is_empty() {
         c.warn(

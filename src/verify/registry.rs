@@ -90,7 +90,8 @@ pub const PUBLIC_KEY_URLS_ANSWER: CheckInfo = live(
     Both,
     false,
     Error,
-    "every Keycloak URL in publicKeyUrls answers a JWKS",
+    "every Keycloak URL in publicKeyUrls answers a JWKS, fetched as the server's Java client \
+     fetches it (no redirect from http to https)",
     "publicKeyUrls lists no Keycloak URL",
 );
 pub const OWN_JWKS_ANSWERS: CheckInfo = live(
@@ -174,6 +175,16 @@ pub const DEFAULT_SCOPES: CheckInfo = live(
     "the client's default scopes put email and profile into tokens",
     "no admin login, or the client does not exist",
 );
+pub const TOKEN_SIGNING_ALGORITHM: CheckInfo = live(
+    "token-signing-algorithm",
+    Both,
+    true,
+    Error,
+    "Keycloak signs the client's ID and access tokens with RS256, the one algorithm \
+     OpenMetadata verifies them with (the client's override, else the realm's default \
+     signature algorithm; the discovery list only says what the realm could use)",
+    "no admin login, or the client does not exist",
+);
 // The secret, used as OpenMetadata uses it.
 pub const SECRET_AUTHENTICATES: CheckInfo = live(
     "secret-authenticates",
@@ -246,6 +257,7 @@ pub const LIVE_CHECKS: &[CheckInfo] = &[
     SILENT_CALLBACK_REGISTERED,
     REDIRECT_URI_REGISTERED,
     DEFAULT_SCOPES,
+    TOKEN_SIGNING_ALGORITHM,
     SECRET_AUTHENTICATES,
     TOKEN_ISSUER,
     URLS_CONSISTENT,

@@ -144,3 +144,44 @@ fn every_missing_setting_is_reported_at_once_before_any_request() {
         r.stderr
     );
 }
+
+/// Issue 21: `render` without an admin login or a credentials file named only the admin
+/// login; a new user with a credentials file was never told of --credentials.
+#[test]
+fn render_without_a_login_names_the_credentials_file_too() {
+    let d = tempfile::tempdir().unwrap();
+    let r = crate::support::run(crate::support::omsso(d.path()).args([
+        "render",
+        "--keycloak-url",
+        "http://127.0.0.1:9",
+        "--realm",
+        "data",
+        "--om-url",
+        "http://localhost:8585",
+        "--principal-domain",
+        "example.com",
+        "--admin-principal",
+        "alice",
+    ]));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    crate::support::one_error(&r);
+    assert!(r.stderr.contains("--credentials FILE"), "{}", r.stderr);
+}
+
+/// Issue 21: a Keycloak URL without a scheme was "not a URL (relative URL without a base)".
+#[test]
+fn a_url_without_a_scheme_is_told_to_add_https() {
+    let d = tempfile::tempdir().unwrap();
+    let r = crate::support::run(crate::support::omsso(d.path()).args([
+        "config",
+        "show",
+        "--keycloak-url",
+        "sso.example.com",
+    ]));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("write https://sso.example.com"),
+        "{}",
+        r.stderr
+    );
+}

@@ -4,6 +4,7 @@ mod support;
 
 mod architecture;
 mod completions_man;
+mod corpus;
 mod docs_examples;
 mod docs_tables;
 mod file_safety;

@@ -62,7 +62,17 @@ fn findings(v: &Value) -> Vec<(String, Option<u64>, String)> {
 /// Lints `path` in both output modes and demands exactly `expected` (check, line), any order,
 /// the exit code that follows from the severities, and a text line per finding.
 fn expect(path: &Path, expected: &[(&str, Option<u64>)]) -> Vec<(String, Option<u64>, String)> {
-    let r = verify(&[path], &["--output", "json"]);
+    expect_with(path, &[], expected)
+}
+
+/// [`expect`], with more arguments for verify (`--chart-version 1.6.3`).
+fn expect_with(
+    path: &Path,
+    args: &[&str],
+    expected: &[(&str, Option<u64>)],
+) -> Vec<(String, Option<u64>, String)> {
+    let json_args: Vec<&str> = args.iter().copied().chain(["--output", "json"]).collect();
+    let r = verify(&[path], &json_args);
     let v = json(&r);
     let got = findings(&v);
     let mut got_pairs: Vec<(String, Option<u64>)> =
@@ -88,7 +98,7 @@ fn expect(path: &Path, expected: &[(&str, Option<u64>)]) -> Vec<(String, Option<
     );
     assert_eq!(v["ok"], !has_error);
 
-    let t = verify(&[path], &[]);
+    let t = verify(&[path], args);
     assert_eq!(t.code, r.code);
     for (check, line, severity) in &got {
         let at = match line {
@@ -176,7 +186,6 @@ fixtures! {
 
     helm_oidc_enabled_missing: "helm-oidc-enabled-missing.yaml" => [("helm-oidc-not-enabled", Some(12))];
     helm_oidc_disabled: "helm-oidc-disabled.yaml" => [("helm-oidc-not-enabled", Some(13))];
-    helm_custom_params_empty: "helm-custom-params-empty.yaml" => [("custom-params-empty", Some(17))];
     helm_issue_20811: "helm-issue-20811.yaml" => [
         ("public-with-oidc", Some(5)),
         ("public-keys-no-om-jwks", Some(7)),
@@ -189,6 +198,19 @@ fixtures! {
     clean_openmetadata_yaml: "clean-openmetadata.yaml" => [];
     clean_env: "clean.env" => [];
     clean_helm_values: "clean-values.yaml" => [];
+}
+
+/// Charts 1.6.0 – 1.6.3 quote customParams, so `""` reaches the server as a string it cannot
+/// read (helm-charts issues 229, 245); later charts pass "" on as an unset variable.
+#[test]
+fn helm_custom_params_empty() {
+    let file = fixture("helm-custom-params-empty.yaml");
+    expect_with(
+        &file,
+        &["--chart-version", "1.6.3"],
+        &[("custom-params-chart", Some(17))],
+    );
+    expect_with(&file, &["--chart-version", "1.6.4"], &[]);
 }
 
 #[test]
@@ -552,4 +574,22 @@ fn unreadable_or_unrecognised_files_are_usage_errors() {
 
     let r = run(omsso(dir.path()).args(["verify", "--kind", "env"]));
     assert_eq!(r.code, 2, "{}", r.stderr);
+}
+
+/// Issue 21: omsso's own plain Secret (helm/oidc-secrets.yaml) got "cannot tell whether it is
+/// an openmetadata.yaml, an env file, …"; it is named as a Secret, without its values.
+#[test]
+fn omssos_own_plain_secret_is_named_as_a_secret() {
+    let secret = repo_root().join("tests/snapshots/confidential/helm/oidc-secrets.yaml");
+    let r = verify(&[&secret], &[]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let error = crate::support::one_error(&r);
+    assert!(
+        error.contains("is a Kubernetes Secret in plain text"),
+        "{error}"
+    );
+    let text = std::fs::read_to_string(&secret).unwrap();
+    let value = text.lines().find(|l| l.contains("client-secret")).unwrap();
+    let value = value.rsplit(": ").next().unwrap().trim_matches('"');
+    assert!(!r.stderr.contains(value) && !r.stdout.contains(value));
 }

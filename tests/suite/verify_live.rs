@@ -6,6 +6,8 @@ use crate::support;
 use std::path::Path;
 use std::process::Command;
 
+use crate::support::fake_http::{Fake, Reply};
+use crate::support::keycloak::java_get;
 use crate::support::keycloak::{
     check, configured, ensure_ok, keycloak, run_json, CLIENT_ID, NEED_OPENMETADATA, OM_URL,
 };
@@ -253,7 +255,7 @@ fn without_an_admin_login_the_checks_that_need_none_run_and_the_others_say_skip(
         assert_eq!(check(&v, name)["status"], "pass", "{name}: {v}");
     }
     // Only ok counts as passed; the skips are counted apart.
-    assert_eq!(v["counts"]["skip"], 4 + NEED_OPENMETADATA.len(), "{v}");
+    assert_eq!(v["counts"]["skip"], 5 + NEED_OPENMETADATA.len(), "{v}");
     let r = run(configured(d.path(), &realm)
         .env_remove("OMSSO_ADMIN_USERNAME")
         .env_remove("OMSSO_ADMIN_PASSWORD")
@@ -265,7 +267,7 @@ fn without_an_admin_login_the_checks_that_need_none_run_and_the_others_say_skip(
     );
     assert!(
         r.stdout
-            .contains(&format!(", {} skip, 0 FAIL", 4 + NEED_OPENMETADATA.len())),
+            .contains(&format!(", {} skip, 0 FAIL", 5 + NEED_OPENMETADATA.len())),
         "{}",
         r.stdout
     );
@@ -340,4 +342,203 @@ fn a_public_key_url_that_answers_no_jwks_fails_public_key_urls_answer() {
     let (r, v) = verify(d.path(), &realm);
     assert_eq!(r.code, 3, "{}", r.stderr);
     assert_eq!(failed(&v), ["public-key-urls-answer"], "{v}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hints that point the right way (issue 21 §2)
+
+/// The hint of `name` in the report.
+fn hint_of(v: &Value, name: &str) -> String {
+    check(v, name)["hint"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Keycloak 17+ serves no /auth/realms/ (keycloak/keycloak issue 10615): the hint says to
+/// drop /auth, not to check the Keycloak URL.
+#[test]
+fn auth_realms_urls_on_keycloak_17_get_drop_auth() {
+    let d = tempfile::tempdir().unwrap();
+    let realm = rendered(d.path());
+    let p = d.path().join("out/openmetadata.yaml");
+    let text = std::fs::read_to_string(&p).unwrap();
+    std::fs::write(&p, text.replace("/realms/", "/auth/realms/")).unwrap();
+    // With an admin login, the admin API under /auth is the first to answer 404.
+    let r = run(configured(d.path(), &realm).arg("verify"));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let error = one_error(&r);
+    assert!(error.contains("without the /auth prefix"), "{error}");
+    assert!(r.stderr.contains("hint: drop /auth"), "{}", r.stderr);
+    // Without one, discovery is.
+    let (r, v) = run_json(
+        configured(d.path(), &realm)
+            .env_remove("OMSSO_ADMIN_USERNAME")
+            .env_remove("OMSSO_ADMIN_PASSWORD")
+            .arg("verify"),
+    );
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert_eq!(check(&v, "discovery-reachable")["status"], "fail", "{v}");
+    let hint = hint_of(&v, "discovery-reachable");
+    assert!(hint.contains("drop /auth"), "{hint}");
+}
+
+/// A file that names a realm without the client, while another realm has it: re-render for
+/// that realm; `keycloak ensure` would create a second client.
+#[test]
+fn a_client_in_another_realm_is_named_instead_of_ensure() {
+    let d = tempfile::tempdir().unwrap();
+    let realm = rendered(d.path());
+    let empty = Admin::login().new_realm("empty");
+    let p = d.path().join("out/openmetadata.yaml");
+    let text = std::fs::read_to_string(&p).unwrap();
+    std::fs::write(
+        &p,
+        text.replace(&format!("/realms/{realm}"), &format!("/realms/{empty}")),
+    )
+    .unwrap();
+    let (r, v) = run_json(
+        configured(d.path(), &empty)
+            .env_remove("OMSSO_REALM")
+            .arg("verify"),
+    );
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    // Every realm of the shared test Keycloak holds this client id; the hint names some.
+    let hint = hint_of(&v, "client-exists");
+    assert!(hint.contains("wrong realm"), "{hint}");
+    assert!(!hint.contains("to create it"), "{hint}");
+    let _ = realm;
+    let hint = hint_of(&v, "secret-authenticates");
+    assert!(hint.contains("client-exists"), "{hint}");
+}
+
+/// A client switched to public: the secret is not "rotated", the client has none.
+#[test]
+fn a_public_client_is_named_by_secret_authenticates() {
+    let d = tempfile::tempdir().unwrap();
+    let realm = rendered(d.path());
+    let admin = Admin::login();
+    let mut client = admin.client(&realm, CLIENT_ID).unwrap();
+    let uuid = client["id"].as_str().unwrap().to_string();
+    client["publicClient"] = json!(true);
+    admin.put(&format!("/{realm}/clients/{uuid}"), &client);
+    let (r, v) = verify(d.path(), &realm);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    let hint = hint_of(&v, "secret-authenticates");
+    assert!(hint.contains("is public in Keycloak"), "{hint}");
+    assert!(!hint.contains("rotated"), "{hint}");
+}
+
+/// Without the email scope the hint says what a token then lacks, not only `basic`/`sub`.
+#[test]
+fn a_missing_email_scope_gets_an_email_hint() {
+    let d = tempfile::tempdir().unwrap();
+    let realm = rendered(d.path());
+    let admin = Admin::login();
+    let uuid = admin.client(&realm, CLIENT_ID).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let path = format!("/{realm}/clients/{uuid}/default-client-scopes");
+    let email = admin
+        .get(&path)
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "email")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let r = admin
+        .request(reqwest::Method::DELETE, &format!("{path}/{email}"))
+        .send()
+        .unwrap();
+    assert!(r.status().is_success());
+    let (r, v) = verify(d.path(), &realm);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    let hint = hint_of(&v, "default-scopes");
+    assert!(hint.contains("carry no email"), "{hint}");
+}
+
+/// jws-algorithm-supported reads only the discovery list; the realm default or a client
+/// override decides what Keycloak signs with.
+#[test]
+fn a_signing_algorithm_other_than_rs256_fails_token_signing_algorithm() {
+    let d = tempfile::tempdir().unwrap();
+    let realm = rendered(d.path());
+    let admin = Admin::login();
+    let (_, v) = verify(d.path(), &realm);
+    assert_eq!(
+        check(&v, "token-signing-algorithm")["status"],
+        "pass",
+        "{v}"
+    );
+
+    let mut client = admin.client(&realm, CLIENT_ID).unwrap();
+    let uuid = client["id"].as_str().unwrap().to_string();
+    client["attributes"]["id.token.signed.response.alg"] = json!("ES256");
+    admin.put(&format!("/{realm}/clients/{uuid}"), &client);
+    let (r, v) = verify(d.path(), &realm);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert_eq!(
+        check(&v, "jws-algorithm-supported")["status"],
+        "pass",
+        "{v}"
+    );
+    let c = check(&v, "token-signing-algorithm");
+    assert_eq!(c["status"], "fail", "{v}");
+    assert!(c["detail"].as_str().unwrap().contains("ES256"), "{c}");
+    assert!(c["hint"].as_str().unwrap().contains("RS256"), "{c}");
+
+    client["attributes"]["id.token.signed.response.alg"] = json!("");
+    admin.put(&format!("/{realm}/clients/{uuid}"), &client);
+    let mut settings = admin.get(&format!("/{realm}"));
+    settings["defaultSignatureAlgorithm"] = json!("HS256");
+    admin.put(&format!("/{realm}"), &settings);
+    let (_, v) = verify(d.path(), &realm);
+    let detail = check(&v, "token-signing-algorithm")["detail"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        detail.contains("HS256") && detail.contains("realm's default"),
+        "{detail}"
+    );
+}
+
+/// A publicKeyUrls entry on http that redirects to https: reqwest follows it and omsso said
+/// ok, but the server's Java fetch does not follow a redirect across schemes (UrlGet.java
+/// shows it stopping at the 301), so the entry gives OpenMetadata no keys.
+#[test]
+fn a_key_url_redirecting_http_to_https_fails_as_the_server_fetches_it() {
+    let d = tempfile::tempdir().unwrap();
+    let realm = rendered(d.path());
+    let certs = format!(
+        "{}/realms/{realm}/protocol/openid-connect/certs",
+        support::keycloak_url()
+    );
+    let jwks = support::get(&certs).unwrap().text().unwrap();
+    let tls = tempfile::tempdir().unwrap();
+    let https = Fake::https(tls.path(), move |_| Reply::Json(200, jwks.clone()));
+    let target = format!("{}/keys", https.url);
+    let http = Fake::http(move |_| Reply::Redirect(301, target.clone()));
+    let from = format!("{}/keys", http.url);
+    assert_eq!(java_get(&[&from]), [format!("301 {from}")]);
+    edit_rendered(
+        d.path(),
+        "  publicKeyUrls:\n",
+        &format!("  publicKeyUrls:\n    - \"{from}\"\n"),
+    );
+    let (r, v) = run_json(configured(d.path(), &realm).args(["verify", "--insecure"]));
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    let c = check(&v, "public-key-urls-answer");
+    assert_eq!(c["status"], "fail", "{v}");
+    assert!(
+        c["hint"]
+            .as_str()
+            .unwrap()
+            .contains("the redirect leads to"),
+        "{c}"
+    );
 }

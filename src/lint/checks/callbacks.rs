@@ -3,8 +3,9 @@
 use super::urls::url_syntax;
 use crate::lint::finding::{Report, Severity};
 use crate::lint::registry::*;
-use crate::lint::view::{AuthView, Field, Key};
+use crate::lint::view::{AuthView, Field, Key, Val};
 use crate::lint::Kind;
+use crate::openmetadata::{Chart, Release};
 
 pub(super) fn callbacks(v: &AuthView, r: &mut Report) {
     for key in [Key::CallbackUrl, Key::OidcCallback, Key::OidcServer] {
@@ -71,30 +72,65 @@ pub(super) fn callbacks(v: &AuthView, r: &mut Report) {
 // ---------------------------------------------------------------------------------------------
 // the rest
 
-/// `customParams: ""` breaks the server's config parsing (NOTES §6 item 6).
-pub(super) fn custom_params(v: &AuthView, r: &mut Report) {
-    // Not in env files: compose's `${OIDC_CUSTOM_PARAMS:-{}}` turns an empty value into `{}`.
-    if !CUSTOM_PARAMS_EMPTY.applies_to(v.kind) {
+/// customParams must reach the server as a map (or nothing). In openmetadata.yaml `""` is a
+/// string it cannot read (NOTES §6 item 6). Helm charts 1.6.0 – 1.6.3 pass the value through
+/// `quote`, so anything but null arrives as a string (openmetadata-helm-charts issues 229 and
+/// 245); later charts b64-encode it, which fails on null. Env files are left to compose, whose
+/// `${OIDC_CUSTOM_PARAMS:-{}}` is judged by env-value-yaml.
+pub(super) fn custom_params(v: &AuthView, release: &Release, r: &mut Report) {
+    let Some(f) = v.get(Key::CustomParams) else {
         return;
+    };
+    match v.kind {
+        Kind::Yaml if f.text() == Some("") => r.on(
+            f,
+            CUSTOM_PARAMS_EMPTY,
+            Severity::Error,
+            format!(
+                "{} is \"\": OpenMetadata fails with \"Cannot coerce empty String (\\\"\\\") \
+                 to … LinkedHashMap\" (the migration step too)",
+                f.key
+            ),
+            "write customParams: {} or leave it out",
+        ),
+        Kind::Helm => helm_custom_params(f, &release.chart, r),
+        _ => {}
     }
-    if let Some(f) = v.get(Key::CustomParams) {
-        if f.text() == Some("") {
-            r.on(
-                f,
-                CUSTOM_PARAMS_EMPTY,
-                Severity::Error,
-                format!(
-                    "{} is \"\": OpenMetadata fails with \"Cannot coerce empty String (\\\"\\\") \
-                     to … LinkedHashMap\" (the migration init container too)",
-                    f.key
-                ),
-                if v.kind == Kind::Helm {
-                    "write customParams: '{}'"
-                } else {
-                    "write customParams: {} or leave it out"
-                },
-            );
-        }
+}
+
+fn helm_custom_params(f: &Field, chart: &Chart, r: &mut Report) {
+    let version = chart.version;
+    match (&f.val, chart.quotes_custom_params()) {
+        (Val::Null, false) => r.on(
+            f,
+            CUSTOM_PARAMS_CHART,
+            Severity::Error,
+            format!(
+                "{} is null, but chart {version} b64-encodes customParams: `helm template` fails \
+                 (\"b64enc: invalid value; expected string\")",
+                f.key
+            ),
+            "write customParams: '{}', or leave it out (the chart's default)",
+        ),
+        (Val::Null, true) | (_, false) => {}
+        (val, true) => r.on(
+            f,
+            CUSTOM_PARAMS_CHART,
+            Severity::Error,
+            format!(
+                "{} is {}, but chart {version} passes customParams through `quote`: the server \
+                 gets the string {} where it needs a map and refuses to start (\"Cannot coerce \
+                 … LinkedHashMap\"; fixed in chart 1.6.4)",
+                f.key,
+                f.shown(),
+                match val {
+                    Val::Str(s) => format!("\"{s}\""),
+                    _ => "of the value".to_string(),
+                }
+            ),
+            "write customParams: null (then nothing reaches the server, which uses no custom \
+             parameters), or use chart 1.6.4 or later",
+        ),
     }
 }
 

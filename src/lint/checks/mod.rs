@@ -5,6 +5,7 @@
 
 mod callbacks;
 mod client;
+mod principals;
 mod provider;
 mod public_keys;
 mod urls;
@@ -12,6 +13,7 @@ mod values;
 
 use super::finding::Report;
 use super::view::AuthView;
+use crate::openmetadata::Release;
 
 /// OpenMetadata's own JWKS path, with its leading slash.
 const OM_JWKS_PATH: &str = crate::openmetadata::server::OWN_JWKS_URL_PATH;
@@ -20,7 +22,7 @@ const DISCOVERY_PATH: &str = "/.well-known/openid-configuration";
 
 /// Runs the checks in order; a file that configures another login than custom-oidc stops
 /// after the provider check.
-pub fn run(v: &AuthView, r: &mut Report) {
+pub fn run(v: &AuthView, release: &Release, r: &mut Report) {
     values::values(v, r);
     if !provider::provider(v, r) {
         return;
@@ -29,6 +31,7 @@ pub fn run(v: &AuthView, r: &mut Report) {
     public_keys::public_keys(v, r);
     urls::keycloak_urls(v, r);
     callbacks::callbacks(v, r);
-    callbacks::custom_params(v, r);
+    callbacks::custom_params(v, release, r);
     callbacks::principal_domain(v, r);
+    principals::principals(v, r);
 }

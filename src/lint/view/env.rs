@@ -3,7 +3,10 @@
 use std::collections::HashMap;
 
 use super::substitution::{om_scalar, resolve_raw, split_list};
-use super::{is_secret_name, AuthView, Field, Key, ListField, Val, ENV_PUBLIC_KEYS, NAMES};
+use super::{
+    is_secret_name, AuthView, Field, Key, ListField, Principals, Val, ADMINS_NAMES, CLAIMS_NAMES,
+    DOMAIN_NAMES, ENV_PUBLIC_KEYS, MAPPING_NAMES, NAMES,
+};
 use crate::lint::env_file::EnvFile;
 use crate::lint::Kind;
 
@@ -44,8 +47,37 @@ pub fn from_env(file: &EnvFile) -> AuthView {
             },
         );
     }
-    let public_keys = file.get(ENV_PUBLIC_KEYS).map(|e| {
-        let head = env_field(ENV_PUBLIC_KEYS, &e.value, e.line);
+    let public_keys = env_list(file, ENV_PUBLIC_KEYS);
+    let principals = Principals {
+        admins: env_list(file, ADMINS_NAMES.1),
+        domain: file
+            .get(DOMAIN_NAMES.1)
+            .map(|e| env_field(&e.key, &e.value, e.line)),
+        claims: env_list(file, CLAIMS_NAMES.1),
+        mapping: env_list(file, MAPPING_NAMES.1),
+        authorizer_line: None,
+    };
+    let values = file
+        .entries
+        .iter()
+        .map(|e| env_field(&e.key, &e.value, e.line))
+        .collect();
+    AuthView {
+        kind: Kind::Env,
+        prefix: String::new(),
+        block_line: None,
+        fields,
+        public_keys,
+        values,
+        principals,
+        authz_prefix: String::new(),
+    }
+}
+
+/// A list variable (`[a, b]`), read as the server's YAML reads it.
+fn env_list(file: &EnvFile, name: &str) -> Option<ListField> {
+    file.get(name).map(|e| {
+        let head = env_field(name, &e.value, e.line);
         let (items, is_list) = match head.text() {
             Some(t) => {
                 let (items, is_list) = split_list(t, true);
@@ -65,20 +97,7 @@ pub fn from_env(file: &EnvFile) -> AuthView {
             items,
             is_list,
         }
-    });
-    let values = file
-        .entries
-        .iter()
-        .map(|e| env_field(&e.key, &e.value, e.line))
-        .collect();
-    AuthView {
-        kind: Kind::Env,
-        prefix: String::new(),
-        block_line: None,
-        fields,
-        public_keys,
-        values,
-    }
+    })
 }
 
 fn env_field(name: &str, raw: &str, line: usize) -> Field {

@@ -235,6 +235,47 @@ const YAML_PUBLIC_KEYS: &str = "publicKeyUrls";
 const ENV_PUBLIC_KEYS: &str = "AUTHENTICATION_PUBLIC_KEYS";
 const HELM_PUBLIC_KEYS: &str = "publicKeys";
 
+/// Who OpenMetadata's users and admins are: the lists and values its server matches a login
+/// against (upstream `SecurityUtil.findUserNameFromClaims`, `DefaultAuthorizer`). Each is
+/// `None` when the file does not write it (the format's default applies).
+#[derive(Debug, Default)]
+pub struct Principals {
+    /// `adminPrincipals` (Helm: `initialAdmins`).
+    pub admins: Option<ListField>,
+    pub domain: Option<Field>,
+    /// `jwtPrincipalClaims`.
+    pub claims: Option<ListField>,
+    /// `jwtPrincipalClaimsMapping` (when not empty it decides instead of the claims).
+    pub mapping: Option<ListField>,
+    /// Line of the authorizer block, when the file has one.
+    pub authorizer_line: Option<usize>,
+}
+
+/// A [`Principals`] setting, as each format names it: (openmetadata.yaml, env, Helm),
+/// relative to the authorizer or the authentication block.
+pub type FormatNames = (&'static str, &'static str, &'static str);
+
+pub const ADMINS_NAMES: FormatNames = (
+    "adminPrincipals",
+    "AUTHORIZER_ADMIN_PRINCIPALS",
+    "initialAdmins",
+);
+pub const DOMAIN_NAMES: FormatNames = (
+    "principalDomain",
+    "AUTHORIZER_PRINCIPAL_DOMAIN",
+    "principalDomain",
+);
+pub const CLAIMS_NAMES: FormatNames = (
+    "jwtPrincipalClaims",
+    "AUTHENTICATION_JWT_PRINCIPAL_CLAIMS",
+    "jwtPrincipalClaims",
+);
+pub const MAPPING_NAMES: FormatNames = (
+    "jwtPrincipalClaimsMapping",
+    "AUTHENTICATION_JWT_PRINCIPAL_CLAIMS_MAPPING",
+    "jwtPrincipalClaimsMapping",
+);
+
 #[derive(Debug)]
 pub struct AuthView {
     pub kind: Kind,
@@ -247,6 +288,10 @@ pub struct AuthView {
     pub public_keys: Option<ListField>,
     /// Every single value in the auth sections, for the checks that apply to any value.
     pub values: Vec<Field>,
+    pub principals: Principals,
+    /// Dotted path of the authorizer block (`authorizerConfiguration`,
+    /// `openmetadata.config.authorizer`); empty for an env file.
+    pub authz_prefix: String,
 }
 
 impl AuthView {
@@ -270,6 +315,21 @@ impl AuthView {
             Kind::Helm => n.helm,
         };
         yaml_tree::join(&self.prefix, rel.unwrap_or("?"))
+    }
+
+    /// The name of a [`Principals`] setting in this format (`names`: one of `ADMINS_NAMES`…),
+    /// under the authorizer block when `authorizer`, else under the auth block.
+    pub fn principal_name(&self, names: (&str, &str, &str), authorizer: bool) -> String {
+        let prefix = if authorizer {
+            &self.authz_prefix
+        } else {
+            &self.prefix
+        };
+        match self.kind {
+            Kind::Env => names.1.to_string(),
+            Kind::Yaml => yaml_tree::join(prefix, names.0),
+            Kind::Helm => yaml_tree::join(prefix, names.2),
+        }
     }
 
     pub fn public_keys_name(&self) -> String {

@@ -4,18 +4,19 @@ use std::collections::HashMap;
 
 use super::substitution::{om_scalar, resolve, resolve_raw, split_list};
 use super::{
-    is_secret_name, AuthView, Field, Key, ListField, Val, HELM_PUBLIC_KEYS, NAMES, YAML_PUBLIC_KEYS,
+    is_secret_name, AuthView, Field, Key, ListField, Principals, Val, ADMINS_NAMES, CLAIMS_NAMES,
+    DOMAIN_NAMES, HELM_PUBLIC_KEYS, MAPPING_NAMES, NAMES, YAML_PUBLIC_KEYS,
 };
 use crate::lint::yaml_tree::{self, Node, NodeValue, ScalarType};
 use crate::lint::Kind;
 
-/// Builds the view from a YAML document whose auth block sits at `auth_path`, plus the other
-/// sections whose values are worth the generic checks (`extra_paths`, e.g. the authorizer).
+/// Builds the view from a YAML document whose auth block sits at `auth_path` and its
+/// authorizer block at `authz_path` (whose values get the generic checks too).
 pub fn from_yaml(
     kind: Kind,
     root: &Node,
     auth_path: &[&str],
-    extra_paths: &[&[&str]],
+    authz_path: &[&str],
 ) -> Option<AuthView> {
     let (auth, block_line) = locate(root, auth_path)?;
     let prefix = auth_path.join(".");
@@ -47,11 +48,39 @@ pub fn from_yaml(
         .map(|e| list_from_node(yaml_tree::join(&prefix, list_key), &e.value, e.key_line));
     let mut values = Vec::new();
     collect_values(&prefix, auth, &mut values);
-    for path in extra_paths {
-        if let Some((node, _)) = locate(root, path) {
-            collect_values(&path.join("."), node, &mut values);
-        }
+    let authz_prefix = authz_path.join(".");
+    let authz = locate(root, authz_path);
+    if let Some((node, _)) = authz {
+        collect_values(&authz_prefix, node, &mut values);
     }
+    let pick = |names: (&'static str, &'static str, &'static str)| -> &'static str {
+        if kind == Kind::Helm {
+            names.2
+        } else {
+            names.0
+        }
+    };
+    let list = |node: &Node, prefix: &str, names| {
+        node.entry(pick(names))
+            .map(|e| list_from_node(yaml_tree::join(prefix, pick(names)), &e.value, e.key_line))
+    };
+    let principals = Principals {
+        admins: authz.and_then(|(n, _)| list(n, &authz_prefix, ADMINS_NAMES)),
+        domain: authz.and_then(|(n, _)| {
+            let key = pick(DOMAIN_NAMES);
+            n.entry(key).map(|e| {
+                field_from_node(
+                    yaml_tree::join(&authz_prefix, key),
+                    &e.value,
+                    e.key_line,
+                    false,
+                )
+            })
+        }),
+        claims: list(auth, &prefix, CLAIMS_NAMES),
+        mapping: list(auth, &prefix, MAPPING_NAMES),
+        authorizer_line: authz.map(|(_, line)| line),
+    };
     Some(AuthView {
         kind,
         prefix,
@@ -59,6 +88,8 @@ pub fn from_yaml(
         fields,
         public_keys,
         values,
+        principals,
+        authz_prefix,
     })
 }
 
