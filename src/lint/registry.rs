@@ -352,6 +352,36 @@ pub const PRINCIPAL_DOMAIN_EXAMPLE: CheckInfo = file(
     NOT_OIDC,
 );
 
+// What every quickstart ships, whatever the login (the server's own JWT keys and Fernet key).
+pub const QUICKSTART_JWT_KEY: CheckInfo = file(
+    "quickstart-jwt-key",
+    AUTH,
+    Error,
+    "the JWT signing key settings are not the quickstart's (./conf/public_key.der and \
+     ./conf/private_key.der with key id Gb389a-9f76-gdjs-a92j-0242bk94356), whose private key \
+     every OpenMetadata image ships",
+    "the file sets no JWT key settings and has no quickstart default for them \
+     (openmetadata.yaml)",
+);
+pub const QUICKSTART_KEY_FILE: CheckInfo = file(
+    "quickstart-key-file",
+    AUTH,
+    Error,
+    "the public key file the configuration names (rsapublicKeyFilePath, \
+     RSA_PUBLIC_KEY_FILE_PATH) does not hold the quickstart key, recognised by its content \
+     (RFC 7638 thumbprint), not by its file name or key id (file checks only, not render)",
+    "the file names no public key file, or it cannot be read from here (paths are read as \
+     written: absolute, or relative to the current folder)",
+);
+pub const QUICKSTART_FERNET_KEY: CheckInfo = file(
+    "quickstart-fernet-key",
+    AUTH,
+    Warning,
+    "the Fernet key, which encrypts the secrets the server stores, is not the quickstart's \
+     published one",
+    "the file sets no Fernet key",
+);
+
 // The SOPS-encrypted Kubernetes Secret.
 pub const SOPS_INVALID: CheckInfo = file(
     "sops-invalid",
@@ -493,6 +523,9 @@ pub const FILE_CHECKS: &[CheckInfo] = &[
     CALLBACK_SERVER_MISMATCH,
     CUSTOM_PARAMS_EMPTY,
     PRINCIPAL_DOMAIN_EXAMPLE,
+    QUICKSTART_JWT_KEY,
+    QUICKSTART_KEY_FILE,
+    QUICKSTART_FERNET_KEY,
     SOPS_INVALID,
     SOPS_NO_RECIPIENTS,
     SOPS_RECIPIENT_INVALID,

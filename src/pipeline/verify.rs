@@ -273,7 +273,11 @@ pub fn lint_files(
         .into_iter()
         .map(|(path, kind, text)| {
             let findings = match kind.auth() {
-                Some(auth) => lint::lint(&text, auth, &release),
+                Some(auth) => {
+                    let mut findings = lint::lint(&text, auth, &release);
+                    findings.extend(lint::quickstart::key_file(&text, auth));
+                    findings
+                }
                 None => sops_secret::lint(&text, identities.as_ref()),
             };
             let count = |s| findings.iter().filter(|f| f.severity == s).count();

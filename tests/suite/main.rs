@@ -19,6 +19,7 @@ mod om_released;
 mod om_server;
 mod output_faults;
 mod public_client;
+mod quickstart_key;
 mod realm_names;
 mod render_compose;
 mod render_doc_bugs;

@@ -332,6 +332,7 @@ fn upstream_openmetadata_yaml_is_a_basic_login_template() {
     let conf = reference("openmetadata/conf/openmetadata.yaml");
     let at = |needle: &str| Some(line_of(&conf, needle));
     let mut expected = main_only_keys(&at);
+    expected.extend(quickstart_defaults(&at));
     expected.push((
         "sso-not-configured",
         at("  provider: ${AUTHENTICATION_PROVIDER"),
@@ -352,6 +353,15 @@ fn upstream_openmetadata_yaml_is_a_basic_login_template() {
         "{}",
         r.stdout
     );
+}
+
+/// Upstream's quickstart JWT key id and Fernet key, as `${VAR:-default}` defaults: warnings
+/// that name the variable (issue 19).
+fn quickstart_defaults(at: &dyn Fn(&str) -> Option<u64>) -> Vec<(&'static str, Option<u64>)> {
+    vec![
+        ("quickstart-jwt-key", at("  keyId: ${JWT_KEY_ID")),
+        ("quickstart-fernet-key", at("  fernetKey: ${FERNET_KEY")),
+    ]
 }
 
 /// The keys upstream's main-branch conf/openmetadata.yaml has and no release does.
@@ -389,6 +399,7 @@ fn upstream_defaults_are_judged_as_defaults() {
     std::fs::write(&path, &text).unwrap();
     let at = |needle: &str| Some(line_of(&path, needle));
     let mut expected = main_only_keys(&at);
+    expected.extend(quickstart_defaults(&at));
     expected.extend([
         ("principal-domain-example", at("  principalDomain: ")),
         ("missing-key", at("  providerName: ")),
@@ -415,16 +426,31 @@ fn upstream_defaults_are_judged_as_defaults() {
     );
 }
 
+/// The chart's values are a basic login with the quickstart JWT key pair and Fernet key
+/// written out: an error and a warning (issue 19).
 #[test]
 fn upstream_helm_values_are_a_basic_login() {
     let values = reference("openmetadata/helm/values.yaml");
-    expect(
+    let got = expect(
         &values,
-        &[(
-            "sso-not-configured",
-            Some(line_of(&values, "      provider: \"basic\"")),
-        )],
+        &[
+            (
+                "sso-not-configured",
+                Some(line_of(&values, "      provider: \"basic\"")),
+            ),
+            (
+                "quickstart-jwt-key",
+                Some(line_of(&values, "      keyId: \"Gb389a")),
+            ),
+            (
+                "quickstart-fernet-key",
+                Some(line_of(&values, "      value: \"jJ/9sz0g")),
+            ),
+        ],
     );
+    let severity = |check: &str| got.iter().find(|(c, ..)| c == check).unwrap().2.clone();
+    assert_eq!(severity("quickstart-jwt-key"), "error");
+    assert_eq!(severity("quickstart-fernet-key"), "warning");
 }
 
 // ---------------------------------------------------------------------------------------------
