@@ -14,6 +14,7 @@ mod keycloak_errors;
 mod keycloak_faults;
 mod keycloak_server;
 mod keycloak_tls;
+mod om_back_door;
 mod om_knowledge;
 mod om_released;
 mod om_server;
