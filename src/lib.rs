@@ -16,6 +16,7 @@ pub mod escape;
 pub mod exit;
 mod http;
 mod input;
+pub mod jwt_keys;
 mod keycloak;
 mod lint;
 mod omapi;

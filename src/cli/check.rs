@@ -49,6 +49,10 @@ pub struct VerifyArgs {
     /// File holding the --login user's password, `-` for stdin
     #[arg(long, value_name = "FILE", requires = "login")]
     pub login_password_file: Option<PathBuf>,
+    /// Live mode: OpenMetadata's admin token, to check that the default admin is gone
+    /// (OMSSO_OM_TOKEN, or --om-token-file; never prompted for)
+    #[command(flatten)]
+    pub token: OmTokenArgs,
 }
 
 const APPLY_HELP: &str = "\
@@ -71,6 +75,39 @@ Examples:
 
 Exit codes: 0 applied (or nothing to change), 1 OpenMetadata unreachable or failing, 2 refused
 (token, release before 1.10, the server's validation), nothing changed.";
+
+const REMOVE_ADMIN_HELP: &str = "\
+Deletes the basic-auth `admin` account OpenMetadata's first start created for the quickstart's
+adminPrincipals (password `admin` unless changed), for good: DELETE
+/api/v1/users/{id}?hardDelete=true. It removes it only once the running server shows that
+nobody is locked out: it no longer logs in with basic auth, `admin` is no longer in its
+adminPrincipals (else its next start creates the account again; 1.10+, read through the
+security API), and another admin principal exists as an admin user. The plan is shown first;
+then it asks (or pass --yes). The admin token comes from OMSSO_OM_TOKEN, --om-token-file FILE
+or the prompt; never from argv, never printed.
+
+Examples:
+  omsso remove-default-admin --dry-run   # the plan and what the guard found; nothing removed
+  OMSSO_OM_TOKEN=… omsso remove-default-admin
+
+Exit codes: 0 removed (or no such user), 1 OpenMetadata unreachable or failing, 2 refused (token,
+lockout guard, not confirmed), nothing changed.";
+
+/// `omsso remove-default-admin`.
+#[derive(Debug, Args)]
+#[command(after_help = REMOVE_ADMIN_HELP)]
+pub struct RemoveAdminArgs {
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+    /// Show the plan and what the lockout guard found, and remove nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Do not ask for confirmation
+    #[arg(long)]
+    pub yes: bool,
+    #[command(flatten)]
+    pub token: OmTokenArgs,
+}
 
 /// `omsso apply`.
 #[derive(Debug, Args)]

@@ -13,7 +13,7 @@ mod render;
 mod run;
 mod settings;
 
-pub use check::{ApplyArgs, OmTokenArgs, VerifyArgs};
+pub use check::{ApplyArgs, OmTokenArgs, RemoveAdminArgs, VerifyArgs};
 pub use handoff::{HandoffArgs, KeygenArgs, OpenArgs, SealArgs, SealTargetArgs, SourceArgs};
 pub use keycloak::{
     ConnectArgs, CredentialsArgs, EnsureArgs, FetchArgs, KeycloakCommand, RotateArgs,
@@ -203,6 +203,9 @@ pub enum Command {
     /// Push the rendered security configuration to a running OpenMetadata 1.10+ (validate,
     /// save, read back)
     Apply(ApplyArgs),
+    /// Delete OpenMetadata's basic-auth default admin once an SSO admin can administer the
+    /// server (plan, confirmation, lockout guard)
+    RemoveDefaultAdmin(RemoveAdminArgs),
     /// Print a shell completion script on stdout
     Completions(CompletionsArgs),
     /// Print omsso's man page (roff) on stdout

@@ -52,6 +52,7 @@ pub fn reads(path: &str) -> Vec<&'static str> {
             OPENMETADATA,
             &["keycloak.cacert", "keycloak.timeout", "output.dir"],
         ],
+        "remove-default-admin" => &[OPENMETADATA, &["keycloak.cacert", "keycloak.timeout"]],
         _ => &[],
     };
     let mut keys: Vec<&'static str> = Vec::new();
@@ -169,6 +170,7 @@ pub const PATHS: &[&str] = &[
     "keygen",
     "verify",
     "apply",
+    "remove-default-admin",
     "completions",
     "man",
 ];

@@ -212,6 +212,11 @@ fn om_flag_hint(e: &OmError) -> Option<String> {
         OmError::TokenRefused { .. } => token_hint("--om-token-file"),
         OmError::NoSecurityApi { .. } => no_security_api_hint("--om-url"),
         OmError::Refused { .. } => refused_hint("--om-version"),
+        OmError::NotConfirmed => {
+            "confirm at the prompt on a terminal, or pass --yes (see the plan first with \
+             --dry-run)"
+                .to_string()
+        }
         OmError::Status { status, .. } if *status < 500 => base_url_hint("--om-url"),
         OmError::BadResponse { .. } | OmError::Http(HttpError::TooLarge { .. }) => {
             base_url_hint("--om-url")

@@ -9,6 +9,7 @@ mod keycloak;
 mod keygen;
 mod open;
 mod progress;
+mod remove_admin;
 pub mod render;
 mod run;
 mod seal;
@@ -47,6 +48,7 @@ pub async fn dispatch(command: Command, ctx: Context) -> Result<()> {
         Command::Keycloak(c) => keycloak::run(c, &ctx).await,
         Command::Verify(args) => verify::run(args, &ctx).await,
         Command::Apply(args) => apply::run(args, &ctx).await,
+        Command::RemoveDefaultAdmin(args) => remove_admin::run(args, &ctx).await,
         Command::Completions(args) => completions::completions(args.shell),
         Command::Man => completions::man(),
         Command::Render(args) => render::run(args, &ctx).await,

@@ -55,6 +55,9 @@ async fn live(args: VerifyArgs, ctx: &Context) -> Result<()> {
             .unwrap_or_else(|| ctx.settings.out_dir().join("openmetadata.yaml")),
         login,
         insecure: args.connect.insecure,
+        // Given, or nothing: verify never prompts for the token.
+        om_token: Some(super::apply::token_source(&args.token))
+            .filter(|s| !s.prompts() && s.describe().is_some()),
     };
     let report = verify::live(&ctx.settings, &ctx.ui, &input).await?;
     ctx.ui.emit(&report, || report.text());

@@ -11,7 +11,7 @@ use super::known_keys;
 use super::registry::*;
 use super::view::{self, AuthView};
 use super::yaml_tree::{self, Node};
-use super::{checks, env_yaml, Kind};
+use super::{checks, env_yaml, quickstart, Kind};
 use crate::openmetadata::{compose, server, Release};
 
 /// Where the auth blocks sit in a Helm values file: under `openmetadata.config` in a full
@@ -33,6 +33,7 @@ pub fn lint(text: &str, kind: Kind, release: &Release) -> Vec<Finding> {
                 .map(|e| (e.key.clone(), e.line))
                 .collect();
             known_keys::env_not_read(&keys, release, &mut r);
+            quickstart::check(&quickstart::from_env(&file), Kind::Env, &mut r);
             let v = view::from_env(&file);
             let any_auth = file.entries.iter().any(|e| {
                 e.key.starts_with("AUTHENTICATION_")
@@ -86,6 +87,7 @@ fn yaml_format(text: &str, kind: Kind, release: &Release, r: &mut Report) -> Opt
             return None;
         }
     };
+    quickstart::check(&quickstart::from_yaml(&root, kind), kind, r);
     let mut dups = Vec::new();
     root.duplicate_keys("", &mut dups);
     for (path, line) in dups {

@@ -5,16 +5,19 @@
 //! Each format is read with a parser that keeps line numbers ([`yaml_tree`], [`env_file`]),
 //! turned into one format-neutral [`view::AuthView`], and the semantic checks ([`checks`]) run
 //! once for all formats; format-only checks live with their format ([`format`] for YAML slips
-//! and env syntax, [`known_keys`] for schema keys and Helm types). [`sops_secret`] lints the
-//! SOPS-encrypted Secret ([`sops_keys`] the names of its keys). Every check is described once
-//! in [`registry`].
+//! and env syntax, [`known_keys`] for schema keys and Helm types); [`quickstart`] checks what
+//! every quickstart ships (its JWT key pair and Fernet key) whatever the login. [`sops_secret`]
+//! lints the SOPS-encrypted Secret ([`sops_keys`] the names of its keys). Every check is
+//! described once in [`registry`].
 
+mod check_info;
 mod checks;
 pub(crate) mod env_file;
 mod env_yaml;
 mod finding;
 mod format;
 mod known_keys;
+pub mod quickstart;
 pub mod registry;
 mod sops_keys;
 pub mod sops_secret;

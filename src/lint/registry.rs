@@ -4,46 +4,8 @@
 //! row here, and docs/CHECKS.md is generated from these rows (with the live checks of
 //! `crate::verify::registry`).
 
+pub use super::check_info::{CheckInfo, Clients, Scope};
 use super::{FileKind, Severity};
-
-/// One check, as the docs describe it and the code reports it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct CheckInfo {
-    /// Stable id, printed in every report (text and JSON).
-    pub name: &'static str,
-    pub scope: Scope,
-    /// The worst it reports (a live check's failure is an error, a live warning a warning).
-    pub severity: Severity,
-    /// What it checks, in one sentence.
-    pub what: &'static str,
-    /// When it does not run or stays silent; empty when it always runs.
-    pub skipped: &'static str,
-}
-
-impl CheckInfo {
-    /// Whether this file check reads files of `kind` (the registry decides, not the check).
-    pub fn applies_to(&self, kind: impl Into<FileKind>) -> bool {
-        let kind = kind.into();
-        matches!(self.scope, Scope::File(kinds) if kinds.contains(&kind))
-    }
-}
-
-/// Where a check runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scope {
-    /// `verify --file` (and render's lint of its own output), for these formats.
-    File(&'static [FileKind]),
-    /// The live checks against Keycloak and OpenMetadata.
-    Live { client: Clients, admin_login: bool },
-}
-
-/// Which Keycloak client types a live check applies to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Clients {
-    Both,
-    Public,
-    Confidential,
-}
 
 const AUTH: &[FileKind] = &[FileKind::Yaml, FileKind::Env, FileKind::Helm];
 const YAMLS: &[FileKind] = &[FileKind::Yaml, FileKind::Helm];
@@ -54,22 +16,7 @@ const SOPS: &[FileKind] = &[FileKind::Sops];
 /// Skipped when the provider is not custom-oidc (the semantic checks of an SSO setup).
 const NOT_OIDC: &str = "the provider is not custom-oidc (the file configures another login)";
 
-const fn file(
-    name: &'static str,
-    formats: &'static [FileKind],
-    severity: Severity,
-    what: &'static str,
-    skipped: &'static str,
-) -> CheckInfo {
-    CheckInfo {
-        name,
-        scope: Scope::File(formats),
-        severity,
-        what,
-        skipped,
-    }
-}
-
+use super::check_info::file;
 use Severity::{Error, Info, Warning};
 
 // Format: what the parser of each format finds.
@@ -403,6 +350,36 @@ pub const ENV_VALUE_YAML: CheckInfo = file(
     "",
 );
 
+// What every quickstart ships, whatever the login (the server's own JWT keys and Fernet key).
+pub const QUICKSTART_JWT_KEY: CheckInfo = file(
+    "quickstart-jwt-key",
+    AUTH,
+    Error,
+    "the JWT signing key settings are not the quickstart's (./conf/public_key.der and \
+     ./conf/private_key.der with key id Gb389a-9f76-gdjs-a92j-0242bk94356), whose private key \
+     every OpenMetadata image ships",
+    "the file sets no JWT key settings and has no quickstart default for them \
+     (openmetadata.yaml)",
+);
+pub const QUICKSTART_KEY_FILE: CheckInfo = file(
+    "quickstart-key-file",
+    AUTH,
+    Error,
+    "the public key file the configuration names (rsapublicKeyFilePath, \
+     RSA_PUBLIC_KEY_FILE_PATH) does not hold the quickstart key, recognised by its content \
+     (RFC 7638 thumbprint), not by its file name or key id (file checks only, not render)",
+    "the file names no public key file, or it cannot be read from here (paths are read as \
+     written: absolute, or relative to the current folder)",
+);
+pub const QUICKSTART_FERNET_KEY: CheckInfo = file(
+    "quickstart-fernet-key",
+    AUTH,
+    Warning,
+    "the Fernet key, which encrypts the secrets the server stores, is not the quickstart's \
+     published one",
+    "the file sets no Fernet key",
+);
+
 // The SOPS-encrypted Kubernetes Secret.
 pub const SOPS_INVALID: CheckInfo = file(
     "sops-invalid",
@@ -557,6 +534,9 @@ pub const FILE_CHECKS: &[CheckInfo] = &[
     PRINCIPAL_CLAIMS_ORDER,
     CUSTOM_PARAMS_CHART,
     ENV_VALUE_YAML,
+    QUICKSTART_JWT_KEY,
+    QUICKSTART_KEY_FILE,
+    QUICKSTART_FERNET_KEY,
     SOPS_INVALID,
     SOPS_NO_RECIPIENTS,
     SOPS_RECIPIENT_INVALID,

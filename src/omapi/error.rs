@@ -49,6 +49,17 @@ pub enum OmError {
     BadResponse { url: String, detail: String },
     #[error("OpenMetadata at {base} did not keep what omsso sent: {fields}")]
     NotKept { base: String, fields: String },
+    /// The lockout guard of the default admin's removal: nothing was removed.
+    #[error("refusing to remove the default admin from OpenMetadata at {base}: {reason}")]
+    AdminKept {
+        base: String,
+        reason: String,
+        hint: String,
+    },
+    #[error("refusing to remove the default admin without confirmation")]
+    NotConfirmed,
+    #[error("the default admin was not removed (declined)")]
+    Declined,
     #[error(transparent)]
     Http(#[from] HttpError),
 }
@@ -61,7 +72,10 @@ impl Diagnose for OmError {
             | OmError::NoSecurityApi { .. }
             | OmError::LineWithoutApi { .. }
             | OmError::Refused { .. }
-            | OmError::ValidationFailed { .. } => Exit::Usage,
+            | OmError::ValidationFailed { .. }
+            | OmError::AdminKept { .. }
+            | OmError::NotConfirmed
+            | OmError::Declined => Exit::Usage,
             OmError::Http(e) => e.exit(),
             _ => Exit::Runtime,
         }
@@ -76,7 +90,11 @@ impl Diagnose for OmError {
                  adminPrincipals, or a bot with the admin role)"
                 .to_string(),
             OmError::NoSecurityApi { .. } => no_security_api_hint("openmetadata.url"),
-            OmError::LineWithoutApi { hint, .. } => hint.clone(),
+            OmError::LineWithoutApi { hint, .. } | OmError::AdminKept { hint, .. } => hint.clone(),
+            OmError::NotConfirmed => "confirm at the prompt on a terminal, or confirm in \
+                 advance; see the plan first with a dry run"
+                .to_string(),
+            OmError::Declined => "nothing was changed".to_string(),
             OmError::Refused { .. } => refused_hint("openmetadata.version"),
             OmError::ValidationFailed { .. } => "fix the fields listed above (omsso verify \
                  names the same checks), render again and re-run apply; nothing was changed"

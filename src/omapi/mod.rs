@@ -5,9 +5,13 @@
 //!
 //! - [`compare`]: what differs between a file and the server.
 //! - [`error`]: what went wrong, in the user's words.
+//! - [`users`]: users by name and their removal, and the server's own JWKS.
+//! - [`default_admin`]: the lockout guard before the basic-auth default admin is removed.
 
 pub mod compare;
+pub mod default_admin;
 pub mod error;
+pub mod users;
 
 use reqwest::Method;
 use secrecy::{ExposeSecret, SecretString};
@@ -15,6 +19,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 pub use error::OmError;
+pub use users::User;
 
 use crate::http::{Http, HttpError, Purpose, Reply};
 use crate::openmetadata::{api, OmVersion};

@@ -21,6 +21,14 @@ pub const SECURITY_CONFIG_PATH: &str = "api/v1/system/security/config";
 /// with `SecurityValidationResponse` = `{status: success|failed, errors: [{field, error}]}`.
 pub const SECURITY_VALIDATE_PATH: &str = "api/v1/system/security/validate";
 
+/// `GET /api/v1/users/name/{name}` (any logged-in user; omsso sends the admin token): a user
+/// by name, as the released `User` model, with its protected `authenticationMechanism` left
+/// out for human users (`UserResource.getByName`, `decryptOrNullify`); 404 when there is none.
+pub const USER_BY_NAME_PATH: &str = "api/v1/users/name";
+/// `DELETE /api/v1/users/{id}?hardDelete=true` (admin): removes the user and its relations for
+/// good, answered 200 with the deleted user (`UserResource.delete`).
+pub const USERS_PATH: &str = "api/v1/users";
+
 /// What `GET /api/v1/system/security/config` shows instead of the OIDC client secret
 /// (`PasswordEntityMasker.PASSWORD_MASK`).
 pub const SECRET_MASK: &str = "*********";

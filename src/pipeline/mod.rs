@@ -12,6 +12,7 @@ pub mod keygen;
 pub mod open;
 mod progress;
 pub mod release;
+pub mod remove_admin;
 pub mod render;
 pub mod rotate;
 pub mod run;

@@ -14,7 +14,7 @@ use crate::lint::{self, sops_secret, FileKind, Finding, Severity};
 use crate::openmetadata::Release;
 use crate::settings::{HttpUrl, SecretSource, Settings};
 use crate::verify::deployed::{Deployed, KeycloakOf};
-use crate::verify::{live, login, report, server, VerifyError};
+use crate::verify::{back_door, live, login, report, server, VerifyError};
 
 /// Reads an openmetadata.yaml for the live checks.
 pub fn read_deployed(path: &Path) -> Result<Deployed, VerifyError> {
@@ -41,6 +41,8 @@ pub struct Live {
     pub login: Option<(String, SecretSource)>,
     /// Certificate checks off.
     pub insecure: bool,
+    /// OpenMetadata's admin token, for the default-admin check (never prompted for).
+    pub om_token: Option<SecretSource>,
 }
 
 /// What the running OpenMetadata said.
@@ -101,6 +103,7 @@ pub async fn live(settings: &Settings, progress: &dyn Progress, args: &Live) -> 
     )) {
         progress.warn(&warning);
     }
+    let om_token = args.om_token.as_ref().map(SecretSource::read).transpose()?;
     let admin = admin_session(settings, progress, path, &kc, args.insecure).await?;
     let own_http;
     let http = match &admin {
@@ -130,6 +133,13 @@ pub async fn live(settings: &Settings, progress: &dyn Progress, args: &Live) -> 
         server::Expect::Deployed,
     )
     .await;
+    let back_door = back_door::Inputs {
+        om_url: om_url.as_deref(),
+        deployed: &deployed,
+        file_dir: path.parent().unwrap_or(Path::new(".")),
+        token: om_token,
+    };
+    back_door::run(&mut c, http, back_door).await;
     let login_report = match &login {
         Some(req) => Some(login::run(&mut c, http, &deployed, req).await),
         None => None,
@@ -284,7 +294,11 @@ pub fn lint_files(
         .into_iter()
         .map(|(path, kind, text)| {
             let findings = match kind.auth() {
-                Some(auth) => lint::lint(&text, auth, &release),
+                Some(auth) => {
+                    let mut findings = lint::lint(&text, auth, &release);
+                    findings.extend(lint::quickstart::key_file(&text, auth));
+                    findings
+                }
                 None => sops_secret::lint(&text, identities.as_ref()),
             };
             let count = |s| findings.iter().filter(|f| f.severity == s).count();

@@ -32,6 +32,10 @@ pub struct Deployed {
     pub principal_domain: Option<String>,
     pub enforce_principal_domain: Option<bool>,
     pub allowed_domains: Vec<String>,
+    /// `jwtTokenConfiguration.keyId` and `.rsapublicKeyFilePath`: the key the server signs its
+    /// own tokens with.
+    pub jwt_key_id: Option<String>,
+    pub jwt_public_key_path: Option<String>,
     /// Both blocks as written (`authenticationConfiguration`, `authorizerConfiguration`): the
     /// body `apply` sends, and what `verify` compares with the running server.
     pub blocks: Value,
@@ -59,6 +63,10 @@ impl Deployed {
         let s = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
         let b = |v: &Value, k: &str| v.get(k).and_then(Value::as_bool);
         let oidc = auth.get("oidcConfiguration").cloned().unwrap_or_default();
+        let jwt = root
+            .get("jwtTokenConfiguration")
+            .cloned()
+            .unwrap_or_default();
         Ok(Deployed {
             authority: s(auth, "authority"),
             public_key_urls: strings(auth.get("publicKeyUrls")),
@@ -80,6 +88,8 @@ impl Deployed {
             principal_domain: s(&authz, "principalDomain"),
             enforce_principal_domain: b(&authz, "enforcePrincipalDomain"),
             allowed_domains: strings(authz.get("allowedDomains")),
+            jwt_key_id: s(&jwt, "keyId"),
+            jwt_public_key_path: s(&jwt, "rsapublicKeyFilePath"),
             blocks: serde_json::json!({
                 "authenticationConfiguration": auth,
                 "authorizerConfiguration": authz,

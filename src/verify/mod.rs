@@ -1,9 +1,11 @@
 //! `omsso verify` live: the configuration OpenMetadata will run with, checked against the
 //! running Keycloak its `authority` names (discovery, issuer, JWKS, the client, the secret),
 //! with OpenMetadata's own SSO validation mirrored ([`om_rules`]), what a public client needs
-//! ([`public_client`]) and a real test login ([`login`]); [`report`] counts the results.
+//! ([`public_client`]), OpenMetadata's back door ([`back_door`]: its own signing key and the
+//! default admin) and a real test login ([`login`]); [`report`] counts the results.
 //! The offline file checks (`verify --file`) are [`crate::lint`].
 
+pub mod back_door;
 #[cfg(test)]
 mod checks_doc;
 mod client;

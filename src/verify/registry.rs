@@ -227,6 +227,37 @@ pub const SERVER_CONFIG: CheckInfo = live(
     "the running OpenMetadata serves the auth configuration of the file",
     OM_UNREACHABLE,
 );
+// OpenMetadata's back door (issue 19): the keys it signs its own tokens with, and the
+// quickstart's basic-auth admin.
+pub const OWN_KEY_NOT_QUICKSTART: CheckInfo = live(
+    "own-key-not-quickstart",
+    Both,
+    false,
+    Error,
+    "OpenMetadata's own JWKS (/api/v1/system/config/jwks) does not serve the quickstart key, \
+     recognised by the key itself (RFC 7638 thumbprint: the key the tokens OpenMetadata \
+     publishes verify with), not by its key id",
+    OM_UNREACHABLE,
+);
+pub const OWN_KEY_RENDERED: CheckInfo = live(
+    "own-key-rendered",
+    Both,
+    false,
+    Error,
+    "OpenMetadata's own JWKS serves the key the file configures (jwtTokenConfiguration: its key \
+     id, and the key in its public key file when that file can be read here)",
+    "the file sets no jwtTokenConfiguration, or OpenMetadata is not reachable from here",
+);
+pub const DEFAULT_ADMIN_GONE: CheckInfo = live(
+    "default-admin-gone",
+    Both,
+    false,
+    Error,
+    "the basic-auth default admin (the user `admin` the server created at its first start, \
+     email at the quickstart principal domain) no longer exists (GET \
+     /api/v1/users/name/admin, with OpenMetadata's admin token)",
+    "no OpenMetadata admin token was given, or OpenMetadata is not reachable from here",
+);
 // A real login.
 pub const LOGIN: CheckInfo = live(
     "login",
@@ -263,6 +294,9 @@ pub const LIVE_CHECKS: &[CheckInfo] = &[
     URLS_CONSISTENT,
     SERVER_VERSION,
     SERVER_CONFIG,
+    OWN_KEY_NOT_QUICKSTART,
+    OWN_KEY_RENDERED,
+    DEFAULT_ADMIN_GONE,
     LOGIN,
 ];
 

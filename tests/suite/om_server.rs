@@ -21,7 +21,7 @@ use serde_json::Value;
 
 /// A realm with the OpenMetadata client for OpenMetadata at `om_url`, and its credentials in
 /// `creds.json`.
-fn realm_with_client(dir: &Path, om_url: &str) -> String {
+pub(crate) fn realm_with_client(dir: &Path, om_url: &str) -> String {
     let admin = Admin::login();
     let realm = admin.new_realm("omapi");
     let r = run(keycloak(dir, "ensure", &realm).env("OMSSO_OM_URL", om_url));
@@ -32,13 +32,13 @@ fn realm_with_client(dir: &Path, om_url: &str) -> String {
 }
 
 /// omsso for `realm` with OpenMetadata at the stand-in.
-fn om(dir: &Path, realm: &str, server: &StandIn) -> Command {
+pub(crate) fn om(dir: &Path, realm: &str, server: &StandIn) -> Command {
     let mut cmd = configured(dir, realm);
     cmd.env("OMSSO_OM_URL", &server.url);
     cmd
 }
 
-fn render(dir: &Path, realm: &str, server: &StandIn, extra: &[&str]) -> support::Run {
+pub(crate) fn render(dir: &Path, realm: &str, server: &StandIn, extra: &[&str]) -> support::Run {
     let r = run(om(dir, realm, server)
         .args(["render", "--credentials", "creds.json", "--force"])
         .args(extra));

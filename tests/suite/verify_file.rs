@@ -1,8 +1,7 @@
 //! `omsso verify --file`: the static lint, through the real binary. One fixture per problem
 //! under tests/fixtures/lint/ (each otherwise correct, so the test can demand exactly the
-//! expected findings), the verbatim snippets of OpenMetadata's Keycloak doc pages (reference
-//! NOTES.md §1–3; read from the reference folder at test time), the upstream
-//! conf/openmetadata.yaml, and hand-written clean files.
+//! expected findings), the upstream conf/openmetadata.yaml, and hand-written clean files. The
+//! snippets of OpenMetadata's Keycloak doc pages are in verify_doc_snippets.rs.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -61,7 +60,10 @@ fn findings(v: &Value) -> Vec<(String, Option<u64>, String)> {
 
 /// Lints `path` in both output modes and demands exactly `expected` (check, line), any order,
 /// the exit code that follows from the severities, and a text line per finding.
-fn expect(path: &Path, expected: &[(&str, Option<u64>)]) -> Vec<(String, Option<u64>, String)> {
+pub(crate) fn expect(
+    path: &Path,
+    expected: &[(&str, Option<u64>)],
+) -> Vec<(String, Option<u64>, String)> {
     expect_with(path, &[], expected)
 }
 
@@ -242,114 +244,6 @@ fn clean_files_together_exit_0_and_report_each() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The docs' own snippets (NOTES.md §1–3), verbatim: the `authcode` tab (a confidential client)
-// of OpenMetadata's Keycloak page for each deployment.
-
-/// The Keycloak doc pages whose snippets these tests lint: Docker (an env file), bare metal
-/// (openmetadata.yaml), Kubernetes (Helm values). open-metadata/docs-om at the commit
-/// scripts/reference-files.tsv pins.
-pub const DOC_PAGES: [&str; 3] = ["docker", "bare-metal", "kubernetes"];
-
-/// Where the doc page `page` (one of [`DOC_PAGES`]) is in the reference folder: the upstream path.
-pub fn doc_page(page: &str) -> String {
-    format!("openmetadata/docs/v1.12.x-SNAPSHOT/deployment/security/keycloak/{page}.mdx")
-}
-
-/// The fenced block of the `authcode` tab of the doc page `page`, written to a file in `dir`.
-fn doc_snippet(page: &str, ext: &str, dir: &Path) -> PathBuf {
-    assert!(DOC_PAGES.contains(&page), "{page} is not in DOC_PAGES");
-    let mdx = reference(&doc_page(page));
-    let text = std::fs::read_to_string(&mdx).unwrap();
-    let tab = &text[text
-        .find("<Tab title=\"authcode\">")
-        .unwrap_or_else(|| panic!("{}: no authcode tab", mdx.display()))..];
-    let start = tab.find("```\n").expect("code block") + 4;
-    let block = &tab[start..];
-    let block = &block[..block.find("```").expect("block end")];
-    let path = dir.join(format!("{page}-authcode.{ext}"));
-    std::fs::write(&path, block).unwrap();
-    path
-}
-
-#[test]
-fn docs_docker_env_snippet() {
-    let dir = tempfile::tempdir().unwrap();
-    let got = expect(
-        &doc_snippet("docker", "env", dir.path()),
-        &[
-            // Trailing `# comments` on unquoted values.
-            ("env-inline-comment", Some(4)),
-            ("env-inline-comment", Some(5)),
-            ("principal-domain-example", Some(5)),
-            ("env-inline-comment", Some(7)),
-            ("env-inline-comment", Some(8)),
-            // AUTHENTICATION_PUBLIC_KEYS: {your domain}, a localhost realm URL, a comment.
-            ("placeholder", Some(9)),
-            ("env-inline-comment", Some(9)),
-            ("localhost-from-container", Some(9)),
-            // AUTHENTICATION_AUTHORITY={http://…}: braces around the whole value.
-            ("authority-not-issuer", Some(10)),
-            ("placeholder", Some(12)),
-            ("env-inline-comment", Some(15)),
-            // OIDC_CLIENT_SECRET="{CLIENT_SECRET}"
-            ("placeholder", Some(16)),
-            // OIDC_DISCOVERY_URI="OIDC_DISCOVERY_URI=http://…/realms/openmetadata/…"
-            ("key-in-value", Some(18)),
-            ("realm-path-mixed", Some(18)),
-            ("realm-mismatch", Some(18)),
-        ],
-    );
-    assert!(got
-        .iter()
-        .any(|(c, _, s)| c == "key-in-value" && s == "error"));
-}
-
-#[test]
-fn docs_openmetadata_yaml_snippet() {
-    let dir = tempfile::tempdir().unwrap();
-    expect(
-        &doc_snippet("bare-metal", "yaml", dir.path()),
-        &[
-            ("principal-domain-example", Some(9)),
-            // No providerName (a doc omission the notes point out).
-            ("missing-key", Some(10)),
-            ("placeholder", Some(13)),
-            ("placeholder", Some(14)),
-            ("authority-not-issuer", Some(15)),
-            ("placeholder", Some(16)),
-            // No tenant, which the schema requires.
-            ("missing-key", Some(19)),
-            ("placeholder", Some(20)),
-            ("placeholder", Some(22)),
-            // discoveryUri:"{Keycloak-server-URL}/realms/…" (no space; /realms vs /auth/realms)
-            ("yaml-missing-space", Some(23)),
-            ("placeholder", Some(23)),
-            ("realm-path-mixed", Some(23)),
-            // callbackUrl: http://localhost:8585/callback"
-            ("stray-quote", Some(24)),
-        ],
-    );
-}
-
-#[test]
-fn docs_helm_values_snippet() {
-    let dir = tempfile::tempdir().unwrap();
-    expect(
-        &doc_snippet("kubernetes", "yaml", dir.path()),
-        &[
-            ("principal-domain-example", Some(12)),
-            ("placeholder", Some(18)),
-            ("placeholder", Some(19)),
-            // authority: "{Keycloak-server-URL}/realms/{…}/protocol/openid-connect/auth"
-            ("authority-not-issuer", Some(20)),
-            ("placeholder", Some(21)),
-            ("yaml-missing-space", Some(32)),
-            ("placeholder", Some(32)),
-        ],
-    );
-}
-
-// ---------------------------------------------------------------------------------------------
 // Upstream files with `${VAR:-default}` placeholders
 
 fn line_of(path: &Path, needle: &str) -> u64 {
@@ -370,6 +264,7 @@ fn upstream_openmetadata_yaml_is_a_basic_login_template() {
     let conf = reference("openmetadata/conf/openmetadata.yaml");
     let at = |needle: &str| Some(line_of(&conf, needle));
     let mut expected = main_only_keys(&at);
+    expected.extend(quickstart_defaults(&at));
     expected.push((
         "sso-not-configured",
         at("  provider: ${AUTHENTICATION_PROVIDER"),
@@ -390,6 +285,15 @@ fn upstream_openmetadata_yaml_is_a_basic_login_template() {
         "{}",
         r.stdout
     );
+}
+
+/// Upstream's quickstart JWT key id and Fernet key, as `${VAR:-default}` defaults: warnings
+/// that name the variable (issue 19).
+fn quickstart_defaults(at: &dyn Fn(&str) -> Option<u64>) -> Vec<(&'static str, Option<u64>)> {
+    vec![
+        ("quickstart-jwt-key", at("  keyId: ${JWT_KEY_ID")),
+        ("quickstart-fernet-key", at("  fernetKey: ${FERNET_KEY")),
+    ]
 }
 
 /// The keys upstream's main-branch conf/openmetadata.yaml has and no release does.
@@ -427,6 +331,7 @@ fn upstream_defaults_are_judged_as_defaults() {
     std::fs::write(&path, &text).unwrap();
     let at = |needle: &str| Some(line_of(&path, needle));
     let mut expected = main_only_keys(&at);
+    expected.extend(quickstart_defaults(&at));
     expected.extend([
         ("principal-domain-example", at("  principalDomain: ")),
         ("missing-key", at("  providerName: ")),
@@ -453,16 +358,31 @@ fn upstream_defaults_are_judged_as_defaults() {
     );
 }
 
+/// The chart's values are a basic login with the quickstart JWT key pair and Fernet key
+/// written out: an error and a warning (issue 19).
 #[test]
 fn upstream_helm_values_are_a_basic_login() {
     let values = reference("openmetadata/helm/values.yaml");
-    expect(
+    let got = expect(
         &values,
-        &[(
-            "sso-not-configured",
-            Some(line_of(&values, "      provider: \"basic\"")),
-        )],
+        &[
+            (
+                "sso-not-configured",
+                Some(line_of(&values, "      provider: \"basic\"")),
+            ),
+            (
+                "quickstart-jwt-key",
+                Some(line_of(&values, "      keyId: \"Gb389a")),
+            ),
+            (
+                "quickstart-fernet-key",
+                Some(line_of(&values, "      value: \"jJ/9sz0g")),
+            ),
+        ],
     );
+    let severity = |check: &str| got.iter().find(|(c, ..)| c == check).unwrap().2.clone();
+    assert_eq!(severity("quickstart-jwt-key"), "error");
+    assert_eq!(severity("quickstart-fernet-key"), "warning");
 }
 
 // ---------------------------------------------------------------------------------------------

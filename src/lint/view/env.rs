@@ -100,6 +100,12 @@ fn env_list(file: &EnvFile, name: &str) -> Option<ListField> {
     })
 }
 
+/// The value of variable `name`, as the server gets it (for settings outside the auth blocks,
+/// such as `JWT_KEY_ID`).
+pub fn env_value(file: &EnvFile, name: &str) -> Option<Field> {
+    file.get(name).map(|e| env_field(name, &e.value, e.line))
+}
+
 fn env_field(name: &str, raw: &str, line: usize) -> Field {
     let r = resolve_raw(raw);
     Field {

@@ -16,8 +16,8 @@ use std::collections::HashMap;
 use super::yaml_tree;
 use super::Kind;
 
-pub use env::from_env;
-pub use yaml::{from_yaml, locate};
+pub use env::{env_value, from_env};
+pub use yaml::{field_at, from_yaml, locate};
 
 /// A value as OpenMetadata will see it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -105,6 +105,13 @@ pub fn locate<'a>(root: &'a Node, path: &[&str]) -> Option<(&'a Node, usize)> {
     Some((node, line))
 }
 
+/// The single value at `path` below `root`, named by its dotted path (for settings outside the
+/// auth blocks, such as `jwtTokenConfiguration.keyId`).
+pub fn field_at(root: &Node, path: &[&str]) -> Option<Field> {
+    let (node, line) = locate(root, path)?;
+    Some(field_from_node(path.join("."), node, line, false))
+}
+
 fn field_from_node(key: String, node: &Node, key_line: usize, secret: bool) -> Field {
     let (val, env_var) = match &node.value {
         NodeValue::Scalar { text, quoted } => {

@@ -276,7 +276,14 @@ pub fn auth_request(realm: &str, redirect_uri: &str, params: &[(&str, &str)]) ->
 
 /// The live checks that need a running OpenMetadata, which no test machine has: each is a
 /// visible `skip` there, never a pass.
-pub const NEED_OPENMETADATA: &[&str] = &["own-jwks-answers", "server-version", "server-config"];
+pub const NEED_OPENMETADATA: &[&str] = &[
+    "own-jwks-answers",
+    "server-version",
+    "server-config",
+    "own-key-not-quickstart",
+    "own-key-rendered",
+    "default-admin-gone",
+];
 
 /// A live check that passed, or one of [`NEED_OPENMETADATA`] skipped.
 pub fn passed_or_needs_openmetadata(check: &Value) -> bool {

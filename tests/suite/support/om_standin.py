@@ -5,11 +5,15 @@ for users). No OpenMetadata server can be installed on the test machines, so thi
 exactly the endpoints omsso uses, on 127.0.0.1, and holds every request body and every answer
 to that release's own generated models (the `openmetadata-ingestion` wheel, loaded by
 scripts/om-models): SecurityConfiguration, SecurityValidationResponse,
-OpenMetadataServerVersion.
+OpenMetadataServerVersion, User.
 
   GET  /api/v1/system/version          no login   {version, revision, timestamp}
   GET  /api/v1/system/config/auth      no login   the public part of authenticationConfiguration
-  GET  /api/v1/system/config/jwks      no login   the server's own JWKS
+  GET  /api/v1/system/config/jwks      no login   the server's own JWKS (--jwks; no released
+                                                   model describes it: JWKSResponse is Java-only)
+  GET  /api/v1/users/name/{name}       admin      a User (404 when there is none), without its
+                                                   authenticationMechanism (UserResource)
+  DELETE /api/v1/users/{id}?hardDelete=true admin  200 with the deleted User
   GET  /api/v1/system/security/config  admin      the whole configuration, secret masked
   PUT  /api/v1/system/security/config  admin      body SecurityConfiguration; 200 with the body
   POST /api/v1/system/security/validate admin     body SecurityConfiguration; 200 with
@@ -22,10 +26,12 @@ document answers, the requested scopes and the JWS algorithm are supported, ever
 URL answers a JWKS and the list holds the discovery's jwks_uri.
 
 usage: om_standin.py --line X.Y --version X.Y.Z --token-file F [--reader-token-file F]
-                     [--initial F.json] [--state F] [--log F]
+                     [--initial F.json] [--state F] [--log F] [--jwks F.json] [--users F.json]
 --initial is the configuration the server runs at start (default: a fresh server's, basic
 login); --state is rewritten with the stored configuration (secret included) after each
-change; --log gets one JSON line per request (method, path, status).
+change; --log gets one JSON line per request (method, path, status). --jwks is the JWKS the
+server serves (default: a fixed stand-in key); --users the users it holds (default: a fresh
+server's basic-auth `admin`, as its first start creates it), each held to the User model.
 Prints the port on stdout once it listens; runs until killed. Exit 1 with one `error:` line
 when a prerequisite (python module, wheel) is missing.
 """
@@ -37,6 +43,7 @@ import pathlib
 import sys
 import threading
 import urllib.error
+import urllib.parse
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -46,6 +53,8 @@ PUBLIC_AUTH_FIELDS = ("provider", "providerName", "clientType", "enableSelfSignu
                       "jwtPrincipalClaims", "jwtPrincipalClaimsMapping", "clientId",
                       "authority", "callbackUrl")
 OWN_JWKS_PATH = "/api/v1/system/config/jwks"
+USER_BY_NAME = "/api/v1/users/name/"
+USERS = "/api/v1/users/"
 # A fixed RSA public key standing in for the server's own token-signing key.
 OWN_JWKS = {"keys": [{"kty": "RSA", "kid": "om-stand-in", "use": "sig", "alg": "RS256",
                       "e": "AQAB",
@@ -80,6 +89,15 @@ FIRST_START = {
     },
 }
 
+# The account a fresh server's start-up creates for adminPrincipals [admin] (UserUtil.addUsers):
+# email at the principal domain, an admin, email verified, updated by itself.
+FIRST_START_USERS = [{
+    "id": "3f2b8a4e-4c0d-4b39-9d7e-2a4c1e0f5b61", "name": "admin", "fullyQualifiedName": "admin",
+    "email": "admin@open-metadata.org", "isAdmin": True, "isBot": False,
+    "isEmailVerified": True, "updatedBy": "admin", "updatedAt": 1700000000000, "version": 0.1,
+    "deleted": False,
+}]
+
 
 def om_models():
     path = ROOT / "scripts/om-models"
@@ -95,7 +113,7 @@ class Server:
         models_module = om_models()
         line = tuple(int(x) for x in args.line.split("."))
         self.has_security_api = line >= (1, 10)
-        names = ("server_version", "authentication", "authorizer") + (
+        names = ("server_version", "authentication", "authorizer", "user") + (
             ("security", "validation") if self.has_security_api else ())
         self.models = models_module.load(models_module.wheel_of(args.line), names=names)
         self.version = self.models["server_version"].model_validate(
@@ -112,6 +130,13 @@ class Server:
         # Before 1.10 the server keeps no security configuration of its own: it serves its
         # file's, which the tests give as --initial.
         self.config = self.checked(initial)
+        self.jwks = (json.loads(pathlib.Path(args.jwks).read_text()) if args.jwks
+                     else OWN_JWKS)
+        users = (json.loads(pathlib.Path(args.users).read_text()) if args.users
+                 else FIRST_START_USERS)
+        # Each user as the release's User model reads and writes it.
+        self.users = [self.models["user"].model_validate(u).model_dump(
+            mode="json", exclude_none=True, by_alias=True) for u in users]
         self.save()
 
     def checked(self, body):
@@ -130,6 +155,10 @@ class Server:
             tmp = self.state_file.with_suffix(".tmp")
             tmp.write_text(json.dumps(self.config))
             tmp.replace(self.state_file)
+            users = self.state_file.with_name("users.json")
+            tmp = users.with_suffix(".tmp")
+            tmp.write_text(json.dumps(getattr(self, "users", [])))
+            tmp.replace(users)
 
     def log(self, entry):
         if self.log_file:
@@ -260,7 +289,12 @@ def handler(server):
             if self.path == "/api/v1/system/config/auth":
                 return self.answer(200, public_auth(server.config))
             if self.path == OWN_JWKS_PATH:
-                return self.answer(200, OWN_JWKS)
+                return self.answer(200, server.jwks)
+            if self.path.startswith(USER_BY_NAME):
+                if self.admin():
+                    name = urllib.parse.unquote(self.path[len(USER_BY_NAME):])
+                    self.user_answer([u for u in server.users if u["name"] == name], name)
+                return None
             if self.path == "/api/v1/system/security/config" and server.has_security_api:
                 if self.admin():
                     self.answer(200, masked(server.config))
@@ -276,6 +310,25 @@ def handler(server):
             except Exception as e:  # pydantic.ValidationError: what Jackson/@Valid refuse
                 self.error(400, "Invalid SecurityConfiguration: " + " ".join(str(e).split()))
                 return None
+
+        def user_answer(self, found, key):
+            if not found:
+                return self.error(404, f"user instance for {key} not found")
+            user = {k: v for k, v in found[0].items() if k != "authenticationMechanism"}
+            return self.answer(200, user)
+
+        def do_DELETE(self):
+            path, _, query = self.path.partition("?")
+            if not path.startswith(USERS) or query != "hardDelete=true":
+                return self.error(404, "HTTP 404 Not Found")
+            if not self.admin():
+                return None
+            uid = path[len(USERS):]
+            with server.lock:
+                found = [u for u in server.users if u["id"] == uid]
+                server.users = [u for u in server.users if u["id"] != uid]
+                server.save()
+            self.user_answer(found, uid)
 
         def do_PUT(self):
             if self.path != "/api/v1/system/security/config" or not server.has_security_api:
@@ -312,6 +365,8 @@ def main():
     p.add_argument("--initial")
     p.add_argument("--state")
     p.add_argument("--log")
+    p.add_argument("--jwks")
+    p.add_argument("--users")
     args = p.parse_args()
     try:
         server = Server(args)

@@ -30,6 +30,17 @@ impl StandIn {
 
     /// … running `initial` (a SecurityConfiguration) instead.
     pub fn start_with(line: &str, version: &str, initial: Option<&Value>) -> StandIn {
+        StandIn::start_serving(line, version, initial, None, None)
+    }
+
+    /// … serving `jwks` as its own JWKS and holding `users` (each a `User`), when given.
+    pub fn start_serving(
+        line: &str,
+        version: &str,
+        initial: Option<&Value>,
+        jwks: Option<&Value>,
+        users: Option<&Value>,
+    ) -> StandIn {
         let dir = tempfile::tempdir().unwrap();
         let file = |name: &str, text: &str| {
             let p = dir.path().join(name);
@@ -49,9 +60,14 @@ impl StandIn {
             .arg(dir.path().join("state.json"))
             .arg("--log")
             .arg(dir.path().join("requests.jsonl"));
-        if let Some(v) = initial {
-            cmd.arg("--initial")
-                .arg(file("initial.json", &v.to_string()));
+        for (flag, name, value) in [
+            ("--initial", "initial.json", initial),
+            ("--jwks", "jwks.json", jwks),
+            ("--users", "users.json.in", users),
+        ] {
+            if let Some(v) = value {
+                cmd.arg(flag).arg(file(name, &v.to_string()));
+            }
         }
         let mut child = cmd
             .stdin(Stdio::null())
@@ -96,6 +112,12 @@ impl StandIn {
             .iter()
             .filter(|r| r["method"] == method)
             .count()
+    }
+
+    /// The users the server holds now.
+    pub fn users(&self) -> Vec<Value> {
+        let p: PathBuf = self.dir.path().join("users.json");
+        serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
     }
 
     /// The security configuration the server holds, secret included.
