@@ -15,6 +15,7 @@ mod escape;
 pub mod exit;
 mod http;
 mod input;
+pub mod jwt_keys;
 mod keycloak;
 mod lint;
 mod omapi;
