@@ -8,6 +8,7 @@ mod docs_examples;
 mod docs_tables;
 mod file_safety;
 mod help_and_flags;
+mod jwt_keys;
 mod keycloak_credentials;
 mod keycloak_ensure;
 mod keycloak_errors;
