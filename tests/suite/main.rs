@@ -7,6 +7,7 @@ mod completions_man;
 mod docs_examples;
 mod docs_tables;
 mod file_safety;
+mod fresh_machine;
 mod help_and_flags;
 mod jwt_keys;
 mod keycloak_credentials;

@@ -33,6 +33,8 @@ pub enum Reply {
     Redirect(u16, String),
     /// A 200 with no `Content-Length`, streaming this many bytes of spaces.
     Endless(usize),
+    /// A status and a body of any bytes (a file, as a web server serves it).
+    Bytes(u16, Vec<u8>),
 }
 
 type Handler = dyn Fn(&Seen) -> Reply + Send + Sync;
@@ -166,6 +168,12 @@ fn serve(stream: impl Read + Write, handler: &Handler, log: &Mutex<Vec<Seen>>) {
             "HTTP/1.1 {status} X\r\nLocation: {location}\r\nContent-Length: 0\r\n\
              Connection: close\r\n\r\n"
         ),
+        Reply::Bytes(status, body) => write!(
+            stream,
+            "HTTP/1.1 {status} X\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            body.len()
+        )
+        .and_then(|()| stream.write_all(&body)),
         Reply::Endless(bytes) => {
             let _ = write!(
                 stream,

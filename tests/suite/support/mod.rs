@@ -37,9 +37,9 @@ pub fn repo_root() -> &'static Path {
 
 /// The reference data folder (upstream OpenMetadata and Keycloak files, read at test time and
 /// never copied into the project): `$OMSSO_REFERENCE`, relative to the repo root unless
-/// absolute, by default `../shared/reference`. The one place every test finds it; a missing
-/// folder fails the test (never skips it) with the message scripts/test prints before any
-/// test starts.
+/// absolute, by default `../shared/reference` (scripts/test sets it to what
+/// `scripts/reference dir` says: that folder, or the cache scripts/setup --tests filled). The
+/// one place every test finds it; a missing folder fails the test (never skips it).
 pub fn reference_dir() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
@@ -47,19 +47,63 @@ pub fn reference_dir() -> &'static Path {
         let dir = repo_root().join(var.as_deref().unwrap_or("../shared/reference".as_ref()));
         assert!(
             dir.is_dir(),
-            "the reference data folder is missing: {} (set OMSSO_REFERENCE to the folder \
-             holding openmetadata/ and keycloak/; default ../shared/reference beside the repo)",
+            "the reference data folder is missing: {} (its files come from public upstream \
+             sources, each listed with its SHA-256 in scripts/reference-files.tsv: \
+             `scripts/setup --tests` fetches them into ~/.cache/omsso/reference and scripts/test \
+             points OMSSO_REFERENCE there; or set OMSSO_REFERENCE to a folder holding them; \
+             default ../shared/reference beside the repo)",
             dir.display()
         );
         dir
     })
 }
 
-/// `rel` inside the reference data folder ([`reference_dir`]); the file must exist.
+/// `rel` inside the reference data folder ([`reference_dir`]); the file (or folder) must exist.
 pub fn reference(rel: &str) -> PathBuf {
     let p = reference_dir().join(rel);
-    assert!(p.exists(), "reference file missing: {}", p.display());
+    if !p.exists() {
+        let prefix = format!("{}/", rel.trim_end_matches('/'));
+        let source = reference_sources()
+            .into_iter()
+            .find(|s| s.path == rel || s.path.starts_with(&prefix))
+            .map_or_else(
+                || "no public source: scripts/reference-files.tsv does not list it".to_string(),
+                |s| format!("from {} (scripts/reference-files.tsv)", s.url),
+            );
+        panic!("reference file missing: {} ({source})", p.display());
+    }
     p
+}
+
+/// One row of scripts/reference-files.tsv: a reference file and its public source.
+pub struct ReferenceSource {
+    /// Relative to the reference data folder.
+    pub path: String,
+    pub sha256: String,
+    pub url: String,
+}
+
+/// Every reference file the tests read, with its pinned SHA-256 and public source.
+pub fn reference_sources() -> Vec<ReferenceSource> {
+    let list = repo_root().join("scripts/reference-files.tsv");
+    let text = std::fs::read_to_string(&list).expect("scripts/reference-files.tsv");
+    text.lines()
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            assert_eq!(
+                f.len(),
+                3,
+                "{}: not <path> <sha256> <url>: {l}",
+                list.display()
+            );
+            ReferenceSource {
+                path: f[0].into(),
+                sha256: f[1].into(),
+                url: f[2].into(),
+            }
+        })
+        .collect()
 }
 
 /// The running test Keycloak's base URL, starting it if needed. Panics (fails the test) when
