@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::{Progress, Result};
-use crate::jwt_keys::{self, KeyFiles, PRIVATE_KEY_FILE, PUBLIC_KEY_FILE};
+use crate::jwt_keys::{self, KeyFiles, Loaded, PRIVATE_KEY_FILE, PUBLIC_KEY_FILE};
 use crate::output::files::OUT_GITIGNORE;
 use crate::render::jwt::JwtInput;
 use crate::render::RenderedFile;
@@ -62,8 +62,7 @@ pub fn keys(
             }
         },
     };
-    let public = loaded.pair.public();
-    let key_id = jwt_keys::key_id(public, settings.jwt_key_id());
+    let key_id = jwt_keys::key_id(loaded.pair.public(), settings.jwt_key_id());
     let issuer = match settings.jwt_issuer() {
         Some(i) => i.to_string(),
         None => om_url
@@ -80,8 +79,24 @@ pub fn keys(
                 source,
             }
         })?;
+    let key_files = key_files(&loaded, &key_id);
+    Ok(Some(Keys {
+        input: JwtInput {
+            pair: Arc::new(loaded.pair),
+            key_id,
+            issuer,
+            server_dir: settings.jwt_server_dir().to_string(),
+            local_dir,
+            secret_name: settings.helm_jwt_secret_name().to_string(),
+        },
+        files: key_files,
+    }))
+}
+
+/// The files of the key folder: its `.gitignore` and the two key files.
+fn key_files(loaded: &Loaded, key_id: &str) -> Vec<RenderedFile> {
     let rel = |name: &str| PathBuf::from(JWT_KEY_SUBDIR).join(name);
-    let key_files = vec![
+    vec![
         // The key folder keeps itself out of git, also where the output folder is committed
         // (a GitOps repository with the SOPS-encrypted Secrets).
         RenderedFile {
@@ -99,21 +114,10 @@ pub fn keys(
         RenderedFile {
             rel_path: rel(PUBLIC_KEY_FILE),
             redacted: format!("<public key, key id {key_id}>\n"),
-            bytes: loaded.public_der,
+            bytes: loaded.public_der.clone(),
             holds_secret: false,
         },
-    ];
-    Ok(Some(Keys {
-        input: JwtInput {
-            pair: Arc::new(loaded.pair),
-            key_id,
-            issuer,
-            server_dir: settings.jwt_server_dir().to_string(),
-            local_dir,
-            secret_name: settings.helm_jwt_secret_name().to_string(),
-        },
-        files: key_files,
-    }))
+    ]
 }
 
 /// What a rotation breaks and what to do next, said before anything is made.

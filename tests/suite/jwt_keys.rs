@@ -55,6 +55,47 @@ fn yaml_block(out: &Path) -> Value {
     om_yaml(&text)["jwtTokenConfiguration"].clone()
 }
 
+/// The real openssl reads an unencrypted PKCS#8 private key and an SPKI public key of `size`
+/// bits, with one modulus.
+fn openssl_reads_both(private: &Path, public: &Path, size: u32) {
+    // openssl: an unencrypted PKCS#8 private key and an SPKI public key, one modulus.
+    let modulus = |args: &[&str], file: &Path| {
+        tool(
+            Command::new("openssl").args(args).arg(file),
+            "openssl (Debian package openssl)",
+        )
+    };
+    let from_private = modulus(
+        &["rsa", "-inform", "DER", "-noout", "-modulus", "-in"],
+        private,
+    );
+    let from_public = modulus(
+        &[
+            "rsa", "-pubin", "-inform", "DER", "-noout", "-modulus", "-in",
+        ],
+        public,
+    );
+    assert!(from_private.starts_with("Modulus="), "{from_private}");
+    assert_eq!(from_private, from_public);
+    modulus(
+        &[
+            "pkcs8",
+            "-inform",
+            "DER",
+            "-nocrypt",
+            "-out",
+            "/dev/null",
+            "-in",
+        ],
+        private,
+    );
+    let text = modulus(
+        &["pkey", "-inform", "DER", "-noout", "-text", "-in"],
+        private,
+    );
+    assert!(text.contains(&format!("({size} bit")), "{text}");
+}
+
 #[test]
 fn the_key_files_load_in_openssl_and_the_jdk_and_sign_for_the_jwks_entry() {
     for (size, args) in [(2048, vec![]), (3072, vec!["--jwt-key-size", "3072"])] {
@@ -64,42 +105,7 @@ fn the_key_files_load_in_openssl_and_the_jdk_and_sign_for_the_jwks_entry() {
         let public = dir.path().join("out/jwt/public_key.der");
         assert_eq!(mode(&private), 0o600);
 
-        // openssl: an unencrypted PKCS#8 private key and an SPKI public key, one modulus.
-        let modulus = |args: &[&str], file: &Path| {
-            tool(
-                Command::new("openssl").args(args).arg(file),
-                "openssl (Debian package openssl)",
-            )
-        };
-        let from_private = modulus(
-            &["rsa", "-inform", "DER", "-noout", "-modulus", "-in"],
-            &private,
-        );
-        let from_public = modulus(
-            &[
-                "rsa", "-pubin", "-inform", "DER", "-noout", "-modulus", "-in",
-            ],
-            &public,
-        );
-        assert!(from_private.starts_with("Modulus="), "{from_private}");
-        assert_eq!(from_private, from_public);
-        modulus(
-            &[
-                "pkcs8",
-                "-inform",
-                "DER",
-                "-nocrypt",
-                "-out",
-                "/dev/null",
-                "-in",
-            ],
-            &private,
-        );
-        let text = modulus(
-            &["pkey", "-inform", "DER", "-noout", "-text", "-in"],
-            &private,
-        );
-        assert!(text.contains(&format!("({size} bit")), "{text}");
+        openssl_reads_both(&private, &public, size);
 
         // The JWKS entry omsso computes for the key id the files name.
         let key = PublicKey::from_der(&std::fs::read(&public).unwrap()).unwrap();
@@ -346,102 +352,113 @@ fn helm_mounts_the_secret_into_every_pod_that_runs_the_server_on_every_chart() {
         .collect();
     assert!(charts.len() >= 9, "{charts:?}");
     for chart in &charts {
-        let line: String = chart.split('.').take(2).collect::<Vec<_>>().join(".");
-        let out = format!("out-{chart}");
-        let r = render(
-            dir.path(),
-            &[
-                "--target",
-                "helm",
-                "--om-version",
-                &line,
-                "--chart-version",
-                chart,
-                "--out",
-                &out,
-            ],
+        check_chart(dir.path(), chart);
+    }
+}
+
+/// `render --target helm` for `chart` (and its release line), then `helm template` of the chart.
+fn check_chart(dir: &Path, chart: &str) {
+    let line: String = chart.split('.').take(2).collect::<Vec<_>>().join(".");
+    let out = format!("out-{chart}");
+    let r = render(
+        dir,
+        &[
+            "--target",
+            "helm",
+            "--om-version",
+            &line,
+            "--chart-version",
+            chart,
+            "--out",
+            &out,
+        ],
+    );
+    assert_eq!(r.code, 0, "{chart}: {}", r.stderr);
+    let out = dir.join(out);
+    let kid = PublicKey::from_der(&std::fs::read(out.join("jwt/public_key.der")).unwrap())
+        .unwrap()
+        .thumbprint();
+    let text = tool(
+        Command::new("helm")
+            .args(["template", "openmetadata"])
+            .arg(chart_dir(chart))
+            .arg("-f")
+            .arg(out.join("helm/values.yaml")),
+        "helm (scripts/setup)",
+    );
+    let docs: Vec<Value> = serde_yaml::Deserializer::from_str(&text)
+        .map(|d| Value::deserialize(d).unwrap())
+        .filter(|d| !d.is_null())
+        .collect();
+    // The chart's own Secret carries the paths, key id and issuer (quoted, as it writes
+    // every value there; OpenMetadata's loader reads the quotes as YAML).
+    let jwt_env = docs
+        .iter()
+        .find(|d| {
+            as_str(&d["kind"]) == "Secret"
+                && as_str(&d["metadata"]["name"]).ends_with("-jwt-secret")
+        })
+        .unwrap_or_else(|| panic!("{chart}: no jwt secret"));
+    let env = |k: &str| {
+        let raw = STANDARD.decode(as_str(&jwt_env["data"][k])).unwrap();
+        as_str(&om_env_value(&String::from_utf8(raw).unwrap())).to_string()
+    };
+    assert_eq!(env("JWT_KEY_ID"), kid, "{chart}");
+    assert_eq!(
+        env("RSA_PRIVATE_KEY_FILE_PATH"),
+        format!("{SERVER_DIR}/private_key.der")
+    );
+    assert_eq!(
+        env("RSA_PUBLIC_KEY_FILE_PATH"),
+        format!("{SERVER_DIR}/public_key.der")
+    );
+
+    check_mounts(chart, &docs);
+
+    // Our Secret holds the two files byte for byte, under the names the mount exposes.
+    let ours: Value =
+        serde_yaml::from_str(&std::fs::read_to_string(out.join("helm/jwt-keys.yaml")).unwrap())
+            .unwrap();
+    assert_eq!(mode(&out.join("helm/jwt-keys.yaml")), 0o600);
+    for file in ["private_key.der", "public_key.der"] {
+        let data = STANDARD.decode(as_str(&ours["data"][file])).unwrap();
+        assert_eq!(
+            data,
+            std::fs::read(out.join("jwt").join(file)).unwrap(),
+            "{file}"
         );
-        assert_eq!(r.code, 0, "{chart}: {}", r.stderr);
-        let out = dir.path().join(out);
-        let kid = PublicKey::from_der(&std::fs::read(out.join("jwt/public_key.der")).unwrap())
-            .unwrap()
-            .thumbprint();
-        let text = tool(
-            Command::new("helm")
-                .args(["template", "openmetadata"])
-                .arg(chart_dir(chart))
-                .arg("-f")
-                .arg(out.join("helm/values.yaml")),
-            "helm (scripts/setup)",
-        );
-        let docs: Vec<Value> = serde_yaml::Deserializer::from_str(&text)
-            .map(|d| Value::deserialize(d).unwrap())
-            .filter(|d| !d.is_null())
-            .collect();
-        // The chart's own Secret carries the paths, key id and issuer (quoted, as it writes
-        // every value there; OpenMetadata's loader reads the quotes as YAML).
-        let jwt_env = docs
+    }
+}
+
+/// Every container that runs OpenMetadata's image mounts the key Secret read-only where the
+/// server's key paths point.
+fn check_mounts(chart: &str, docs: &[Value]) {
+    let containers = server_containers(docs);
+    let names: Vec<&str> = containers.iter().map(|(n, _, _)| n.as_str()).collect();
+    assert!(
+        names
             .iter()
-            .find(|d| {
-                as_str(&d["kind"]) == "Secret"
-                    && as_str(&d["metadata"]["name"]).ends_with("-jwt-secret")
-            })
-            .unwrap_or_else(|| panic!("{chart}: no jwt secret"));
-        let env = |k: &str| {
-            let raw = STANDARD.decode(as_str(&jwt_env["data"][k])).unwrap();
-            as_str(&om_env_value(&String::from_utf8(raw).unwrap())).to_string()
-        };
-        assert_eq!(env("JWT_KEY_ID"), kid, "{chart}");
+            .any(|n| n.starts_with("Deployment") && n.ends_with("/openmetadata"))
+            && names.iter().any(|n| n.contains("migrations")),
+        "{chart}: {names:?}"
+    );
+    for (name, c, volumes) in &containers {
+        let mount = c["volumeMounts"]
+            .as_sequence()
+            .into_iter()
+            .flatten()
+            .find(|m| as_str(&m["mountPath"]) == SERVER_DIR)
+            .unwrap_or_else(|| panic!("{chart}: {name} does not mount {SERVER_DIR}"));
+        assert_eq!(mount["readOnly"].as_bool(), Some(true), "{chart}: {name}");
+        let volume = volumes
+            .as_sequence()
+            .into_iter()
+            .flatten()
+            .find(|v| v["name"] == mount["name"])
+            .unwrap_or_else(|| panic!("{chart}: {name}: no volume {:?}", mount["name"]));
         assert_eq!(
-            env("RSA_PRIVATE_KEY_FILE_PATH"),
-            format!("{SERVER_DIR}/private_key.der")
+            volume["secret"]["secretName"], "openmetadata-jwt-keys",
+            "{chart}: {name}"
         );
-        assert_eq!(
-            env("RSA_PUBLIC_KEY_FILE_PATH"),
-            format!("{SERVER_DIR}/public_key.der")
-        );
-
-        let containers = server_containers(&docs);
-        let names: Vec<&str> = containers.iter().map(|(n, _, _)| n.as_str()).collect();
-        assert!(
-            names
-                .iter()
-                .any(|n| n.starts_with("Deployment") && n.ends_with("/openmetadata"))
-                && names.iter().any(|n| n.contains("migrations")),
-            "{chart}: {names:?}"
-        );
-        for (name, c, volumes) in &containers {
-            let mount = c["volumeMounts"]
-                .as_sequence()
-                .into_iter()
-                .flatten()
-                .find(|m| as_str(&m["mountPath"]) == SERVER_DIR)
-                .unwrap_or_else(|| panic!("{chart}: {name} does not mount {SERVER_DIR}"));
-            assert_eq!(mount["readOnly"].as_bool(), Some(true), "{chart}: {name}");
-            let volume = volumes
-                .as_sequence()
-                .into_iter()
-                .flatten()
-                .find(|v| v["name"] == mount["name"])
-                .unwrap_or_else(|| panic!("{chart}: {name}: no volume {:?}", mount["name"]));
-            assert_eq!(
-                volume["secret"]["secretName"], "openmetadata-jwt-keys",
-                "{chart}: {name}"
-            );
-        }
-
-        // Our Secret holds the two files byte for byte, under the names the mount exposes.
-        let ours: Value =
-            serde_yaml::from_str(&std::fs::read_to_string(out.join("helm/jwt-keys.yaml")).unwrap())
-                .unwrap();
-        assert_eq!(mode(&out.join("helm/jwt-keys.yaml")), 0o600);
-        for file in ["private_key.der", "public_key.der"] {
-            let data = STANDARD.decode(as_str(&ours["data"][file])).unwrap();
-            assert_eq!(
-                data,
-                std::fs::read(out.join("jwt").join(file)).unwrap(),
-                "{file}"
-            );
-        }
     }
 }
