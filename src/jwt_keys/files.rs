@@ -110,7 +110,9 @@ pub fn generate(size: KeySize) -> Result<Loaded, JwtKeyError> {
 fn read(path: &Path) -> Result<Option<Vec<u8>>, JwtKeyError> {
     match input::read(path, Accept::File) {
         Ok(bytes) => Ok(Some(bytes)),
-        Err(e) if e.kind() == ErrorKind::NotFound => Ok(None),
+        // A file where the key folder (or the output folder) should be: no key files; the
+        // write that follows says what is in the way.
+        Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::NotADirectory) => Ok(None),
         Err(source) => Err(JwtKeyError::Read {
             path: path.to_path_buf(),
             source,
