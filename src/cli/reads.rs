@@ -64,9 +64,9 @@ pub fn reads(path: &str) -> Vec<&'static str> {
     keys
 }
 
-/// What render writes from: every OpenMetadata and Helm setting, the internal Keycloak URL and
-/// the output folder.
-const RENDERED: [&str; 19] = [
+/// What render writes from: every OpenMetadata, JWT key and Helm setting, the internal Keycloak
+/// URL and the output folder.
+const RENDERED: [&str; 25] = [
     "keycloak.internal_url",
     "openmetadata.url",
     "openmetadata.client_id",
@@ -81,7 +81,13 @@ const RENDERED: [&str; 19] = [
     "openmetadata.session_expiry",
     "openmetadata.max_active_sessions_per_user",
     "openmetadata.additional_trusted_redirect_uris",
+    "jwt.enabled",
+    "jwt.key_size",
+    "jwt.key_id",
+    "jwt.issuer",
+    "jwt.server_dir",
     "helm.secret_name",
+    "helm.jwt_secret_name",
     "helm.namespace",
     "helm.chart_version",
     "helm.sops.age_recipients",

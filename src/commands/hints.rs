@@ -325,7 +325,9 @@ fn render_flag_hint(e: &RenderError) -> Option<String> {
              or pick the release that has it with --om-version"
             .into(),
         RenderError::StdoutNeedsOneFile { .. } => {
-            "choose --target openmetadata-yaml, env, helm-values or helm-secret".into()
+            "choose --target openmetadata-yaml, env, helm-values, helm-secret or \
+             helm-jwt-secret"
+                .into()
         }
         RenderError::WouldOverwrite { .. } => {
             "the differences are shown above; pass --force to replace the files".into()

@@ -16,6 +16,7 @@ pub async fn run(args: RenderArgs, ctx: &Context) -> Result<()> {
         to_stdout: args.stdout,
         source: super::source::source(&args.source),
         insecure: args.source.connect.insecure,
+        rotate_jwt_keys: args.rotate_jwt_keys,
     };
     let report = match render::render(&ctx.settings, &ctx.ui, &input).await? {
         RenderOutput::Stdout(bytes) => {
@@ -33,10 +34,13 @@ pub async fn run(args: RenderArgs, ctx: &Context) -> Result<()> {
                     Status::Written => "wrote",
                     Status::Unchanged => "unchanged",
                 };
-                let secret = if w.holds_secret {
-                    ", holds the client secret"
-                } else {
-                    ""
+                let secret = match (w.holds_secret, w.path.file_name()) {
+                    (false, _) => "",
+                    // The private key file and the Secret that carries it.
+                    (true, Some(name)) if name == "private_key.der" || name == "jwt-keys.yaml" => {
+                        ", holds OpenMetadata's JWT private key"
+                    }
+                    (true, _) => ", holds the client secret",
                 };
                 format!("{verb} {} ({}{secret})\n", w.path.display(), w.mode)
             })

@@ -8,8 +8,9 @@
 /// The compose file the list describes.
 pub const QUICKSTART: &str = "OpenMetadata's 1.9.0 quickstart docker-compose.yml";
 
-/// The auth variables (`AUTHORIZER_*`, `AUTHENTICATION_*`, `OIDC_*`, `CUSTOM_OIDC_*`) that
-/// the quickstart compose file passes to `openmetadata-server`.
+/// The auth variables (`AUTHORIZER_*`, `AUTHENTICATION_*`, `OIDC_*`, `CUSTOM_OIDC_*`, and
+/// `jwtTokenConfiguration`'s `RSA_*` and `JWT_*`) that the quickstart compose file passes to
+/// `openmetadata-server`.
 pub const PASSED_TO_SERVER: &[&str] = &[
     "AUTHORIZER_CLASS_NAME",
     "AUTHORIZER_REQUEST_FILTER",
@@ -50,6 +51,10 @@ pub const PASSED_TO_SERVER: &[&str] = &[
     "OIDC_MAX_AGE",
     "OIDC_PROMPT_TYPE",
     "OIDC_SESSION_EXPIRY",
+    "RSA_PUBLIC_KEY_FILE_PATH",
+    "RSA_PRIVATE_KEY_FILE_PATH",
+    "JWT_ISSUER",
+    "JWT_KEY_ID",
 ];
 
 /// Variables the quickstart compose file substitutes into a longer value: its

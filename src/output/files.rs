@@ -22,7 +22,7 @@ pub const SECRET_MODE: u32 = 0o600;
 /// Mode for files without secrets.
 pub const PUBLIC_MODE: u32 = 0o644;
 
-const OUT_GITIGNORE: &str =
+pub const OUT_GITIGNORE: &str =
     "# Written by omsso: generated files (some hold secrets) stay out of git.\n*\n";
 
 fn io<'a>(op: &'static str, path: &'a Path) -> impl FnOnce(std::io::Error) -> OutputError + 'a {

@@ -26,6 +26,8 @@ pub enum Error {
     OpenMetadata(#[from] crate::omapi::OmError),
     #[error(transparent)]
     Sops(#[from] crate::sops::SopsError),
+    #[error(transparent)]
+    JwtKeys(#[from] crate::jwt_keys::JwtKeyError),
     /// The step ran and its checks found problems; its report was already printed.
     #[error("{0}")]
     CheckFailed(String),
@@ -48,6 +50,7 @@ impl Error {
             Error::Seal(e) => Some(e),
             Error::OpenMetadata(e) => Some(e),
             Error::Sops(e) => Some(e),
+            Error::JwtKeys(e) => Some(e),
             Error::CheckFailed(_) | Error::Several(..) => None,
         }
     }

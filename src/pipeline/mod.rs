@@ -8,6 +8,7 @@ pub mod apply;
 pub mod ensure;
 mod error;
 pub mod fetch;
+pub mod jwt;
 pub mod keygen;
 pub mod open;
 mod progress;

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
 
+use super::jwt::{self, KeyUse};
 use super::{fetch, release, Progress, Result};
 use crate::credentials::Credentials;
 use crate::lint::{self, Kind, KEY_CHECKS};
@@ -27,6 +28,8 @@ pub struct Render {
     pub source: fetch::Source,
     /// Certificate checks off (the release probe of the running OpenMetadata).
     pub insecure: bool,
+    /// Replace OpenMetadata's JWT key pair with a new one.
+    pub rotate_jwt_keys: bool,
 }
 
 /// What `render` wrote (field names as `render --output json` prints them).
@@ -60,6 +63,11 @@ pub async fn render(
         .map(|u| u.as_str().to_string())
         .or_else(|| credentials.openmetadata_url.clone());
     let version = release::resolve(settings, progress, om_url.as_deref(), args.insecure).await;
+    let keys = match (args.to_stdout, args.rotate_jwt_keys) {
+        (true, _) => KeyUse::Print,
+        (false, true) => KeyUse::Rotate,
+        (false, false) => KeyUse::Write,
+    };
     let rendered = render_files(
         settings,
         progress,
@@ -67,9 +75,12 @@ pub async fn render(
         args.target,
         args.templates.as_deref(),
         version,
+        keys,
     )?;
     if args.to_stdout {
         let mut files = rendered.files;
+        // `--target env` prints the env file; its compose override goes with written renders.
+        files.retain(|f| f.rel_path != Path::new(render::jwt::COMPOSE_OVERRIDE));
         encrypt_secret_with_sops(settings, progress, &mut files, None)?;
         let [file] = files.as_slice() else {
             return Err(render::RenderError::StdoutNeedsOneFile { count: files.len() }.into());
@@ -103,9 +114,12 @@ pub fn render_files(
     target: Target,
     templates: Option<&Path>,
     version: OmVersion,
+    key_use: KeyUse,
 ) -> Result<Rendered> {
     let mut input = RenderInput::new(credentials, settings)?;
     input.version = version;
+    let keys = jwt::keys(settings, progress, &input.om_url, key_use)?;
+    input.jwt = keys.as_ref().map(|k| k.input.clone());
     let mut warnings = Vec::new();
     if input.client_type == ClientType::Public && input.credentials.client_secret.is_some() {
         warnings.push("the credentials hold a client secret; a public client does not use it, so it is not written".to_string());
@@ -118,8 +132,13 @@ pub fn render_files(
             ));
         }
     }
-    let files = render::render_all(&input, &[target], templates)?;
+    let mut files = render::render_all(&input, &[target], templates)?;
     check_release_keys(&files, &input)?;
+    // The key files go with every rendering that is written (they are the pair's state);
+    // a printed file never carries them.
+    if let Some(k) = keys.filter(|_| key_use != KeyUse::Print) {
+        files.extend(k.files);
+    }
     warnings.extend(chart_warning(&files, &input));
     for f in files
         .iter()
@@ -232,11 +251,22 @@ pub fn write_files(
 /// (`helm.sops.age_recipients`, else a `.sops.yaml` rule matching that path); `None` when
 /// the Secret is not encrypted with SOPS.
 pub fn sops_recipients(settings: &Settings) -> Result<Option<(PathBuf, sops::Recipients)>> {
-    let rel = sops::sops_path(Path::new(render::HELM_SECRET));
+    sops_recipients_of(settings, render::HELM_SECRET)
+}
+
+/// [`sops_recipients`] for the Secret rendered at `plain` (relative to the output folder).
+fn sops_recipients_of(
+    settings: &Settings,
+    plain: &str,
+) -> Result<Option<(PathBuf, sops::Recipients)>> {
+    let rel = sops::sops_path(Path::new(plain));
     Ok(sops::recipients(settings, &settings.out_dir().join(&rel))?.map(|r| (rel, r)))
 }
 
-/// Replaces the plaintext Kubernetes Secret among `files` by its SOPS-encrypted form when
+/// The Kubernetes Secrets omsso renders: the client's, and the JWT key pair's.
+const SECRETS: [&str; 2] = [render::HELM_SECRET, render::jwt::HELM_JWT_SECRET];
+
+/// Replaces each plaintext Kubernetes Secret among `files` by its SOPS-encrypted form when
 /// SOPS recipients are configured. `compare`: `Some(force)` when writing (the file already in
 /// the output folder is kept when it decrypts to the same Secret), `None` for stdout.
 /// The plaintext stays in memory.
@@ -246,15 +276,26 @@ fn encrypt_secret_with_sops(
     files: &mut [RenderedFile],
     compare: Option<bool>,
 ) -> Result<()> {
-    let Some(file) = files
-        .iter_mut()
-        .find(|f| f.rel_path == Path::new(render::HELM_SECRET))
-    else {
-        return Ok(());
-    };
-    let Some((rel, recipients)) = sops_recipients(settings)? else {
-        return Ok(());
-    };
+    for name in SECRETS {
+        let Some(file) = files.iter_mut().find(|f| f.rel_path == Path::new(name)) else {
+            continue;
+        };
+        let Some((rel, recipients)) = sops_recipients_of(settings, name)? else {
+            continue;
+        };
+        encrypt_one(settings, progress, file, compare, rel, &recipients)?;
+    }
+    Ok(())
+}
+
+fn encrypt_one(
+    settings: &Settings,
+    progress: &dyn Progress,
+    file: &mut RenderedFile,
+    compare: Option<bool>,
+    rel: PathBuf,
+    recipients: &sops::Recipients,
+) -> Result<()> {
     let dest = settings.out_dir().join(&rel);
     // Read as every output file is: never through a link, never blocking on a FIFO, never
     // beyond what omsso writes. A link or an oversized file is not compared (a fresh
@@ -266,8 +307,9 @@ fn encrypt_secret_with_sops(
             _ => None,
         },
     };
+    let name = file.rel_path.display().to_string();
     let encrypted = sops::encrypt(
-        render::HELM_SECRET,
+        &name,
         &file.bytes,
         &recipients.list,
         existing.as_deref().map(|b| (dest.as_path(), b)),

@@ -77,7 +77,9 @@ fn keys_holding_the_secret(file: &RenderedFile) -> BTreeSet<String> {
 /// Whether a key's name says its value is a secret (`OIDC_CLIENT_SECRET`, `clientSecret`,
 /// `clientSecretValue`, `admin-password`, `fernetKey`, `apiKey`, `secretAccessKey`,
 /// `jwtToken`), but not one that names where a secret is (`secretRef`, `secretKey`,
-/// `secretName`) or how tokens are checked (`tokenValidity`, `tokenValidationAlgorithm`). A
+/// `secretName`), how tokens are checked (`tokenValidity`, `tokenValidationAlgorithm`) or the
+/// section naming the server's key files (`jwtTokenConfiguration`), or a path to a secret
+/// (`rsaprivateKeyFilePath`: the key itself is a file omsso never diffs as text). A
 /// word anywhere in the name counts, not only at its end: a value wrongly masked costs a line
 /// of the diff, one shown costs the secret.
 fn named_like_a_secret(key: &str) -> bool {
@@ -102,6 +104,8 @@ fn named_like_a_secret(key: &str) -> bool {
     WORDS.iter().any(|w| name.contains(w))
         && !REFERENCES.contains(&name.as_str())
         && !name.starts_with("tokenvalid")
+        && name != "jwttokenconfiguration"
+        && !name.ends_with("path")
 }
 
 #[derive(Default)]
@@ -420,6 +424,8 @@ mod tests {
             "secretName",
             "tokenValidity",
             "tokenValidationAlgorithm",
+            "jwtTokenConfiguration",
+            "rsaprivateKeyFilePath",
         ] {
             assert!(!named_like_a_secret(reference), "{reference}");
         }

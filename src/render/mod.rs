@@ -5,6 +5,7 @@
 //! so `omsso render` and `omsso run` share it; [`write`] puts the result on disk.
 
 mod diff;
+pub mod jwt;
 mod model;
 mod templates;
 pub mod write;
@@ -47,6 +48,9 @@ pub struct RenderInput {
     pub session_expiry: Option<u64>,
     pub max_active_sessions_per_user: Option<u32>,
     pub additional_trusted_redirect_uris: Vec<String>,
+    /// OpenMetadata's own JWT key pair; `None` leaves `jwtTokenConfiguration` to the server's
+    /// (quickstart) defaults. Set by the caller, which reads or makes the key files.
+    pub jwt: Option<jwt::JwtInput>,
 }
 
 impl RenderInput {
@@ -98,6 +102,7 @@ impl RenderInput {
             session_expiry: s.session_expiry(),
             max_active_sessions_per_user: s.max_active_sessions_per_user(),
             additional_trusted_redirect_uris: s.additional_trusted_redirect_uris().to_vec(),
+            jwt: None,
         })
     }
 }
@@ -136,25 +141,37 @@ pub enum Target {
     HelmValues,
     /// helm/oidc-secrets.yaml only (the Kubernetes Secret)
     HelmSecret,
+    /// helm/jwt-keys.yaml only (the Kubernetes Secret with OpenMetadata's JWT key pair)
+    HelmJwtSecret,
     /// Everything
     All,
 }
 
 impl Target {
     /// The template names (= output paths) this target renders. A public client has no
-    /// secret, so no Secret manifest.
-    fn files(self, client_type: ClientType) -> Result<Vec<&'static str>, RenderError> {
+    /// secret, so no Secret manifest; without a JWT key pair (`jwt`), nothing mounts one.
+    fn files(self, client_type: ClientType, jwt: bool) -> Result<Vec<&'static str>, RenderError> {
         let secret = client_type == ClientType::Confidential;
         let helm_secret = || secret.then_some(HELM_SECRET);
+        let compose = || jwt.then_some(jwt::COMPOSE_OVERRIDE);
+        let jwt_secret = || jwt.then_some(jwt::HELM_JWT_SECRET);
         Ok(match self {
             Target::OpenmetadataYaml => vec!["openmetadata.yaml"],
-            Target::Env => vec!["openmetadata.env"],
+            Target::Env => std::iter::once("openmetadata.env")
+                .chain(compose())
+                .collect(),
             Target::HelmValues => vec![HELM_VALUES],
             Target::HelmSecret => vec![helm_secret().ok_or(RenderError::PublicHasNoSecret)?],
-            Target::Helm => std::iter::once(HELM_VALUES).chain(helm_secret()).collect(),
+            Target::HelmJwtSecret => vec![jwt_secret().ok_or(RenderError::NoJwtKeys)?],
+            Target::Helm => std::iter::once(HELM_VALUES)
+                .chain(helm_secret())
+                .chain(jwt_secret())
+                .collect(),
             Target::All => ["openmetadata.yaml", "openmetadata.env", HELM_VALUES]
                 .into_iter()
                 .chain(helm_secret())
+                .chain(compose())
+                .chain(jwt_secret())
                 .collect(),
         })
     }
@@ -196,7 +213,7 @@ pub fn render_all(
 ) -> Result<Vec<RenderedFile>, RenderError> {
     let mut wanted = Vec::new();
     for t in targets {
-        wanted.extend(t.files(input.client_type)?);
+        wanted.extend(t.files(input.client_type, input.jwt.is_some())?);
     }
     let env = templates::environment(templates_dir, &wanted)?;
     let secret = match input.client_type {
@@ -210,16 +227,27 @@ pub fn render_all(
         ClientType::Public => None,
     };
     let model = Value::from(minijinja::value::Serde(model::Model::build(input)?));
-    let with_secret = |secret: Value| {
+    // The private key is a secret like the client secret: redacted in the shown rendering, so
+    // a file that holds it is found (and written 0600) the same way.
+    let (jwt_key, jwt_key_redacted) = match &input.jwt {
+        Some(j) => (
+            Value::from(jwt::private_key_base64(j)),
+            Value::from_object(templates::Redacted),
+        ),
+        None => (Value::from(()), Value::from(())),
+    };
+    let model_real = minijinja::context! { jwt_private_key => jwt_key, ..model.clone() };
+    let model = minijinja::context! { jwt_private_key => jwt_key_redacted, ..model };
+    let with_secret = |secret: Value, model: &Value| {
         minijinja::context! { client_secret => secret, ..model.clone() }
     };
     let (real, redacted) = match secret {
         Some(s) => (
-            with_secret(Value::from(s.expose_secret())),
-            with_secret(Value::from_object(templates::Redacted)),
+            with_secret(Value::from(s.expose_secret()), &model_real),
+            with_secret(Value::from_object(templates::Redacted), &model),
         ),
         // No `client_secret` at all: a template that uses it for a public client fails loudly.
-        None => (model.clone(), model.clone()),
+        None => (model_real, model),
     };
 
     let mut files = Vec::new();
@@ -279,6 +307,10 @@ pub enum RenderError {
     NoSecret,
     #[error("a public client has no secret, so there is no Secret to render")]
     PublicHasNoSecret,
+    #[error("there is no JWT key pair to put in a Secret (jwt.enabled is false, or no key files exist yet)")]
+    NoJwtKeys,
+    #[error("jwt.server_dir `{dir}` is not an absolute folder")]
+    JwtServerDir { dir: String },
     #[error("the issuer `{issuer}` is not a Keycloak realm URL (…/realms/NAME)")]
     IssuerShape { issuer: String },
     #[error("the {what} `{url}` is not under the issuer's Keycloak address `{base}`, so it cannot be moved to keycloak.internal_url")]
@@ -382,7 +414,8 @@ impl RenderError {
 pub(crate) fn key_of_line(line: &str) -> Option<String> {
     let line = line.trim_start().trim_start_matches("- ");
     let end = line.find(['=', ':'])?;
-    let key = line[..end].trim();
+    // A quoted key (`"private_key.der": …` in the JWT key Secret) is the key without quotes.
+    let key = line[..end].trim().trim_matches(['"', '\'']);
     (!key.is_empty() && !key.contains("{{")).then(|| key.to_string())
 }
 
@@ -420,6 +453,13 @@ impl Diagnose for RenderError {
             RenderError::PublicHasNoSecret => "render the Helm values instead, or set \
                  openmetadata.client_type to confidential"
                 .into(),
+            RenderError::NoJwtKeys => "set jwt.enabled to true and render into the output \
+                 folder once (that makes the key pair), then print the Secret"
+                .into(),
+            RenderError::JwtServerDir { .. } => {
+                "give the folder as the server sees it from the root, e.g. /etc/openmetadata/jwt"
+                    .into()
+            }
             RenderError::IssuerShape { .. } | RenderError::CredentialsUrl { .. } => {
                 "fetch the credentials again from Keycloak".into()
             }
@@ -453,7 +493,9 @@ impl Diagnose for RenderError {
                     .into()
             }
             RenderError::StdoutNeedsOneFile { .. } => {
-                "choose one target: openmetadata-yaml, env, helm-values or helm-secret".into()
+                "choose one target: openmetadata-yaml, env, helm-values, helm-secret or \
+                 helm-jwt-secret"
+                    .into()
             }
             RenderError::WouldOverwrite { .. } => {
                 "the differences are shown above; replace the files on purpose (force the write)"
@@ -478,5 +520,9 @@ mod tests {
             Some("secret")
         );
         assert_eq!(key_of_line("{{ x }}"), None);
+        assert_eq!(
+            key_of_line("  \"private_key.der\": <redacted>").as_deref(),
+            Some("private_key.der")
+        );
     }
 }

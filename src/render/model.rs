@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use super::jwt::{JwtModel, COMPOSE_OVERRIDE};
 use super::{RenderError, RenderInput};
 use crate::openmetadata::{server, Block, Chart, ChartBlock, Line};
 use crate::settings::ClientType;
@@ -53,6 +54,9 @@ pub struct Model {
     pub oidc: Oidc,
     pub authorizer: Authorizer,
     pub helm: Helm,
+    /// OpenMetadata's own JWT key pair; `None` when omsso gives it none.
+    pub jwt: Option<JwtModel>,
+    pub compose_override: &'static str,
 }
 
 #[derive(Debug, Serialize)]
@@ -140,6 +144,8 @@ impl Model {
             oidc: Oidc::build(input, &server_side, session)?,
             authorizer: Authorizer::build(input),
             helm: Helm::build(input, &chart),
+            jwt: input.jwt.as_ref().map(JwtModel::build).transpose()?,
+            compose_override: COMPOSE_OVERRIDE,
         })
     }
 }

@@ -32,6 +32,14 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "helm/oidc-secrets.yaml",
         include_str!("../../templates/helm/oidc-secrets.yaml"),
     ),
+    (
+        "docker-compose.jwt-keys.yml",
+        include_str!("../../templates/docker-compose.jwt-keys.yml"),
+    ),
+    (
+        "helm/jwt-keys.yaml",
+        include_str!("../../templates/helm/jwt-keys.yaml"),
+    ),
 ];
 
 /// What a printed value is escaped for.

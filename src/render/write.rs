@@ -57,8 +57,18 @@ pub fn write_all(
     // The `.gitignore` that keeps the folder out of git comes with the first secret file:
     // a folder that only receives files without one (Helm values, the SOPS-encrypted Secret
     // a GitOps repository commits) is left visible to git.
-    let gitignore =
-        files::create_out_dir(out_dir)?.filter(|_| files.iter().any(|f| f.holds_secret));
+    // A secret file in a subfolder that comes with its own `.gitignore` (the JWT key files)
+    // is kept out of git by that one.
+    let covered = |f: &RenderedFile| {
+        files.iter().any(|g| {
+            g.rel_path.file_name() == Some(".gitignore".as_ref())
+                && g.rel_path
+                    .parent()
+                    .is_some_and(|dir| f.rel_path.starts_with(dir))
+        })
+    };
+    let gitignore = files::create_out_dir(out_dir)?
+        .filter(|_| files.iter().any(|f| f.holds_secret && !covered(f)));
     let mut written = Vec::new();
     let mut changed = Vec::new();
     for ((f, path), (old, unchanged)) in files.iter().zip(paths).zip(existing) {

@@ -54,6 +54,15 @@ pub const DEFAULT_IMPLICIT_FLOW: bool = true;
 pub const DEFAULT_PROVIDER_NAME: &str = "KeyCloak";
 /// The Secret name OpenMetadata's Helm chart refers to by default.
 pub const DEFAULT_HELM_SECRET_NAME: &str = "oidc-secrets";
+/// The Secret holding OpenMetadata's JWT key pair (the files `private_key.der` and
+/// `public_key.der`), mounted into every pod that runs the server's code.
+pub const DEFAULT_HELM_JWT_SECRET_NAME: &str = "openmetadata-jwt-keys";
+/// Where the server reads its JWT key pair: outside the image's own `conf/` (which holds the
+/// quickstart pair), so a mount there hides nothing of the image.
+pub const DEFAULT_JWT_SERVER_DIR: &str = "/etc/openmetadata/jwt";
+/// The folder of the output folder that holds the JWT key pair (each environment's output
+/// folder gets its own pair).
+pub const JWT_KEY_SUBDIR: &str = "jwt";
 
 #[derive(Debug, thiserror::Error)]
 pub enum SettingsError {

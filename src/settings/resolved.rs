@@ -13,9 +13,11 @@ use super::table::{self, Default, SETTINGS};
 use super::value::{Kind, Value};
 use super::{
     ChartVersion, ClientType, HttpUrl, OmVersion, ResponseType, SettingsError, SettingsFile,
-    DEFAULT_ADMIN_REALM, DEFAULT_CLIENT_ID, DEFAULT_CONFIG, DEFAULT_HELM_SECRET_NAME,
-    DEFAULT_IMPLICIT_FLOW, DEFAULT_OUT_DIR, DEFAULT_PROVIDER_NAME, DEFAULT_TIMEOUT_SECS,
+    DEFAULT_ADMIN_REALM, DEFAULT_CLIENT_ID, DEFAULT_CONFIG, DEFAULT_HELM_JWT_SECRET_NAME,
+    DEFAULT_HELM_SECRET_NAME, DEFAULT_IMPLICIT_FLOW, DEFAULT_JWT_SERVER_DIR, DEFAULT_OUT_DIR,
+    DEFAULT_PROVIDER_NAME, DEFAULT_TIMEOUT_SECS, JWT_KEY_SUBDIR,
 };
+use crate::jwt_keys::{KeyFiles, KeySize};
 
 /// Whom `seal` encrypts to by default (see [`Settings::seal_recipients`]).
 #[derive(Debug, Clone)]
@@ -418,6 +420,52 @@ impl Settings {
     pub fn out_dir(&self) -> &Path {
         self.path("output.dir")
             .unwrap_or(Path::new(DEFAULT_OUT_DIR))
+    }
+
+    /// Whether omsso gives OpenMetadata its own JWT key pair (`jwt.enabled`, default true).
+    pub fn jwt_enabled(&self) -> bool {
+        !matches!(self.get("jwt.enabled"), Some(Value::Bool(false)))
+    }
+
+    /// Where the JWT key pair is on this machine: `private_key.der` and `public_key.der` in
+    /// `jwt/` of the output folder. The files are the pair's only state, so they live with the
+    /// files that name the key (one pair per environment's output folder).
+    pub fn jwt_key_files(&self) -> KeyFiles {
+        KeyFiles::in_dir(&self.out_dir().join(JWT_KEY_SUBDIR))
+    }
+
+    /// The RSA key size of a new JWT key pair (default 2048).
+    pub fn jwt_key_size(&self) -> KeySize {
+        match self.get("jwt.key_size") {
+            Some(Value::KeySize(k)) => *k,
+            _ => KeySize::default(),
+        }
+    }
+
+    /// The key id as configured; `None` means the public key's RFC 7638 thumbprint
+    /// ([`crate::jwt_keys::key_id`]).
+    pub fn jwt_key_id(&self) -> Option<&str> {
+        self.text("jwt.key_id")
+    }
+
+    /// The issuer as configured; `None` means the OpenMetadata URL's host (render decides).
+    pub fn jwt_issuer(&self) -> Option<&str> {
+        self.text("jwt.issuer")
+    }
+
+    /// The folder where the OpenMetadata server reads the key pair, as written (render
+    /// refuses one that is not absolute).
+    pub fn jwt_server_dir(&self) -> &str {
+        self.text("jwt.server_dir")
+            .unwrap_or(DEFAULT_JWT_SERVER_DIR)
+    }
+
+    /// The Kubernetes Secret that holds the JWT key pair.
+    pub fn helm_jwt_secret_name(&self) -> &str {
+        match self.get("helm.jwt_secret_name") {
+            Some(Value::SecretName(n)) => n.as_str(),
+            _ => DEFAULT_HELM_JWT_SECRET_NAME,
+        }
     }
 
     /// The recipients to seal to by default. Recipients given on the command line (flag or

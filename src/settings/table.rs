@@ -7,8 +7,8 @@
 
 use super::value::Kind;
 use super::{
-    DEFAULT_ADMIN_REALM, DEFAULT_CLIENT_ID, DEFAULT_HELM_SECRET_NAME, DEFAULT_OUT_DIR,
-    DEFAULT_PROVIDER_NAME,
+    DEFAULT_ADMIN_REALM, DEFAULT_CLIENT_ID, DEFAULT_HELM_JWT_SECRET_NAME, DEFAULT_HELM_SECRET_NAME,
+    DEFAULT_JWT_SERVER_DIR, DEFAULT_OUT_DIR, DEFAULT_PROVIDER_NAME,
 };
 
 /// The default a setting takes when nobody sets it.
@@ -89,6 +89,7 @@ pub const SECTIONS: &[(&str, &str)] = &[
     ("keycloak", "Keycloak settings"),
     ("admin", "Admin login settings"),
     ("openmetadata", "OpenMetadata settings"),
+    ("jwt", "OpenMetadata JWT key settings"),
     ("helm", "Helm settings"),
     ("output", "Output settings"),
     ("seal", "Sealing settings"),
@@ -235,12 +236,33 @@ pub const SETTINGS: &[Setting] = &[
         "Extra redirect URI OpenMetadata trusts for logins (2.0+; repeatable; env: \
          comma-separated)")
         .default(""),
+    row("jwt.enabled", "jwt-keys", "OMSSO_JWT_KEYS", "BOOL", Kind::Bool,
+        "Give OpenMetadata a JWT signing key pair of its own (made once in <output.dir>/jwt, then \
+         kept) and point every rendered file at it; false leaves jwtTokenConfiguration out")
+        .default("true"),
+    row("jwt.key_size", "jwt-key-size", "OMSSO_JWT_KEY_SIZE", "BITS", Kind::KeySize,
+        "RSA key size of a new key pair (an existing pair keeps its own)")
+        .default("2048"),
+    row("jwt.key_id", "jwt-key-id", "OMSSO_JWT_KEY_ID", "KID", Kind::Name,
+        "Key id (kid) OpenMetadata signs with; set it only to keep the id of a pair made \
+         elsewhere")
+        .derived("the public key's RFC 7638 thumbprint"),
+    row("jwt.issuer", "jwt-issuer", "OMSSO_JWT_ISSUER", "ISSUER", Kind::Name,
+        "Issuer (iss) of the tokens OpenMetadata signs")
+        .derived("openmetadata.url's host"),
+    row("jwt.server_dir", "jwt-server-dir", "OMSSO_JWT_SERVER_DIR", "DIR", Kind::Text,
+        "Absolute folder where the OpenMetadata server reads the key pair (the compose \
+         override and the Helm values mount it there)")
+        .default(DEFAULT_JWT_SERVER_DIR),
     row("helm.secret_name", "helm-secret-name", "OMSSO_HELM_SECRET_NAME", "NAME",
         Kind::SecretName, "Kubernetes Secret holding the client id and secret")
         .default(DEFAULT_HELM_SECRET_NAME),
     row("helm.namespace", "helm-namespace", "OMSSO_HELM_NAMESPACE", "NAMESPACE", Kind::Namespace,
         "Namespace of that Secret")
         .derived("kubectl's current"),
+    row("helm.jwt_secret_name", "helm-jwt-secret-name", "OMSSO_HELM_JWT_SECRET_NAME", "NAME",
+        Kind::SecretName, "Kubernetes Secret holding OpenMetadata's JWT key pair")
+        .default(DEFAULT_HELM_JWT_SECRET_NAME),
     row("helm.chart_version", "chart-version", "OMSSO_HELM_CHART_VERSION", "X.Y.Z",
         Kind::ChartVersion, "Version of the openmetadata Helm chart the values are for")
         .derived("the OpenMetadata release's chart"),

@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use super::openmetadata::{ClientType, Namespace, ResponseType, SecretName};
 use super::HttpUrl;
+use crate::jwt_keys::KeySize;
 use crate::openmetadata::{ChartVersion, OmVersion};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,6 +38,8 @@ pub enum Kind {
     SecretName,
     Namespace,
     ChartVersion,
+    /// An RSA key size omsso makes: 2048, 3072 or 4096.
+    KeySize,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -54,6 +57,7 @@ pub enum Value {
     SecretName(SecretName),
     Namespace(Namespace),
     ChartVersion(ChartVersion),
+    KeySize(KeySize),
 }
 
 impl Kind {
@@ -70,6 +74,7 @@ impl Kind {
         match self {
             Kind::ClientType => Some(&["confidential", "public"]),
             Kind::ResponseType => Some(&["id_token", "code"]),
+            Kind::KeySize => Some(&["2048", "3072", "4096"]),
             _ => None,
         }
     }
@@ -93,6 +98,7 @@ impl Kind {
             Kind::SecretName => Value::SecretName(s.parse()?),
             Kind::Namespace => Value::Namespace(s.parse()?),
             Kind::ChartVersion => Value::ChartVersion(s.parse()?),
+            Kind::KeySize => Value::KeySize(s.parse()?),
         })
     }
 
@@ -165,6 +171,7 @@ impl Value {
             Value::SecretName(v) => json!(v.as_str()),
             Value::Namespace(v) => json!(v.as_str()),
             Value::ChartVersion(v) => json!(v.to_string()),
+            Value::KeySize(v) => json!(v.bits()),
         }
     }
 }
@@ -186,6 +193,7 @@ impl fmt::Display for Kind {
             Kind::ResponseType => "id_token/code",
             Kind::SecretName | Kind::Namespace => "Kubernetes name",
             Kind::ChartVersion => "X.Y.Z",
+            Kind::KeySize => "2048/3072/4096",
         })
     }
 }
@@ -219,6 +227,7 @@ impl<'de> DeserializeSeed<'de> for FileValue {
             Kind::SecretName => read(d, Value::SecretName),
             Kind::Namespace => read(d, Value::Namespace),
             Kind::ChartVersion => read(d, Value::ChartVersion),
+            Kind::KeySize => read(d, Value::KeySize),
         }
     }
 }

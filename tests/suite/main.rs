@@ -10,6 +10,7 @@ mod docs_tables;
 mod file_safety;
 mod fresh_machine;
 mod help_and_flags;
+mod jwt_keys;
 mod keycloak_credentials;
 mod keycloak_ensure;
 mod keycloak_errors;

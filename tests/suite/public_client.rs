@@ -184,11 +184,12 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
 }
 
 /// The keys a client secret is written under: credentials and bundles (JSON), the env file,
-/// openmetadata.yaml, the Kubernetes Secret.
+/// openmetadata.yaml (`secret: value`; the Helm values' `secret:` volume of the JWT key
+/// Secret, with no value on its line, is not one), the Kubernetes Secret.
 const SECRET_KEYS: [&str; 4] = [
     "\"client_secret\":",
     "OIDC_CLIENT_SECRET",
-    " secret:",
+    " secret: ",
     "openmetadata-oidc-client-secret",
 ];
 

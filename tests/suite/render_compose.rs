@@ -255,9 +255,16 @@ fn the_passthrough_list_matches_the_reference_compose_file() {
         .keys()
         .map(|k| as_str(k).trim().to_string())
         .filter(|k| {
-            ["AUTHORIZER_", "AUTHENTICATION_", "OIDC_", "CUSTOM_OIDC_"]
-                .iter()
-                .any(|p| k.starts_with(p))
+            [
+                "AUTHORIZER_",
+                "AUTHENTICATION_",
+                "OIDC_",
+                "CUSTOM_OIDC_",
+                "RSA_",
+                "JWT_",
+            ]
+            .iter()
+            .any(|p| k.starts_with(p))
         })
         .collect();
     let in_code: BTreeSet<String> = omsso::openmetadata::compose::PASSED_TO_SERVER

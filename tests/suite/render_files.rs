@@ -39,7 +39,16 @@ const FILES: [&str; 4] = [
 fn default_rendering_matches_the_snapshots() {
     let dir = tempfile::tempdir().unwrap();
     Creds::default().write(dir.path());
-    let r = render(dir.path(), &["--keycloak-internal-url", KC_INTERNAL]);
+    // A fixed key id: the key pair (and so its thumbprint) is new in every run.
+    let r = render(
+        dir.path(),
+        &[
+            "--keycloak-internal-url",
+            KC_INTERNAL,
+            "--jwt-key-id",
+            "snapshot-key-id",
+        ],
+    );
     assert_eq!(r.code, 0, "{}", r.stderr);
     for f in FILES {
         let text = std::fs::read_to_string(dir.path().join("out").join(f)).unwrap();
@@ -54,7 +63,14 @@ fn default_rendering_matches_the_snapshots() {
     .write(dir.path());
     let r = render(
         dir.path(),
-        &["--client-type", "public", "--om-version", "1.9"],
+        &[
+            "--client-type",
+            "public",
+            "--om-version",
+            "1.9",
+            "--jwt-key-id",
+            "snapshot-key-id",
+        ],
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(!dir.path().join("out/helm/oidc-secrets.yaml").exists());
@@ -78,6 +94,11 @@ fn files_get_the_right_modes_and_the_folder_a_gitignore() {
         ("openmetadata.env", 0o600),
         ("helm/oidc-secrets.yaml", 0o600),
         ("helm/values.yaml", 0o644),
+        ("helm/jwt-keys.yaml", 0o600),
+        ("docker-compose.jwt-keys.yml", 0o644),
+        ("jwt/private_key.der", 0o600),
+        ("jwt/public_key.der", 0o644),
+        ("jwt/.gitignore", 0o644),
     ] {
         assert_eq!(mode(&out.join(f)), expected, "{f}");
     }
@@ -88,7 +109,7 @@ fn files_get_the_right_modes_and_the_folder_a_gitignore() {
         .contains(SECRET));
 
     let report: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
-    assert_eq!(report["files"].as_array().unwrap().len(), 4);
+    assert_eq!(report["files"].as_array().unwrap().len(), 9);
     assert_eq!(report["files"][0]["status"], "written");
     assert!(!r.stdout.contains(SECRET) && !r.stderr.contains(SECRET));
 

@@ -11,6 +11,8 @@ use crate::support::{run, Admin};
 fn render(dir: &Path, realm: &str, out: &str, source: &[&str]) {
     let r = run(configured(dir, realm)
         .args(["render", "--out", out])
+        // Each output folder gets its own JWT key pair; one key id keeps the files comparable.
+        .args(["--jwt-key-id", "sources-test"])
         .args(source));
     assert_eq!(r.code, 0, "{source:?}: {}", r.stderr);
 }

@@ -119,6 +119,12 @@ fn the_files_and_their_modes(dir: &Path, v: &Value) -> BTreeMap<String, (Vec<u8>
         ("out/collate-handoff.age", 0o600),
         ("out/collate-handoff.age.recipients.json", 0o644),
         ("out/.gitignore", 0o644),
+        // OpenMetadata's own JWT key pair, made by the first run and kept by the second.
+        ("out/docker-compose.jwt-keys.yml", 0o644),
+        ("out/helm/jwt-keys.yaml", 0o600),
+        ("out/jwt/.gitignore", 0o644),
+        ("out/jwt/private_key.der", 0o600),
+        ("out/jwt/public_key.der", 0o644),
     ];
     for (path, mode) in expect {
         let (_, m) = files
@@ -132,7 +138,7 @@ fn the_files_and_their_modes(dir: &Path, v: &Value) -> BTreeMap<String, (Vec<u8>
         .iter()
         .map(|f| f["path"].as_str().unwrap())
         .collect();
-    assert_eq!(reported.len(), 6, "{reported:?}");
+    assert_eq!(reported.len(), 11, "{reported:?}");
     files
 }
 

@@ -260,6 +260,7 @@ fn render_step(
         Files::All,
         args.templates.as_deref(),
         version,
+        super::jwt::KeyUse::Write,
     )?;
     let secret = rendered.input.credentials.client_secret.as_ref();
     let written = render::write_files(
