@@ -47,6 +47,10 @@ pub struct RenderInput {
     pub session_expiry: Option<u64>,
     pub max_active_sessions_per_user: Option<u32>,
     pub additional_trusted_redirect_uris: Vec<String>,
+    /// `jwtTeamClaimMapping`: the claim naming the user's teams (1.11+).
+    pub team_claim: Option<String>,
+    /// `useRolesFromProvider`: roles from the token's `roles` claim.
+    pub use_roles_from_provider: bool,
 }
 
 impl RenderInput {
@@ -98,6 +102,8 @@ impl RenderInput {
             session_expiry: s.session_expiry(),
             max_active_sessions_per_user: s.max_active_sessions_per_user(),
             additional_trusted_redirect_uris: s.additional_trusted_redirect_uris().to_vec(),
+            team_claim: s.team_claim().map(str::to_string),
+            use_roles_from_provider: s.roles_from().is_some(),
         })
     }
 }

@@ -235,6 +235,12 @@ pub const SETTINGS: &[Setting] = &[
         "Extra redirect URI OpenMetadata trusts for logins (2.0+; repeatable; env: \
          comma-separated)")
         .default(""),
+    row("openmetadata.team_claim", "team-claim", "OMSSO_TEAM_CLAIM", "CLAIM", Kind::Name,
+        "Token claim naming the user's OpenMetadata teams (jwtTeamClaimMapping, 1.11+); \
+         keycloak ensure maps the user's Keycloak group names into it"),
+    row("openmetadata.roles_from", "roles-from", "OMSSO_ROLES_FROM", "SOURCE", Kind::RoleSource,
+        "Take OpenMetadata roles from the user's Keycloak realm or client roles \
+         (useRolesFromProvider); keycloak ensure maps them into the `roles` claim"),
     row("helm.secret_name", "helm-secret-name", "OMSSO_HELM_SECRET_NAME", "NAME",
         Kind::SecretName, "Kubernetes Secret holding the client id and secret")
         .default(DEFAULT_HELM_SECRET_NAME),

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use serde::de::{DeserializeSeed, Deserializer};
 use serde::Deserialize;
 
-use super::openmetadata::{ClientType, Namespace, ResponseType, SecretName};
+use super::openmetadata::{ClientType, Namespace, ResponseType, RoleSource, SecretName};
 use super::HttpUrl;
 use crate::openmetadata::{ChartVersion, OmVersion};
 
@@ -34,6 +34,7 @@ pub enum Kind {
     OmVersion,
     ClientType,
     ResponseType,
+    RoleSource,
     SecretName,
     Namespace,
     ChartVersion,
@@ -51,6 +52,7 @@ pub enum Value {
     OmVersion(OmVersion),
     ClientType(ClientType),
     ResponseType(ResponseType),
+    RoleSource(RoleSource),
     SecretName(SecretName),
     Namespace(Namespace),
     ChartVersion(ChartVersion),
@@ -70,6 +72,7 @@ impl Kind {
         match self {
             Kind::ClientType => Some(&["confidential", "public"]),
             Kind::ResponseType => Some(&["id_token", "code"]),
+            Kind::RoleSource => Some(&["realm", "client"]),
             _ => None,
         }
     }
@@ -90,6 +93,7 @@ impl Kind {
             Kind::OmVersion => Value::OmVersion(s.parse()?),
             Kind::ClientType => Value::ClientType(enum_value(s)?),
             Kind::ResponseType => Value::ResponseType(enum_value(s)?),
+            Kind::RoleSource => Value::RoleSource(enum_value(s)?),
             Kind::SecretName => Value::SecretName(s.parse()?),
             Kind::Namespace => Value::Namespace(s.parse()?),
             Kind::ChartVersion => Value::ChartVersion(s.parse()?),
@@ -162,6 +166,7 @@ impl Value {
             Value::OmVersion(v) => json!(v.to_string()),
             Value::ClientType(v) => json!(v.as_str()),
             Value::ResponseType(v) => json!(v.as_str()),
+            Value::RoleSource(v) => json!(v.as_str()),
             Value::SecretName(v) => json!(v.as_str()),
             Value::Namespace(v) => json!(v.as_str()),
             Value::ChartVersion(v) => json!(v.to_string()),
@@ -184,6 +189,7 @@ impl fmt::Display for Kind {
             Kind::OmVersion => "X.Y or X.Y.Z",
             Kind::ClientType => "confidential/public",
             Kind::ResponseType => "id_token/code",
+            Kind::RoleSource => "realm/client",
             Kind::SecretName | Kind::Namespace => "Kubernetes name",
             Kind::ChartVersion => "X.Y.Z",
         })
@@ -216,6 +222,7 @@ impl<'de> DeserializeSeed<'de> for FileValue {
             Kind::OmVersion => read(d, Value::OmVersion),
             Kind::ClientType => read(d, Value::ClientType),
             Kind::ResponseType => read(d, Value::ResponseType),
+            Kind::RoleSource => read(d, Value::RoleSource),
             Kind::SecretName => read(d, Value::SecretName),
             Kind::Namespace => read(d, Value::Namespace),
             Kind::ChartVersion => read(d, Value::ChartVersion),

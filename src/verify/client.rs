@@ -7,10 +7,12 @@ use super::deployed::Deployed;
 use super::public_client;
 use super::redirects::redirect_registered;
 use super::registry::{
-    CheckInfo, CLIENT_CONFIDENTIAL, CLIENT_EXISTS, DEFAULT_SCOPES, REDIRECT_URI_REGISTERED,
+    CheckInfo, CLAIM_MAPPERS, CLIENT_CONFIDENTIAL, CLIENT_EXISTS, DEFAULT_SCOPES,
+    REDIRECT_URI_REGISTERED,
 };
 use super::report::Checks;
 use crate::keycloak::client::strings;
+use crate::keycloak::mappers::{writes_claim, ROLES_CLAIM};
 
 /// The client scopes that put the claims OpenMetadata reads into tokens.
 const REQUIRED_SCOPES: [&str; 3] = ["profile", "email", "basic"];
@@ -24,7 +26,14 @@ pub(super) fn client_check_names(deployed: &Deployed) -> Vec<CheckInfo> {
         names.extend(public_client::names(deployed));
     }
     names.extend([REDIRECT_URI_REGISTERED, DEFAULT_SCOPES]);
+    if maps_claims(deployed) {
+        names.push(CLAIM_MAPPERS);
+    }
     names
+}
+
+fn maps_claims(deployed: &Deployed) -> bool {
+    deployed.jwt_team_claim_mapping.is_some() || deployed.use_roles_from_provider
 }
 
 pub(super) fn client_checks(
@@ -91,6 +100,43 @@ pub(super) fn client_checks(
                 "run `omsso keycloak ensure` (without `basic` tokens carry no `sub`)".to_string(),
             ))
         },
+    );
+    if maps_claims(deployed) {
+        claim_mappers(c, id, &client, deployed);
+    }
+}
+
+/// The claims the file reads teams and roles from, each written by a mapper of the client in
+/// the shape OpenMetadata reads ([`crate::keycloak::mappers`]).
+fn claim_mappers(c: &mut Checks, id: &str, client: &Value, deployed: &Deployed) {
+    let mut wanted = Vec::new();
+    if let Some(claim) = &deployed.jwt_team_claim_mapping {
+        wanted.push((claim.as_str(), true));
+    }
+    if deployed.use_roles_from_provider {
+        wanted.push((ROLES_CLAIM, false));
+    }
+    let mut found = Vec::new();
+    for (claim, team) in wanted {
+        match writes_claim(client, claim, team) {
+            Ok(mapper) => found.push(format!("`{claim}` by mapper `{mapper}`")),
+            Err(why) => {
+                let settings = if team {
+                    "openmetadata.team_claim"
+                } else {
+                    "openmetadata.roles_from"
+                };
+                return c.fail(
+                    CLAIM_MAPPERS,
+                    format!("client `{id}`: {why}"),
+                    format!("set {settings} and run `omsso keycloak ensure`"),
+                );
+            }
+        }
+    }
+    c.pass(
+        CLAIM_MAPPERS,
+        format!("ID tokens of client `{id}` carry {}", found.join(" and ")),
     );
 }
 

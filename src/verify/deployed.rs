@@ -32,6 +32,10 @@ pub struct Deployed {
     pub principal_domain: Option<String>,
     pub enforce_principal_domain: Option<bool>,
     pub allowed_domains: Vec<String>,
+    /// `jwtTeamClaimMapping`: the claim that names the user's teams.
+    pub jwt_team_claim_mapping: Option<String>,
+    /// `useRolesFromProvider`: roles from the token's `roles` claim.
+    pub use_roles_from_provider: bool,
     /// Both blocks as written (`authenticationConfiguration`, `authorizerConfiguration`): the
     /// body `apply` sends, and what `verify` compares with the running server.
     pub blocks: Value,
@@ -80,6 +84,8 @@ impl Deployed {
             principal_domain: s(&authz, "principalDomain"),
             enforce_principal_domain: b(&authz, "enforcePrincipalDomain"),
             allowed_domains: strings(authz.get("allowedDomains")),
+            jwt_team_claim_mapping: s(auth, "jwtTeamClaimMapping").filter(|c| !c.is_empty()),
+            use_roles_from_provider: b(&authz, "useRolesFromProvider") == Some(true),
             blocks: serde_json::json!({
                 "authenticationConfiguration": auth,
                 "authorizerConfiguration": authz,

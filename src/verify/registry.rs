@@ -174,6 +174,15 @@ pub const DEFAULT_SCOPES: CheckInfo = live(
     "the client's default scopes put email and profile into tokens",
     "no admin login, or the client does not exist",
 );
+pub const CLAIM_MAPPERS: CheckInfo = live(
+    "claim-mappers",
+    Both,
+    true,
+    Error,
+    "with jwtTeamClaimMapping or useRolesFromProvider, a mapper of the client writes that claim \
+     (group names; the `roles` list) into the ID token",
+    "no admin login, or the client does not exist; shown only when the file maps teams or roles",
+);
 // The secret, used as OpenMetadata uses it.
 pub const SECRET_AUTHENTICATES: CheckInfo = live(
     "secret-authenticates",
@@ -226,6 +235,15 @@ pub const LOGIN: CheckInfo = live(
      token carries what OpenMetadata needs",
     "no test user is given (the check is then not printed)",
 );
+pub const LOGIN_TEAMS_ROLES: CheckInfo = live(
+    "login-teams-roles",
+    Both,
+    false,
+    Warning,
+    "the test user's token names the teams and roles OpenMetadata would give them, each one \
+     OpenMetadata has (looked up when OpenMetadata and an admin token are at hand)",
+    "no test user is given, or the file maps neither teams nor roles",
+);
 
 /// Every live check, in the order a run reports them.
 pub const LIVE_CHECKS: &[CheckInfo] = &[
@@ -246,12 +264,14 @@ pub const LIVE_CHECKS: &[CheckInfo] = &[
     SILENT_CALLBACK_REGISTERED,
     REDIRECT_URI_REGISTERED,
     DEFAULT_SCOPES,
+    CLAIM_MAPPERS,
     SECRET_AUTHENTICATES,
     TOKEN_ISSUER,
     URLS_CONSISTENT,
     SERVER_VERSION,
     SERVER_CONFIG,
     LOGIN,
+    LOGIN_TEAMS_ROLES,
 ];
 
 /// Whether `name` is a check the registries know (the reports assert it in debug builds).

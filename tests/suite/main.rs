@@ -40,6 +40,7 @@ mod security_seal;
 mod settings;
 mod settings_docs;
 mod supply_chain;
+mod teams_roles;
 mod verify_file;
 mod verify_live;
 mod verify_login;
