@@ -239,9 +239,14 @@ fn teams_and_roles(
     if missing.is_empty() {
         c.pass(LOGIN_TEAMS_ROLES, summary);
     } else {
+        let got = if parts.is_empty() {
+            req.user.clone()
+        } else {
+            summary
+        };
         c.warn(
             LOGIN_TEAMS_ROLES,
-            format!("{}: the ID token has {}", req.user, missing.join(" and ")),
+            format!("{got}: the ID token has {}", missing.join(" and ")),
             "put the user in a Keycloak group / give them a role, and check claim-mappers \
              (`omsso keycloak ensure` adds the mappers)",
         );
