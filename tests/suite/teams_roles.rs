@@ -213,6 +213,31 @@ fn a_mapper_changed_by_hand_fails_verify_and_ensure_puts_it_back() {
     let (r, v) = run_json(mapped(d.path(), &realm).arg("verify"));
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
     assert_eq!(check(&v, "claim-mappers")["status"], "pass", "{v}");
+
+    // A user in no group and with no role of the client: a warning, not a failure (OpenMetadata
+    // lets them in, with no team and no role).
+    let r = admin.post(
+        &format!("/{realm}/users"),
+        &json!({
+            "username": "bob", "enabled": true, "email": "bob@example.test",
+            "emailVerified": true, "firstName": "Bob", "lastName": "Jones",
+            "credentials": [{"type": "password", "value": "pw-Bob-1", "temporary": false}],
+        }),
+    );
+    assert_eq!(r.status().as_u16(), 201);
+    let (r, v) = run_json(
+        mapped(d.path(), &realm)
+            .env("OMSSO_LOGIN_PASSWORD", "pw-Bob-1")
+            .args(["verify", "--login", "bob"]),
+    );
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    let c = check(&v, "login-teams-roles");
+    assert_eq!(c["status"], "warn", "{v}");
+    assert_eq!(
+        c["detail"],
+        "bob: the ID token has no `groups` claim (teams) and no role in `roles` (Keycloak's own \
+         roles aside)"
+    );
 }
 
 #[test]
