@@ -29,6 +29,8 @@ const DESIRED: &[&str] = &[
     "openmetadata.url",
     "openmetadata.response_type",
     "openmetadata.implicit_flow",
+    "openmetadata.team_claim",
+    "openmetadata.roles_from",
 ];
 /// Reaching OpenMetadata and choosing its release.
 const OPENMETADATA: &[&str] = &["openmetadata.url", "openmetadata.version"];
@@ -66,7 +68,7 @@ pub fn reads(path: &str) -> Vec<&'static str> {
 
 /// What render writes from: every OpenMetadata, JWT key and Helm setting, the internal Keycloak
 /// URL and the output folder.
-const RENDERED: [&str; 25] = [
+const RENDERED: [&str; 27] = [
     "keycloak.internal_url",
     "openmetadata.url",
     "openmetadata.client_id",
@@ -81,6 +83,8 @@ const RENDERED: [&str; 25] = [
     "openmetadata.session_expiry",
     "openmetadata.max_active_sessions_per_user",
     "openmetadata.additional_trusted_redirect_uris",
+    "openmetadata.team_claim",
+    "openmetadata.roles_from",
     "jwt.enabled",
     "jwt.key_size",
     "jwt.key_id",

@@ -11,6 +11,7 @@ pub(crate) use super::desired::strings;
 pub use super::desired::Desired;
 use super::error::Role;
 use super::lookup::{expect_failed, find, id_of};
+use super::mappers::{self, MapperPlan};
 use super::reply::KeycloakReply;
 use super::scopes::{self, ScopePlan};
 use super::session::Op;
@@ -44,6 +45,8 @@ pub struct Plan {
     pub create_realm: bool,
     pub client: ClientPlan,
     pub scopes: ScopePlan,
+    /// The protocol mappers for teams and roles.
+    pub mappers: MapperPlan,
 }
 
 impl Plan {
@@ -51,7 +54,10 @@ impl Plan {
         match &self.client {
             ClientPlan::Create { .. } => Action::Create,
             ClientPlan::Update { changes, .. }
-                if !changes.is_empty() || !self.scopes.add.is_empty() || self.create_realm =>
+                if !changes.is_empty()
+                    || !self.scopes.add.is_empty()
+                    || !self.mappers.is_empty()
+                    || self.create_realm =>
             {
                 Action::Update
             }
@@ -81,6 +87,7 @@ impl Plan {
                 desired: json!(self.scopes.after()),
             });
         }
+        out.extend(self.mappers.changes());
         out
     }
 
@@ -125,6 +132,7 @@ pub async fn plan(session: &Session, desired: &Desired) -> Result<Plan, Keycloak
             changes: desired.diff(rep),
         },
     };
+    let mappers = MapperPlan::new(&desired.mappers(), current.as_ref().unwrap_or(&Value::Null));
     let scopes = match (&client, create_realm) {
         // A new realm gets Keycloak's built-in defaults, which hold all required scopes
         // (checked again once the client exists).
@@ -142,6 +150,7 @@ pub async fn plan(session: &Session, desired: &Desired) -> Result<Plan, Keycloak
         create_realm,
         client,
         scopes,
+        mappers,
     })
 }
 
@@ -154,6 +163,8 @@ pub struct Applied {
     pub updated: Vec<String>,
     /// Default client scopes added, by name.
     pub scopes_added: Vec<String>,
+    /// Protocol mappers added or updated, by name.
+    pub mappers_changed: Vec<String>,
     /// The client's Keycloak id.
     pub uuid: String,
 }
@@ -167,11 +178,12 @@ pub async fn apply(session: &Session, plan: &Plan) -> Result<Applied, KeycloakEr
     if plan.create_realm {
         applied.realm_created = create_realm(session, realm).await?;
     }
-    let (uuid, known_scopes) = match &plan.client {
+    let fresh_mappers;
+    let (uuid, known_scopes, mapper_plan) = match &plan.client {
         ClientPlan::Create { representation } => match create(session, d, representation).await? {
             Some(uuid) => {
                 applied.client_created = true;
-                (uuid, None)
+                (uuid, None, &plan.mappers)
             }
             None => {
                 let current = find(session, realm, &d.client_id, Role::ManageClients)
@@ -184,13 +196,14 @@ pub async fn apply(session: &Session, plan: &Plan) -> Result<Applied, KeycloakEr
                 let changes = d.diff(&current);
                 update(session, d, &uuid, &changes).await?;
                 applied.updated = changes.into_iter().map(|c| c.field).collect();
-                (uuid, None)
+                fresh_mappers = MapperPlan::new(&d.mappers(), &current);
+                (uuid, None, &fresh_mappers)
             }
         },
         ClientPlan::Update { uuid, changes } => {
             update(session, d, uuid, changes).await?;
             applied.updated = changes.iter().map(|c| c.field.clone()).collect();
-            (uuid.clone(), Some(&plan.scopes))
+            (uuid.clone(), Some(&plan.scopes), &plan.mappers)
         }
     };
     // A client that was just created has the realm's defaults, which may lack some.
@@ -204,6 +217,8 @@ pub async fn apply(session: &Session, plan: &Plan) -> Result<Applied, KeycloakEr
     };
     scopes::apply(session, realm, &uuid, &d.client_id, scope_plan).await?;
     applied.scopes_added = scope_plan.add.iter().map(|s| s.name.clone()).collect();
+    applied.mappers_changed =
+        mappers::apply(session, realm, &uuid, &d.client_id, mapper_plan).await?;
     applied.uuid = uuid;
     Ok(applied)
 }
@@ -322,6 +337,7 @@ mod tests {
                 changes,
             },
             scopes: ScopePlan::default(),
+            mappers: MapperPlan::default(),
         };
         assert!(plan(to_public.clone(), changes).notes()[0].contains("loses its secret"));
         // And back: the PKCE requirement stays (harmless for the server's code flow).

@@ -18,7 +18,7 @@ use serde_json::{json, Value};
 
 use super::KeycloakError;
 pub use crate::change::FieldChange;
-use crate::settings::{ClientType, HttpUrl, ResponseType, Settings};
+use crate::settings::{ClientType, HttpUrl, ResponseType, RoleSource, Settings};
 
 const POST_LOGOUT_ATTRIBUTE: &str = "post.logout.redirect.uris";
 /// The client attribute that makes Keycloak require PKCE with this method.
@@ -39,6 +39,10 @@ pub struct Desired {
     /// What the UI asks for; used only for a public client.
     pub response_type: ResponseType,
     pub implicit_flow: bool,
+    /// The claim that names the user's teams (group names), when team mapping is on.
+    pub team_claim: Option<String>,
+    /// Where the `roles` claim comes from, when roles from Keycloak are on.
+    pub roles_from: Option<RoleSource>,
 }
 
 impl Desired {
@@ -56,7 +60,14 @@ impl Desired {
             client_type: settings.client_type(),
             response_type: settings.response_type(),
             implicit_flow: settings.implicit_flow(),
+            team_claim: settings.team_claim().map(str::to_string),
+            roles_from: settings.roles_from(),
         })
+    }
+
+    /// The protocol mappers the client needs for teams and roles ([`super::mappers`]).
+    pub fn mappers(&self) -> Vec<Value> {
+        super::mappers::desired(self.team_claim.as_deref(), self.roles_from, &self.client_id)
     }
 
     fn public(&self) -> bool {
@@ -254,6 +265,8 @@ pub(super) mod tests {
             client_type: ClientType::Confidential,
             response_type: ResponseType::IdToken,
             implicit_flow: implicit,
+            team_claim: None,
+            roles_from: None,
         }
     }
 

@@ -8,6 +8,7 @@
 //! - [`client`]: the plan (create or update) and applying it.
 //! - [`lookup`]: finding the client; what an unexpected admin API answer means.
 //! - [`scopes`]: the client's default client scopes.
+//! - [`mappers`]: the protocol mappers that put teams and roles into tokens.
 //! - [`discovery`]: the realm's OIDC discovery document.
 //! - [`secret`]: credentials (read the secret, or rotate it).
 //! - [`urls`]: every Keycloak URL omsso requests or writes (realm names percent-encoded).
@@ -18,6 +19,7 @@ mod desired;
 pub mod discovery;
 pub mod error;
 mod lookup;
+pub mod mappers;
 pub(crate) mod probe;
 pub mod realm_name;
 mod reply;

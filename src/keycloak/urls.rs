@@ -60,6 +60,12 @@ pub enum Admin<'a> {
         list: ScopeList,
         scope: Option<&'a str>,
     },
+    /// The client's protocol mappers, or one of them.
+    ClientMappers {
+        realm: &'a str,
+        uuid: &'a str,
+        mapper: Option<&'a str>,
+    },
     /// The scopes a new client of the realm gets as default scopes.
     RealmDefaultScopes { realm: &'a str },
     /// Every client scope of the realm.
@@ -93,6 +99,17 @@ impl Admin<'_> {
             } => {
                 let all = format!("{}/{}", client(realm, uuid), list.path());
                 match scope {
+                    Some(id) => format!("{all}/{}", segment(id)),
+                    None => all,
+                }
+            }
+            Admin::ClientMappers {
+                realm,
+                uuid,
+                mapper,
+            } => {
+                let all = format!("{}/protocol-mappers/models", client(realm, uuid));
+                match mapper {
                     Some(id) => format!("{all}/{}", segment(id)),
                     None => all,
                 }

@@ -140,6 +140,7 @@ pub fn render_files(
         files.extend(k.files);
     }
     warnings.extend(chart_warning(&files, &input));
+    warnings.extend(team_claim_warning(&files, &input));
     for f in files
         .iter()
         .filter(|f| f.rel_path.extension() == Some("env".as_ref()))
@@ -160,6 +161,29 @@ pub fn render_files(
         files,
         warnings,
     })
+}
+
+/// OpenMetadata's config has no environment variable (so no chart value either) for
+/// `jwtTeamClaimMapping`: the env file and Helm values cannot carry it. Say where it goes.
+fn team_claim_warning(files: &[RenderedFile], input: &RenderInput) -> Option<String> {
+    input.team_claim.as_ref()?;
+    let without: Vec<String> = files
+        .iter()
+        .filter(|f| {
+            f.rel_path == Path::new("openmetadata.env")
+                || f.rel_path == Path::new(render::HELM_VALUES)
+        })
+        .map(|f| f.rel_path.display().to_string())
+        .collect();
+    if without.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "{} cannot carry openmetadata.team_claim: OpenMetadata reads jwtTeamClaimMapping only \
+         from openmetadata.yaml or its database; set it with `omsso apply` (render \
+         openmetadata.yaml for it) or under Settings > SSO",
+        without.join(", ")
+    ))
 }
 
 /// Helm values written for a chart omsso was not checked against use the keys of the nearest

@@ -51,6 +51,10 @@ pub struct RenderInput {
     /// OpenMetadata's own JWT key pair; `None` leaves `jwtTokenConfiguration` to the server's
     /// (quickstart) defaults. Set by the caller, which reads or makes the key files.
     pub jwt: Option<jwt::JwtInput>,
+    /// `jwtTeamClaimMapping`: the claim naming the user's teams (1.11+).
+    pub team_claim: Option<String>,
+    /// `useRolesFromProvider`: roles from the token's `roles` claim.
+    pub use_roles_from_provider: bool,
 }
 
 impl RenderInput {
@@ -103,6 +107,8 @@ impl RenderInput {
             max_active_sessions_per_user: s.max_active_sessions_per_user(),
             additional_trusted_redirect_uris: s.additional_trusted_redirect_uris().to_vec(),
             jwt: None,
+            team_claim: s.team_claim().map(str::to_string),
+            use_roles_from_provider: s.roles_from().is_some(),
         })
     }
 }

@@ -51,6 +51,8 @@ pub struct Model {
     pub session_expiry: Option<u64>,
     pub max_active_sessions_per_user: Option<u32>,
     pub additional_trusted_redirect_uris: Option<Vec<String>>,
+    /// `jwtTeamClaimMapping` (1.11+), `None` when team mapping is off.
+    pub jwt_team_claim_mapping: Option<String>,
     pub oidc: Oidc,
     pub authorizer: Authorizer,
     pub helm: Helm,
@@ -86,6 +88,8 @@ pub struct Authorizer {
     /// Required by every released model; OpenMetadata's defaults.
     pub enforce_principal_domain: bool,
     pub enable_secure_socket_connection: bool,
+    /// Roles from the token's `roles` claim; written only when on.
+    pub use_roles_from_provider: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -141,6 +145,7 @@ impl Model {
             max_active_sessions_per_user: input.max_active_sessions_per_user,
             additional_trusted_redirect_uris: (!input.additional_trusted_redirect_uris.is_empty())
                 .then(|| input.additional_trusted_redirect_uris.clone()),
+            jwt_team_claim_mapping: input.team_claim.clone(),
             oidc: Oidc::build(input, &server_side, session)?,
             authorizer: Authorizer::build(input),
             helm: Helm::build(input, &chart),
@@ -191,6 +196,11 @@ fn check_release_settings(input: &RenderInput, line: &Line) -> Result<(), Render
         "openmetadata.additional_trusted_redirect_uris",
         "additionalTrustedRedirectUris",
         !input.additional_trusted_redirect_uris.is_empty(),
+    )?;
+    only_in(
+        "openmetadata.team_claim",
+        "jwtTeamClaimMapping",
+        input.team_claim.is_some(),
     )
 }
 
@@ -226,6 +236,7 @@ impl Authorizer {
             principal_domain: input.principal_domain.clone(),
             enforce_principal_domain: false,
             enable_secure_socket_connection: false,
+            use_roles_from_provider: input.use_roles_from_provider,
         }
     }
 }

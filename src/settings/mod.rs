@@ -17,7 +17,7 @@ use std::path::PathBuf;
 
 use crate::exit::{Diagnose, Exit};
 
-pub use self::openmetadata::{ClientType, Namespace, ResponseType, SecretName};
+pub use self::openmetadata::{ClientType, Namespace, ResponseType, RoleSource, SecretName};
 pub use self::url::HttpUrl;
 pub use crate::openmetadata::{ChartVersion, OmVersion};
 pub use docs::markdown;

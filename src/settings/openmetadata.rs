@@ -68,6 +68,35 @@ impl fmt::Display for ResponseType {
     }
 }
 
+/// Which Keycloak roles become OpenMetadata roles (`authorizerConfiguration.useRolesFromProvider`).
+/// OpenMetadata reads them from the token's top-level `roles` claim, which Keycloak does not
+/// fill by default (its own role claims are `realm_access.roles` and `resource_access`), so
+/// `keycloak ensure` adds a mapper that writes the chosen roles there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum RoleSource {
+    /// The user's realm roles (Keycloak's own `default-roles-*`, `offline_access` and
+    /// `uma_authorization` come along and match nothing in OpenMetadata)
+    Realm,
+    /// The user's roles of the OpenMetadata client
+    Client,
+}
+
+impl RoleSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RoleSource::Realm => "realm",
+            RoleSource::Client => "client",
+        }
+    }
+}
+
+impl fmt::Display for RoleSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// A Kubernetes object name: a DNS-1123 label (namespace, at most 63 characters) or subdomain
 /// (Secret name, at most 253). Checked here so a typo fails before `kubectl apply` does.
 #[derive(Debug, Clone, PartialEq, Eq)]

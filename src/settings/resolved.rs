@@ -12,10 +12,11 @@ use super::secret::{AdminLogin, SecretSource};
 use super::table::{self, Default, SETTINGS};
 use super::value::{Kind, Value};
 use super::{
-    ChartVersion, ClientType, HttpUrl, OmVersion, ResponseType, SettingsError, SettingsFile,
-    DEFAULT_ADMIN_REALM, DEFAULT_CLIENT_ID, DEFAULT_CONFIG, DEFAULT_HELM_JWT_SECRET_NAME,
-    DEFAULT_HELM_SECRET_NAME, DEFAULT_IMPLICIT_FLOW, DEFAULT_JWT_SERVER_DIR, DEFAULT_OUT_DIR,
-    DEFAULT_PROVIDER_NAME, DEFAULT_TIMEOUT_SECS, JWT_KEY_SUBDIR,
+    ChartVersion, ClientType, HttpUrl, OmVersion, ResponseType, RoleSource, SettingsError,
+    SettingsFile, DEFAULT_ADMIN_REALM, DEFAULT_CLIENT_ID, DEFAULT_CONFIG,
+    DEFAULT_HELM_JWT_SECRET_NAME, DEFAULT_HELM_SECRET_NAME, DEFAULT_IMPLICIT_FLOW,
+    DEFAULT_JWT_SERVER_DIR, DEFAULT_OUT_DIR, DEFAULT_PROVIDER_NAME, DEFAULT_TIMEOUT_SECS,
+    JWT_KEY_SUBDIR,
 };
 use crate::jwt_keys::{KeyFiles, KeySize};
 
@@ -309,6 +310,19 @@ impl Settings {
 
     pub fn principal_domain(&self) -> Option<&str> {
         self.text("openmetadata.principal_domain")
+    }
+
+    /// The claim that names the user's teams, when team mapping is on.
+    pub fn team_claim(&self) -> Option<&str> {
+        self.text("openmetadata.team_claim")
+    }
+
+    /// Where OpenMetadata's roles come from, when roles from Keycloak are on.
+    pub fn roles_from(&self) -> Option<RoleSource> {
+        match self.get("openmetadata.roles_from") {
+            Some(Value::RoleSource(r)) => Some(*r),
+            _ => None,
+        }
     }
 
     /// The implicit flow as set, when set.

@@ -236,6 +236,12 @@ pub const SETTINGS: &[Setting] = &[
         "Extra redirect URI OpenMetadata trusts for logins (2.0+; repeatable; env: \
          comma-separated)")
         .default(""),
+    row("openmetadata.team_claim", "team-claim", "OMSSO_TEAM_CLAIM", "CLAIM", Kind::Name,
+        "Token claim naming the user's OpenMetadata teams (jwtTeamClaimMapping, 1.11+); \
+         keycloak ensure maps the user's Keycloak group names into it"),
+    row("openmetadata.roles_from", "roles-from", "OMSSO_ROLES_FROM", "SOURCE", Kind::RoleSource,
+        "Take OpenMetadata roles from the user's Keycloak realm or client roles \
+         (useRolesFromProvider); keycloak ensure maps them into the `roles` claim"),
     row("jwt.enabled", "jwt-keys", "OMSSO_JWT_KEYS", "BOOL", Kind::Bool,
         "Give OpenMetadata a JWT signing key pair of its own (made once in <output.dir>/jwt, then \
          kept) and point every rendered file at it; false leaves jwtTokenConfiguration out")

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use serde::de::{DeserializeSeed, Deserializer};
 use serde::Deserialize;
 
-use super::openmetadata::{ClientType, Namespace, ResponseType, SecretName};
+use super::openmetadata::{ClientType, Namespace, ResponseType, RoleSource, SecretName};
 use super::HttpUrl;
 use crate::jwt_keys::KeySize;
 use crate::openmetadata::{ChartVersion, OmVersion};
@@ -35,6 +35,7 @@ pub enum Kind {
     OmVersion,
     ClientType,
     ResponseType,
+    RoleSource,
     SecretName,
     Namespace,
     ChartVersion,
@@ -54,6 +55,7 @@ pub enum Value {
     OmVersion(OmVersion),
     ClientType(ClientType),
     ResponseType(ResponseType),
+    RoleSource(RoleSource),
     SecretName(SecretName),
     Namespace(Namespace),
     ChartVersion(ChartVersion),
@@ -75,6 +77,7 @@ impl Kind {
             Kind::ClientType => Some(&["confidential", "public"]),
             Kind::ResponseType => Some(&["id_token", "code"]),
             Kind::KeySize => Some(&["2048", "3072", "4096"]),
+            Kind::RoleSource => Some(&["realm", "client"]),
             _ => None,
         }
     }
@@ -95,6 +98,7 @@ impl Kind {
             Kind::OmVersion => Value::OmVersion(OmVersion::asked(s)?),
             Kind::ClientType => Value::ClientType(enum_value(s)?),
             Kind::ResponseType => Value::ResponseType(enum_value(s)?),
+            Kind::RoleSource => Value::RoleSource(enum_value(s)?),
             Kind::SecretName => Value::SecretName(s.parse()?),
             Kind::Namespace => Value::Namespace(s.parse()?),
             Kind::ChartVersion => Value::ChartVersion(s.parse()?),
@@ -168,6 +172,7 @@ impl Value {
             Value::OmVersion(v) => json!(v.to_string()),
             Value::ClientType(v) => json!(v.as_str()),
             Value::ResponseType(v) => json!(v.as_str()),
+            Value::RoleSource(v) => json!(v.as_str()),
             Value::SecretName(v) => json!(v.as_str()),
             Value::Namespace(v) => json!(v.as_str()),
             Value::ChartVersion(v) => json!(v.to_string()),
@@ -191,6 +196,7 @@ impl fmt::Display for Kind {
             Kind::OmVersion => "X.Y or X.Y.Z",
             Kind::ClientType => "confidential/public",
             Kind::ResponseType => "id_token/code",
+            Kind::RoleSource => "realm/client",
             Kind::SecretName | Kind::Namespace => "Kubernetes name",
             Kind::ChartVersion => "X.Y.Z",
             Kind::KeySize => "2048/3072/4096",
@@ -224,6 +230,7 @@ impl<'de> DeserializeSeed<'de> for FileValue {
             Kind::OmVersion => read(d, Value::OmVersion),
             Kind::ClientType => read(d, Value::ClientType),
             Kind::ResponseType => read(d, Value::ResponseType),
+            Kind::RoleSource => read(d, Value::RoleSource),
             Kind::SecretName => read(d, Value::SecretName),
             Kind::Namespace => read(d, Value::Namespace),
             Kind::ChartVersion => read(d, Value::ChartVersion),

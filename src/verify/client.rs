@@ -7,11 +7,12 @@ use super::deployed::Deployed;
 use super::public_client;
 use super::redirects::redirect_registered;
 use super::registry::{
-    CheckInfo, CLIENT_CONFIDENTIAL, CLIENT_EXISTS, DEFAULT_SCOPES, REDIRECT_URI_REGISTERED,
-    TOKEN_SIGNING_ALGORITHM,
+    CheckInfo, CLAIM_MAPPERS, CLIENT_CONFIDENTIAL, CLIENT_EXISTS, DEFAULT_SCOPES,
+    REDIRECT_URI_REGISTERED, TOKEN_SIGNING_ALGORITHM,
 };
 use super::report::Checks;
 use crate::keycloak::client::strings;
+use crate::keycloak::mappers::{writes_claim, ROLES_CLAIM};
 
 /// The client scopes that put the claims OpenMetadata reads into tokens, and what a token
 /// lacks without each.
@@ -53,7 +54,14 @@ pub(super) fn client_check_names(deployed: &Deployed) -> Vec<CheckInfo> {
         DEFAULT_SCOPES,
         TOKEN_SIGNING_ALGORITHM,
     ]);
+    if maps_claims(deployed) {
+        names.push(CLAIM_MAPPERS);
+    }
     names
+}
+
+fn maps_claims(deployed: &Deployed) -> bool {
+    deployed.jwt_team_claim_mapping.is_some() || deployed.use_roles_from_provider
 }
 
 pub(super) fn client_checks(c: &mut Checks, realm: &str, deployed: &Deployed, view: AdminView) {
@@ -120,6 +128,9 @@ pub(super) fn client_checks(c: &mut Checks, realm: &str, deployed: &Deployed, vi
         },
     );
     signing_algorithm(c, id, &client, view.realm.as_ref());
+    if maps_claims(deployed) {
+        claim_mappers(c, id, &client, deployed);
+    }
 }
 
 /// client-exists failed: when another realm holds the client, the file names the wrong realm,
@@ -204,6 +215,40 @@ fn signing_algorithm(c: &mut Checks, id: &str, client: &Value, realm: Option<&Va
                 ),
             ))
         },
+    );
+}
+
+/// The claims the file reads teams and roles from, each written by a mapper of the client in
+/// the shape OpenMetadata reads ([`crate::keycloak::mappers`]).
+fn claim_mappers(c: &mut Checks, id: &str, client: &Value, deployed: &Deployed) {
+    let mut wanted = Vec::new();
+    if let Some(claim) = &deployed.jwt_team_claim_mapping {
+        wanted.push((claim.as_str(), true));
+    }
+    if deployed.use_roles_from_provider {
+        wanted.push((ROLES_CLAIM, false));
+    }
+    let mut found = Vec::new();
+    for (claim, team) in wanted {
+        match writes_claim(client, claim, team) {
+            Ok(mapper) => found.push(format!("`{claim}` by mapper `{mapper}`")),
+            Err(why) => {
+                let settings = if team {
+                    "openmetadata.team_claim"
+                } else {
+                    "openmetadata.roles_from"
+                };
+                return c.fail(
+                    CLAIM_MAPPERS,
+                    format!("client `{id}`: {why}"),
+                    format!("set {settings} and run `omsso keycloak ensure`"),
+                );
+            }
+        }
+    }
+    c.pass(
+        CLAIM_MAPPERS,
+        format!("ID tokens of client `{id}` carry {}", found.join(" and ")),
     );
 }
 

@@ -36,6 +36,10 @@ pub struct Deployed {
     /// own tokens with.
     pub jwt_key_id: Option<String>,
     pub jwt_public_key_path: Option<String>,
+    /// `jwtTeamClaimMapping`: the claim that names the user's teams.
+    pub jwt_team_claim_mapping: Option<String>,
+    /// `useRolesFromProvider`: roles from the token's `roles` claim.
+    pub use_roles_from_provider: bool,
     /// Both blocks as written (`authenticationConfiguration`, `authorizerConfiguration`): the
     /// body `apply` sends, and what `verify` compares with the running server.
     pub blocks: Value,
@@ -90,6 +94,8 @@ impl Deployed {
             allowed_domains: strings(authz.get("allowedDomains")),
             jwt_key_id: s(&jwt, "keyId"),
             jwt_public_key_path: s(&jwt, "rsapublicKeyFilePath"),
+            jwt_team_claim_mapping: s(auth, "jwtTeamClaimMapping").filter(|c| !c.is_empty()),
+            use_roles_from_provider: b(&authz, "useRolesFromProvider") == Some(true),
             blocks: serde_json::json!({
                 "authenticationConfiguration": auth,
                 "authorizerConfiguration": authz,

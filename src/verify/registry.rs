@@ -185,6 +185,15 @@ pub const TOKEN_SIGNING_ALGORITHM: CheckInfo = live(
      signature algorithm; the discovery list only says what the realm could use)",
     "no admin login, or the client does not exist",
 );
+pub const CLAIM_MAPPERS: CheckInfo = live(
+    "claim-mappers",
+    Both,
+    true,
+    Error,
+    "with jwtTeamClaimMapping or useRolesFromProvider, a mapper of the client writes that claim \
+     (group names; the `roles` list) into the ID token",
+    "no admin login, or the client does not exist; shown only when the file maps teams or roles",
+);
 // The secret, used as OpenMetadata uses it.
 pub const SECRET_AUTHENTICATES: CheckInfo = live(
     "secret-authenticates",
@@ -268,6 +277,15 @@ pub const LOGIN: CheckInfo = live(
      token carries what OpenMetadata needs",
     "no test user is given (the check is then not printed)",
 );
+pub const LOGIN_TEAMS_ROLES: CheckInfo = live(
+    "login-teams-roles",
+    Both,
+    false,
+    Warning,
+    "the test user's token names the teams and roles OpenMetadata would give them, each one \
+     OpenMetadata has (looked up when OpenMetadata and an admin token are at hand)",
+    "no test user is given, or the file maps neither teams nor roles",
+);
 
 /// Every live check, in the order a run reports them.
 pub const LIVE_CHECKS: &[CheckInfo] = &[
@@ -289,6 +307,7 @@ pub const LIVE_CHECKS: &[CheckInfo] = &[
     REDIRECT_URI_REGISTERED,
     DEFAULT_SCOPES,
     TOKEN_SIGNING_ALGORITHM,
+    CLAIM_MAPPERS,
     SECRET_AUTHENTICATES,
     TOKEN_ISSUER,
     URLS_CONSISTENT,
@@ -298,6 +317,7 @@ pub const LIVE_CHECKS: &[CheckInfo] = &[
     OWN_KEY_RENDERED,
     DEFAULT_ADMIN_GONE,
     LOGIN,
+    LOGIN_TEAMS_ROLES,
 ];
 
 /// Whether `name` is a check the registries know (the reports assert it in debug builds).

@@ -47,6 +47,7 @@ mod server_text;
 mod settings;
 mod settings_docs;
 mod supply_chain;
+mod teams_roles;
 mod verify_doc_snippets;
 mod verify_file;
 mod verify_live;

@@ -83,7 +83,7 @@ fn the_route_comparison_catches_what_the_server_would_get_wrong() {
     )
     .unwrap();
     let answer = oracle(&json!({"cases": [job_for(&case, "1.12.12")]}));
-    let failures = route_differences("bad", &answer["cases"][0], &BTreeSet::new());
+    let failures = route_differences("bad", &answer["cases"][0], &BTreeSet::new(), false);
     assert_eq!(failures.len(), 2, "{failures:#?}");
     assert!(failures[0].contains("compose: authenticationConfiguration.oidcConfiguration.id"));
     assert!(failures[0].contains("OIDC_CLIENT_ID=\"other\""));
@@ -99,7 +99,7 @@ fn the_route_comparison_catches_what_the_server_would_get_wrong() {
     let mut job = job_for(&case, "1.12.12");
     job["helm"]["secret"] = Value::Null;
     let answer = oracle(&json!({ "cases": [job] }));
-    let failures = route_differences("no secret", &answer["cases"][0], &BTreeSet::new());
+    let failures = route_differences("no secret", &answer["cases"][0], &BTreeSet::new(), false);
     for needle in [
         "helm: OIDC_CLIENT_ID: secret oidc-secrets is not defined anywhere",
         "helm: OIDC_CLIENT_SECRET: secret oidc-secrets is not defined anywhere",

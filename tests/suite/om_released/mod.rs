@@ -28,104 +28,7 @@ use crate::support::render::*;
 use crate::support::repo_root;
 use omsso::openmetadata::released::{CHARTS, MODELS};
 use serde_json::{json, Value};
-
-/// A set of settings every line and client type is rendered with.
-struct Setting {
-    label: &'static str,
-    client_id: &'static str,
-    secret: &'static str,
-    args: &'static [&'static str],
-    /// The lines this set applies to (settings only some lines have); empty: every line.
-    lines: &'static [&'static str],
-    /// Only for confidential clients (settings only those have).
-    confidential_only: bool,
-}
-
-impl Setting {
-    fn applies(&self, line: &str, client_type: &str) -> bool {
-        (self.lines.is_empty() || self.lines.contains(&line))
-            && (!self.confidential_only || client_type == "confidential")
-    }
-}
-
-const SETTINGS: &[Setting] = &[
-    Setting {
-        label: "default",
-        client_id: "open-metadata",
-        secret: SECRET,
-        args: &[],
-        lines: &[],
-        confidential_only: false,
-    },
-    // Other names and addresses, and values YAML reads as something else (`yes` a boolean,
-    // `0123` an octal number, `a: b` a map).
-    Setting {
-        label: "custom",
-        client_id: "0123",
-        secret: "yes",
-        args: &[
-            "--om-url=http://om.internal:8585",
-            "--keycloak-internal-url=http://keycloak:8080",
-            "--provider-name=a: b",
-            "--principal-domain=corp.example.org",
-            "--admin-principal=yes",
-            "--admin-principal=jane.doe",
-        ],
-        lines: &[],
-        confidential_only: false,
-    },
-    // `${…}` that OpenMetadata's loader would substitute unless escaped. The env file cannot
-    // carry it (render refuses, tested in render_compose.rs), so this set has no compose route.
-    Setting {
-        label: "dollar",
-        client_id: "open-metadata",
-        secret: "s${x}e",
-        args: &[
-            "--provider-name=${x}",
-            "--principal-domain=d${HOME}",
-            "--admin-principal=$${y}",
-        ],
-        lines: &[],
-        confidential_only: false,
-    },
-    // The public code flow (PKCE) and the server's own address set explicitly.
-    Setting {
-        label: "code",
-        client_id: "open-metadata",
-        secret: SECRET,
-        args: &[
-            "--response-type=code",
-            "--om-internal-url=http://openmetadata:8585",
-        ],
-        lines: &[],
-        confidential_only: false,
-    },
-    // 2.0's session settings. The second redirect URI's query string (`?`, `&`, `=`) travels
-    // in a flow list through the env routes, where SnakeYAML reads a plain `?` as an indicator
-    // (issue 21: the server refused `[https://a/cb, https://b/cb?x=1&y=2]`).
-    Setting {
-        label: "sessions",
-        client_id: "open-metadata",
-        secret: SECRET,
-        args: &[
-            "--session-expiry=7200",
-            "--max-active-sessions-per-user=3",
-            "--trusted-redirect-uri=https://abcdefgh.chromiumapp.org/callback",
-            "--trusted-redirect-uri=https://b.example.org/cb?x=1&y=2",
-        ],
-        lines: &["2.0"],
-        confidential_only: false,
-    },
-    // The session lifetime of 1.8 – 1.13, which only confidential clients have.
-    Setting {
-        label: "oidc-session",
-        client_id: "open-metadata",
-        secret: SECRET,
-        args: &["--session-expiry=7200"],
-        lines: &["1.8", "1.9", "1.10", "1.11", "1.12", "1.13"],
-        confidential_only: true,
-    },
-];
+use settings::{Setting, SETTINGS, TEAM_CLAIM_PATH, TEAM_CLAIM_WARNING};
 
 /// One rendered case: its files, or why omsso would not render it.
 struct Case {
@@ -136,6 +39,8 @@ struct Case {
     env_file: Option<PathBuf>,
     /// Variables render warned compose does not pass.
     warned: BTreeSet<String>,
+    /// Render warned that the env file and the Helm values cannot carry the team claim.
+    team_claim_warned: bool,
     values: PathBuf,
     secret: Option<PathBuf>,
 }
@@ -163,33 +68,66 @@ fn render_case(line: &str, client_type: &str, s: &Setting) -> Result<Case, Strin
         client_type.into(),
     ];
     args.extend(s.args.iter().map(|a| a.to_string()));
-    let refused = |target: &str, r: &support::Run| {
-        let error = r.stderr.lines().find(|l| l.starts_with("error:"));
-        format!(
-            "{label}: omsso render --target {target} failed (exit {}): {}",
-            r.code,
-            error.unwrap_or(r.stderr.trim())
-        )
-    };
+    let team_claim_warned = std::cell::Cell::new(false);
     let write = |target: &str, name: &str| -> Result<PathBuf, String> {
         let r = render_target(dir.path(), target, &args);
         if r.code != 0 {
-            return Err(refused(target, &r));
+            return Err(refused(&label, target, &r));
+        }
+        if r.stderr.contains(TEAM_CLAIM_WARNING) {
+            team_claim_warned.set(true);
         }
         let path = dir.path().join(name);
         std::fs::write(&path, &r.stdout).unwrap();
         Ok(path)
     };
     let yaml_path = write("openmetadata-yaml", "openmetadata.yaml")?;
+    if team_claim_warned.get() {
+        return Err(format!(
+            "{label}: openmetadata.yaml carries the team claim, yet render warned"
+        ));
+    }
     let values = write("helm-values", "values.yaml")?;
     let secret = if confidential {
         Some(write("helm-secret", "oidc-secrets.yaml")?)
     } else {
         None
     };
-    let env = render_target(dir.path(), "env", &args);
-    let (env_file, warned) = if env.code == 0 {
-        let path = dir.path().join("openmetadata.env");
+    let (env_file, warned) = render_env(dir.path(), &args, s, &label, team_claim_warned.get())?;
+    Ok(Case {
+        yaml: std::fs::read_to_string(&yaml_path).unwrap(),
+        label,
+        line: line.to_string(),
+        dir,
+        env_file,
+        warned,
+        team_claim_warned: team_claim_warned.get(),
+        values,
+        secret,
+    })
+}
+
+fn refused(label: &str, target: &str, r: &support::Run) -> String {
+    let error = r.stderr.lines().find(|l| l.starts_with("error:"));
+    format!(
+        "{label}: omsso render --target {target} failed (exit {}): {}",
+        r.code,
+        error.unwrap_or(r.stderr.trim())
+    )
+}
+
+/// The env file of a case and the variables render warned compose does not pass; `None` for
+/// the one set the env file cannot carry.
+fn render_env(
+    dir: &Path,
+    args: &[String],
+    s: &Setting,
+    label: &str,
+    team_claim_warned: bool,
+) -> Result<(Option<PathBuf>, BTreeSet<String>), String> {
+    let env = render_target(dir, "env", args);
+    if env.code == 0 {
+        let path = dir.join("openmetadata.env");
         std::fs::write(&path, &env.stdout).unwrap();
         let warned = env
             .stderr
@@ -198,23 +136,18 @@ fn render_case(line: &str, client_type: &str, s: &Setting) -> Result<Case, Strin
             .filter(|l| l.contains("is not passed to openmetadata-server"))
             .map(|l| l.split_whitespace().next().unwrap().to_string())
             .collect();
-        (Some(path), warned)
+        if env.stderr.contains(TEAM_CLAIM_WARNING) != team_claim_warned {
+            return Err(format!(
+                "{label}: render warns about the team claim for one of env and helm-values only"
+            ));
+        }
+        Ok((Some(path), warned))
     } else if s.label == "dollar" && env.code == 2 && env.stderr.contains("the value contains `${`")
     {
-        (None, BTreeSet::new())
+        Ok((None, BTreeSet::new()))
     } else {
-        return Err(refused("env", &env));
-    };
-    Ok(Case {
-        yaml: std::fs::read_to_string(&yaml_path).unwrap(),
-        label,
-        line: line.to_string(),
-        dir,
-        env_file,
-        warned,
-        values,
-        secret,
-    })
+        Err(refused(label, "env", &env))
+    }
 }
 
 fn job_for(case: &Case, chart: &str) -> Value {
@@ -314,11 +247,13 @@ fn warning_mismatch(
 
 /// Every way the compose and helm routes disagree with the yaml route in one answer. A key
 /// the compose route misses is excused only if its variable is one compose drops and render
-/// warned about exactly the dropped ones.
+/// warned about exactly the dropped ones; the team claim, which only the yaml can carry, only
+/// if render warned about it.
 fn route_differences(
     label: &str,
     answer: &Value,
     compose_excused: &BTreeSet<String>,
+    team_claim_warned: bool,
 ) -> Vec<String> {
     let mut out = Vec::new();
     let routes = &answer["routes"];
@@ -363,6 +298,9 @@ fn route_differences(
             if name == "compose" && compose_excused.contains(var) {
                 continue;
             }
+            if path == TEAM_CLAIM_PATH && team_claim_warned && got.is_null() {
+                continue;
+            }
             let env = routes[name]["env"][var]
                 .as_str()
                 .map(|v| format!(", {var}={v:?}"))
@@ -392,7 +330,12 @@ fn case_route_failures(case: &Case, answer: &Value) -> Vec<String> {
             None => excused = dropped,
         }
     }
-    failures.extend(route_differences(&case.label, answer, &excused));
+    failures.extend(route_differences(
+        &case.label,
+        answer,
+        &excused,
+        case.team_claim_warned,
+    ));
     failures
 }
 
@@ -569,3 +512,4 @@ fn the_released_table_is_what_scripts_om_models_generates() {
 mod can_fail;
 mod loader;
 mod server_parser;
+mod settings;
