@@ -334,6 +334,7 @@ async fn sign_in(
         status,
         location,
         html,
+        feedback,
     } = browser.get(url.as_str()).await?;
     match (status, location) {
         (_, Some(loc)) if is_redirect_to(&loc, redirect_uri) => Ok(loc),
@@ -350,7 +351,7 @@ async fn sign_in(
             format!(
                 "Keycloak refused the login request ({}): {}",
                 s.as_u16(),
-                page::feedback(&html).unwrap_or_else(|| "no message".to_string())
+                feedback.unwrap_or_else(|| "no message".to_string())
             ),
             "check clientId and that the redirect URI is registered (redirect-uri-registered)",
         )),
