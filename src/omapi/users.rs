@@ -1,6 +1,7 @@
 //! OpenMetadata's users and its own JWKS, as the back-door checks and `remove-default-admin`
 //! use them: a user looked up by name, a user deleted for good, and the key set the server
-//! publishes for the tokens it signs itself.
+//! publishes for the tokens it signs itself; and whether a team or role of a name exists, for
+//! the teams and roles a login's token claims.
 
 use reqwest::Method;
 use serde::{Deserialize, Serialize};
@@ -67,6 +68,19 @@ impl Client<'_> {
         }
     }
 
+    /// Whether OpenMetadata has a team (`team`) or else a role called `name` (admin token):
+    /// what a login's team or role claim is matched with.
+    pub async fn has_named(&self, team: bool, name: &str) -> Result<bool, OmError> {
+        let base = if team {
+            api::TEAM_BY_NAME_PATH
+        } else {
+            api::ROLE_BY_NAME_PATH
+        };
+        let path = format!("{base}/{}", segment(name));
+        let reply = self.send(Method::GET, &path, None, Purpose::Admin).await?;
+        Ok(self.user_answer(&reply, "GET")?.is_some())
+    }
+
     /// `DELETE /api/v1/users/{id}?hardDelete=true` (admin). `false` when the server has no
     /// such user any more.
     pub async fn hard_delete_user(&self, id: &str) -> Result<bool, OmError> {
@@ -77,7 +91,7 @@ impl Client<'_> {
         Ok(self.user_answer(&reply, "DELETE")?.is_some())
     }
 
-    /// The answer of a user endpoint: 404 is "no such user", not a missing API.
+    /// The answer of a user, team or role endpoint: 404 is "no such one", not a missing API.
     fn user_answer(&self, reply: &Reply, method: &'static str) -> Result<Option<Value>, OmError> {
         let base = self.base.clone();
         match reply.status.as_u16() {

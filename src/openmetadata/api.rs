@@ -28,6 +28,10 @@ pub const USER_BY_NAME_PATH: &str = "api/v1/users/name";
 /// `DELETE /api/v1/users/{id}?hardDelete=true` (admin): removes the user and its relations for
 /// good, answered 200 with the deleted user (`UserResource.delete`).
 pub const USERS_PATH: &str = "api/v1/users";
+/// `GET` (admin): a team by name, 404 when there is none (`TeamResource`).
+pub const TEAM_BY_NAME_PATH: &str = "api/v1/teams/name";
+/// `GET` (admin): a role by name, 404 when there is none (`RoleResource`).
+pub const ROLE_BY_NAME_PATH: &str = "api/v1/roles/name";
 
 /// What `GET /api/v1/system/security/config` shows instead of the OIDC client secret
 /// (`PasswordEntityMasker.PASSWORD_MASK`).

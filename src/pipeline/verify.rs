@@ -11,6 +11,7 @@ use crate::http::Http;
 use crate::input::{self, Accept};
 use crate::keycloak::Session;
 use crate::lint::{self, sops_secret, FileKind, Finding, Severity};
+use crate::omapi::Client;
 use crate::openmetadata::Release;
 use crate::settings::{HttpUrl, SecretSource, Settings};
 use crate::verify::deployed::{Deployed, KeycloakOf};
@@ -133,6 +134,7 @@ pub async fn live(settings: &Settings, progress: &dyn Progress, args: &Live) -> 
         server::Expect::Deployed,
     )
     .await;
+    let directory = directory(http, om_url.as_deref(), om_token.as_ref());
     let back_door = back_door::Inputs {
         om_url: om_url.as_deref(),
         deployed: &deployed,
@@ -141,7 +143,7 @@ pub async fn live(settings: &Settings, progress: &dyn Progress, args: &Live) -> 
     };
     back_door::run(&mut c, http, back_door).await;
     let login_report = match &login {
-        Some(req) => Some(login::run(&mut c, http, &deployed, req).await),
+        Some(req) => Some(login::run(&mut c, http, &deployed, req, directory.as_ref()).await),
         None => None,
     };
     let checks = c.0;
@@ -161,6 +163,16 @@ pub async fn live(settings: &Settings, progress: &dyn Progress, args: &Live) -> 
         },
         realm: kc.realm,
     })
+}
+
+/// Where the teams and roles a login claims are looked up: the OpenMetadata the back-door
+/// checks read, with the admin token, when both are at hand.
+fn directory<'a>(
+    http: &'a Http,
+    om_url: Option<&str>,
+    token: Option<&secrecy::SecretString>,
+) -> Option<Client<'a>> {
+    Some(Client::new(http, om_url?).with_token(token?.clone()))
 }
 
 /// The Keycloak the file names. The file decides the realm: a different one in the settings

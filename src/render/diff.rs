@@ -6,7 +6,8 @@
 //! file holds where a secret goes (an older secret, after a rotate), found by parsing the file
 //! in its format (YAML, or an env file as docker compose reads it): the values of the keys
 //! that hold the secret in omsso's own rendering and of keys named like a secret (`secret`,
-//! `password`, `token`, `apiKey`, `fernetKey`, … anywhere in the name), anywhere in the file,
+//! `password`, `token`, `apiKey`, `fernetKey`, … anywhere in the name) or that the released
+//! models mark `format: password` (SAML's certificates and keys), anywhere in the file,
 //! every scalar under such a key (behind a tag such as `!vault`, or in a list), also
 //! base64-decoded in a Kubernetes Secret's `data`. Each is masked as written raw, YAML-,
 //! JSON- or env-escaped, single-quoted, in OpenMetadata's env-var form, and base64. A line that still holds a piece
@@ -22,6 +23,7 @@ use crate::escape::{
     escape_substitution, escape_substitution_quoted, om_fragment, yaml_quoted, Fragment,
 };
 use crate::lint::env_file;
+use crate::openmetadata::released::SECRET_FIELDS;
 
 /// A line that holds part of a secret (a run of this many characters of one) is hidden.
 const PIECE: usize = 6;
@@ -108,6 +110,14 @@ fn named_like_a_secret(key: &str) -> bool {
         && !name.ends_with("path")
 }
 
+/// Whether the released models mark a field of this name secret (`format: password`:
+/// [`SECRET_FIELDS`], e.g. SAML's `idpX509Certificate`), whatever its name says.
+fn schema_secret(key: &str) -> bool {
+    SECRET_FIELDS
+        .iter()
+        .any(|path| path.rsplit('.').next() == Some(key))
+}
+
 #[derive(Default)]
 struct Found {
     values: BTreeSet<String>,
@@ -119,7 +129,7 @@ struct Found {
 /// The secrets in the existing file `text` (named `label`), or `None` when it does not parse
 /// in its format.
 fn secrets_in(label: &str, text: &str, keys: &BTreeSet<String>) -> Option<Found> {
-    let is_secret_key = |k: &str| keys.contains(k) || named_like_a_secret(k);
+    let is_secret_key = |k: &str| keys.contains(k) || named_like_a_secret(k) || schema_secret(k);
     let mut found = Found::default();
     if label.ends_with(".env") {
         let env = env_file::parse(text);
@@ -440,9 +450,11 @@ mod tests {
             "authenticationConfiguration:\n  provider: custom-oidc\n",
             "authenticationConfiguration:\n  provider: custom-oidc\n",
         );
-        let old = "authenticationConfiguration:\n  provider: google\nfernetConfiguration:\n  fernetKey: fernet-0123456789\naws:\n  secretAccessKey: aws-0123456789\n  apiKey: api-0123456789\noidc:\n  clientSecretValue: value-0123456789\n  secret: !vault vault-0123456789\n  password:\n    - listed-0123456789\n";
+        let old = "authenticationConfiguration:\n  provider: google\n  samlConfiguration:\n    idp:\n      idpX509Certificate: MIICcertZq8Lw\nfernetConfiguration:\n  fernetKey: fernet-0123456789\naws:\n  secretAccessKey: aws-0123456789\n  apiKey: api-0123456789\noidc:\n  clientSecretValue: value-0123456789\n  secret: !vault vault-0123456789\n  password:\n    - listed-0123456789\n";
         let d = masked_diff("openmetadata.yaml", old.as_bytes(), &f, None);
-        for secret in ["fernet-", "aws-", "api-", "value-", "vault-", "listed-"] {
+        for secret in [
+            "MIICcert", "fernet-", "aws-", "api-", "value-", "vault-", "listed-",
+        ] {
             assert!(!d.contains(secret), "{secret} in\n{d}");
         }
         assert!(

@@ -225,6 +225,38 @@ fn a_redirect_after_the_login_takes_no_session_cookie_elsewhere() {
     assert!(detail.contains("redirect"), "{detail}");
 }
 
+/// A login page that echoes what was posted: Keycloak's feedback message is printed (it says
+/// why a login was refused), so a page quoting the password would print it; the HTTP layer
+/// masks what the request carried in every text taken from the answer.
+#[test]
+fn a_login_page_echoing_the_password_shows_it_masked() {
+    let d = tempfile::tempdir().unwrap();
+    let fake = fake_keycloak(None, |base, seen| {
+        let post = format!("POST {AUTHENTICATE}");
+        if seen.key.starts_with(&post) {
+            return Some(Reply::Page {
+                status: 200,
+                headers: vec![],
+                body: format!(
+                    "<html><form id=\"kc-form-login\" action=\"{base}{AUTHENTICATE}\"></form>\
+                     <span class=\"pf-m-error kc-feedback-text\">Invalid password \
+                     {PASSWORD} for alice</span></html>"
+                ),
+            });
+        }
+        keycloak_page(base, seen, &format!("{base}{AUTHENTICATE}"))
+    });
+    project(d.path(), &fake.url);
+    let (r, v) = verify_login(d.path(), &[]);
+    assert_eq!(r.code, 3, "{}\n{}", r.stdout, r.stderr);
+    let detail = check(&v, "login")["detail"].as_str().unwrap().to_string();
+    assert!(
+        detail.contains("Invalid password <redacted> for alice"),
+        "{detail}"
+    );
+    assert_no_secret(&r);
+}
+
 /// M4: the login page was read whole, however large (2.6 GB in 10 s); now capped like every
 /// other answer.
 #[test]

@@ -10,6 +10,7 @@ use std::process::Command;
 use serde_json::{json, Value};
 
 use crate::support::keycloak::{configured, keycloak, run_json, CLIENT_ID};
+use crate::support::om_standin::{StandIn, ADMIN_TOKEN};
 use crate::support::render::{om_yaml, render, Creds};
 use crate::support::{one_error, run, Admin};
 
@@ -86,6 +87,29 @@ fn mapper<'a>(client: &'a Value, name: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no mapper {name}: {client}"))
 }
 
+/// alice (see [`alice`]), the client's credentials and openmetadata.yaml rendered for `realm`,
+/// whose client `ensure` has already mapped.
+fn alice_and_her_files(dir: &Path, admin: &Admin, realm: &str) {
+    alice(admin, realm);
+    let r = run(keycloak(dir, "fetch", realm).args(["--write", "creds.json"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = run(mapped(dir, realm).args([
+        "render",
+        "--credentials",
+        "creds.json",
+        "--target",
+        "openmetadata-yaml",
+    ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let yaml = std::fs::read_to_string(dir.join("out/openmetadata.yaml")).unwrap();
+    let doc = om_yaml(&yaml);
+    assert_eq!(
+        doc["authenticationConfiguration"]["jwtTeamClaimMapping"],
+        "groups"
+    );
+    assert_eq!(doc["authorizerConfiguration"]["useRolesFromProvider"], true);
+}
+
 #[test]
 fn groups_and_client_roles_reach_the_id_token_and_verify_names_them() {
     let d = tempfile::tempdir().unwrap();
@@ -126,25 +150,7 @@ fn groups_and_client_roles_reach_the_id_token_and_verify_names_them() {
         CLIENT_ID
     );
 
-    alice(&admin, &realm);
-    let r = run(keycloak(d.path(), "fetch", &realm).args(["--write", "creds.json"]));
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    let r = run(mapped(d.path(), &realm).args([
-        "render",
-        "--credentials",
-        "creds.json",
-        "--target",
-        "openmetadata-yaml",
-    ]));
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    let yaml = std::fs::read_to_string(d.path().join("out/openmetadata.yaml")).unwrap();
-    let doc = om_yaml(&yaml);
-    assert_eq!(
-        doc["authenticationConfiguration"]["jwtTeamClaimMapping"],
-        "groups"
-    );
-    assert_eq!(doc["authorizerConfiguration"]["useRolesFromProvider"], true);
-
+    alice_and_her_files(d.path(), &admin, &realm);
     let (r, v) = run_json(
         mapped(d.path(), &realm)
             .env("OMSSO_LOGIN_PASSWORD", "pw-Alice-1")
@@ -160,6 +166,57 @@ fn groups_and_client_roles_reach_the_id_token_and_verify_names_them() {
     );
     assert_eq!(v["login"]["teams"], json!(["Data Engineering"]));
     assert_eq!(v["login"]["roles"], json!(["DataSteward"]));
+}
+
+#[test]
+fn verify_login_names_the_teams_and_roles_openmetadata_does_not_have() {
+    let d = tempfile::tempdir().unwrap();
+    let admin = Admin::login();
+    let realm = admin.new_realm("teams");
+    let (r, _) = run_json(mapped(d.path(), &realm).args(["keycloak", "ensure"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    alice_and_her_files(d.path(), &admin, &realm);
+    // This OpenMetadata has the team but no role DataSteward, which it would skip at login.
+    let directory = json!({
+        "teams": [{"id": "5d6f2b9e-0c1a-4e8b-9f3d-7a2b4c6d8e01", "name": "Data Engineering",
+                   "teamType": "Group"}],
+        "roles": [{"id": "8e1f3a5c-2b4d-4c6e-8a0b-1c3e5f7a9b02", "name": "DataConsumer"}],
+    });
+    let om = StandIn::start_holding("2.0", "2.0.7", None, None, None, Some(&directory));
+    let (_, v) = run_json(
+        mapped(d.path(), &realm)
+            .env("OMSSO_LOGIN_PASSWORD", "pw-Alice-1")
+            .env("OMSSO_OM_URL", &om.url)
+            .env("OMSSO_OM_TOKEN", ADMIN_TOKEN)
+            .args(["verify", "--login", "alice"]),
+    );
+    let teams_roles = check(&v, "login-teams-roles");
+    assert_eq!(teams_roles["status"], "warn", "{v}");
+    assert_eq!(
+        teams_roles["detail"],
+        "alice -> teams: Data Engineering; roles: DataSteward; OpenMetadata has no role \
+         `DataSteward`"
+    );
+    assert_eq!(v["login"]["unmatched"], json!(["role `DataSteward`"]));
+    let looked: Vec<(String, u64)> = om
+        .requests()
+        .iter()
+        .filter(|r| r["path"].as_str().unwrap().contains("/name/"))
+        .map(|r| {
+            (
+                r["path"].as_str().unwrap().to_string(),
+                r["status"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert!(
+        looked.contains(&("/api/v1/teams/name/Data%20Engineering".into(), 200)),
+        "{looked:?}"
+    );
+    assert!(
+        looked.contains(&("/api/v1/roles/name/DataSteward".into(), 404)),
+        "{looked:?}"
+    );
 }
 
 #[test]

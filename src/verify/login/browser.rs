@@ -20,11 +20,14 @@ pub fn is_redirect_to(location: &str, redirect_uri: &str) -> bool {
         .is_some_and(|rest| rest.is_empty() || rest.starts_with(['?', '#']))
 }
 
-/// One answer of the walk: its status, where it redirects (resolved), its page.
+/// One answer of the walk: its status, where it redirects (resolved), its page, and the
+/// message the page shows, as omsso may print it (on one line, the password masked should the
+/// page echo it).
 pub struct Page {
     pub status: StatusCode,
     pub location: Option<String>,
     pub html: String,
+    pub feedback: Option<String>,
 }
 
 /// A browser for one walk: its own cookies, credentials for `authority`'s origin only.
@@ -54,10 +57,12 @@ impl Browser {
                 None => r,
             })
             .await?;
+        let html = String::from_utf8_lossy(&reply.body).into_owned();
         Ok(Page {
+            feedback: page::feedback(&html).map(|text| reply.shown(&text)),
             status: reply.status,
             location: reply.location,
-            html: String::from_utf8_lossy(&reply.body).into_owned(),
+            html,
         })
     }
 
@@ -89,6 +94,7 @@ impl Browser {
             status,
             location,
             html,
+            feedback,
         } = self
             .send(Method::POST, action, Some(&form))
             .await
@@ -101,7 +107,7 @@ impl Browser {
                 format!(
                     "Keycloak refused the login of {}: {}",
                     req.user,
-                    page::feedback(&html).unwrap_or_else(|| format!("HTTP {status}"))
+                    feedback.unwrap_or_else(|| format!("HTTP {status}"))
                 ),
                 "check the user name and password (OMSSO_LOGIN_PASSWORD or \
                  --login-password-file), and that the user is enabled in the realm",

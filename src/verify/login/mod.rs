@@ -8,6 +8,7 @@
 mod browser;
 mod id_token;
 mod page;
+mod teams_roles;
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -27,11 +28,11 @@ use super::discovery::{discovery_of, token_endpoint_elsewhere};
 use super::om_rules::is_own_jwks;
 use super::report::Checks;
 use crate::http::Http;
-use crate::keycloak::mappers::ROLES_CLAIM;
 use crate::keycloak::probe;
+use crate::omapi::Client;
 use crate::openmetadata::principal::{Principal, Rules};
 use crate::openmetadata::server;
-use crate::verify::registry::{CheckInfo, LOGIN, LOGIN_TEAMS_ROLES};
+use crate::verify::registry::{CheckInfo, LOGIN};
 
 const NAME: CheckInfo = LOGIN;
 
@@ -54,6 +55,9 @@ pub struct Report {
     /// The roles the token names (with `useRolesFromProvider`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub roles: Option<Vec<String>>,
+    /// Claimed teams and roles OpenMetadata has none of (`team X`, `role Y`), when looked up.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unmatched: Vec<String>,
 }
 
 /// The flow the login runs, from the file.
@@ -104,8 +108,15 @@ fn random() -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
-/// Runs the login and records it as the check `login`.
-pub async fn run(c: &mut Checks, http: &Http, deployed: &Deployed, req: &Request) -> Report {
+/// Runs the login and records it as the check `login` (and, when the file maps teams or
+/// roles, `login-teams-roles`, looked up in OpenMetadata through `directory` when given).
+pub async fn run(
+    c: &mut Checks,
+    http: &Http,
+    deployed: &Deployed,
+    req: &Request,
+    directory: Option<&Client<'_>>,
+) -> Report {
     let flow = Flow::of(deployed);
     // The code exchange carries the client secret: only to the authority the file names.
     http.trust(deployed.authority.as_deref().unwrap_or_default());
@@ -115,11 +126,12 @@ pub async fn run(c: &mut Checks, http: &Http, deployed: &Deployed, req: &Request
         principal: None,
         teams: None,
         roles: None,
+        unmatched: Vec::new(),
     };
     match walk(http, deployed, req, flow).await {
         Ok(claims) => {
             principal(c, deployed, req, &claims, &mut report);
-            teams_and_roles(c, deployed, req, &claims, &mut report);
+            teams_roles::check(c, deployed, req, &claims, &mut report, directory).await;
         }
         Err(Stop::Fail(detail, hint)) => c.fail(NAME, detail, hint),
         Err(Stop::Warn(detail, hint)) => c.warn(NAME, detail, hint),
@@ -175,81 +187,6 @@ fn principal(c: &mut Checks, d: &Deployed, req: &Request, claims: &Value, report
             "fix jwtPrincipalClaims / jwtPrincipalClaimsMapping or the authorizer's domain \
              settings, or give the user the missing attribute in Keycloak",
         ),
-    }
-}
-
-/// Keycloak's own realm roles: every user has them, and they name no OpenMetadata role.
-fn keycloak_builtin_role(role: &str) -> bool {
-    role.starts_with("default-roles-") || role == "offline_access" || role == "uma_authorization"
-}
-
-/// A claim as OpenMetadata reads a team or role claim: a list of strings, or one string.
-fn claim_list(claims: &Value, claim: &str) -> Option<Vec<String>> {
-    match claims.get(claim)? {
-        Value::String(s) if !s.is_empty() => Some(vec![s.clone()]),
-        Value::Array(items) => Some(
-            items
-                .iter()
-                .filter_map(Value::as_str)
-                .map(str::to_string)
-                .collect(),
-        ),
-        _ => None,
-    }
-}
-
-/// Which teams and roles OpenMetadata would give the user, from the ID token's claims.
-fn teams_and_roles(
-    c: &mut Checks,
-    d: &Deployed,
-    req: &Request,
-    claims: &Value,
-    report: &mut Report,
-) {
-    let team_claim = d.jwt_team_claim_mapping.as_deref();
-    if team_claim.is_none() && !d.use_roles_from_provider {
-        return;
-    }
-    let mut parts = Vec::new();
-    let mut missing = Vec::new();
-    if let Some(claim) = team_claim {
-        let teams = claim_list(claims, claim);
-        match &teams {
-            Some(t) if !t.is_empty() => parts.push(format!("teams: {}", t.join(", "))),
-            _ => missing.push(format!("no `{claim}` claim (teams)")),
-        }
-        report.teams = Some(teams.unwrap_or_default());
-    }
-    if d.use_roles_from_provider {
-        let roles: Vec<String> = claim_list(claims, ROLES_CLAIM)
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|r| !keycloak_builtin_role(r))
-            .collect();
-        if roles.is_empty() {
-            missing.push(format!(
-                "no role in `{ROLES_CLAIM}` (Keycloak's own roles aside)"
-            ));
-        } else {
-            parts.push(format!("roles: {}", roles.join(", ")));
-        }
-        report.roles = Some(roles);
-    }
-    let summary = format!("{} -> {}", req.user, parts.join("; "));
-    if missing.is_empty() {
-        c.pass(LOGIN_TEAMS_ROLES, summary);
-    } else {
-        let got = if parts.is_empty() {
-            req.user.clone()
-        } else {
-            summary
-        };
-        c.warn(
-            LOGIN_TEAMS_ROLES,
-            format!("{got}: the ID token has {}", missing.join(" and ")),
-            "put the user in a Keycloak group / give them a role, and check claim-mappers \
-             (`omsso keycloak ensure` adds the mappers)",
-        );
     }
 }
 
@@ -397,6 +334,7 @@ async fn sign_in(
         status,
         location,
         html,
+        feedback,
     } = browser.get(url.as_str()).await?;
     match (status, location) {
         (_, Some(loc)) if is_redirect_to(&loc, redirect_uri) => Ok(loc),
@@ -413,7 +351,7 @@ async fn sign_in(
             format!(
                 "Keycloak refused the login request ({}): {}",
                 s.as_u16(),
-                page::feedback(&html).unwrap_or_else(|| "no message".to_string())
+                feedback.unwrap_or_else(|| "no message".to_string())
             ),
             "check clientId and that the redirect URI is registered (redirect-uri-registered)",
         )),

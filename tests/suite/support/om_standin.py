@@ -14,6 +14,8 @@ OpenMetadataServerVersion, User.
   GET  /api/v1/users/name/{name}       admin      a User (404 when there is none), without its
                                                    authenticationMechanism (UserResource)
   DELETE /api/v1/users/{id}?hardDelete=true admin  200 with the deleted User
+  GET  /api/v1/teams/name/{name}       admin      a Team (404 when there is none; TeamResource)
+  GET  /api/v1/roles/name/{name}       admin      a Role (404 when there is none; RoleResource)
   GET  /api/v1/system/security/config  admin      the whole configuration, secret masked
   PUT  /api/v1/system/security/config  admin      body SecurityConfiguration; 200 with the body
   POST /api/v1/system/security/validate admin     body SecurityConfiguration; 200 with
@@ -27,11 +29,14 @@ URL answers a JWKS and the list holds the discovery's jwks_uri.
 
 usage: om_standin.py --line X.Y --version X.Y.Z --token-file F [--reader-token-file F]
                      [--initial F.json] [--state F] [--log F] [--jwks F.json] [--users F.json]
+                     [--directory F.json]
 --initial is the configuration the server runs at start (default: a fresh server's, basic
 login); --state is rewritten with the stored configuration (secret included) after each
 change; --log gets one JSON line per request (method, path, status). --jwks is the JWKS the
 server serves (default: a fixed stand-in key); --users the users it holds (default: a fresh
-server's basic-auth `admin`, as its first start creates it), each held to the User model.
+server's basic-auth `admin`, as its first start creates it), each held to the User model;
+--directory {"teams": [...], "roles": [...]} the teams and roles it holds (default: none), each
+held to the Team or Role model.
 Prints the port on stdout once it listens; runs until killed. Exit 1 with one `error:` line
 when a prerequisite (python module, wheel) is missing.
 """
@@ -55,6 +60,7 @@ PUBLIC_AUTH_FIELDS = ("provider", "providerName", "clientType", "enableSelfSignu
 OWN_JWKS_PATH = "/api/v1/system/config/jwks"
 USER_BY_NAME = "/api/v1/users/name/"
 USERS = "/api/v1/users/"
+BY_NAME = {"/api/v1/teams/name/": "teams", "/api/v1/roles/name/": "roles"}
 # A fixed RSA public key standing in for the server's own token-signing key.
 OWN_JWKS = {"keys": [{"kty": "RSA", "kid": "om-stand-in", "use": "sig", "alg": "RS256",
                       "e": "AQAB",
@@ -113,7 +119,7 @@ class Server:
         models_module = om_models()
         line = tuple(int(x) for x in args.line.split("."))
         self.has_security_api = line >= (1, 10)
-        names = ("server_version", "authentication", "authorizer", "user") + (
+        names = ("server_version", "authentication", "authorizer", "user", "team", "role") + (
             ("security", "validation") if self.has_security_api else ())
         self.models = models_module.load(models_module.wheel_of(args.line), names=names)
         self.version = self.models["server_version"].model_validate(
@@ -137,6 +143,11 @@ class Server:
         # Each user as the release's User model reads and writes it.
         self.users = [self.models["user"].model_validate(u).model_dump(
             mode="json", exclude_none=True, by_alias=True) for u in users]
+        directory = (json.loads(pathlib.Path(args.directory).read_text()) if args.directory
+                     else {})
+        self.directory = {kind: [self.models[kind[:-1]].model_validate(e).model_dump(
+            mode="json", exclude_none=True, by_alias=True) for e in directory.get(kind, [])]
+            for kind in ("teams", "roles")}
         self.save()
 
     def checked(self, body):
@@ -290,6 +301,16 @@ def handler(server):
                 return self.answer(200, public_auth(server.config))
             if self.path == OWN_JWKS_PATH:
                 return self.answer(200, server.jwks)
+            for prefix, kind in BY_NAME.items():
+                if self.path.startswith(prefix):
+                    if self.admin():
+                        name = urllib.parse.unquote(self.path[len(prefix):])
+                        found = [e for e in server.directory[kind] if e["name"] == name]
+                        if found:
+                            self.answer(200, found[0])
+                        else:
+                            self.error(404, f"{kind[:-1]} instance for {name} not found")
+                    return None
             if self.path.startswith(USER_BY_NAME):
                 if self.admin():
                     name = urllib.parse.unquote(self.path[len(USER_BY_NAME):])
@@ -367,6 +388,7 @@ def main():
     p.add_argument("--log")
     p.add_argument("--jwks")
     p.add_argument("--users")
+    p.add_argument("--directory")
     args = p.parse_args()
     try:
         server = Server(args)

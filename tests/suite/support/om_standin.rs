@@ -41,6 +41,18 @@ impl StandIn {
         jwks: Option<&Value>,
         users: Option<&Value>,
     ) -> StandIn {
+        StandIn::start_holding(line, version, initial, jwks, users, None)
+    }
+
+    /// … also holding `directory`: `{"teams": [Team…], "roles": [Role…]}`.
+    pub fn start_holding(
+        line: &str,
+        version: &str,
+        initial: Option<&Value>,
+        jwks: Option<&Value>,
+        users: Option<&Value>,
+        directory: Option<&Value>,
+    ) -> StandIn {
         let dir = tempfile::tempdir().unwrap();
         let file = |name: &str, text: &str| {
             let p = dir.path().join(name);
@@ -64,6 +76,7 @@ impl StandIn {
             ("--initial", "initial.json", initial),
             ("--jwks", "jwks.json", jwks),
             ("--users", "users.json.in", users),
+            ("--directory", "directory.json", directory),
         ] {
             if let Some(v) = value {
                 cmd.arg(flag).arg(file(name, &v.to_string()));
