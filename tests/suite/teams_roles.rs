@@ -312,6 +312,37 @@ fn team_mapping_is_refused_for_a_release_without_it_and_named_where_it_exists() 
          1.11 on)"
     );
     assert!(!d.path().join("out").exists(), "nothing written");
+
+    // A file written for 1.11 and checked for 1.10: the offline lint names the key and 1.11.
+    let yaml = render(
+        d.path(),
+        &[
+            "--team-claim",
+            "groups",
+            "--om-version",
+            "1.11",
+            "--target",
+            "openmetadata-yaml",
+            "--stdout",
+        ],
+    );
+    assert_eq!(yaml.code, 0, "{}", yaml.stderr);
+    std::fs::write(d.path().join("om.yaml"), &yaml.stdout).unwrap();
+    let r = run(crate::support::omsso(d.path()).args([
+        "verify",
+        "--file",
+        "om.yaml",
+        "--om-version",
+        "1.10",
+    ]));
+    assert_eq!(r.code, 3, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout
+            .contains("error[unknown-key] `jwtTeamClaimMapping`")
+            && r.stdout.contains("it was added in OpenMetadata 1.11"),
+        "{}",
+        r.stdout
+    );
 }
 
 #[test]
