@@ -221,6 +221,24 @@ impl<'a> Client<'a> {
         })
     }
 
+    /// What a 401 or 403 from an admin endpoint means: the token was refused, or is not an
+    /// admin's.
+    fn token_refused(&self, reply: &Reply) -> Option<OmError> {
+        let base = self.base.clone();
+        match reply.status.as_u16() {
+            401 => Some(OmError::TokenRefused {
+                base,
+                status: 401,
+                message: reply.error_text(),
+            }),
+            403 => Some(OmError::NotAdmin {
+                base,
+                message: reply.error_text(),
+            }),
+            _ => None,
+        }
+    }
+
     /// The answer of an admin endpoint, or the error its status stands for.
     fn admin_answer(
         &self,
@@ -228,17 +246,11 @@ impl<'a> Client<'a> {
         path: &'static str,
         method: &'static str,
     ) -> Result<Value, OmError> {
+        if let Some(refused) = self.token_refused(reply) {
+            return Err(refused);
+        }
         let base = self.base.clone();
         match reply.status.as_u16() {
-            401 => Err(OmError::TokenRefused {
-                base,
-                status: 401,
-                message: reply.error_text(),
-            }),
-            403 => Err(OmError::NotAdmin {
-                base,
-                message: reply.error_text(),
-            }),
             404 => Err(OmError::NoSecurityApi {
                 base,
                 path,

@@ -93,17 +93,10 @@ impl Client<'_> {
 
     /// The answer of a user, team or role endpoint: 404 is "no such one", not a missing API.
     fn user_answer(&self, reply: &Reply, method: &'static str) -> Result<Option<Value>, OmError> {
-        let base = self.base.clone();
+        if let Some(refused) = self.token_refused(reply) {
+            return Err(refused);
+        }
         match reply.status.as_u16() {
-            401 => Err(OmError::TokenRefused {
-                base,
-                status: 401,
-                message: reply.error_text(),
-            }),
-            403 => Err(OmError::NotAdmin {
-                base,
-                message: reply.error_text(),
-            }),
             404 => Ok(None),
             _ => self.json(reply, method).map(Some),
         }

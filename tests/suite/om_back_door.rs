@@ -43,7 +43,7 @@ fn served_jwk(der: &Path, kid: &str) -> Value {
 }
 
 /// A fresh public key made by the real `openssl`, as `public_key.der` in `dir`.
-fn fresh_key(dir: &Path) -> PathBuf {
+pub(crate) fn fresh_key(dir: &Path) -> PathBuf {
     let private = dir.join("private_key.pem");
     let public = dir.join("public_key.der");
     for args in [
