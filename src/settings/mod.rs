@@ -16,6 +16,7 @@ mod value;
 use std::path::PathBuf;
 
 use crate::exit::{Diagnose, Exit};
+use crate::hint::{Hint, Opt};
 
 pub use self::openmetadata::{ClientType, Namespace, ResponseType, RoleSource, SecretName};
 pub use self::url::HttpUrl;
@@ -144,10 +145,13 @@ impl Diagnose for SettingsError {
         Exit::Usage
     }
 
-    fn hint(&self) -> Option<String> {
-        Some(match self {
+    fn hint(&self) -> Option<Hint> {
+        Some(Hint::from(match self {
             SettingsError::Read { .. } => {
-                "check the settings file's path (OMSSO_CONFIG)".to_string()
+                return Some(Hint::new(
+                    "check the path given by {} / OMSSO_CONFIG",
+                    [Opt::Config.into()],
+                ))
             }
             SettingsError::Parse { .. } => {
                 "fix that line; examples/omsso.yaml lists every key with a comment".to_string()
@@ -159,7 +163,13 @@ impl Diagnose for SettingsError {
                 format!("defined environments: {}", available.join(", "))
             }
             SettingsError::EnvWithoutFile(_) => {
-                format!("create {DEFAULT_CONFIG}, or name the settings file (OMSSO_CONFIG)")
+                return Some(
+                    Hint::from(format!("create {DEFAULT_CONFIG} or pass "))
+                        .then(Opt::Config)
+                        .text(" FILE (")
+                        .then(Opt::Env)
+                        .text(" / OMSSO_ENV picks one of its environments)"),
+                )
             }
             SettingsError::Missing { key } => {
                 let s = table::setting(key);
@@ -170,7 +180,7 @@ impl Diagnose for SettingsError {
                 )
             }
             SettingsError::MissingSeveral { keys, instead } => missing_several_hint(keys, *instead),
-            SettingsError::Realm(e) => e.hint(&table::setting("keycloak.realm").flag_name()),
+            SettingsError::Realm(e) => return Some(e.hint()),
             SettingsError::Empty { key } => format!("give `{key}` a value"),
             SettingsError::SecretFile { .. } => {
                 "the file must exist and be readable by you".to_string()
@@ -179,7 +189,10 @@ impl Diagnose for SettingsError {
                 "the file or variable holding it has no content".to_string()
             }
             SettingsError::NoEnvironments => {
-                "add an `environments:` section to the settings file".to_string()
+                return Some(Hint::new(
+                    "add an `environments:` section to the settings file, or run without {}",
+                    [Opt::AllEnvs.into()],
+                ))
             }
             SettingsError::NoAdminLogin { instead } => {
                 format!(
@@ -203,7 +216,7 @@ impl Diagnose for SettingsError {
                  flow and PKCE instead ({} code)",
                 flag("openmetadata.response_type")
             ),
-        })
+        }))
     }
 }
 
