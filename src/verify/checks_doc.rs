@@ -48,7 +48,7 @@ pub fn markdown() -> String {
     out.push_str(&format!(
         "\n## File checks (`omsso verify {}`; render lints its own output with them)\n\n\
          An `error` makes verify exit 3; a `warning` or `info` does not. A value that is only \
-         the default of `${VAR:-default}` is reported as a warning at most.\n\n\
+         the default of `${{VAR:-default}}` is reported as a warning at most.\n\n\
          | check | formats | severity | what it checks | skipped when |\n\
          |---|---|---|---|---|\n",
         Opt::File
