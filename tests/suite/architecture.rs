@@ -494,8 +494,8 @@ fn no_flag_name_below_the_command_layer() {
     }
     assert!(
         offenders.is_empty(),
-        "omsso flags named below the command layer (word it in src/commands/ or take it from \
-         the settings table):\n{}",
+        "omsso flags named below the command layer (name the setting or option in a \
+         `hint::Hint`, or take its flag from the settings table or `hint::Opt`):\n{}",
         offenders.join("\n")
     );
 }
