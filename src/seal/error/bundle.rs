@@ -35,7 +35,7 @@ impl Diagnose for BundleError {
         }
     }
 
-    /// What to change, without the command line's flags: `commands::hints` adds those.
+    /// What to change: settings and options by reference (`crate::hint`).
     fn hint(&self) -> Option<Hint> {
         use BundleError::*;
         Some(match self {

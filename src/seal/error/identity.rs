@@ -39,7 +39,7 @@ impl Diagnose for IdentityError {
         }
     }
 
-    /// What to change, without the command line's flags: `commands::hints` adds those.
+    /// What to change: settings and options by reference (`crate::hint`).
     fn hint(&self) -> Option<Hint> {
         Some(match self {
             IdentityError::Read { .. } => "check the path; the file must be readable by you".into(),

@@ -47,7 +47,7 @@ impl Diagnose for OpenError {
         }
     }
 
-    /// What to change, without the command line's flags: `commands::hints` adds those.
+    /// What to change: settings and options by reference (`crate::hint`).
     fn hint(&self) -> Option<Hint> {
         use OpenError::*;
         Some(match self {

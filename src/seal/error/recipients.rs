@@ -94,7 +94,7 @@ impl Diagnose for RecipientError {
         Exit::Usage
     }
 
-    /// What to change, without the command line's flags: `commands::hints` adds those.
+    /// What to change: settings and options by reference (`crate::hint`).
     fn hint(&self) -> Option<Hint> {
         const RECIPIENTS: Ref = Ref::Setting("seal.recipients");
         const FILES: Ref = Ref::Setting("seal.recipients_files");

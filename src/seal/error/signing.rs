@@ -64,7 +64,7 @@ impl Diagnose for SignError {
         }
     }
 
-    /// What to change, without the command line's flags: `commands::hints` adds those.
+    /// What to change: settings and options by reference (`crate::hint`).
     fn hint(&self) -> Option<Hint> {
         use SignError::*;
         Some(match self {
