@@ -129,8 +129,10 @@ pub struct ApplyArgs {
 /// Where OpenMetadata's admin token comes from (never argv).
 #[derive(Debug, Clone, Args)]
 pub struct OmTokenArgs {
-    /// File holding OpenMetadata's admin token (a JWT), `-` for stdin (or OMSSO_OM_TOKEN, or
-    /// the prompt)
+    /// File holding OpenMetadata's admin token, `-` for stdin
+    ///
+    /// The token is a JWT: an admin's personal access token, or a bot token with the admin
+    /// role. Without this option: OMSSO_OM_TOKEN, or the prompt.
     #[arg(long, value_name = "FILE")]
     pub om_token_file: Option<PathBuf>,
 }
