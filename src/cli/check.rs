@@ -23,7 +23,7 @@ Examples:
   OMSSO_LOGIN_PASSWORD=… omsso verify --login alice   # and a real login as alice
   omsso verify --om-config /etc/openmetadata/openmetadata.yaml
   omsso verify --file out/openmetadata.yaml      # static lint, no Keycloak
-  omsso verify --file .env --kind env --output json
+  omsso verify --file .env --kind env --format json
   omsso verify --file values.yaml --file openmetadata.env
 
 Exit codes: 0 no error found, 1 Keycloak unreachable, 2 usage (unreadable file, unknown

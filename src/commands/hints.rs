@@ -75,13 +75,13 @@ fn flag_hint(e: &Error) -> Option<String> {
     }
 }
 
-/// The settings errors whose remedy is a flag that sets no setting (--config, --env,
+/// The settings errors whose remedy is a flag that sets no setting (--config, --environment,
 /// --all-envs, --create-realm); the settings' own flags come from the settings table.
 fn settings_flag_hint(e: &SettingsError) -> Option<String> {
     Some(match e {
         SettingsError::Read { .. } => "check the path given by --config / OMSSO_CONFIG".into(),
         SettingsError::EnvWithoutFile(_) => {
-            format!("create {DEFAULT_CONFIG} or pass --config FILE (--env / OMSSO_ENV picks one of its environments)")
+            format!("create {DEFAULT_CONFIG} or pass --config FILE (--environment / OMSSO_ENV picks one of its environments)")
         }
         SettingsError::NoEnvironments => {
             "add an `environments:` section to the settings file, or run without --all-envs".into()
