@@ -78,7 +78,7 @@ impl Opt {
             Opt::Config => "--config",
             Opt::CreateRealm => "--create-realm",
             Opt::DryRun => "--dry-run",
-            Opt::Env => "--env",
+            Opt::Env => "--environment",
             Opt::File => "--file",
             Opt::Force => "--force",
             // As `open` users type it (its long form is `--identity`).

@@ -1,6 +1,6 @@
 //! omsso.yaml + OMSSO_* env vars + flags → [`Settings`]. Precedence: flag > env > file > default.
 //! A file may hold named environments (`environments: {dev: …, prod: …}`) that overlay its
-//! base sections; `--env NAME` picks one.
+//! base sections; `--environment NAME` picks one.
 
 mod docs;
 mod file;

@@ -134,7 +134,7 @@ impl RunReport {
     }
 }
 
-/// The report of `run --all-envs` (field names as `--output json` prints them).
+/// The report of `run --all-envs` (field names as `--format json` prints them).
 #[derive(Serialize)]
 pub struct EnvironmentsReport<'a> {
     pub environments: Vec<&'a RunReport>,
