@@ -142,7 +142,7 @@ impl Ui {
         }
     }
 
-    /// `error: …` and `hint: …` on stderr; with `--output json` also a JSON document on
+    /// `error: …` and `hint: …` on stderr; with `--format json` also a JSON document on
     /// stdout so a pipeline reading stdout sees the failure (except for a failed check, whose
     /// report is that document).
     pub fn error(&self, e: &dyn Diagnose) {

@@ -1,5 +1,5 @@
 //! What `run` reports: each step's detail, the files it left, and the outcome (field names
-//! as `run --output json` prints them).
+//! as `run --format json` prints them).
 
 use std::path::Path;
 
