@@ -18,7 +18,7 @@ pub use handoff::{HandoffArgs, KeygenArgs, OpenArgs, SealArgs, SealTargetArgs, S
 pub use keycloak::{
     ConnectArgs, CredentialsArgs, EnsureArgs, FetchArgs, KeycloakCommand, RotateArgs,
 };
-pub use reads::{command_path, required, run_required, NotRead};
+pub use reads::{required, run_required, CommandPath, NotRead};
 pub use render::RenderArgs;
 pub use run::RunArgs;
 pub use settings::given;
@@ -49,10 +49,10 @@ enum Shape {
 }
 
 fn build(shape: Shape) -> clap::Command {
-    let all: Vec<&str> = crate::settings::SETTINGS.iter().map(|s| s.key).collect();
+    let all = crate::settings::SETTINGS;
     let top = match shape {
         Shape::Parse => Cli::command().args(settings::args(&[])),
-        Shape::Man => Cli::command().args(settings::args(&all)),
+        Shape::Man => Cli::command().args(settings::args(all)),
         Shape::Completions => Cli::command(),
     };
     let top = top.after_help(format!("{EXIT_CODES}\n\n{SETTINGS_HELP}"));
@@ -79,7 +79,9 @@ fn with_settings(mut cmd: clap::Command, path: &str, shape: Shape) -> clap::Comm
             if sub.has_subcommands() {
                 with_settings(sub, &sub_path, shape)
             } else {
-                let reads = reads::reads(&sub_path);
+                let command = CommandPath::named(&sub_path)
+                    .unwrap_or_else(|| panic!("`{sub_path}` is not a CommandPath (cli/reads.rs)"));
+                let reads = reads::reads(command);
                 let args = settings::args(&reads);
                 if shape == Shape::Completions {
                     sub.args(args.filter(|a| !a.is_hide_set()))
@@ -93,8 +95,8 @@ fn with_settings(mut cmd: clap::Command, path: &str, shape: Shape) -> clap::Comm
 }
 
 /// Refuses a settings flag the command does not read (env vars and file keys are fine).
-pub fn check_flags(matches: &clap::ArgMatches) -> Result<(), NotRead> {
-    settings::unread_flag(matches, &command_path(matches))
+pub fn check_flags(matches: &clap::ArgMatches, command: &Command) -> Result<(), NotRead> {
+    settings::unread_flag(matches, CommandPath::of(command))
 }
 
 pub const EXIT_CODES: &str = "\

@@ -17,6 +17,7 @@ use secrecy::ExposeSecret;
 
 use crate::credentials::Credentials;
 use crate::exit::{Diagnose, Exit};
+use crate::settings::table::{OPENMETADATA_ADMIN_PRINCIPALS, OPENMETADATA_PRINCIPAL_DOMAIN};
 use crate::settings::{
     ChartVersion, ClientType, HttpUrl, OmVersion, ResponseType, Settings, SettingsError,
 };
@@ -74,15 +75,15 @@ impl RenderInput {
         s.check_login_flow()?;
         let principal_domain = s
             .principal_domain()
-            .ok_or_else(|| s.missing_error("openmetadata.principal_domain"))?
+            .ok_or_else(|| s.missing_error(&OPENMETADATA_PRINCIPAL_DOMAIN))?
             .to_string();
         if s.admin_principals().is_empty() {
             // Without one, nobody could administer OpenMetadata after switching to SSO.
-            return Err(s.missing_error("openmetadata.admin_principals").into());
+            return Err(s.missing_error(&OPENMETADATA_ADMIN_PRINCIPALS).into());
         }
         if s.admin_principals().iter().any(|p| p.trim().is_empty()) {
             return Err(SettingsError::Empty {
-                key: "openmetadata.admin_principals",
+                key: OPENMETADATA_ADMIN_PRINCIPALS.key,
             }
             .into());
         }
