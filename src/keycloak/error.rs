@@ -4,6 +4,7 @@
 
 use crate::exit::{Diagnose, Exit};
 use crate::http::HttpError;
+use crate::settings::table::{ADMIN_REALM, KEYCLOAK_URL};
 use crate::settings::SettingsError;
 
 /// A `realm-management` client role (or the master realm role `create-realm`) that an admin
@@ -165,7 +166,7 @@ impl Diagnose for KeycloakError {
             }
             Status { status: 401, .. } => "Keycloak refused omsso's fresh admin token: check                  that the admin user or client still exists and is enabled"
                 .to_string(),
-            Status { .. } | BadResponse { .. } => not_keycloak_api_hint("keycloak.url"),
+            Status { .. } | BadResponse { .. } => not_keycloak_api_hint(KEYCLOAK_URL.key),
             NotKept { fields } if fields.iter().any(|f| f == "implicitFlowEnabled") => {
                 implicit_flow_hint("turns the implicit flow off", "openmetadata.implicit_flow false")
             }
@@ -241,7 +242,7 @@ fn forbidden_hint(e: &KeycloakError) -> Option<String> {
              the realm another way and do not ask omsso to"
         )
     } else if login_realm != "master" && login_realm != realm {
-        foreign_login_hint(principal, login_realm, realm, *role, "admin.realm")
+        foreign_login_hint(principal, login_realm, realm, *role, ADMIN_REALM.key)
     } else {
         let client = if login_realm == "master" && realm != "master" {
             format!("`{realm}-realm` client role")
@@ -293,9 +294,11 @@ fn http_hint(e: &HttpError) -> String {
              self-signed, set keycloak.cacert (PEM: that CA, or the certificate itself); also \
              check http:// vs https:// in keycloak.url"
             .to_string(),
-        HttpError::RedirectRefused { .. } => crate::http::redirect_hint("keycloak.url", "Keycloak"),
+        HttpError::RedirectRefused { .. } => {
+            crate::http::redirect_hint(KEYCLOAK_URL.key, "Keycloak")
+        }
         HttpError::Foreign { .. } => e.hint().unwrap_or_default(),
-        HttpError::TooLarge { .. } => not_keycloak_api_hint("keycloak.url"),
+        HttpError::TooLarge { .. } => not_keycloak_api_hint(KEYCLOAK_URL.key),
     }
 }
 
