@@ -3,6 +3,7 @@
 
 use crate::exit::{Diagnose, Exit};
 use crate::http::HttpError;
+use crate::settings::table::{OPENMETADATA_URL, OPENMETADATA_VERSION};
 
 #[derive(Debug, thiserror::Error)]
 pub enum OmError {
@@ -84,18 +85,18 @@ impl Diagnose for OmError {
     /// What to change, in settings keys; `commands::hints` adds the flags for them.
     fn hint(&self) -> Option<String> {
         Some(match self {
-            OmError::Unreachable { .. } => unreachable_hint("openmetadata.url"),
+            OmError::Unreachable { .. } => unreachable_hint(OPENMETADATA_URL.key),
             OmError::TokenRefused { .. } => token_hint("a token file"),
             OmError::NotAdmin { .. } => "use the token of an OpenMetadata admin (a user in \
                  adminPrincipals, or a bot with the admin role)"
                 .to_string(),
-            OmError::NoSecurityApi { .. } => no_security_api_hint("openmetadata.url"),
+            OmError::NoSecurityApi { .. } => no_security_api_hint(OPENMETADATA_URL.key),
             OmError::LineWithoutApi { hint, .. } | OmError::AdminKept { hint, .. } => hint.clone(),
             OmError::NotConfirmed => "confirm at the prompt on a terminal, or confirm in \
                  advance; see the plan first with a dry run"
                 .to_string(),
             OmError::Declined => "nothing was changed".to_string(),
-            OmError::Refused { .. } => refused_hint("openmetadata.version"),
+            OmError::Refused { .. } => refused_hint(OPENMETADATA_VERSION.key),
             OmError::ValidationFailed { .. } => "fix the fields listed above (omsso verify \
                  names the same checks), render again and re-run apply; nothing was changed"
                 .to_string(),
@@ -103,13 +104,13 @@ impl Diagnose for OmError {
                 "OpenMetadata failed; its server log has the details".to_string()
             }
             OmError::Status { .. } | OmError::BadResponse { .. } => {
-                base_url_hint("openmetadata.url")
+                base_url_hint(OPENMETADATA_URL.key)
             }
             OmError::NotKept { .. } => "the server saved something else than it was sent, or \
                  another change came in between: run `omsso verify` to see what it uses"
                 .to_string(),
             OmError::Http(HttpError::RedirectRefused { .. }) => {
-                crate::http::redirect_hint("openmetadata.url", "OpenMetadata")
+                crate::http::redirect_hint(OPENMETADATA_URL.key, "OpenMetadata")
             }
             OmError::Http(e) => return e.hint(),
         })
