@@ -89,7 +89,7 @@ impl Diagnose for VerifyError {
             VerifyError::PlainSecret { .. } => format!(
                 "check the Helm values that name it (helm/values.yaml); a Secret is checked once \
                  SOPS-encrypted (omsso render writes it so with {})",
-                crate::settings::flag("helm.sops.age_recipients")
+                crate::settings::table::HELM_SOPS_AGE_RECIPIENTS.flag_name()
             ),
         })
     }

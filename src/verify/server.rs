@@ -12,7 +12,7 @@ use super::report::Checks;
 use crate::http::Http;
 use crate::omapi::{compare, Client, OmError, ServerVersion};
 use crate::openmetadata::{api, lines, OmVersion};
-use crate::settings::flag;
+use crate::settings::table::{OPENMETADATA_URL, OPENMETADATA_VERSION};
 use crate::settings::Source;
 
 /// How a difference between the file and the server counts.
@@ -70,7 +70,7 @@ pub async fn run_answered(
             c.skip(
                 name,
                 "no OpenMetadata URL (the file names none and openmetadata.url is not set)",
-                format!("set {}", flag("openmetadata.url")),
+                format!("set {}", OPENMETADATA_URL.flag_name()),
             );
         }
         return found;
@@ -90,7 +90,7 @@ pub async fn run_answered(
                     format!(
                         "run verify where OpenMetadata is reachable (set {} to its address \
                          from here)",
-                        flag("openmetadata.url")
+                        OPENMETADATA_URL.flag_name()
                     ),
                 );
             }
@@ -104,7 +104,7 @@ pub async fn run_answered(
             ),
             format!(
                 "check {}: it is OpenMetadata's base URL",
-                flag("openmetadata.url")
+                OPENMETADATA_URL.flag_name()
             ),
         ),
         Ok(Some(v)) => {
@@ -153,7 +153,7 @@ fn version_check(
             format!(
                 "render for the server's release ({} {}, or leave it unset and omsso asks the \
                  server), or upgrade the server",
-                flag("openmetadata.version"),
+                OPENMETADATA_VERSION.flag_name(),
                 server.line().name()
             ),
         ),
@@ -192,7 +192,7 @@ async fn config_check(
                 e.to_string(),
                 format!(
                     "check {}: it is OpenMetadata's base URL",
-                    flag("openmetadata.url")
+                    OPENMETADATA_URL.flag_name()
                 ),
             );
             return;
