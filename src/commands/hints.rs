@@ -14,7 +14,8 @@ use crate::output::OutputError;
 use crate::render::RenderError;
 use crate::seal::error::{BundleError, IdentityError, OpenError, RecipientError, SignError};
 use crate::seal::SealError;
-use crate::settings::{flag, RealmError, SettingsError, DEFAULT_CONFIG};
+use crate::settings::table::KEYCLOAK_REALM;
+use crate::settings::{RealmError, SettingsError, DEFAULT_CONFIG};
 use crate::sops::config::Problem;
 use crate::sops::SopsError;
 use crate::verify::VerifyError;
@@ -88,7 +89,7 @@ fn settings_flag_hint(e: &SettingsError) -> Option<String> {
         }
         SettingsError::Realm(r @ RealmError::Master) => format!(
             "{}, or add --create-realm to create it",
-            r.hint(&flag("keycloak.realm"))
+            r.hint(&KEYCLOAK_REALM.flag_name())
         ),
         _ => return None,
     })
