@@ -69,7 +69,8 @@ impl Setting {
             .map_or("Settings", |(_, t)| t)
     }
 
-    /// `--realm`, as people type it.
+    /// `--realm`, as people type it: library texts name a setting's flag through here
+    /// (`OPENMETADATA_VERSION.flag_name()`), never by spelling it.
     pub fn flag_name(&self) -> String {
         format!("--{}", self.flag)
     }
@@ -96,17 +97,6 @@ pub const SECTIONS: &[(&str, &str)] = &[
     ("output", "Output settings"),
     ("seal", "Sealing settings"),
 ];
-
-/// The flag that sets `key`, as people type it (`--om-version` for `openmetadata.version`):
-/// library texts name a setting's flag through here, never by spelling it.
-pub fn flag(key: &str) -> String {
-    setting(key).flag_name()
-}
-
-/// The setting `key` (a key from this table; anything else is a bug in omsso).
-pub fn setting(key: &str) -> &'static Setting {
-    find(key).unwrap_or_else(|| panic!("`{key}` is not in the settings table"))
-}
 
 /// The setting whose key is `key`, for keys a user wrote (omsso.yaml); code names the item.
 pub fn find(key: &str) -> Option<&'static Setting> {
