@@ -171,35 +171,43 @@ impl Settings {
         self.values.get(s.key)
     }
 
-    fn url(&self, s: &Setting) -> Option<&HttpUrl> {
+    // A setting with no default or logic of its own needs no accessor: code reads it by its
+    // item with the getter of its kind (`settings.text(&JWT_ISSUER)`).
+
+    pub fn url(&self, s: &Setting) -> Option<&HttpUrl> {
+        debug_assert!(s.kind == Kind::Url, "{} is not a URL", s.key);
         match self.get(s)? {
             Value::Url(u) => Some(u),
             _ => None,
         }
     }
 
-    fn text(&self, s: &Setting) -> Option<&str> {
+    pub fn text(&self, s: &Setting) -> Option<&str> {
+        debug_assert!(matches!(s.kind, Kind::Name | Kind::Text), "{} is not text", s.key);
         match self.get(s)? {
             Value::Text(s) => Some(s),
             _ => None,
         }
     }
 
-    fn strings(&self, s: &Setting) -> &[String] {
+    pub fn strings(&self, s: &Setting) -> &[String] {
+        debug_assert!(s.kind == Kind::Strings, "{} is not a list", s.key);
         match self.get(s) {
             Some(Value::Strings(v)) => v,
             _ => &[],
         }
     }
 
-    fn path(&self, s: &Setting) -> Option<&Path> {
+    pub fn path(&self, s: &Setting) -> Option<&Path> {
+        debug_assert!(s.kind == Kind::Path, "{} is not a path", s.key);
         match self.get(s)? {
             Value::Path(p) => Some(p),
             _ => None,
         }
     }
 
-    fn number(&self, s: &Setting) -> Option<u64> {
+    pub fn number(&self, s: &Setting) -> Option<u64> {
+        debug_assert!(matches!(s.kind, Kind::Seconds | Kind::Count), "{} is not a number", s.key);
         match self.get(s)? {
             Value::Number(n) => Some(*n),
             _ => None,
