@@ -183,7 +183,11 @@ impl Settings {
     }
 
     pub fn text(&self, s: &Setting) -> Option<&str> {
-        debug_assert!(matches!(s.kind, Kind::Name | Kind::Text), "{} is not text", s.key);
+        debug_assert!(
+            matches!(s.kind, Kind::Name | Kind::Text),
+            "{} is not text",
+            s.key
+        );
         match self.get(s)? {
             Value::Text(s) => Some(s),
             _ => None,
@@ -207,7 +211,11 @@ impl Settings {
     }
 
     pub fn number(&self, s: &Setting) -> Option<u64> {
-        debug_assert!(matches!(s.kind, Kind::Seconds | Kind::Count), "{} is not a number", s.key);
+        debug_assert!(
+            matches!(s.kind, Kind::Seconds | Kind::Count),
+            "{} is not a number",
+            s.key
+        );
         match self.get(s)? {
             Value::Number(n) => Some(*n),
             _ => None,
