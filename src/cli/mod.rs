@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
+use crate::settings::Setting;
+
 mod check;
 mod handoff;
 mod keycloak;
@@ -18,7 +20,7 @@ pub use handoff::{HandoffArgs, KeygenArgs, OpenArgs, SealArgs, SealTargetArgs, S
 pub use keycloak::{
     ConnectArgs, CredentialsArgs, EnsureArgs, FetchArgs, KeycloakCommand, RotateArgs,
 };
-pub use reads::{command_path, required, run_required, NotRead};
+pub use reads::{required, run_required, CommandPath, NotRead};
 pub use render::RenderArgs;
 pub use run::RunArgs;
 pub use settings::given;
@@ -49,10 +51,10 @@ enum Shape {
 }
 
 fn build(shape: Shape) -> clap::Command {
-    let all: Vec<&str> = crate::settings::SETTINGS.iter().map(|s| s.key).collect();
+    let all = crate::settings::SETTINGS;
     let top = match shape {
         Shape::Parse => Cli::command().args(settings::args(&[])),
-        Shape::Man => Cli::command().args(settings::args(&all)),
+        Shape::Man => Cli::command().args(settings::args(all)),
         Shape::Completions => Cli::command(),
     };
     let top = top
@@ -66,11 +68,11 @@ Settings: flag > OMSSO_* env var > omsso.yaml > default. `omsso <command> --help
 settings a command reads; docs/SETTINGS.md lists them all; `omsso config show` shows their values.";
 
 /// What `-h` says in place of a command's settings flags (`--help` lists them).
-fn settings_short_help(reads: &[&str]) -> Option<String> {
+fn settings_short_help(reads: &[&Setting]) -> Option<String> {
     let mut sections: Vec<&str> = Vec::new();
     for s in crate::settings::SETTINGS
         .iter()
-        .filter(|s| reads.contains(&s.key))
+        .filter(|s| reads.contains(s))
     {
         if !sections.contains(&s.section()) {
             sections.push(s.section());
@@ -89,7 +91,7 @@ fn settings_short_help(reads: &[&str]) -> Option<String> {
 
 /// A command's `-h`: its own options and the names of its settings sections; its settings
 /// flags and its longer text (`after_help`: steps, examples, exit codes) stay in `--help`.
-fn short_help(cmd: clap::Command, reads: &[&str]) -> clap::Command {
+fn short_help(cmd: clap::Command, reads: &[&Setting]) -> clap::Command {
     let Some(settings) = settings_short_help(reads) else {
         return cmd;
     };
@@ -121,7 +123,9 @@ fn with_settings(mut cmd: clap::Command, path: &str, shape: Shape) -> clap::Comm
             if sub.has_subcommands() {
                 with_settings(sub, &sub_path, shape)
             } else {
-                let reads = reads::reads(&sub_path);
+                let command = CommandPath::named(&sub_path)
+                    .unwrap_or_else(|| panic!("`{sub_path}` is not a CommandPath (cli/reads.rs)"));
+                let reads = reads::reads(command);
                 let args = settings::args(&reads);
                 if shape == Shape::Completions {
                     sub.args(args.filter(|a| !a.is_hide_set()))
@@ -135,8 +139,8 @@ fn with_settings(mut cmd: clap::Command, path: &str, shape: Shape) -> clap::Comm
 }
 
 /// Refuses a settings flag the command does not read (env vars and file keys are fine).
-pub fn check_flags(matches: &clap::ArgMatches) -> Result<(), NotRead> {
-    settings::unread_flag(matches, &command_path(matches))
+pub fn check_flags(matches: &clap::ArgMatches, command: &Command) -> Result<(), NotRead> {
+    settings::unread_flag(matches, CommandPath::of(command))
 }
 
 pub const EXIT_CODES: &str = "\

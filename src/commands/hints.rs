@@ -7,7 +7,7 @@ use super::error::Error;
 use crate::exit::{Diagnose, Exit};
 use crate::hint::{Hint, Opt};
 use crate::render::RenderError;
-use crate::settings::flag;
+use crate::settings::table::flag_of_key;
 
 /// The exit code of the module error inside, and its hint with settings spelled as flags.
 impl Diagnose for Error {
@@ -27,7 +27,7 @@ impl Diagnose for Error {
     }
 
     fn hint(&self) -> Option<Hint> {
-        Some(self.inner()?.hint()?.spell_settings(flag))
+        Some(self.inner()?.hint()?.spell_settings(flag_of_key))
     }
 
     fn reported(&self) -> bool {

@@ -160,11 +160,16 @@ impl Diagnose for KeycloakError {
             ),
             RealmNotFound { .. } => Hint::new(
                 "check {}; `omsso keycloak ensure {}` creates it",
-                [Ref::Setting("keycloak.realm"), Opt::CreateRealm.into()],
+                [
+                    Ref::Setting(crate::settings::table::KEYCLOAK_REALM.key),
+                    Opt::CreateRealm.into(),
+                ],
             ),
             ClientNotFound { .. } => Hint::new(
                 "run `omsso keycloak ensure` first to create it, or check {}",
-                [Ref::Setting("openmetadata.client_id")],
+                [Ref::Setting(
+                    crate::settings::table::OPENMETADATA_CLIENT_ID.key,
+                )],
             ),
             PublicClient { .. } => public_client_hint(),
             Rejected { description, .. } if description.to_lowercase().contains("implicit") => {
@@ -199,7 +204,7 @@ impl Diagnose for KeycloakError {
 }
 
 /// Where Keycloak's URL is set.
-const URL: Ref = Ref::Setting("keycloak.url");
+const URL: Ref = Ref::Setting(crate::settings::table::KEYCLOAK_URL.key);
 
 /// Making a public client confidential, which gives it a secret.
 pub fn public_client_hint() -> Hint {
@@ -207,14 +212,18 @@ pub fn public_client_hint() -> Hint {
         "a public client logs in without a secret; to give it one, make it confidential \
          first ({} confidential, then `omsso keycloak ensure`, which has Keycloak generate \
          a new secret)",
-        [Ref::Setting("openmetadata.client_type")],
+        [Ref::Setting(
+            crate::settings::table::OPENMETADATA_CLIENT_TYPE.key,
+        )],
     )
 }
 
 /// A client policy that refuses the implicit flow (`what` it does).
 fn implicit_flow_hint(what: &str) -> Hint {
     Hint::from(format!("a client policy of this realm {what}: use "))
-        .then(Ref::Setting("openmetadata.implicit_flow"))
+        .then(Ref::Setting(
+            crate::settings::table::OPENMETADATA_IMPLICIT_FLOW.key,
+        ))
         .text(" false (the auth-code-only setup) or change the realm's client policies")
 }
 
@@ -231,8 +240,8 @@ fn login_hint(password_grant: bool) -> Hint {
         Hint::new(
             "check the user name, the password (OMSSO_ADMIN_PASSWORD or {}) and {}",
             [
-                Ref::Setting("admin.password_file"),
-                Ref::Setting("admin.realm"),
+                Ref::Setting(crate::settings::table::ADMIN_PASSWORD_FILE.key),
+                Ref::Setting(crate::settings::table::ADMIN_REALM.key),
             ],
         )
     } else {
@@ -240,9 +249,9 @@ fn login_hint(password_grant: bool) -> Hint {
             "check {}, its secret (OMSSO_ADMIN_CLIENT_SECRET or {}), that the client has \
              service accounts enabled, and {}",
             [
-                Ref::Setting("admin.client_id"),
-                Ref::Setting("admin.client_secret_file"),
-                Ref::Setting("admin.realm"),
+                Ref::Setting(crate::settings::table::ADMIN_CLIENT_ID.key),
+                Ref::Setting(crate::settings::table::ADMIN_CLIENT_SECRET_FILE.key),
+                Ref::Setting(crate::settings::table::ADMIN_REALM.key),
             ],
         )
     }
@@ -271,7 +280,7 @@ fn forbidden_hint(e: &KeycloakError) -> Option<Hint> {
             "a login in realm `{login_realm}` can only administer realm `{login_realm}`: log \
              in to `master` or to `{realm}` ("
         ))
-        .then(Ref::Setting("admin.realm"))
+        .then(Ref::Setting(crate::settings::table::ADMIN_REALM.key))
         .text(format!(
             "), as {principal} holding the `realm-management` role `{role}`"
         ))
@@ -291,7 +300,7 @@ fn forbidden_hint(e: &KeycloakError) -> Option<Hint> {
 
 /// A transport failure talking to Keycloak, in Keycloak's terms.
 fn http_hint(e: &HttpError) -> Hint {
-    const CACERT: Ref = Ref::Setting("keycloak.cacert");
+    const CACERT: Ref = Ref::Setting(crate::settings::table::KEYCLOAK_CACERT.key);
     match e {
         HttpError::CaCertRead { .. } | HttpError::CaCertInvalid { .. } => Hint::new(
             "{} needs a readable PEM file with the CA certificate(s) that signed Keycloak's \
@@ -305,7 +314,7 @@ fn http_hint(e: &HttpError) -> Hint {
         ),
         HttpError::Timeout { .. } => Hint::new(
             "Keycloak is slow or a proxy swallows the request: check the URL, or raise {}",
-            [Ref::Setting("keycloak.timeout")],
+            [Ref::Setting(crate::settings::table::KEYCLOAK_TIMEOUT.key)],
         ),
         HttpError::Tls { .. } if e.is_ca_used_as_end_entity() => {
             crate::http::ca_as_server_hint("Keycloak's").into()

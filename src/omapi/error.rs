@@ -114,7 +114,9 @@ impl Diagnose for OmError {
             OmError::Refused { .. } => Hint::new(
                 "the server's models reject a key or value: render for the server's release \
                  ({}) and try again",
-                [Ref::Setting("openmetadata.version")],
+                [Ref::Setting(
+                    crate::settings::table::OPENMETADATA_VERSION.key,
+                )],
             ),
             OmError::ValidationFailed { .. } => "fix the fields listed above (omsso verify \
                  names the same checks), render again and re-run apply; nothing was changed"
@@ -140,4 +142,4 @@ impl Diagnose for OmError {
 }
 
 /// Where OpenMetadata's URL is set.
-const URL: Ref = Ref::Setting("openmetadata.url");
+const URL: Ref = Ref::Setting(crate::settings::table::OPENMETADATA_URL.key);

@@ -16,7 +16,7 @@ use crate::http::Http;
 use crate::omapi::compare::{self, Difference};
 use crate::omapi::{Client, OmError, ServerVersion, Validation};
 use crate::openmetadata::{api, OmVersion};
-use crate::settings::flag;
+use crate::settings::table::OPENMETADATA_VERSION;
 use crate::settings::{SecretSource, Settings};
 use crate::verify::VerifyError;
 
@@ -250,7 +250,7 @@ fn release_line(
                  the file may hold keys that release refuses (its validation says so); render \
                  with {} {} to match",
                 v.reported,
-                flag("openmetadata.version"),
+                OPENMETADATA_VERSION.flag_name(),
                 line.line().name()
             ));
         }

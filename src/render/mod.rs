@@ -18,6 +18,7 @@ use secrecy::ExposeSecret;
 use crate::credentials::Credentials;
 use crate::exit::{Diagnose, Exit};
 use crate::hint::{Hint, Opt, Ref};
+use crate::settings::table::{OPENMETADATA_ADMIN_PRINCIPALS, OPENMETADATA_PRINCIPAL_DOMAIN};
 use crate::settings::{
     ChartVersion, ClientType, HttpUrl, OmVersion, ResponseType, Settings, SettingsError,
 };
@@ -75,15 +76,15 @@ impl RenderInput {
         s.check_login_flow()?;
         let principal_domain = s
             .principal_domain()
-            .ok_or_else(|| s.missing_error("openmetadata.principal_domain"))?
+            .ok_or_else(|| s.missing_error(&OPENMETADATA_PRINCIPAL_DOMAIN))?
             .to_string();
         if s.admin_principals().is_empty() {
             // Without one, nobody could administer OpenMetadata after switching to SSO.
-            return Err(s.missing_error("openmetadata.admin_principals").into());
+            return Err(s.missing_error(&OPENMETADATA_ADMIN_PRINCIPALS).into());
         }
         if s.admin_principals().iter().any(|p| p.trim().is_empty()) {
             return Err(SettingsError::Empty {
-                key: "openmetadata.admin_principals",
+                key: OPENMETADATA_ADMIN_PRINCIPALS.key,
             }
             .into());
         }
@@ -437,7 +438,7 @@ impl Diagnose for RenderError {
     }
 
     fn hint(&self) -> Option<Hint> {
-        const CLIENT_TYPE: Ref = Ref::Setting("openmetadata.client_type");
+        const CLIENT_TYPE: Ref = Ref::Setting(crate::settings::table::OPENMETADATA_CLIENT_TYPE.key);
         Some(match self {
             RenderError::Settings(e) => return e.hint(),
             RenderError::Output(e) => return e.hint(),
@@ -481,7 +482,9 @@ impl Diagnose for RenderError {
                     .into()
             }
             RenderError::NotInRelease { since: Some(s), .. } => Hint::from("pass ")
-                .then(Ref::Setting("openmetadata.version"))
+                .then(Ref::Setting(
+                    crate::settings::table::OPENMETADATA_VERSION.key,
+                ))
                 .text(format!(
                     " {s} or newer if that is what you run, or unset it"
                 )),
@@ -501,7 +504,10 @@ impl Diagnose for RenderError {
             }
             RenderError::KeyNotReleased { .. } => Hint::new(
                 "remove that key from the template ({}), or pick the release that has it with {}",
-                [Opt::Templates.into(), Ref::Setting("openmetadata.version")],
+                [
+                    Opt::Templates.into(),
+                    Ref::Setting(crate::settings::table::OPENMETADATA_VERSION.key),
+                ],
             ),
             RenderError::StdoutNeedsOneFile { .. } => Hint::new(
                 "choose {} openmetadata-yaml, env, helm-values, helm-secret or helm-jwt-secret",

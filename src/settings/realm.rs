@@ -28,7 +28,7 @@ pub enum RealmError {
 
 impl RealmError {
     pub fn hint(&self) -> Hint {
-        const REALM: Ref = Ref::Setting("keycloak.realm");
+        const REALM: Ref = Ref::Setting(crate::settings::table::KEYCLOAK_REALM.key);
         match self {
             RealmError::Master => Hint::new(
                 "Keycloak's `master` realm is for administering Keycloak itself \

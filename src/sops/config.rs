@@ -95,7 +95,7 @@ impl Diagnose for ConfigError {
     }
 
     fn hint(&self) -> Option<Hint> {
-        const AGE: Ref = Ref::Setting("helm.sops.age_recipients");
+        const AGE: Ref = Ref::Setting(crate::settings::table::HELM_SOPS_AGE_RECIPIENTS.key);
         Some(match self.problem {
             Problem::Read(_)
             | Problem::Parse(_)

@@ -93,7 +93,9 @@ impl Diagnose for VerifyError {
             VerifyError::PlainSecret { .. } => Hint::new(
                 "check the Helm values that name it (helm/values.yaml); a Secret is checked once \
                  SOPS-encrypted (omsso render writes it so with {})",
-                [Ref::Setting("helm.sops.age_recipients")],
+                [Ref::Setting(
+                    crate::settings::table::HELM_SOPS_AGE_RECIPIENTS.key,
+                )],
             ),
         })
     }

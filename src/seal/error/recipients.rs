@@ -96,8 +96,8 @@ impl Diagnose for RecipientError {
 
     /// What to change: settings and options by reference (`crate::hint`).
     fn hint(&self) -> Option<Hint> {
-        const RECIPIENTS: Ref = Ref::Setting("seal.recipients");
-        const FILES: Ref = Ref::Setting("seal.recipients_files");
+        const RECIPIENTS: Ref = Ref::Setting(crate::settings::table::SEAL_RECIPIENTS.key);
+        const FILES: Ref = Ref::Setting(crate::settings::table::SEAL_RECIPIENTS_FILES.key);
         Some(match self {
             RecipientError::Recipient { problem, .. } => problem.hint().into(),
             RecipientError::File { .. } => {

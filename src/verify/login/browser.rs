@@ -11,7 +11,7 @@ use secrecy::ExposeSecret;
 use super::{fail, page, Request, Stop};
 use crate::hint::Opt;
 use crate::http::{Http, HttpError, Purpose};
-use crate::settings::flag;
+use crate::settings::table::KEYCLOAK_CACERT;
 use crate::verify::discovery::named_elsewhere;
 
 /// Whether `location` is the redirect back to OpenMetadata.
@@ -41,7 +41,12 @@ impl Browser {
         let back = redirect_uri.to_string();
         let http = http
             .browser(authority, move |next| is_redirect_to(next.as_str(), &back))
-            .map_err(|e| fail(e.to_string(), format!("check {}", flag("keycloak.cacert"))))?;
+            .map_err(|e| {
+                fail(
+                    e.to_string(),
+                    format!("check {}", KEYCLOAK_CACERT.flag_name()),
+                )
+            })?;
         Ok(Browser { http })
     }
 
