@@ -164,6 +164,28 @@ pub fn login(mut cmd: Command, user: &str, password: &str) -> (Run, Value) {
     )
 }
 
+/// Takes the client scope `name` off the default scopes of the client `uuid` (as a person
+/// does in the console); returns the scope's id.
+pub fn drop_default_scope(admin: &Admin, realm: &str, uuid: &str, name: &str) -> String {
+    let scopes = admin.get(&format!("/{realm}/client-scopes"));
+    let id = scopes
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == name)
+        .unwrap_or_else(|| panic!("no client scope {name}: {scopes}"))["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let path = format!("/{realm}/clients/{uuid}/default-client-scopes/{id}");
+    let r = admin
+        .request(reqwest::Method::DELETE, &path)
+        .send()
+        .unwrap();
+    assert!(r.status().is_success(), "DELETE {path}: {}", r.status());
+    id
+}
+
 /// Creates an enabled user with a password and no roles at all in `realm`.
 pub fn user_without_roles(admin: &Admin, realm: &str, username: &str, password: &str) {
     let r = admin.post(
