@@ -122,108 +122,110 @@ struct Edit {
     then: fn(v: &Value),
 }
 
+/// The edits of [`each_edit_of_the_rendered_file_fails_its_check`], one a row.
+const EDITS: [(&str, Edit); 6] = [
+    (
+        "an edited authority fails issuer-matches-authority",
+        Edit {
+            edit: |realm, kc| {
+                let issuer = format!("{kc}/realms/{realm}");
+                (
+                    format!("authority: \"{issuer}\""),
+                    format!("authority: \"{issuer}/protocol/openid-connect/auth\""),
+                )
+            },
+            failed: &["issuer-matches-authority", "token-issuer"],
+            then: |_| {},
+        },
+    ),
+    (
+        "a dropped public key URL fails public-key-urls",
+        Edit {
+            edit: |_, _| {
+                (
+                    "\n    - \"http://localhost:8585/api/v1/system/config/jwks\"".into(),
+                    String::new(),
+                )
+            },
+            failed: &["public-key-urls"],
+            then: |_| {},
+        },
+    ),
+    // OpenMetadata's own SSO validation asks for scopes the realm offers …
+    (
+        "a scope the realm lacks fails scopes-supported",
+        Edit {
+            edit: |_, _| {
+                (
+                    "scope: \"openid email profile\"".into(),
+                    "scope: \"openid email profile groups\"".into(),
+                )
+            },
+            failed: &["scopes-supported"],
+            then: |v| {
+                let detail = check(v, "scopes-supported")["detail"].as_str().unwrap();
+                assert!(detail.contains("`groups`"), "{detail}");
+            },
+        },
+    ),
+    // … and an ID token algorithm Keycloak signs with.
+    (
+        "a JWS algorithm Keycloak does not offer fails jws-algorithm-supported",
+        Edit {
+            edit: |_, _| {
+                (
+                    "    scope: \"openid email profile\"".into(),
+                    "    scope: \"openid email profile\"\n    preferredJwsAlgorithm: \
+                     \"RSA256\""
+                        .into(),
+                )
+            },
+            failed: &["jws-algorithm-supported"],
+            then: |_| {},
+        },
+    ),
+    // OpenMetadata 1.10+ refuses publicKeyUrls without the discovery's jwks_uri, verbatim:
+    // the same certs under another host name is not enough.
+    (
+        "a certs URL other than the discovery's jwks_uri fails jwks-uri-listed",
+        Edit {
+            edit: |realm, kc| {
+                let other_host = kc.replace("127.0.0.1", "localhost");
+                assert_ne!(kc, other_host, "the test Keycloak is on 127.0.0.1");
+                let certs = format!("/realms/{realm}/protocol/openid-connect/certs\"");
+                (
+                    format!("- \"{kc}{certs}"),
+                    format!("- \"{other_host}{certs}"),
+                )
+            },
+            failed: &["jwks-uri-listed"],
+            // The certs themselves still answer: only the verbatim rule fails.
+            then: |v| assert_eq!(check(v, "jwks-signing-key")["status"], "pass"),
+        },
+    ),
+    // Every public key URL must answer a JWKS (the server fetches each).
+    (
+        "a public key URL that answers no JWKS fails public-key-urls-answer",
+        Edit {
+            edit: |realm, kc| {
+                (
+                    "  publicKeyUrls:\n".into(),
+                    format!("  publicKeyUrls:\n    - \"{kc}/realms/{realm}/account\"\n"),
+                )
+            },
+            failed: &["public-key-urls-answer"],
+            then: |_| {},
+        },
+    ),
+];
+
 /// Each edit of the table on its own copy of one rendered file (the realm stays as it is).
 #[test]
 fn each_edit_of_the_rendered_file_fails_its_check() {
-    let rows = [
-        (
-            "an edited authority fails issuer-matches-authority",
-            Edit {
-                edit: |realm, kc| {
-                    let issuer = format!("{kc}/realms/{realm}");
-                    (
-                        format!("authority: \"{issuer}\""),
-                        format!("authority: \"{issuer}/protocol/openid-connect/auth\""),
-                    )
-                },
-                failed: &["issuer-matches-authority", "token-issuer"],
-                then: |_| {},
-            },
-        ),
-        (
-            "a dropped public key URL fails public-key-urls",
-            Edit {
-                edit: |_, _| {
-                    (
-                        "\n    - \"http://localhost:8585/api/v1/system/config/jwks\"".into(),
-                        String::new(),
-                    )
-                },
-                failed: &["public-key-urls"],
-                then: |_| {},
-            },
-        ),
-        // OpenMetadata's own SSO validation asks for scopes the realm offers …
-        (
-            "a scope the realm lacks fails scopes-supported",
-            Edit {
-                edit: |_, _| {
-                    (
-                        "scope: \"openid email profile\"".into(),
-                        "scope: \"openid email profile groups\"".into(),
-                    )
-                },
-                failed: &["scopes-supported"],
-                then: |v| {
-                    let detail = check(v, "scopes-supported")["detail"].as_str().unwrap();
-                    assert!(detail.contains("`groups`"), "{detail}");
-                },
-            },
-        ),
-        // … and an ID token algorithm Keycloak signs with.
-        (
-            "a JWS algorithm Keycloak does not offer fails jws-algorithm-supported",
-            Edit {
-                edit: |_, _| {
-                    (
-                        "    scope: \"openid email profile\"".into(),
-                        "    scope: \"openid email profile\"\n    preferredJwsAlgorithm: \
-                         \"RSA256\""
-                            .into(),
-                    )
-                },
-                failed: &["jws-algorithm-supported"],
-                then: |_| {},
-            },
-        ),
-        // OpenMetadata 1.10+ refuses publicKeyUrls without the discovery's jwks_uri, verbatim:
-        // the same certs under another host name is not enough.
-        (
-            "a certs URL other than the discovery's jwks_uri fails jwks-uri-listed",
-            Edit {
-                edit: |realm, kc| {
-                    let other_host = kc.replace("127.0.0.1", "localhost");
-                    assert_ne!(kc, other_host, "the test Keycloak is on 127.0.0.1");
-                    let certs = format!("/realms/{realm}/protocol/openid-connect/certs\"");
-                    (
-                        format!("- \"{kc}{certs}"),
-                        format!("- \"{other_host}{certs}"),
-                    )
-                },
-                failed: &["jwks-uri-listed"],
-                // The certs themselves still answer: only the verbatim rule fails.
-                then: |v| assert_eq!(check(v, "jwks-signing-key")["status"], "pass"),
-            },
-        ),
-        // Every public key URL must answer a JWKS (the server fetches each).
-        (
-            "a public key URL that answers no JWKS fails public-key-urls-answer",
-            Edit {
-                edit: |realm, kc| {
-                    (
-                        "  publicKeyUrls:\n".into(),
-                        format!("  publicKeyUrls:\n    - \"{kc}/realms/{realm}/account\"\n"),
-                    )
-                },
-                failed: &["public-key-urls-answer"],
-                then: |_| {},
-            },
-        ),
-    ];
     let d = tempfile::tempdir().unwrap();
     let realm = rendered(d.path());
     let file = std::fs::read_to_string(d.path().join("out/openmetadata.yaml")).unwrap();
-    each(&rows, |_, row| {
+    each(&EDITS, |_, row| {
         let copy = tempfile::tempdir().unwrap();
         std::fs::create_dir(copy.path().join("out")).unwrap();
         std::fs::write(copy.path().join("out/openmetadata.yaml"), &file).unwrap();

@@ -34,13 +34,80 @@ enum Detail {
 /// One login: the user as Keycloak holds it, the password typed, and what `verify --login`
 /// then says (exit code, the login check's status and detail, and what else `then` asserts).
 struct Login {
-    user: Value,
+    /// user name, email, enabled, password (see [`person`])
+    user: (&'static str, Option<&'static str>, bool, &'static str),
     password: &'static str,
     code: i32,
     status: &'static str,
     detail: Detail,
     then: fn(dir: &Path, realm: &str, r: &Run, v: &Value),
 }
+
+/// The logins of [`logins`], one a row.
+const LOGINS: [(&str, Login); 4] = [
+    (
+        "a user signs in and is told who they are to OpenMetadata",
+        Login {
+            user: (
+                "alice",
+                Some("Alice.Smith@example.test"),
+                true,
+                "pw-Alice-1",
+            ),
+            password: "pw-Alice-1",
+            code: 0,
+            status: "pass",
+            detail: Detail::Is(
+                "alice signs in to OpenMetadata as alice.smith (admin: yes, via \
+                 adminPrincipals; domain check: off)",
+            ),
+            then: alice_from_a_password_file,
+        },
+    ),
+    (
+        "a wrong password fails the login with Keycloak's message",
+        Login {
+            user: ("bob", Some("bob@example.test"), true, "right-pw"),
+            password: "wrong-pw",
+            code: 3,
+            status: "fail",
+            detail: Detail::Holds("Invalid username or password."),
+            then: |_, _, r, _| {
+                assert!(
+                    r.stderr.contains("live checks failed: login"),
+                    "{}",
+                    r.stderr
+                );
+                keycloak::assert_no_secret(r, "wrong-pw");
+            },
+        },
+    ),
+    (
+        "a disabled user fails the login",
+        Login {
+            user: ("carol", Some("carol@example.test"), false, "pw-carol"),
+            password: "pw-carol",
+            code: 3,
+            status: "fail",
+            detail: Detail::Holds("Account is disabled"),
+            then: |_, _, _, _| {},
+        },
+    ),
+    // Keycloak's default user profile requires an email: the login stops at "Update
+    // Account Information", which a browser would fill in. Not decided here: a warning,
+    // not a pass.
+    (
+        "a user without email meets Keycloak's default profile",
+        Login {
+            user: ("dave", None, true, "pw-dave"),
+            password: "pw-dave",
+            code: 0,
+            status: "warn",
+            detail: Detail::Holds("Update Account Information"),
+            then: |_, _, _, _| {},
+        },
+    ),
+];
 
 /// Every login of the table in one realm rendered with `alice.smith` as OpenMetadata's admin
 /// (only alice's row names the admin), each user its own.
@@ -49,73 +116,9 @@ fn logins() {
     let d = tempfile::tempdir().unwrap();
     let admin = Admin::login();
     let realm = rendered(d.path(), &admin, "alice.smith");
-    let rows = [
-        (
-            "a user signs in and is told who they are to OpenMetadata",
-            Login {
-                user: person(
-                    "alice",
-                    Some("Alice.Smith@example.test"),
-                    true,
-                    "pw-Alice-1",
-                ),
-                password: "pw-Alice-1",
-                code: 0,
-                status: "pass",
-                detail: Detail::Is(
-                    "alice signs in to OpenMetadata as alice.smith (admin: yes, via \
-                     adminPrincipals; domain check: off)",
-                ),
-                then: alice_from_a_password_file,
-            },
-        ),
-        (
-            "a wrong password fails the login with Keycloak's message",
-            Login {
-                user: person("bob", Some("bob@example.test"), true, "right-pw"),
-                password: "wrong-pw",
-                code: 3,
-                status: "fail",
-                detail: Detail::Holds("Invalid username or password."),
-                then: |_, _, r, _| {
-                    assert!(
-                        r.stderr.contains("live checks failed: login"),
-                        "{}",
-                        r.stderr
-                    );
-                    keycloak::assert_no_secret(r, "wrong-pw");
-                },
-            },
-        ),
-        (
-            "a disabled user fails the login",
-            Login {
-                user: person("carol", Some("carol@example.test"), false, "pw-carol"),
-                password: "pw-carol",
-                code: 3,
-                status: "fail",
-                detail: Detail::Holds("Account is disabled"),
-                then: |_, _, _, _| {},
-            },
-        ),
-        // Keycloak's default user profile requires an email: the login stops at "Update
-        // Account Information", which a browser would fill in. Not decided here: a warning,
-        // not a pass.
-        (
-            "a user without email meets Keycloak's default profile",
-            Login {
-                user: person("dave", None, true, "pw-dave"),
-                password: "pw-dave",
-                code: 0,
-                status: "warn",
-                detail: Detail::Holds("Update Account Information"),
-                then: |_, _, _, _| {},
-            },
-        ),
-    ];
-    each(&rows, |_, row| {
-        create_user(&admin, &realm, &row.user);
-        let name = row.user["username"].as_str().unwrap();
+    each(&LOGINS, |_, row| {
+        let (name, email, enabled, password) = row.user;
+        create_user(&admin, &realm, &person(name, email, enabled, password));
         let (r, v) = login(configured(d.path(), &realm), name, row.password);
         assert_eq!(r.code, row.code, "{}\n{}", r.stdout, r.stderr);
         let c = check(&v, "login");
