@@ -438,7 +438,9 @@ impl Diagnose for RenderError {
     }
 
     fn hint(&self) -> Option<Hint> {
-        const CLIENT_TYPE: Ref = Ref::Setting(crate::settings::table::OPENMETADATA_CLIENT_TYPE.key);
+        use crate::settings::table::{OPENMETADATA_CLIENT_TYPE, OPENMETADATA_VERSION};
+        const CLIENT_TYPE: Ref = Ref::Setting(OPENMETADATA_CLIENT_TYPE.key);
+        const VERSION: Ref = Ref::Setting(OPENMETADATA_VERSION.key);
         Some(match self {
             RenderError::Settings(e) => return e.hint(),
             RenderError::Output(e) => return e.hint(),
@@ -481,13 +483,11 @@ impl Diagnose for RenderError {
                  address that issues the tokens"
                     .into()
             }
-            RenderError::NotInRelease { since: Some(s), .. } => Hint::from("pass ")
-                .then(Ref::Setting(
-                    crate::settings::table::OPENMETADATA_VERSION.key,
-                ))
-                .text(format!(
+            RenderError::NotInRelease { since: Some(s), .. } => {
+                Hint::from("pass ").then(VERSION).text(format!(
                     " {s} or newer if that is what you run, or unset it"
-                )),
+                ))
+            }
             RenderError::NotInRelease { .. } => "unset it".into(),
             RenderError::SessionExpiryTooShort { min, .. } => {
                 format!("give openmetadata.session_expiry at least {min} (seconds)").into()
@@ -504,10 +504,7 @@ impl Diagnose for RenderError {
             }
             RenderError::KeyNotReleased { .. } => Hint::new(
                 "remove that key from the template ({}), or pick the release that has it with {}",
-                [
-                    Opt::Templates.into(),
-                    Ref::Setting(crate::settings::table::OPENMETADATA_VERSION.key),
-                ],
+                [Opt::Templates.into(), VERSION],
             ),
             RenderError::StdoutNeedsOneFile { .. } => Hint::new(
                 "choose {} openmetadata-yaml, env, helm-values, helm-secret or helm-jwt-secret",
