@@ -95,20 +95,7 @@ pub async fn live(
     let deployed = read_deployed(path)?;
     let kc = keycloak_of(settings, progress, path, &deployed)?;
     // Secrets first, so a missing one fails before any request.
-    let login = match &args.login {
-        Some((user, source)) => Some(login::Request {
-            user: user.clone(),
-            password: source.read_with_prompt(&format!("password of {user} (Keycloak): "))?,
-        }),
-        None => None,
-    };
-    let authority = deployed.authority.as_deref().unwrap_or_default();
-    if let Some(warning) = login.as_ref().and(crate::http::cleartext_warning(
-        authority,
-        "the login password",
-    )) {
-        progress.warn(&warning);
-    }
+    let login = login_request(args, &deployed, progress)?;
     let om_token = args.om_token.as_ref().map(SecretSource::read).transpose()?;
     let admin = admin_session(settings, progress, path, &kc, args.insecure, logins).await?;
     let own_http;
@@ -218,6 +205,27 @@ fn keycloak_of(
         }
     }
     Ok(kc)
+}
+
+/// `--login`'s user and password (read now), warning when the password would cross the
+/// network in clear text.
+fn login_request(
+    args: &Live,
+    deployed: &Deployed,
+    progress: &dyn Progress,
+) -> Result<Option<login::Request>> {
+    let Some((user, source)) = &args.login else {
+        return Ok(None);
+    };
+    let password = source.read_with_prompt(&format!("password of {user} (Keycloak): "))?;
+    let authority = deployed.authority.as_deref().unwrap_or_default();
+    if let Some(warning) = crate::http::cleartext_warning(authority, "the login password") {
+        progress.warn(&warning);
+    }
+    Ok(Some(login::Request {
+        user: user.clone(),
+        password,
+    }))
 }
 
 /// The admin login at the file's Keycloak, when one is configured.
