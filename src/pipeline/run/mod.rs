@@ -15,6 +15,7 @@ use crate::keycloak::{Desired, Logins, Session};
 use crate::omapi::{Client, OmError, ServerVersion};
 use crate::render::write::Status;
 use crate::render::Target as Files;
+use crate::settings::table::OPENMETADATA_URL;
 use crate::settings::{ClientType, SecretSource, Settings};
 use crate::verify::deployed::{Deployed, KeycloakOf};
 use crate::verify::{live, report as checks, server};
@@ -130,7 +131,7 @@ async fn steps(
         let om_url = om
             .url
             .as_deref()
-            .ok_or_else(|| settings.missing_error("openmetadata.url"))?;
+            .ok_or_else(|| settings.missing_error(&OPENMETADATA_URL))?;
         apply_step(settings, progress, &om, om_url, &deployed, token, report).await?;
     }
     if !args.verify {
