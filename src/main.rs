@@ -56,6 +56,7 @@ fn main() -> ExitCode {
                     settings,
                     ui: ui.clone(),
                     resolver: std::rc::Rc::new(resolver),
+                    logins: Default::default(),
                 };
                 run(commands::dispatch(cli.command, ctx))
             })

@@ -30,7 +30,7 @@ async fn ensure(args: EnsureArgs, ctx: &Context) -> Result<()> {
         create_realm: args.create_realm,
         insecure: args.connect.insecure,
     };
-    let report = ensure::ensure(&ctx.settings, &ctx.ui, &input).await?;
+    let report = ensure::ensure(&ctx.settings, &ctx.ui, &input, &ctx.logins).await?;
     ctx.ui.emit(&report, || report.text.clone());
     if mode == Mode::Check && !report.up_to_date {
         let n = report.changes.len();
@@ -45,7 +45,8 @@ async fn ensure(args: EnsureArgs, ctx: &Context) -> Result<()> {
 }
 
 async fn fetch(args: FetchArgs, ctx: &Context) -> Result<()> {
-    let creds = fetch::from_keycloak(&ctx.settings, &ctx.ui, args.connect.insecure).await?;
+    let creds =
+        fetch::from_keycloak(&ctx.settings, &ctx.ui, args.connect.insecure, &ctx.logins).await?;
     deliver(&creds, &args.credentials, ctx)
 }
 
@@ -56,7 +57,7 @@ async fn rotate(args: RotateArgs, ctx: &Context) -> Result<()> {
         write: args.credentials.write.clone(),
         force: args.credentials.force,
     };
-    let creds = rotate::rotate(&ctx.settings, &ctx.ui, &input).await?;
+    let creds = rotate::rotate(&ctx.settings, &ctx.ui, &input, &ctx.logins).await?;
     deliver(&creds, &args.credentials, ctx)
 }
 

@@ -27,6 +27,9 @@ pub struct Context {
     pub ui: Ui,
     /// Resolves the settings again for another environment (`run --all-envs`).
     pub resolver: std::rc::Rc<Resolver>,
+    /// The admin logins to Keycloak made while the command runs (`run --all-envs` logs in
+    /// once per Keycloak and principal, not once per environment).
+    pub logins: crate::keycloak::Logins,
 }
 
 /// The inputs of [`Settings::resolve`], kept to resolve another environment's settings.

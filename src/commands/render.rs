@@ -18,7 +18,7 @@ pub async fn run(args: RenderArgs, ctx: &Context) -> Result<()> {
         insecure: args.source.connect.insecure,
         rotate_jwt_keys: args.rotate_jwt_keys,
     };
-    let report = match render::render(&ctx.settings, &ctx.ui, &input).await? {
+    let report = match render::render(&ctx.settings, &ctx.ui, &input, &ctx.logins).await? {
         RenderOutput::Stdout(bytes) => {
             output::write_stdout(&bytes);
             return Ok(());

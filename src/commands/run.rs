@@ -9,6 +9,7 @@ use super::Context;
 use crate::cli::RunArgs;
 use crate::commands::error::{Error, Result};
 use crate::exit::{Diagnose, Exit};
+use crate::keycloak::Logins;
 use crate::output::Ui;
 use crate::pipeline::run::{self as steps, EnvironmentsReport, ErrorDoc, Run, RunReport};
 use crate::settings::Settings;
@@ -33,7 +34,15 @@ pub async fn run(args: RunArgs, ctx: &Context) -> Result<()> {
         return all_envs(&args, ctx).await;
     }
     let env = ctx.settings.env_name.clone();
-    let (report, result) = one(&ctx.settings, &ctx.ui, &input(&args), env, args.dry_run).await;
+    let (report, result) = one(
+        &ctx.settings,
+        &ctx.ui,
+        &input(&args),
+        &ctx.logins,
+        env,
+        args.dry_run,
+    )
+    .await;
     match result {
         // A failed verify still produced the whole report: show it, then fail with exit 3.
         Ok(()) | Err(Error::CheckFailed(_)) => {
@@ -49,11 +58,12 @@ async fn one(
     settings: &Settings,
     ui: &Ui,
     input: &Run,
+    logins: &Logins,
     env: Option<String>,
     dry_run: bool,
 ) -> (RunReport, Result<()>) {
     let mut report = RunReport::new(env, dry_run);
-    let result = steps::run(settings, ui, input, &mut report).await;
+    let result = steps::run(settings, ui, input, logins, &mut report).await;
     report.ok = result.is_ok();
     if let Some(plan) = &report.plan {
         if !ui.json() {
@@ -84,7 +94,7 @@ async fn all_envs(args: &RunArgs, ctx: &Context) -> Result<()> {
                 Ok(settings)
             });
             let (mut report, result) = match resolved {
-                Ok(settings) => one(&settings, &ui, input, env, args.dry_run).await,
+                Ok(settings) => one(&settings, &ui, input, &ctx.logins, env, args.dry_run).await,
                 Err(e) => (RunReport::new(env, args.dry_run), Err(e.into())),
             };
             if let Err(e) = &result {

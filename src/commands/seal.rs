@@ -10,7 +10,7 @@ use crate::settings::{SecretSource, Source};
 
 pub async fn run(args: SealArgs, ctx: &Context) -> Result<()> {
     let source = super::source::source(&args.source);
-    let credentials = fetch::credentials(&ctx.settings, &ctx.ui, &source).await?;
+    let credentials = fetch::credentials(&ctx.settings, &ctx.ui, &source, &ctx.logins).await?;
     let report = seal::seal(
         &ctx.settings,
         &ctx.ui,

@@ -59,7 +59,7 @@ async fn live(args: VerifyArgs, ctx: &Context) -> Result<()> {
         om_token: Some(super::apply::token_source(&args.token))
             .filter(|s| !s.prompts() && s.describe().is_some()),
     };
-    let report = verify::live(&ctx.settings, &ctx.ui, &input).await?;
+    let report = verify::live(&ctx.settings, &ctx.ui, &input, &ctx.logins).await?;
     ctx.ui.emit(&report, || report.text());
     let failed = report.failed();
     if failed.is_empty() {

@@ -2,6 +2,9 @@
 //! client match the desired state (plan, then apply), and read its credentials.
 //!
 //! - [`session`]: where Keycloak serves, admin login, token refresh, 401 retry.
+//! - [`logins`]: where and as whom to log in ([`Connection`]), and the logins of one run
+//!   ([`Logins`], which sessions to the same Keycloak as the same principal share).
+//! - [`token`]: an admin token and when to renew it.
 //! - [`reply`]: what an unexpected answer from Keycloak means (over [`crate::http`], the
 //!   HTTP client every server's requests go through).
 //! - [`desired`]: the client's desired state and how a representation differs from it.
@@ -18,6 +21,7 @@ pub mod client;
 mod desired;
 pub mod discovery;
 pub mod error;
+mod logins;
 mod lookup;
 pub mod mappers;
 pub(crate) mod probe;
@@ -26,11 +30,13 @@ mod reply;
 pub mod scopes;
 pub mod secret;
 mod session;
+mod token;
 pub mod urls;
 
 pub use crate::http::RequestCounts;
 pub use client::{apply, plan, Action, Desired, Plan};
 pub use error::KeycloakError;
+pub use logins::{Connection, Logins};
 pub use secret::fetch_credentials;
 pub use session::Session;
 

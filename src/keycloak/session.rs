@@ -1,37 +1,27 @@
 //! An admin API session: finds where Keycloak serves (with or without the `/auth` prefix of
 //! Keycloak < 17), logs in (password grant with `admin-cli`, or client credentials), keeps the
-//! access token fresh (master-realm tokens live 60 s), and retries a request once with a new
-//! token when Keycloak answers 401.
-//!
-//! Sessions of one process that log in to the same Keycloak as the same principal share the
-//! login (one token) and the connection pool, each counting its own requests: `run
-//! --all-envs` runs many environments against one Keycloak, and each login costs Keycloak a
-//! password hash (most of a run's time, docs/BENCHMARKS.md).
+//! access token fresh ([`super::token`]), and retries a request once with a new token when
+//! Keycloak answers 401. Sessions opened through one [`Logins`] share a login
+//! ([`super::logins`]).
 
-use std::cell::RefCell;
-use std::path::{Path, PathBuf};
 use std::rc::Rc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use reqwest::{Method, StatusCode};
 use secrecy::{ExposeSecret, SecretString};
-use serde::Deserialize;
 use serde_json::Value;
 
 use super::error::Role;
+use super::logins::{Connection, Logins, MadeLogin};
 use super::reply::KeycloakReply;
+use super::token::{Token, TokenResponse, TokenSlot};
 use super::urls::{self, Admin};
 use super::KeycloakError;
 use crate::http::{Http, Purpose, Reply, RequestCounts};
-use crate::settings::{AdminLogin, HttpUrl, Settings};
+use crate::settings::{AdminLogin, HttpUrl};
 
 /// The password grant logs in through this client, as Keycloak's own admin CLI does.
 const ADMIN_CLI: &str = "admin-cli";
-/// A token is renewed when less than this much of its life is left (or half its lifetime,
-/// for very short-lived tokens), so no request goes out with a token about to expire.
-const RENEW_MARGIN: Duration = Duration::from_secs(15);
-/// The longest a token is used for, whatever its `expires_in` says: a day.
-const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
 
 /// What an admin API call is for: the role it needs and a phrase for error messages.
 #[derive(Debug, Clone, Copy)]
@@ -47,178 +37,37 @@ pub struct Session {
     /// Keycloak's base URL as omsso reaches it, `/auth` included when Keycloak serves there.
     base: String,
     login: AdminLogin,
-    /// Shared with the other sessions of the same login (see the module documentation).
+    /// Shared with the other sessions of the same login ([`Logins`]).
     token: Rc<TokenSlot>,
-}
-
-type TokenSlot = tokio::sync::Mutex<Option<Token>>;
-
-/// A login other sessions can join: what makes it the same, and what it found once made.
-struct SharedLogin {
-    url: String,
-    cacert: Option<PathBuf>,
-    insecure: bool,
-    timeout: Duration,
-    login: AdminLogin,
-    /// Locked while the first session logs in, so sessions started at the same moment wait
-    /// for that login instead of each making their own.
-    made: tokio::sync::Mutex<Option<MadeLogin>>,
-}
-
-struct MadeLogin {
-    /// The pool; each session gets its own handle on it.
-    http: Http,
-    base: String,
-    token: Rc<TokenSlot>,
-}
-
-impl SharedLogin {
-    fn matches(
-        &self,
-        url: &str,
-        cacert: Option<&Path>,
-        insecure: bool,
-        timeout: Duration,
-        login: &AdminLogin,
-    ) -> bool {
-        self.url == url
-            && self.cacert.as_deref() == cacert
-            && self.insecure == insecure
-            && self.timeout == timeout
-            && same_login(&self.login, login)
-    }
-}
-
-/// Same realm, same principal, same secret.
-fn same_login(a: &AdminLogin, b: &AdminLogin) -> bool {
-    match (a, b) {
-        (
-            AdminLogin::Password {
-                realm: r1,
-                username: u1,
-                password: p1,
-            },
-            AdminLogin::Password {
-                realm: r2,
-                username: u2,
-                password: p2,
-            },
-        ) => r1 == r2 && u1 == u2 && p1.expose_secret() == p2.expose_secret(),
-        (
-            AdminLogin::ClientCredentials {
-                realm: r1,
-                client_id: c1,
-                secret: s1,
-            },
-            AdminLogin::ClientCredentials {
-                realm: r2,
-                client_id: c2,
-                secret: s2,
-            },
-        ) => r1 == r2 && c1 == c2 && s1.expose_secret() == s2.expose_secret(),
-        _ => false,
-    }
-}
-
-thread_local! {
-    /// The logins of this process (commands run on one thread).
-    static LOGINS: RefCell<Vec<Rc<SharedLogin>>> = const { RefCell::new(Vec::new()) };
-}
-
-/// The shared login for these settings, registered if it is the first.
-fn shared_login(
-    url: &str,
-    cacert: Option<&Path>,
-    insecure: bool,
-    timeout: Duration,
-    login: &AdminLogin,
-) -> Rc<SharedLogin> {
-    LOGINS.with(|logins| {
-        let mut logins = logins.borrow_mut();
-        if let Some(l) = logins
-            .iter()
-            .find(|l| l.matches(url, cacert, insecure, timeout, login))
-        {
-            return Rc::clone(l);
-        }
-        let l = Rc::new(SharedLogin {
-            url: url.to_string(),
-            cacert: cacert.map(Path::to_path_buf),
-            insecure,
-            timeout,
-            login: login.clone(),
-            made: tokio::sync::Mutex::new(None),
-        });
-        logins.push(Rc::clone(&l));
-        l
-    })
-}
-
-struct Token {
-    access: SecretString,
-    expires_at: Instant,
-    lifetime: Duration,
-    refresh: Option<(SecretString, Instant)>,
-}
-
-impl Token {
-    fn fresh(&self, now: Instant) -> bool {
-        let margin = RENEW_MARGIN.min(self.lifetime / 2);
-        now + margin < self.expires_at
-    }
-
-    fn refreshable(&self, now: Instant) -> Option<&SecretString> {
-        self.refresh
-            .as_ref()
-            .filter(|(_, until)| now + Duration::from_secs(1) < *until)
-            .map(|(t, _)| t)
-    }
-}
-
-#[derive(Deserialize)]
-struct TokenResponse {
-    access_token: SecretString,
-    expires_in: u64,
-    #[serde(default)]
-    refresh_token: Option<SecretString>,
-    #[serde(default)]
-    refresh_expires_in: Option<u64>,
 }
 
 impl Session {
-    /// Reads the admin credentials (env, file or prompt), finds Keycloak and logs in.
-    /// `insecure` turns off TLS certificate checks; the caller must warn about it.
+    /// Finds Keycloak and logs in, or joins the login `logins` already holds for this
+    /// connection. `connection.insecure` turns off TLS certificate checks; the caller must
+    /// warn about it.
     ///
     /// The login goes straight to the URL as given: a token from there shows that Keycloak
     /// serves there, so the usual case costs no request beyond the login. Only when the login
     /// fails is the base URL probed, to tell a Keycloak that serves under `/auth`, a URL that
     /// is not Keycloak, and a rejected login apart.
-    pub async fn connect(settings: &Settings, insecure: bool) -> Result<Session, KeycloakError> {
-        let url = settings.keycloak_url()?.clone();
-        Session::connect_at(settings, url, insecure).await
-    }
-
-    /// Like [`connect`](Self::connect), to the Keycloak at `url` instead of `keycloak.url`
-    /// (`verify` checks the Keycloak its configuration file names).
-    pub async fn connect_at(
-        settings: &Settings,
-        url: HttpUrl,
-        insecure: bool,
+    pub async fn connect(
+        connection: Connection,
+        logins: &Logins,
     ) -> Result<Session, KeycloakError> {
-        let login = settings.admin_login()?;
-        let (cacert, timeout) = (settings.cacert(), settings.timeout());
-        let shared = shared_login(url.as_str(), cacert, insecure, timeout, &login);
+        let shared = logins.login(&connection);
         let mut made = shared.made.lock().await;
         if let Some(m) = made.as_ref() {
-            tracing::debug!("reusing the login to {} of this process", m.base);
+            tracing::debug!("reusing the login to {} of this run", m.base);
             return Ok(Session {
                 http: m.http.sharing_pool(),
                 base: m.base.clone(),
-                login,
+                login: connection.login,
                 token: Rc::clone(&m.token),
             });
         }
-        let session = Session::log_in_at(url, login, Http::new(timeout, cacert, insecure)?).await?;
+        let c = connection;
+        let http = Http::new(c.timeout, c.cacert.as_deref(), c.insecure)?;
+        let session = Session::log_in_at(c.url, c.login, http).await?;
         *made = Some(MadeLogin {
             http: session.http.sharing_pool(),
             base: session.base.clone(),
@@ -440,21 +289,7 @@ impl Session {
             _ => return Err(reply.status_error()),
         }
         let t: TokenResponse = reply.json()?;
-        let now = Instant::now();
-        // Whatever the server claims (`expires_in: 18446744073709551615` once overflowed
-        // the clock and panicked), no token is kept longer than this before it is renewed.
-        let lifetime = |secs: u64| Duration::from_secs(secs.min(MAX_TOKEN_LIFETIME.as_secs()));
-        let access_lifetime = lifetime(t.expires_in);
-        Ok(Token {
-            access: t.access_token,
-            expires_at: now + access_lifetime,
-            lifetime: access_lifetime,
-            refresh: t.refresh_token.zip(
-                t.refresh_expires_in
-                    .filter(|s| *s > 0)
-                    .map(|s| now + lifetime(s)),
-            ),
-        })
+        Ok(Token::new(t, Instant::now()))
     }
 }
 
@@ -514,41 +349,4 @@ async fn detect_base(http: &Http, url: &HttpUrl) -> Result<String, KeycloakError
                 .join(" and ")
         ),
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn token(lifetime_secs: u64, refresh_secs: Option<u64>, now: Instant) -> Token {
-        let lifetime = Duration::from_secs(lifetime_secs);
-        Token {
-            access: SecretString::from("a"),
-            expires_at: now + lifetime,
-            lifetime,
-            refresh: refresh_secs.map(|s| (SecretString::from("r"), now + Duration::from_secs(s))),
-        }
-    }
-
-    #[test]
-    fn a_master_token_is_renewed_in_its_last_fifteen_seconds() {
-        let now = Instant::now();
-        let t = token(60, Some(1800), now);
-        assert!(t.fresh(now));
-        assert!(t.fresh(now + Duration::from_secs(44)));
-        assert!(!t.fresh(now + Duration::from_secs(46)));
-        assert!(t.refreshable(now + Duration::from_secs(46)).is_some());
-    }
-
-    #[test]
-    fn short_tokens_are_renewed_at_half_life_and_client_tokens_log_in_again() {
-        let now = Instant::now();
-        let t = token(10, None, now);
-        assert!(t.fresh(now + Duration::from_secs(4)));
-        assert!(!t.fresh(now + Duration::from_secs(6)));
-        // Client-credentials tokens come without a refresh token.
-        assert!(t.refreshable(now).is_none());
-        let t = token(60, Some(30), now);
-        assert!(t.refreshable(now + Duration::from_secs(30)).is_none());
-    }
 }

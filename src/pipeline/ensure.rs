@@ -2,32 +2,56 @@
 //! realm's client policy can silently rewrite what was written, so what Keycloak keeps is
 //! read back before anything counts as done.
 
+use std::path::Path;
+
 use serde::Serialize;
 
 use super::{Progress, Result};
 use crate::change::FieldChange;
 use crate::keycloak::client::{Applied, ClientPlan};
-use crate::keycloak::{self, Action, Desired, KeycloakError, Plan, RequestCounts, Session};
-use crate::settings::Settings;
+use crate::keycloak::{
+    self, Action, Connection, Desired, KeycloakError, Logins, Plan, RequestCounts, Session,
+};
+use crate::settings::{HttpUrl, Settings};
 
-/// Logs in to the admin API, warning loudly first when certificate checks are off. Every step
-/// that talks to Keycloak's admin API goes through here.
+/// Logs in to the admin API of the Keycloak at `keycloak.url`, or joins the login `logins`
+/// holds for it.
 pub async fn connect(
     settings: &Settings,
     progress: &dyn Progress,
     insecure: bool,
+    logins: &Logins,
+) -> Result<Session> {
+    let url = settings.keycloak_url()?.clone();
+    connect_to(settings, progress, url, insecure, logins).await
+}
+
+/// Logs in to the admin API of the Keycloak at `url` (`verify` checks the Keycloak its
+/// configuration file names), warning loudly first when certificate checks are off or the
+/// secret would cross the network in clear text. The connection is built here, once, from the
+/// settings (reading the admin secret: env, file or prompt). Every step that talks to
+/// Keycloak's admin API goes through here.
+pub async fn connect_to(
+    settings: &Settings,
+    progress: &dyn Progress,
+    url: HttpUrl,
+    insecure: bool,
+    logins: &Logins,
 ) -> Result<Session> {
     if insecure {
         super::warn_insecure(progress);
     }
-    if let Some(warning) = settings
-        .keycloak_url()
-        .ok()
-        .and_then(keycloak::cleartext_warning)
-    {
+    if let Some(warning) = keycloak::cleartext_warning(&url) {
         progress.warn(&warning);
     }
-    let session = Session::connect(settings, insecure).await?;
+    let connection = Connection {
+        url,
+        cacert: settings.cacert().map(Path::to_path_buf),
+        timeout: settings.timeout(),
+        insecure,
+        login: settings.admin_login()?,
+    };
+    let session = Session::connect(connection, logins).await?;
     progress.step(&format!(
         "logged in to {} as {} (realm `{}`)",
         session.base(),
@@ -85,10 +109,11 @@ pub async fn ensure(
     settings: &Settings,
     progress: &dyn Progress,
     args: &Ensure,
+    logins: &Logins,
 ) -> Result<EnsureReport> {
     // Settings and the realm are checked before any password is read or request is sent.
     let desired = Desired::from_settings(settings, args.create_realm)?;
-    let session = connect(settings, progress, args.insecure).await?;
+    let session = connect(settings, progress, args.insecure, logins).await?;
     let (plan, applied) = converge(&session, &desired, args.mode == Mode::Apply, progress).await?;
     log_requests(&session);
     let requests = session.requests();

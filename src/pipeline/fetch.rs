@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use super::{ensure, Progress, Result};
 use crate::credentials::Credentials;
-use crate::keycloak::{self, Session};
+use crate::keycloak::{self, Logins, Session};
 use crate::output::files;
 use crate::seal;
 use crate::settings::{ClientType, Settings};
@@ -24,6 +24,7 @@ pub async fn credentials(
     settings: &Settings,
     progress: &dyn Progress,
     source: &Source,
+    logins: &Logins,
 ) -> Result<Credentials> {
     match source {
         Source::File(path) => Ok(Credentials::load(path)?),
@@ -41,7 +42,7 @@ pub async fn credentials(
         }
         Source::Keycloak { insecure } => {
             let realm = settings.realm()?.to_string();
-            let session = ensure::connect(settings, progress, *insecure).await?;
+            let session = ensure::connect(settings, progress, *insecure, logins).await?;
             let credentials =
                 keycloak::fetch_credentials(&session, &realm, settings.client_id()).await?;
             progress.step(&format!(
@@ -59,9 +60,10 @@ pub async fn from_keycloak(
     settings: &Settings,
     progress: &dyn Progress,
     insecure: bool,
+    logins: &Logins,
 ) -> Result<Credentials> {
     let realm = settings.realm()?;
-    let session = ensure::connect(settings, progress, insecure).await?;
+    let session = ensure::connect(settings, progress, insecure, logins).await?;
     let creds = keycloak::fetch_credentials(&session, realm, settings.client_id()).await?;
     ensure::log_requests(&session);
     Ok(creds)

@@ -10,6 +10,7 @@ use serde::Serialize;
 use super::jwt::{self, KeyUse};
 use super::{fetch, release, Progress, Result};
 use crate::credentials::Credentials;
+use crate::keycloak::Logins;
 use crate::lint::{self, Kind, KEY_CHECKS};
 use crate::openmetadata::{compose, Chart, OmVersion, Release};
 use crate::render::{self, write, RenderInput, RenderedFile, Target};
@@ -53,10 +54,11 @@ pub async fn render(
     settings: &Settings,
     progress: &dyn Progress,
     args: &Render,
+    logins: &Logins,
 ) -> Result<RenderOutput> {
     // Settings that cannot log in are refused before Keycloak is asked for anything.
     settings.check_login_flow()?;
-    let credentials = fetch::credentials(settings, progress, &args.source).await?;
+    let credentials = fetch::credentials(settings, progress, &args.source, logins).await?;
     let om_url = settings
         .om_url()
         .ok()

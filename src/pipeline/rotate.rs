@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use super::{ensure, Progress, Result};
 use crate::credentials::Credentials;
-use crate::keycloak::{self, KeycloakError};
+use crate::keycloak::{self, KeycloakError, Logins};
 use crate::output::files::{self, OutputError};
 use crate::settings::{ClientType, Settings};
 
@@ -28,6 +28,7 @@ pub async fn rotate(
     settings: &Settings,
     progress: &dyn Progress,
     args: &Rotate,
+    logins: &Logins,
 ) -> Result<Credentials> {
     let realm = settings.realm()?;
     let client_id = settings.client_id();
@@ -52,7 +53,7 @@ pub async fn rotate(
             }
         }
     }
-    let session = ensure::connect(settings, progress, args.insecure).await?;
+    let session = ensure::connect(settings, progress, args.insecure, logins).await?;
     let located = keycloak::secret::locate(&session, realm, client_id).await?;
     // Refused before the question: there is nothing to confirm.
     if located.client_type() == ClientType::Public {

@@ -6,10 +6,10 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use super::{Progress, Result};
+use super::{ensure, Progress, Result};
 use crate::http::Http;
 use crate::input::{self, Accept};
-use crate::keycloak::Session;
+use crate::keycloak::{Logins, Session};
 use crate::lint::{self, sops_secret, FileKind, Finding, Severity};
 use crate::omapi::Client;
 use crate::openmetadata::Release;
@@ -85,27 +85,19 @@ impl LiveReport {
 }
 
 /// Checks an openmetadata.yaml against the live Keycloak its authority names.
-pub async fn live(settings: &Settings, progress: &dyn Progress, args: &Live) -> Result<LiveReport> {
+pub async fn live(
+    settings: &Settings,
+    progress: &dyn Progress,
+    args: &Live,
+    logins: &Logins,
+) -> Result<LiveReport> {
     let path = args.path.as_path();
     let deployed = read_deployed(path)?;
     let kc = keycloak_of(settings, progress, path, &deployed)?;
     // Secrets first, so a missing one fails before any request.
-    let login = match &args.login {
-        Some((user, source)) => Some(login::Request {
-            user: user.clone(),
-            password: source.read_with_prompt(&format!("password of {user} (Keycloak): "))?,
-        }),
-        None => None,
-    };
-    let authority = deployed.authority.as_deref().unwrap_or_default();
-    if let Some(warning) = login.as_ref().and(crate::http::cleartext_warning(
-        authority,
-        "the login password",
-    )) {
-        progress.warn(&warning);
-    }
+    let login = login_request(args, &deployed, progress)?;
     let om_token = args.om_token.as_ref().map(SecretSource::read).transpose()?;
-    let admin = admin_session(settings, progress, path, &kc, args.insecure).await?;
+    let admin = admin_session(settings, progress, path, &kc, args.insecure, logins).await?;
     let own_http;
     let http = match &admin {
         Some(session) => session.http(),
@@ -215,6 +207,27 @@ fn keycloak_of(
     Ok(kc)
 }
 
+/// `--login`'s user and password (read now), warning when the password would cross the
+/// network in clear text.
+fn login_request(
+    args: &Live,
+    deployed: &Deployed,
+    progress: &dyn Progress,
+) -> Result<Option<login::Request>> {
+    let Some((user, source)) = &args.login else {
+        return Ok(None);
+    };
+    let password = source.read_with_prompt(&format!("password of {user} (Keycloak): "))?;
+    let authority = deployed.authority.as_deref().unwrap_or_default();
+    if let Some(warning) = crate::http::cleartext_warning(authority, "the login password") {
+        progress.warn(&warning);
+    }
+    Ok(Some(login::Request {
+        user: user.clone(),
+        password,
+    }))
+}
+
 /// The admin login at the file's Keycloak, when one is configured.
 async fn admin_session(
     settings: &Settings,
@@ -222,15 +235,13 @@ async fn admin_session(
     path: &Path,
     kc: &KeycloakOf,
     insecure: bool,
+    logins: &Logins,
 ) -> Result<Option<Session>> {
     if !settings.admin_login_configured() {
         progress.step(
             "no admin login given: the checks that read the client from Keycloak are skipped",
         );
         return Ok(None);
-    }
-    if insecure {
-        super::warn_insecure(progress);
     }
     let base: HttpUrl = kc
         .base
@@ -239,13 +250,7 @@ async fn admin_session(
             path: path.to_path_buf(),
             reason,
         })?;
-    let session = Session::connect_at(settings, base, insecure).await?;
-    progress.step(&format!(
-        "logged in to {} as {} (realm `{}`)",
-        session.base(),
-        session.principal(),
-        session.login_realm()
-    ));
+    let session = ensure::connect_to(settings, progress, base, insecure, logins).await?;
     Ok(Some(session))
 }
 

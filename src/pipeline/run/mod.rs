@@ -11,7 +11,7 @@ mod report;
 use super::{apply, ensure, fetch, release, render, seal, Error, Progress, Result};
 use crate::credentials::Credentials;
 use crate::http::Http;
-use crate::keycloak::{Desired, Session};
+use crate::keycloak::{Desired, Logins, Session};
 use crate::omapi::{Client, OmError, ServerVersion};
 use crate::render::write::Status;
 use crate::render::Target as Files;
@@ -59,10 +59,11 @@ pub async fn run(
     settings: &Settings,
     progress: &dyn Progress,
     args: &Run,
+    logins: &Logins,
     report: &mut RunReport,
 ) -> Result<()> {
     let prepared = prepare(settings, args)?;
-    let session = ensure::connect(settings, progress, args.insecure).await?;
+    let session = ensure::connect(settings, progress, args.insecure, logins).await?;
     let result = steps(settings, progress, args, &session, prepared, report).await;
     report.requests = Some(session.requests());
     result
