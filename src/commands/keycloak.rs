@@ -31,7 +31,7 @@ async fn ensure(args: EnsureArgs, ctx: &Context) -> Result<()> {
         insecure: args.connect.insecure,
     };
     let report = ensure::ensure(&ctx.settings, &ctx.ui, &input).await?;
-    ctx.ui.emit(&report, || report.text.clone());
+    ctx.ui.report(&report);
     if mode == Mode::Check && !report.up_to_date {
         let n = report.changes.len();
         return Err(Error::CheckFailed(format!(
