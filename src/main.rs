@@ -27,7 +27,7 @@ fn main() -> ExitCode {
         ui.warn(format!("cannot handle Ctrl-C: {e}"));
     }
     output::init_logging(cli.global.verbose, cli.global.quiet);
-    if let Err(e) = cli::check_flags(&matches) {
+    if let Err(e) = cli::check_flags(&matches, &cli.command) {
         ui.error(&e);
         return e.exit().into();
     }

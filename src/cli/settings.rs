@@ -6,7 +6,7 @@ use clap::builder::{PossibleValuesParser, TypedValueParser, ValueParser};
 use clap::parser::ValueSource;
 use clap::{Arg, ArgAction, ArgMatches};
 
-use super::reads::NotRead;
+use super::reads::{CommandPath, NotRead};
 use crate::settings::{Given, Setting, Source, Value, SETTINGS};
 
 /// The clap argument of setting `s`; its id is the setting's key.
@@ -37,30 +37,32 @@ pub fn arg(s: &'static Setting) -> Arg {
     }
 }
 
-/// Every settings argument, under its section's heading; those not in `shown` are hidden
+/// Every settings argument, under its section's heading, in `--help` only (`-h` names the
+/// sections instead: they are most of a command's flags); those not in `shown` are hidden
 /// (still parsed, so that giving one is a clear error rather than clap's "unexpected
 /// argument", and so that their env vars are read everywhere).
-pub fn args<'a>(shown: &'a [&str]) -> impl Iterator<Item = Arg> + 'a {
+pub fn args<'a>(shown: &'a [&Setting]) -> impl Iterator<Item = Arg> + 'a {
     SETTINGS.iter().map(move |s| {
         arg(s)
             .help_heading(s.section_title())
-            .hide(!shown.contains(&s.key))
+            .hide_short_help(true)
+            .hide(!shown.contains(s))
     })
 }
 
 /// The first settings flag written on the command line (before or after the subcommand)
-/// that `path` does not read.
-pub fn unread_flag(matches: &ArgMatches, path: &str) -> Result<(), NotRead> {
-    let reads = super::reads::reads(path);
+/// that `command` does not read.
+pub fn unread_flag(matches: &ArgMatches, command: CommandPath) -> Result<(), NotRead> {
+    let reads = super::reads::reads(command);
     let mut m = Some(matches);
     while let Some(level) = m {
         for s in SETTINGS {
             let on_command_line = source_at(level, s.key) == Some(ValueSource::CommandLine);
-            if on_command_line && !reads.contains(&s.key) {
+            if on_command_line && !reads.contains(s) {
                 return Err(NotRead {
                     flag: s.flag_name(),
-                    key: s.key,
-                    command: path.to_string(),
+                    setting: s,
+                    command,
                 });
             }
         }
@@ -103,7 +105,7 @@ pub fn given(matches: &ArgMatches) -> Given {
         }
         if let Some((values, source)) = found {
             if let Some(value) = s.kind.join(values) {
-                given.set(s.key, value, source);
+                given.set(s, value, source);
             }
         }
     }

@@ -44,7 +44,7 @@ pub fn cleartext_warning(url: &crate::settings::HttpUrl) -> Option<String> {
     .map(|w| {
         format!(
             "{w} (with {} FILE for a private CA)",
-            crate::settings::flag("keycloak.cacert")
+            crate::settings::table::KEYCLOAK_CACERT.flag_name()
         )
     })
 }

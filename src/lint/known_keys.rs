@@ -13,7 +13,7 @@ use super::view;
 use super::yaml_tree::{Node, NodeValue, ScalarType};
 use crate::openmetadata::fields::ValueType;
 use crate::openmetadata::{server, Block, ChartBlock, KeyProblem, Release};
-use crate::settings::flag;
+use crate::settings::table::OPENMETADATA_VERSION;
 
 /// What to write instead of a key the format does not know: its name in the other format.
 fn instead(helm: bool, key: &str) -> Option<&'static str> {
@@ -76,7 +76,7 @@ pub fn yaml_unknown_keys(root: &Node, release: &Release, r: &mut Report) {
                 let why = format!(
                     "remove it ({}); check the spelling and {}",
                     problem.reason(&release.version),
-                    flag("openmetadata.version")
+                    OPENMETADATA_VERSION.flag_name()
                 );
                 unknown(r, false, block.path(), e, why);
             }
@@ -102,7 +102,7 @@ pub fn env_not_read(keys: &[(String, usize)], release: &Release, r: &mut Report)
                     release.version,
                     problem.reason(&release.version)
                 ),
-                format!("remove it, or check {}", flag("openmetadata.version")),
+                format!("remove it, or check {}", OPENMETADATA_VERSION.flag_name()),
             );
         }
     }

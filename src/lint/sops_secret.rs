@@ -12,10 +12,11 @@ use super::registry::*;
 use super::sops_keys;
 use super::yaml_tree;
 use super::FileKind;
+use crate::hint::Opt;
 use crate::seal::age_file::Sealed;
 use crate::seal::error::Origin;
 use crate::seal::{Identities, Recipient};
-use crate::settings::flag;
+use crate::settings::table::HELM_SOPS_AGE_RECIPIENTS;
 use crate::sops::metadata::{self, MetadataError, Rule};
 use crate::sops::tree::{Node, Scalar, TreeError};
 use crate::sops::value::{looks_encrypted, Enc};
@@ -118,8 +119,9 @@ fn split(text: &str, lines: &Lines, r: &mut Report) -> Option<(Node, Node)> {
             None,
             "there is no top-level `sops` block, so nothing can decrypt this file",
             format!(
-                "encrypt it with `omsso render --target helm-secret {} …` or `sops -e`",
-                flag("helm.sops.age_recipients")
+                "encrypt it with `omsso render {} helm-secret {} …` or `sops -e`",
+                Opt::Target,
+                crate::settings::table::HELM_SOPS_AGE_RECIPIENTS.flag_name()
             ),
         );
         return None;
@@ -252,7 +254,7 @@ fn recipients(sops: &Node, lines: &Lines, r: &mut Report) {
             "sops lists no recipient (no age, PGP or KMS key), so nobody can decrypt it",
             format!(
                 "encrypt it again for your age recipients (omsso render {} age1…)",
-                flag("helm.sops.age_recipients")
+                HELM_SOPS_AGE_RECIPIENTS.flag_name()
             ),
         );
     }

@@ -1,5 +1,5 @@
 //! The one shape of what a command or a pipeline step reports: a value that serialises to the
-//! JSON document (`--output json`), its text for people, and a one-line summary (what `run`
+//! JSON document (`--format json`), its text for people, and a one-line summary (what `run`
 //! prints on stderr as each step completes). Every report and step result implements
 //! [`Report`]; [`super::Ui::report`] prints one.
 

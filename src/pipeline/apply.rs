@@ -17,7 +17,7 @@ use crate::omapi::compare::{self, Difference};
 use crate::omapi::{Client, OmError, ServerVersion, Validation};
 use crate::openmetadata::{api, OmVersion};
 use crate::output::Report;
-use crate::settings::flag;
+use crate::settings::table::OPENMETADATA_VERSION;
 use crate::settings::{SecretSource, Settings};
 use crate::verify::VerifyError;
 
@@ -51,7 +51,7 @@ pub struct Applied {
     pub applied: bool,
 }
 
-/// `apply`'s report (field names as `apply --output json` prints them).
+/// `apply`'s report (field names as `apply --format json` prints them).
 #[derive(Serialize)]
 pub struct ApplyReport {
     pub apply: Applied,
@@ -261,7 +261,7 @@ fn release_line(
                  the file may hold keys that release refuses (its validation says so); render \
                  with {} {} to match",
                 v.reported,
-                flag("openmetadata.version"),
+                OPENMETADATA_VERSION.flag_name(),
                 line.line().name()
             ));
         }

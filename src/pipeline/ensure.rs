@@ -59,7 +59,7 @@ pub struct Ensure {
     pub insecure: bool,
 }
 
-/// What `ensure` found and did (field names as `keycloak ensure --output json` prints them).
+/// What `ensure` found and did (field names as `keycloak ensure --format json` prints them).
 #[derive(Serialize)]
 pub struct EnsureReport {
     pub action: Action,
@@ -171,7 +171,7 @@ fn plan_uuid(plan: &Plan) -> Option<String> {
     }
 }
 
-/// What `run`'s ensure step did (field names as `run --output json` prints them under
+/// What `run`'s ensure step did (field names as `run --format json` prints them under
 /// `steps.ensure`).
 #[derive(Serialize)]
 pub struct EnsureStep {

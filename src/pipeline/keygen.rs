@@ -10,7 +10,7 @@ use super::{Progress, Result};
 use crate::output::Report;
 use crate::seal;
 
-/// `keygen`'s report (field names as `keygen --output json` prints them).
+/// `keygen`'s report (field names as `keygen --format json` prints them).
 #[derive(Serialize)]
 pub struct KeygenReport {
     pub identity_file: String,

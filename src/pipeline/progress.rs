@@ -41,6 +41,6 @@ pub fn warn_insecure(progress: &dyn Progress) {
         "{}: {} Use {} FILE instead.",
         progress.option(Opt::Insecure),
         crate::keycloak::INSECURE_RISK,
-        crate::settings::flag("keycloak.cacert"),
+        crate::settings::table::KEYCLOAK_CACERT.flag_name(),
     ));
 }

@@ -9,7 +9,7 @@ use super::Progress;
 use crate::http::Http;
 use crate::omapi::{Client, ServerVersion};
 use crate::openmetadata::OmVersion;
-use crate::settings::flag;
+use crate::settings::table::OPENMETADATA_VERSION;
 use crate::settings::Settings;
 
 /// How long `render` waits for the server's version: it is a courtesy, not a requirement.
@@ -62,7 +62,7 @@ pub fn decide(
                 "openmetadata.version is {mine} ({source}), but OpenMetadata at {om_url} runs \
                  {}: writing for {mine} as configured; use {} {} to match the server",
                 server.reported,
-                flag("openmetadata.version"),
+                OPENMETADATA_VERSION.flag_name(),
                 line.line().name()
             ));
             mine
@@ -82,7 +82,7 @@ pub fn decide(
                 "OpenMetadata at {om_url} runs {}, a release omsso does not write for: writing \
                  for {newest}; set {} to choose",
                 server.reported,
-                flag("openmetadata.version")
+                OPENMETADATA_VERSION.flag_name()
             ));
             newest
         }

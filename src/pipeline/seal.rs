@@ -86,7 +86,7 @@ pub struct Plan {
     out_dir: Option<PathBuf>,
 }
 
-/// What a seal wrote (field names as `seal --output json` prints them).
+/// What a seal wrote (field names as `seal --format json` prints them).
 #[derive(Serialize)]
 pub struct SealReport {
     pub armor: bool,

@@ -17,6 +17,8 @@ use secrecy::ExposeSecret;
 
 use crate::credentials::Credentials;
 use crate::exit::{Diagnose, Exit};
+use crate::hint::{Hint, Opt, Ref};
+use crate::settings::table::{OPENMETADATA_ADMIN_PRINCIPALS, OPENMETADATA_PRINCIPAL_DOMAIN};
 use crate::settings::{
     ChartVersion, ClientType, HttpUrl, OmVersion, ResponseType, Settings, SettingsError,
 };
@@ -74,15 +76,15 @@ impl RenderInput {
         s.check_login_flow()?;
         let principal_domain = s
             .principal_domain()
-            .ok_or_else(|| s.missing_error("openmetadata.principal_domain"))?
+            .ok_or_else(|| s.missing_error(&OPENMETADATA_PRINCIPAL_DOMAIN))?
             .to_string();
         if s.admin_principals().is_empty() {
             // Without one, nobody could administer OpenMetadata after switching to SSO.
-            return Err(s.missing_error("openmetadata.admin_principals").into());
+            return Err(s.missing_error(&OPENMETADATA_ADMIN_PRINCIPALS).into());
         }
         if s.admin_principals().iter().any(|p| p.trim().is_empty()) {
             return Err(SettingsError::Empty {
-                key: "openmetadata.admin_principals",
+                key: OPENMETADATA_ADMIN_PRINCIPALS.key,
             }
             .into());
         }
@@ -435,13 +437,15 @@ impl Diagnose for RenderError {
         }
     }
 
-    fn hint(&self) -> Option<String> {
+    fn hint(&self) -> Option<Hint> {
+        const CLIENT_TYPE: Ref = Ref::Setting(crate::settings::table::OPENMETADATA_CLIENT_TYPE.key);
         Some(match self {
             RenderError::Settings(e) => return e.hint(),
             RenderError::Output(e) => return e.hint(),
-            RenderError::TemplatesDir { .. } | RenderError::ReadTemplate { .. } => {
-                "give a folder holding files named like the built-in templates".into()
-            }
+            RenderError::TemplatesDir { .. } | RenderError::ReadTemplate { .. } => Hint::new(
+                "{} takes a folder holding files named like the built-in templates",
+                [Opt::Templates.into()],
+            ),
             RenderError::Undefined { .. } => {
                 "use only the variables the built-in templates use (see templates/ in the omsso \
                  sources); `{% if … %}` guards optional ones"
@@ -453,12 +457,15 @@ impl Diagnose for RenderError {
                  openmetadata.yaml or Helm output, which can carry it"
                     .into()
             }
-            RenderError::NoSecret => "set openmetadata.client_type to public for a public \
-                 client, or use credentials that include client_secret"
-                .into(),
-            RenderError::PublicHasNoSecret => "render the Helm values instead, or set \
-                 openmetadata.client_type to confidential"
-                .into(),
+            RenderError::NoSecret => Hint::new(
+                "pass {} public for a public client, or use credentials that include \
+                 client_secret",
+                [CLIENT_TYPE],
+            ),
+            RenderError::PublicHasNoSecret => Hint::new(
+                "use {} helm-values, or {} confidential",
+                [Opt::Target.into(), CLIENT_TYPE],
+            ),
             RenderError::NoJwtKeys => "set jwt.enabled to true and render into the output \
                  folder once (that makes the key pair), then print the Secret"
                 .into(),
@@ -474,14 +481,16 @@ impl Diagnose for RenderError {
                  address that issues the tokens"
                     .into()
             }
-            RenderError::NotInRelease { since: Some(s), .. } => {
-                format!(
-                    "set openmetadata.version to {s} or newer if that is what you run, or unset it"
-                )
-            }
+            RenderError::NotInRelease { since: Some(s), .. } => Hint::from("pass ")
+                .then(Ref::Setting(
+                    crate::settings::table::OPENMETADATA_VERSION.key,
+                ))
+                .text(format!(
+                    " {s} or newer if that is what you run, or unset it"
+                )),
             RenderError::NotInRelease { .. } => "unset it".into(),
             RenderError::SessionExpiryTooShort { min, .. } => {
-                format!("give openmetadata.session_expiry at least {min} (seconds)")
+                format!("give openmetadata.session_expiry at least {min} (seconds)").into()
             }
             RenderError::PublicSessionExpiry { .. } => {
                 "unset openmetadata.session_expiry, or use a confidential client (or \
@@ -493,20 +502,21 @@ impl Diagnose for RenderError {
                  https://<extension-id>.chromiumapp.org/callback"
                     .into()
             }
-            RenderError::KeyNotReleased { .. } => {
-                "remove that key from the template, or pick the release that has it \
-                 (openmetadata.version)"
-                    .into()
-            }
-            RenderError::StdoutNeedsOneFile { .. } => {
-                "choose one target: openmetadata-yaml, env, helm-values, helm-secret or \
-                 helm-jwt-secret"
-                    .into()
-            }
-            RenderError::WouldOverwrite { .. } => {
-                "the differences are shown above; replace the files on purpose (force the write)"
-                    .into()
-            }
+            RenderError::KeyNotReleased { .. } => Hint::new(
+                "remove that key from the template ({}), or pick the release that has it with {}",
+                [
+                    Opt::Templates.into(),
+                    Ref::Setting(crate::settings::table::OPENMETADATA_VERSION.key),
+                ],
+            ),
+            RenderError::StdoutNeedsOneFile { .. } => Hint::new(
+                "choose {} openmetadata-yaml, env, helm-values, helm-secret or helm-jwt-secret",
+                [Opt::Target.into()],
+            ),
+            RenderError::WouldOverwrite { .. } => Hint::new(
+                "the differences are shown above; pass {} to replace the files",
+                [Opt::Force.into()],
+            ),
         })
     }
 }

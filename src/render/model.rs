@@ -9,6 +9,10 @@ use serde::Serialize;
 use super::jwt::{JwtModel, COMPOSE_OVERRIDE};
 use super::{RenderError, RenderInput};
 use crate::openmetadata::{server, Block, Chart, ChartBlock, Line};
+use crate::settings::table::{
+    OPENMETADATA_ADDITIONAL_TRUSTED_REDIRECT_URIS, OPENMETADATA_MAX_ACTIVE_SESSIONS_PER_USER,
+    OPENMETADATA_SESSION_EXPIRY, OPENMETADATA_TEAM_CLAIM,
+};
 use crate::settings::ClientType;
 
 /// What the chart has, for `{% if has.… %}` (what the release line has is decided here: a
@@ -188,17 +192,17 @@ fn check_release_settings(input: &RenderInput, line: &Line) -> Result<(), Render
         Ok(())
     };
     only_in(
-        "openmetadata.max_active_sessions_per_user",
+        OPENMETADATA_MAX_ACTIVE_SESSIONS_PER_USER.key,
         "maxActiveSessionsPerUser",
         input.max_active_sessions_per_user.is_some(),
     )?;
     only_in(
-        "openmetadata.additional_trusted_redirect_uris",
+        OPENMETADATA_ADDITIONAL_TRUSTED_REDIRECT_URIS.key,
         "additionalTrustedRedirectUris",
         !input.additional_trusted_redirect_uris.is_empty(),
     )?;
     only_in(
-        "openmetadata.team_claim",
+        OPENMETADATA_TEAM_CLAIM.key,
         "jwtTeamClaimMapping",
         input.team_claim.is_some(),
     )
@@ -283,7 +287,7 @@ impl SessionExpiry {
         }
         if !line.has(Block::Oidc, "sessionExpiry") {
             return Err(RenderError::NotInRelease {
-                setting: "openmetadata.session_expiry",
+                setting: OPENMETADATA_SESSION_EXPIRY.key,
                 version,
                 since: Line::first_with(Block::Oidc, "sessionExpiry").map(Line::name),
             });

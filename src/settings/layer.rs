@@ -10,7 +10,7 @@ use std::path::Path;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 
-use super::table::{self, SECTIONS, SETTINGS};
+use super::table::{self, Setting, SECTIONS, SETTINGS};
 use super::value::{FileValue, Value};
 
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -50,11 +50,10 @@ pub struct Given {
 }
 
 impl Given {
-    /// Records `value` for the table's `key`, set by `source`.
-    pub fn set(&mut self, key: &str, value: Value, source: Source) {
-        let key = table::setting(key).key;
-        self.values.values.insert(key, value);
-        self.sources.insert(key, source);
+    /// Records `value` for setting `s`, set by `source`.
+    pub fn set(&mut self, s: &'static Setting, value: Value, source: Source) {
+        self.values.values.insert(s.key, value);
+        self.sources.insert(s.key, source);
     }
 }
 

@@ -1,6 +1,6 @@
 //! omsso.yaml + OMSSO_* env vars + flags → [`Settings`]. Precedence: flag > env > file > default.
 //! A file may hold named environments (`environments: {dev: …, prod: …}`) that overlay its
-//! base sections; `--env NAME` picks one.
+//! base sections; `--environment NAME` picks one.
 
 mod docs;
 mod file;
@@ -16,6 +16,7 @@ mod value;
 use std::path::PathBuf;
 
 use crate::exit::{Diagnose, Exit};
+use crate::hint::{Hint, Opt};
 
 pub use self::openmetadata::{ClientType, Namespace, ResponseType, RoleSource, SecretName};
 pub use self::url::HttpUrl;
@@ -26,7 +27,9 @@ pub use layer::{Given, Layer, Source, Sources};
 pub use realm::{Realm, RealmError};
 pub use resolved::{SealRecipients, Settings};
 pub use secret::{AdminLogin, SecretSource};
-pub use table::{flag, Setting, SECTIONS, SETTINGS};
+pub use table::{Setting, SECTIONS, SETTINGS};
+
+use table::{ADMIN_CLIENT_ID, ADMIN_PASSWORD_FILE, ADMIN_USERNAME, OPENMETADATA_RESPONSE_TYPE};
 pub use value::{Kind, Value};
 
 pub const DEFAULT_CONFIG: &str = "omsso.yaml";
@@ -37,7 +40,7 @@ pub const ADMIN_LOGIN: &str = "admin login (admin.username or admin.client_id)";
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Required {
     /// A setting of the table.
-    Key(&'static str),
+    Key(&'static Setting),
     /// An admin login: a user or a service-account client.
     AdminLogin,
     /// An admin login, or what the command can use instead (`render --credentials FILE`),
@@ -82,12 +85,13 @@ pub enum SettingsError {
     },
     #[error("environment `{0}` was chosen but there is no settings file")]
     EnvWithoutFile(String),
-    #[error("{key} is not set")]
-    Missing { key: &'static str },
+    #[error("{} is not set", .setting.key)]
+    Missing { setting: &'static Setting },
     /// Several settings a command needs, reported together.
-    #[error("{} settings are not set: {}", .keys.len(), .keys.join(", "))]
+    #[error("{} settings are not set: {}", .missing.len(), names(.missing))]
     MissingSeveral {
-        keys: Vec<&'static str>,
+        /// Settings and the admin login (never [`Required::AdminLoginOr`]), in the order asked.
+        missing: Vec<Required>,
         /// What the command can use instead of an admin login, when it can.
         instead: Option<&'static str>,
     },
@@ -134,9 +138,18 @@ pub enum SettingsError {
 pub fn admin_login_choices() -> String {
     format!(
         "{} with OMSSO_ADMIN_PASSWORD, or {} with OMSSO_ADMIN_CLIENT_SECRET",
-        flag("admin.username"),
-        flag("admin.client_id")
+        ADMIN_USERNAME.flag_name(),
+        ADMIN_CLIENT_ID.flag_name()
     )
+}
+
+/// The names of missing settings, as an error lists them.
+fn names(missing: &[Required]) -> String {
+    let name = |r: &Required| match r {
+        Required::Key(s) => s.key,
+        Required::AdminLogin | Required::AdminLoginOr(_) => ADMIN_LOGIN,
+    };
+    missing.iter().map(name).collect::<Vec<_>>().join(", ")
 }
 
 impl Diagnose for SettingsError {
@@ -144,10 +157,13 @@ impl Diagnose for SettingsError {
         Exit::Usage
     }
 
-    fn hint(&self) -> Option<String> {
-        Some(match self {
+    fn hint(&self) -> Option<Hint> {
+        Some(Hint::from(match self {
             SettingsError::Read { .. } => {
-                "check the settings file's path (OMSSO_CONFIG)".to_string()
+                return Some(Hint::new(
+                    "check the path given by {} / OMSSO_CONFIG",
+                    [Opt::Config.into()],
+                ))
             }
             SettingsError::Parse { .. } => {
                 "fix that line; examples/omsso.yaml lists every key with a comment".to_string()
@@ -159,18 +175,26 @@ impl Diagnose for SettingsError {
                 format!("defined environments: {}", available.join(", "))
             }
             SettingsError::EnvWithoutFile(_) => {
-                format!("create {DEFAULT_CONFIG}, or name the settings file (OMSSO_CONFIG)")
-            }
-            SettingsError::Missing { key } => {
-                let s = table::setting(key);
-                format!(
-                    "pass {}, set {}, or add `{key}` to {DEFAULT_CONFIG}",
-                    s.flag_name(),
-                    s.env
+                return Some(
+                    Hint::from(format!("create {DEFAULT_CONFIG} or pass "))
+                        .then(Opt::Config)
+                        .text(" FILE (")
+                        .then(Opt::Env)
+                        .text(" / OMSSO_ENV picks one of its environments)"),
                 )
             }
-            SettingsError::MissingSeveral { keys, instead } => missing_several_hint(keys, *instead),
-            SettingsError::Realm(e) => e.hint(&table::setting("keycloak.realm").flag_name()),
+            SettingsError::Missing { setting: s } => {
+                format!(
+                    "pass {}, set {}, or add `{}` to {DEFAULT_CONFIG}",
+                    s.flag_name(),
+                    s.env,
+                    s.key
+                )
+            }
+            SettingsError::MissingSeveral { missing, instead } => {
+                missing_several_hint(missing, *instead)
+            }
+            SettingsError::Realm(e) => return Some(e.hint()),
             SettingsError::Empty { key } => format!("give `{key}` a value"),
             SettingsError::SecretFile { .. } => {
                 "the file must exist and be readable by you".to_string()
@@ -179,14 +203,17 @@ impl Diagnose for SettingsError {
                 "the file or variable holding it has no content".to_string()
             }
             SettingsError::NoEnvironments => {
-                "add an `environments:` section to the settings file".to_string()
+                return Some(Hint::new(
+                    "add an `environments:` section to the settings file, or run without {}",
+                    [Opt::AllEnvs.into()],
+                ))
             }
             SettingsError::NoAdminLogin { instead } => {
                 format!(
                     "set {} with OMSSO_ADMIN_PASSWORD or {}, or {} with OMSSO_ADMIN_CLIENT_SECRET",
-                    flag("admin.username"),
-                    flag("admin.password_file"),
-                    flag("admin.client_id")
+                    ADMIN_USERNAME.flag_name(),
+                    ADMIN_PASSWORD_FILE.flag_name(),
+                    ADMIN_CLIENT_ID.flag_name()
                 ) + &instead_of_login(*instead)
             }
             SettingsError::NoSecret { env, .. } => {
@@ -201,9 +228,9 @@ impl Diagnose for SettingsError {
             SettingsError::ImplicitFlowOff { .. } => format!(
                 "leave openmetadata.implicit_flow unset (or true), or log in with the auth code \
                  flow and PKCE instead ({} code)",
-                flag("openmetadata.response_type")
+                OPENMETADATA_RESPONSE_TYPE.flag_name()
             ),
-        })
+        }))
     }
 }
 
@@ -213,14 +240,13 @@ fn instead_of_login(instead: Option<&str>) -> String {
 }
 
 /// The flags and variables of several missing settings, with the admin login's choices.
-fn missing_several_hint(keys: &[&'static str], instead: Option<&str>) -> String {
+fn missing_several_hint(missing: &[Required], instead: Option<&str>) -> String {
     let (mut flags, mut envs) = (Vec::new(), Vec::new());
-    for key in keys {
-        let key = match *key {
-            ADMIN_LOGIN => "admin.username",
-            k => k,
+    for r in missing {
+        let s = match r {
+            Required::Key(s) => s,
+            Required::AdminLogin | Required::AdminLoginOr(_) => &ADMIN_USERNAME,
         };
-        let s = table::setting(key);
         flags.push(s.flag_name());
         envs.push(s.env);
     }
@@ -228,7 +254,7 @@ fn missing_several_hint(keys: &[&'static str], instead: Option<&str>) -> String 
         "pass {} (or set {}), or add the keys to {DEFAULT_CONFIG}{}",
         flags.join(", "),
         envs.join(", "),
-        if keys.contains(&ADMIN_LOGIN) {
+        if missing.contains(&Required::AdminLogin) {
             format!(" (an admin login: {})", admin_login_choices())
         } else {
             String::new()

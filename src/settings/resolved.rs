@@ -9,7 +9,19 @@ use std::time::Duration;
 use super::layer::{Given, Layer, Source, Sources};
 use super::realm::{Realm, RealmError};
 use super::secret::{AdminLogin, SecretSource};
-use super::table::{self, Default, SETTINGS};
+use super::table::{
+    Default, Setting, ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET_FILE, ADMIN_PASSWORD_FILE, ADMIN_REALM,
+    ADMIN_USERNAME, HELM_CHART_VERSION, HELM_JWT_SECRET_NAME, HELM_NAMESPACE, HELM_SECRET_NAME,
+    HELM_SOPS_AGE_RECIPIENTS, JWT_ENABLED, JWT_ISSUER, JWT_KEY_ID, JWT_KEY_SIZE, JWT_SERVER_DIR,
+    KEYCLOAK_CACERT, KEYCLOAK_INTERNAL_URL, KEYCLOAK_REALM, KEYCLOAK_TIMEOUT, KEYCLOAK_URL,
+    OPENMETADATA_ADDITIONAL_TRUSTED_REDIRECT_URIS, OPENMETADATA_ADMIN_PRINCIPALS,
+    OPENMETADATA_CLIENT_ID, OPENMETADATA_CLIENT_TYPE, OPENMETADATA_IMPLICIT_FLOW,
+    OPENMETADATA_INTERNAL_URL, OPENMETADATA_MAX_ACTIVE_SESSIONS_PER_USER,
+    OPENMETADATA_PRINCIPAL_DOMAIN, OPENMETADATA_PROVIDER_NAME, OPENMETADATA_RESPONSE_TYPE,
+    OPENMETADATA_ROLES_FROM, OPENMETADATA_SESSION_EXPIRY, OPENMETADATA_TEAM_CLAIM,
+    OPENMETADATA_URL, OPENMETADATA_VERSION, OUTPUT_DIR, SEAL_RECIPIENTS, SEAL_RECIPIENTS_FILES,
+    SETTINGS,
+};
 use super::value::{Kind, Value};
 use super::{
     ChartVersion, ClientType, HttpUrl, OmVersion, ResponseType, RoleSource, SettingsError,
@@ -67,18 +79,17 @@ impl Settings {
             given.sources.get(key).cloned().unwrap_or(Source::Default)
         });
 
-        let secret = |key: &str| {
-            let s = table::setting(key);
+        let secret = |s: &Setting| {
             let secret = s.secret.expect("a secret file setting");
-            let file = match values.get(key) {
+            let file = match values.get(s.key) {
                 Some(Value::Path(p)) => Some(p.clone()),
                 _ => None,
             };
             SecretSource::pick(secret.what, secret.env, file, sources.get(s.key))
         };
-        let admin_password = secret("admin.password_file");
-        let admin_client_secret = secret("admin.client_secret_file");
-        let realm = match values.get("keycloak.realm") {
+        let admin_password = secret(&ADMIN_PASSWORD_FILE);
+        let admin_client_secret = secret(&ADMIN_CLIENT_SECRET_FILE);
+        let realm = match values.get(KEYCLOAK_REALM.key) {
             Some(Value::Text(name)) => Some(Realm::parse(name)),
             _ => None,
         };
@@ -119,26 +130,25 @@ impl Settings {
     /// setting in one error (one alone keeps its own error, with its flag and env var).
     pub fn check_required(&self, needs: &[super::Required]) -> Result<(), SettingsError> {
         use super::Required;
-        let mut missing: Vec<&'static str> = Vec::new();
+        let mut missing: Vec<Required> = Vec::new();
         let mut instead = None;
         for need in needs {
             match need {
-                Required::Key("keycloak.realm") if self.realm.is_some() => {
+                Required::Key(s) if **s == KEYCLOAK_REALM && self.realm.is_some() => {
                     self.realm()?;
                 }
-                Required::Key(key) => {
-                    let s = table::setting(key);
+                Required::Key(s) => {
                     let empty_list =
                         matches!(self.values.get(s.key), Some(Value::Strings(v)) if v.is_empty());
                     if self.values.get(s.key).is_none() || empty_list {
-                        missing.push(s.key);
+                        missing.push(*need);
                     }
                 }
                 Required::AdminLogin if !self.admin_login_configured() => {
-                    missing.push(super::ADMIN_LOGIN)
+                    missing.push(Required::AdminLogin)
                 }
                 Required::AdminLoginOr(other) if !self.admin_login_configured() => {
-                    missing.push(super::ADMIN_LOGIN);
+                    missing.push(Required::AdminLogin);
                     instead = Some(*other);
                 }
                 Required::AdminLogin | Required::AdminLoginOr(_) => {}
@@ -146,84 +156,95 @@ impl Settings {
         }
         match missing.as_slice() {
             [] => Ok(()),
-            [one] if *one == super::ADMIN_LOGIN => Err(SettingsError::NoAdminLogin { instead }),
-            [one] => Err(self.missing_error(one)),
-            _ => Err(SettingsError::MissingSeveral {
-                keys: missing,
-                instead,
-            }),
+            [Required::Key(s)] => Err(self.missing_error(s)),
+            [_] => Err(SettingsError::NoAdminLogin { instead }),
+            _ => Err(SettingsError::MissingSeveral { missing, instead }),
         }
     }
 
-    /// Whether `key` has a value (from any source but the default).
-    pub fn is_set(&self, key: &str) -> bool {
-        self.values.get(table::setting(key).key).is_some()
+    /// Whether `s` has a value (from any source but the default).
+    pub fn is_set(&self, s: &Setting) -> bool {
+        self.values.get(s.key).is_some()
     }
 
-    fn get(&self, key: &str) -> Option<&Value> {
-        self.values.get(table::setting(key).key)
+    fn get(&self, s: &Setting) -> Option<&Value> {
+        self.values.get(s.key)
     }
 
-    fn url(&self, key: &str) -> Option<&HttpUrl> {
-        match self.get(key)? {
+    // A setting with no default or logic of its own needs no accessor: code reads it by its
+    // item with the getter of its kind (`settings.text(&JWT_ISSUER)`).
+
+    pub fn url(&self, s: &Setting) -> Option<&HttpUrl> {
+        debug_assert!(s.kind == Kind::Url, "{} is not a URL", s.key);
+        match self.get(s)? {
             Value::Url(u) => Some(u),
             _ => None,
         }
     }
 
-    fn text(&self, key: &str) -> Option<&str> {
-        match self.get(key)? {
+    pub fn text(&self, s: &Setting) -> Option<&str> {
+        debug_assert!(
+            matches!(s.kind, Kind::Name | Kind::Text),
+            "{} is not text",
+            s.key
+        );
+        match self.get(s)? {
             Value::Text(s) => Some(s),
             _ => None,
         }
     }
 
-    fn strings(&self, key: &str) -> &[String] {
-        match self.get(key) {
+    pub fn strings(&self, s: &Setting) -> &[String] {
+        debug_assert!(s.kind == Kind::Strings, "{} is not a list", s.key);
+        match self.get(s) {
             Some(Value::Strings(v)) => v,
             _ => &[],
         }
     }
 
-    fn path(&self, key: &str) -> Option<&Path> {
-        match self.get(key)? {
+    pub fn path(&self, s: &Setting) -> Option<&Path> {
+        debug_assert!(s.kind == Kind::Path, "{} is not a path", s.key);
+        match self.get(s)? {
             Value::Path(p) => Some(p),
             _ => None,
         }
     }
 
-    fn number(&self, key: &str) -> Option<u64> {
-        match self.get(key)? {
+    pub fn number(&self, s: &Setting) -> Option<u64> {
+        debug_assert!(
+            matches!(s.kind, Kind::Seconds | Kind::Count),
+            "{} is not a number",
+            s.key
+        );
+        match self.get(s)? {
             Value::Number(n) => Some(*n),
             _ => None,
         }
     }
 
     /// The error for a setting a command needs but nobody set, naming its flag and env var.
-    pub fn missing_error(&self, key: &str) -> SettingsError {
-        SettingsError::Missing {
-            key: table::setting(key).key,
-        }
+    pub fn missing_error(&self, setting: &'static Setting) -> SettingsError {
+        SettingsError::Missing { setting }
     }
 
-    pub fn source_of(&self, key: &str) -> Source {
-        self.sources.get(key).cloned().unwrap_or(Source::Default)
+    pub fn source_of(&self, s: &Setting) -> Source {
+        self.sources.get(s.key).cloned().unwrap_or(Source::Default)
     }
 
     pub fn keycloak_url(&self) -> Result<&HttpUrl, SettingsError> {
-        self.url("keycloak.url")
-            .ok_or_else(|| self.missing_error("keycloak.url"))
+        self.url(&KEYCLOAK_URL)
+            .ok_or_else(|| self.missing_error(&KEYCLOAK_URL))
     }
 
     /// The Keycloak address the OpenMetadata server uses; the public one when not set.
     pub fn keycloak_internal_url(&self) -> Option<&HttpUrl> {
-        self.url("keycloak.internal_url")
+        self.url(&KEYCLOAK_INTERNAL_URL)
     }
 
     /// The realm of the OpenMetadata client: set, servable by Keycloak, and not `master`.
     pub fn realm(&self) -> Result<&Realm, SettingsError> {
         match &self.realm {
-            None => Err(self.missing_error("keycloak.realm")),
+            None => Err(self.missing_error(&KEYCLOAK_REALM)),
             Some(Ok(realm)) => Ok(realm),
             Some(Err(e)) => Err(e.clone().into()),
         }
@@ -232,50 +253,50 @@ impl Settings {
     /// The realm as written and where it was set, when it was set at all (`verify` takes the
     /// realm from its file and refuses a different one given here, even `master`).
     pub fn realm_given(&self) -> Option<(&str, Source)> {
-        let realm = self.text("keycloak.realm")?;
-        Some((realm, self.source_of("keycloak.realm")))
+        let realm = self.text(&KEYCLOAK_REALM)?;
+        Some((realm, self.source_of(&KEYCLOAK_REALM)))
     }
 
     /// `keycloak.url` and where it was set, when set.
     pub fn keycloak_url_given(&self) -> Option<(&HttpUrl, Source)> {
-        let url = self.url("keycloak.url")?;
-        Some((url, self.source_of("keycloak.url")))
+        let url = self.url(&KEYCLOAK_URL)?;
+        Some((url, self.source_of(&KEYCLOAK_URL)))
     }
 
     /// Whether an admin login is configured at all (a user or a service-account client);
     /// without one, `verify` runs the checks that need none.
     pub fn admin_login_configured(&self) -> bool {
-        self.is_set("admin.username") || self.is_set("admin.client_id")
+        self.is_set(&ADMIN_USERNAME) || self.is_set(&ADMIN_CLIENT_ID)
     }
 
     /// The release line as configured (flag, env or file), `None` when left to the default.
     pub fn om_version_given(&self) -> Option<(OmVersion, Source)> {
-        match self.get("openmetadata.version")? {
-            Value::OmVersion(v) => Some((*v, self.source_of("openmetadata.version"))),
+        match self.get(&OPENMETADATA_VERSION)? {
+            Value::OmVersion(v) => Some((*v, self.source_of(&OPENMETADATA_VERSION))),
             _ => None,
         }
     }
 
     pub fn cacert(&self) -> Option<&Path> {
-        self.path("keycloak.cacert")
+        self.path(&KEYCLOAK_CACERT)
     }
 
     pub fn timeout(&self) -> Duration {
         Duration::from_secs(
-            self.number("keycloak.timeout")
+            self.number(&KEYCLOAK_TIMEOUT)
                 .unwrap_or(DEFAULT_TIMEOUT_SECS),
         )
     }
 
     pub fn admin_realm(&self) -> &str {
-        self.text("admin.realm").unwrap_or(DEFAULT_ADMIN_REALM)
+        self.text(&ADMIN_REALM).unwrap_or(DEFAULT_ADMIN_REALM)
     }
 
     /// How to log in to the admin API. Reads the secret now (file, env, stdin or prompt), so
     /// call it once, only in commands that talk to the admin API.
     pub fn admin_login(&self) -> Result<AdminLogin, SettingsError> {
         let realm = self.admin_realm().to_string();
-        if let Some(client_id) = self.text("admin.client_id") {
+        if let Some(client_id) = self.text(&ADMIN_CLIENT_ID) {
             let secret = self.admin_client_secret.read()?;
             return Ok(AdminLogin::ClientCredentials {
                 realm,
@@ -283,7 +304,7 @@ impl Settings {
                 secret,
             });
         }
-        let Some(username) = self.text("admin.username") else {
+        let Some(username) = self.text(&ADMIN_USERNAME) else {
             return Err(SettingsError::NoAdminLogin { instead: None });
         };
         let password = self.admin_password.read()?;
@@ -295,31 +316,31 @@ impl Settings {
     }
 
     pub fn om_url(&self) -> Result<&HttpUrl, SettingsError> {
-        self.url("openmetadata.url")
-            .ok_or_else(|| self.missing_error("openmetadata.url"))
+        self.url(&OPENMETADATA_URL)
+            .ok_or_else(|| self.missing_error(&OPENMETADATA_URL))
     }
 
     pub fn client_id(&self) -> &str {
-        self.text("openmetadata.client_id")
+        self.text(&OPENMETADATA_CLIENT_ID)
             .unwrap_or(DEFAULT_CLIENT_ID)
     }
 
     pub fn admin_principals(&self) -> &[String] {
-        self.strings("openmetadata.admin_principals")
+        self.strings(&OPENMETADATA_ADMIN_PRINCIPALS)
     }
 
     pub fn principal_domain(&self) -> Option<&str> {
-        self.text("openmetadata.principal_domain")
+        self.text(&OPENMETADATA_PRINCIPAL_DOMAIN)
     }
 
     /// The claim that names the user's teams, when team mapping is on.
     pub fn team_claim(&self) -> Option<&str> {
-        self.text("openmetadata.team_claim")
+        self.text(&OPENMETADATA_TEAM_CLAIM)
     }
 
     /// Where OpenMetadata's roles come from, when roles from Keycloak are on.
     pub fn roles_from(&self) -> Option<RoleSource> {
-        match self.get("openmetadata.roles_from") {
+        match self.get(&OPENMETADATA_ROLES_FROM) {
             Some(Value::RoleSource(r)) => Some(*r),
             _ => None,
         }
@@ -327,7 +348,7 @@ impl Settings {
 
     /// The implicit flow as set, when set.
     fn implicit_flow_set(&self) -> Option<bool> {
-        match self.get("openmetadata.implicit_flow")? {
+        match self.get(&OPENMETADATA_IMPLICIT_FLOW)? {
             Value::Bool(b) => Some(*b),
             _ => None,
         }
@@ -346,7 +367,7 @@ impl Settings {
     /// What OpenMetadata's UI asks Keycloak for when the client is public (default
     /// `id_token`, the implicit flow). Confidential clients do not use it.
     pub fn response_type(&self) -> ResponseType {
-        match self.get("openmetadata.response_type") {
+        match self.get(&OPENMETADATA_RESPONSE_TYPE) {
             Some(Value::ResponseType(r)) => *r,
             _ => ResponseType::default(),
         }
@@ -359,7 +380,7 @@ impl Settings {
             && self.response_type() == ResponseType::IdToken
             && self.implicit_flow_set() == Some(false)
         {
-            let from = self.source_of("openmetadata.implicit_flow");
+            let from = self.source_of(&OPENMETADATA_IMPLICIT_FLOW);
             return Err(SettingsError::ImplicitFlowOff { from });
         }
         Ok(())
@@ -371,46 +392,46 @@ impl Settings {
     }
 
     pub fn client_type(&self) -> ClientType {
-        match self.get("openmetadata.client_type") {
+        match self.get(&OPENMETADATA_CLIENT_TYPE) {
             Some(Value::ClientType(c)) => *c,
             _ => ClientType::default(),
         }
     }
 
     pub fn provider_name(&self) -> &str {
-        self.text("openmetadata.provider_name")
+        self.text(&OPENMETADATA_PROVIDER_NAME)
             .unwrap_or(DEFAULT_PROVIDER_NAME)
     }
 
     /// OpenMetadata as the server reaches itself (for its own JWKS URL).
     pub fn om_internal_url(&self) -> Option<&HttpUrl> {
-        self.url("openmetadata.internal_url")
+        self.url(&OPENMETADATA_INTERNAL_URL)
     }
 
     pub fn session_expiry(&self) -> Option<u64> {
-        self.number("openmetadata.session_expiry")
+        self.number(&OPENMETADATA_SESSION_EXPIRY)
     }
 
     pub fn max_active_sessions_per_user(&self) -> Option<u32> {
-        self.number("openmetadata.max_active_sessions_per_user")
+        self.number(&OPENMETADATA_MAX_ACTIVE_SESSIONS_PER_USER)
             .and_then(|n| u32::try_from(n).ok())
     }
 
     pub fn additional_trusted_redirect_uris(&self) -> &[String] {
-        self.strings("openmetadata.additional_trusted_redirect_uris")
+        self.strings(&OPENMETADATA_ADDITIONAL_TRUSTED_REDIRECT_URIS)
     }
 
     /// The chart version named in the settings; render resolves the default from the
     /// OpenMetadata release.
     pub fn helm_chart_version(&self) -> Option<ChartVersion> {
-        match self.get("helm.chart_version")? {
+        match self.get(&HELM_CHART_VERSION)? {
             Value::ChartVersion(v) => Some(*v),
             _ => None,
         }
     }
 
     pub fn helm_secret_name(&self) -> &str {
-        match self.get("helm.secret_name") {
+        match self.get(&HELM_SECRET_NAME) {
             Some(Value::SecretName(n)) => n.as_str(),
             _ => DEFAULT_HELM_SECRET_NAME,
         }
@@ -418,7 +439,7 @@ impl Settings {
 
     /// Namespace for the rendered Secret; none means kubectl's current namespace.
     pub fn helm_namespace(&self) -> Option<&str> {
-        match self.get("helm.namespace")? {
+        match self.get(&HELM_NAMESPACE)? {
             Value::Namespace(n) => Some(n.as_str()),
             _ => None,
         }
@@ -427,18 +448,17 @@ impl Settings {
     /// The age recipients to encrypt the Kubernetes Secret for with SOPS (none: not set here;
     /// a `.sops.yaml` may still name some), and where they came from.
     pub fn sops_age_recipients(&self) -> (&[String], Source) {
-        let key = "helm.sops.age_recipients";
-        (self.strings(key), self.source_of(key))
+        let s = &HELM_SOPS_AGE_RECIPIENTS;
+        (self.strings(s), self.source_of(s))
     }
 
     pub fn out_dir(&self) -> &Path {
-        self.path("output.dir")
-            .unwrap_or(Path::new(DEFAULT_OUT_DIR))
+        self.path(&OUTPUT_DIR).unwrap_or(Path::new(DEFAULT_OUT_DIR))
     }
 
     /// Whether omsso gives OpenMetadata its own JWT key pair (`jwt.enabled`, default true).
     pub fn jwt_enabled(&self) -> bool {
-        !matches!(self.get("jwt.enabled"), Some(Value::Bool(false)))
+        !matches!(self.get(&JWT_ENABLED), Some(Value::Bool(false)))
     }
 
     /// Where the JWT key pair is on this machine: `private_key.der` and `public_key.der` in
@@ -450,7 +470,7 @@ impl Settings {
 
     /// The RSA key size of a new JWT key pair (default 2048).
     pub fn jwt_key_size(&self) -> KeySize {
-        match self.get("jwt.key_size") {
+        match self.get(&JWT_KEY_SIZE) {
             Some(Value::KeySize(k)) => *k,
             _ => KeySize::default(),
         }
@@ -459,24 +479,23 @@ impl Settings {
     /// The key id as configured; `None` means the public key's RFC 7638 thumbprint
     /// ([`crate::jwt_keys::key_id`]).
     pub fn jwt_key_id(&self) -> Option<&str> {
-        self.text("jwt.key_id")
+        self.text(&JWT_KEY_ID)
     }
 
     /// The issuer as configured; `None` means the OpenMetadata URL's host (render decides).
     pub fn jwt_issuer(&self) -> Option<&str> {
-        self.text("jwt.issuer")
+        self.text(&JWT_ISSUER)
     }
 
     /// The folder where the OpenMetadata server reads the key pair, as written (render
     /// refuses one that is not absolute).
     pub fn jwt_server_dir(&self) -> &str {
-        self.text("jwt.server_dir")
-            .unwrap_or(DEFAULT_JWT_SERVER_DIR)
+        self.text(&JWT_SERVER_DIR).unwrap_or(DEFAULT_JWT_SERVER_DIR)
     }
 
     /// The Kubernetes Secret that holds the JWT key pair.
     pub fn helm_jwt_secret_name(&self) -> &str {
-        match self.get("helm.jwt_secret_name") {
+        match self.get(&HELM_JWT_SECRET_NAME) {
             Some(Value::SecretName(n)) => n.as_str(),
             _ => DEFAULT_HELM_JWT_SECRET_NAME,
         }
@@ -487,17 +506,17 @@ impl Settings {
     /// sealing to someone the user did not ask for is worse than missing a default.
     pub fn seal_recipients(&self) -> SealRecipients {
         let (recipients_source, files_source) = (
-            self.source_of("seal.recipients"),
-            self.source_of("seal.recipients_files"),
+            self.source_of(&SEAL_RECIPIENTS),
+            self.source_of(&SEAL_RECIPIENTS_FILES),
         );
         let given = |s: &Source| matches!(s, Source::Flag(_) | Source::Env(_));
         let command_line = given(&recipients_source) || given(&files_source);
         let keep = |s: &Source| !command_line || given(s);
-        let files = match self.get("seal.recipients_files") {
+        let files = match self.get(&SEAL_RECIPIENTS_FILES) {
             Some(Value::Paths(p)) if keep(&files_source) => p.clone(),
             _ => Vec::new(),
         };
-        let recipients = match self.get("seal.recipients") {
+        let recipients = match self.get(&SEAL_RECIPIENTS) {
             Some(Value::Strings(r)) if keep(&recipients_source) => r.clone(),
             _ => Vec::new(),
         };
@@ -516,9 +535,10 @@ impl Settings {
             .iter()
             .map(|s| {
                 if let Some(secret) = s.secret {
-                    let source = match secret.shown_as {
-                        "admin.password" => &self.admin_password,
-                        _ => &self.admin_client_secret,
+                    let source = if **s == ADMIN_PASSWORD_FILE {
+                        &self.admin_password
+                    } else {
+                        &self.admin_client_secret
                     };
                     return (
                         secret.shown_as,
@@ -533,21 +553,23 @@ impl Settings {
                         .parse_default(d)
                         .expect("table defaults parse (tested)")
                         .to_json(),
-                    (None, Default::Derived(_)) => self.derived_json(s.key),
+                    (None, Default::Derived(_)) => self.derived_json(s),
                     (None, Default::None) => serde_json::Value::Null,
                 };
-                (s.key, value, self.source_of(s.key))
+                (s.key, value, self.source_of(s))
             })
             .collect()
     }
 
     /// `config show`'s value of a setting whose default is worked out, not written down.
-    fn derived_json(&self, key: &str) -> serde_json::Value {
-        match key {
-            "openmetadata.implicit_flow" => serde_json::json!(self.implicit_flow()),
-            "openmetadata.version" => serde_json::json!(self.om_version().to_string()),
+    fn derived_json(&self, s: &Setting) -> serde_json::Value {
+        if *s == OPENMETADATA_IMPLICIT_FLOW {
+            serde_json::json!(self.implicit_flow())
+        } else if *s == OPENMETADATA_VERSION {
+            serde_json::json!(self.om_version().to_string())
+        } else {
             // The others (internal URLs, namespace, chart) are decided by their users.
-            _ => serde_json::Value::Null,
+            serde_json::Value::Null
         }
     }
 }

@@ -21,7 +21,7 @@ use crate::input::{self, Accept};
 use crate::jwt_keys::{Jwks, PublicKey};
 use crate::omapi::{Client, OmError, User};
 use crate::openmetadata::quickstart as qs;
-use crate::settings::flag;
+use crate::settings::table::OPENMETADATA_URL;
 
 /// What the back-door checks need besides the HTTP client.
 pub struct Inputs<'a> {
@@ -39,7 +39,7 @@ pub async fn run(c: &mut Checks, http: &Http, inputs: Inputs<'_>) {
             c.skip(
                 check,
                 "no OpenMetadata URL (the file names none and openmetadata.url is not set)",
-                format!("set {}", flag("openmetadata.url")),
+                format!("set {}", OPENMETADATA_URL.flag_name()),
             );
         }
         return;
@@ -64,10 +64,16 @@ fn unanswered(c: &mut Checks, check: super::registry::CheckInfo, e: &OmError) {
             e.to_string(),
             format!(
                 "run verify where OpenMetadata is reachable (set {} to its address from here)",
-                flag("openmetadata.url")
+                OPENMETADATA_URL.flag_name()
             ),
         ),
-        _ => c.fail(check, e.to_string(), e.hint().unwrap_or_default()),
+        _ => c.fail(
+            check,
+            e.to_string(),
+            e.hint()
+                .map(|h| h.render(crate::settings::table::flag_of_key))
+                .unwrap_or_default(),
+        ),
     }
 }
 

@@ -13,6 +13,7 @@ use super::registry::{
 use super::report::Checks;
 use crate::keycloak::client::strings;
 use crate::keycloak::mappers::{writes_claim, ROLES_CLAIM};
+use crate::settings::table::{OPENMETADATA_ROLES_FROM, OPENMETADATA_TEAM_CLAIM};
 
 /// The client scopes that put the claims OpenMetadata reads into tokens, and what a token
 /// lacks without each.
@@ -234,9 +235,9 @@ fn claim_mappers(c: &mut Checks, id: &str, client: &Value, deployed: &Deployed) 
             Ok(mapper) => found.push(format!("`{claim}` by mapper `{mapper}`")),
             Err(why) => {
                 let settings = if team {
-                    "openmetadata.team_claim"
+                    OPENMETADATA_TEAM_CLAIM.key
                 } else {
-                    "openmetadata.roles_from"
+                    OPENMETADATA_ROLES_FROM.key
                 };
                 return c.fail(
                     CLAIM_MAPPERS,

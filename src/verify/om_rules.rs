@@ -17,7 +17,7 @@ use crate::http::{Http, HttpError};
 use crate::keycloak::probe;
 use crate::keycloak::KeycloakError;
 use crate::openmetadata::server;
-use crate::settings::flag;
+use crate::settings::table::OPENMETADATA_URL;
 
 /// Whether `url` is OpenMetadata's own JWKS (`{om}/api/v1/system/config/jwks`).
 pub fn is_own_jwks(url: &str) -> bool {
@@ -320,7 +320,7 @@ async fn own_jwks_answers(c: &mut Checks, http: &Http, deployed: &Deployed) {
         ),
         format!(
             "run verify where OpenMetadata is reachable (set {} to its address)",
-            flag("openmetadata.url")
+            OPENMETADATA_URL.flag_name()
         ),
     );
 }

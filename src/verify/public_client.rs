@@ -10,7 +10,7 @@ use super::redirects::redirect_registered;
 use super::registry::{CheckInfo, CLIENT_FLOW, SILENT_CALLBACK_REGISTERED};
 use super::report::Checks;
 use crate::openmetadata::server;
-use crate::settings::flag;
+use crate::settings::table::{OPENMETADATA_CLIENT_TYPE, OPENMETADATA_RESPONSE_TYPE};
 
 /// The checks below, for a public configuration (in the order they run).
 pub fn names(deployed: &Deployed) -> Vec<CheckInfo> {
@@ -57,8 +57,8 @@ pub fn checks(c: &mut Checks, id: &str, client: &Value, deployed: &Deployed) {
 fn flow(id: &str, client: &Value, deployed: &Deployed) -> Result<String, (String, String)> {
     let hint = format!(
         "run `omsso keycloak ensure` with the same {} and {}",
-        flag("openmetadata.client_type"),
-        flag("openmetadata.response_type")
+        OPENMETADATA_CLIENT_TYPE.flag_name(),
+        OPENMETADATA_RESPONSE_TYPE.flag_name()
     );
     let enabled = |k: &str| client.get(k).and_then(Value::as_bool) == Some(true);
     match deployed.public_response_type() {

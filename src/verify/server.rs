@@ -9,10 +9,11 @@ use serde_json::Value;
 
 use super::registry::{CheckInfo, SERVER_CONFIG, SERVER_VERSION};
 use super::report::Checks;
+use crate::hint::Opt;
 use crate::http::Http;
 use crate::omapi::{compare, Client, OmError, ServerVersion};
 use crate::openmetadata::{api, lines, OmVersion};
-use crate::settings::flag;
+use crate::settings::table::{OPENMETADATA_URL, OPENMETADATA_VERSION};
 use crate::settings::Source;
 
 /// How a difference between the file and the server counts.
@@ -70,7 +71,7 @@ pub async fn run_answered(
             c.skip(
                 name,
                 "no OpenMetadata URL (the file names none and openmetadata.url is not set)",
-                format!("set {}", flag("openmetadata.url")),
+                format!("set {}", OPENMETADATA_URL.flag_name()),
             );
         }
         return found;
@@ -90,7 +91,7 @@ pub async fn run_answered(
                     format!(
                         "run verify where OpenMetadata is reachable (set {} to its address \
                          from here)",
-                        flag("openmetadata.url")
+                        OPENMETADATA_URL.flag_name()
                     ),
                 );
             }
@@ -104,7 +105,7 @@ pub async fn run_answered(
             ),
             format!(
                 "check {}: it is OpenMetadata's base URL",
-                flag("openmetadata.url")
+                OPENMETADATA_URL.flag_name()
             ),
         ),
         Ok(Some(v)) => {
@@ -153,7 +154,7 @@ fn version_check(
             format!(
                 "render for the server's release ({} {}, or leave it unset and omsso asks the \
                  server), or upgrade the server",
-                flag("openmetadata.version"),
+                OPENMETADATA_VERSION.flag_name(),
                 server.line().name()
             ),
         ),
@@ -192,7 +193,7 @@ async fn config_check(
                 e.to_string(),
                 format!(
                     "check {}: it is OpenMetadata's base URL",
-                    flag("openmetadata.url")
+                    OPENMETADATA_URL.flag_name()
                 ),
             );
             return;
@@ -226,7 +227,10 @@ async fn config_check(
         Expect::JustRendered => c.warn(
             NAME,
             detail,
-            format!("the files were just written; {how} (or use `omsso run --apply`)"),
+            format!(
+                "the files were just written; {how} (or use `omsso run {}`)",
+                Opt::Apply
+            ),
         ),
     }
 }

@@ -5,7 +5,8 @@
 use crate::support::keycloak;
 
 use crate::support::keycloak::{
-    client, default_scopes, ensure_ok, fields, keycloak, run_json, CLIENT_ID, OM_URL,
+    client, default_scopes, drop_default_scope, ensure_ok, fields, keycloak, run_json, CLIENT_ID,
+    OM_URL,
 };
 use crate::support::{run, Admin};
 use serde_json::{json, Value};
@@ -197,24 +198,7 @@ fn drift_the_client_by_hand(admin: &Admin, realm: &str, uuid: &str) {
         }),
     );
     // ... and moves `email` from the default to the optional scopes.
-    let scopes = admin.get(&format!("/{realm}/client-scopes"));
-    let email = scopes
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["name"] == "email")
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let r = admin
-        .request(
-            reqwest::Method::DELETE,
-            &format!("/{realm}/clients/{uuid}/default-client-scopes/{email}"),
-        )
-        .send()
-        .unwrap();
-    assert!(r.status().is_success());
+    let email = drop_default_scope(admin, realm, uuid, "email");
     admin.put(
         &format!("/{realm}/clients/{uuid}/optional-client-scopes/{email}"),
         &json!({}),

@@ -9,10 +9,13 @@ use std::process::Command;
 
 use serde_json::{json, Value};
 
-use crate::support::keycloak::{configured, keycloak, run_json, CLIENT_ID};
+use crate::support::keycloak::{
+    check, configured, create_user, fetch_and_render, login, person, run_json, CLIENT_ID,
+};
 use crate::support::om_standin::{StandIn, ADMIN_TOKEN};
 use crate::support::render::{om_yaml, render, Creds};
-use crate::support::{one_error, run, Admin};
+use crate::support::table::each;
+use crate::support::{one_error, run, Admin, Run};
 
 /// omsso for `realm` with groups as teams (claim `groups`) and the client's roles as roles.
 fn mapped(dir: &Path, realm: &str) -> Command {
@@ -22,13 +25,18 @@ fn mapped(dir: &Path, realm: &str) -> Command {
     cmd
 }
 
-fn check<'a>(v: &'a Value, name: &str) -> &'a Value {
-    v["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["name"] == name)
-        .unwrap_or_else(|| panic!("no {name} check: {v}"))
+/// A new realm whose client `keycloak ensure` has mapped (groups as teams, client roles).
+fn mapped_realm(dir: &Path, admin: &Admin) -> String {
+    let realm = admin.new_realm("teams");
+    let (r, _) = run_json(mapped(dir, &realm).args(["keycloak", "ensure"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    realm
+}
+
+/// The client's credentials and openmetadata.yaml rendered for `realm` with the mappings.
+fn mapped_files(dir: &Path, realm: &str) {
+    let args = ["--target", "openmetadata-yaml"];
+    fetch_and_render(dir, realm, mapped(dir, realm), &args);
 }
 
 /// The id at the end of a 201's Location.
@@ -57,21 +65,8 @@ fn alice(admin: &Admin, realm: &str) {
     );
     assert_eq!(r.status().as_u16(), 201, "create client role");
     let role = admin.get(&format!("/{realm}/clients/{uuid}/roles/DataSteward"));
-    let user = created_id(
-        admin.post(
-            &format!("/{realm}/users"),
-            &json!({
-                "username": "alice",
-                "enabled": true,
-                "email": "alice@example.test",
-                "emailVerified": true,
-                "firstName": "Alice",
-                "lastName": "Smith",
-                "credentials": [{"type": "password", "value": "pw-Alice-1", "temporary": false}],
-            }),
-        ),
-        "user",
-    );
+    let alice = person("alice", Some("alice@example.test"), true, "pw-Alice-1");
+    let user = create_user(admin, realm, &alice);
     admin.put(&format!("/{realm}/users/{user}/groups/{group}"), &json!({}));
     let r = admin.post(
         &format!("/{realm}/users/{user}/role-mappings/clients/{uuid}"),
@@ -91,16 +86,7 @@ fn mapper<'a>(client: &'a Value, name: &str) -> &'a Value {
 /// whose client `ensure` has already mapped.
 fn alice_and_her_files(dir: &Path, admin: &Admin, realm: &str) {
     alice(admin, realm);
-    let r = run(keycloak(dir, "fetch", realm).args(["--write", "creds.json"]));
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    let r = run(mapped(dir, realm).args([
-        "render",
-        "--credentials",
-        "creds.json",
-        "--target",
-        "openmetadata-yaml",
-    ]));
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    mapped_files(dir, realm);
     let yaml = std::fs::read_to_string(dir.join("out/openmetadata.yaml")).unwrap();
     let doc = om_yaml(&yaml);
     assert_eq!(
@@ -151,11 +137,7 @@ fn groups_and_client_roles_reach_the_id_token_and_verify_names_them() {
     );
 
     alice_and_her_files(d.path(), &admin, &realm);
-    let (r, v) = run_json(
-        mapped(d.path(), &realm)
-            .env("OMSSO_LOGIN_PASSWORD", "pw-Alice-1")
-            .args(["verify", "--login", "alice"]),
-    );
+    let (r, v) = login(mapped(d.path(), &realm), "alice", "pw-Alice-1");
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
     assert_eq!(check(&v, "claim-mappers")["status"], "pass", "{v}");
     let teams_roles = check(&v, "login-teams-roles");
@@ -172,9 +154,7 @@ fn groups_and_client_roles_reach_the_id_token_and_verify_names_them() {
 fn verify_login_names_the_teams_and_roles_openmetadata_does_not_have() {
     let d = tempfile::tempdir().unwrap();
     let admin = Admin::login();
-    let realm = admin.new_realm("teams");
-    let (r, _) = run_json(mapped(d.path(), &realm).args(["keycloak", "ensure"]));
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    let realm = mapped_realm(d.path(), &admin);
     alice_and_her_files(d.path(), &admin, &realm);
     // This OpenMetadata has the team but no role DataSteward, which it would skip at login.
     let directory = json!({
@@ -183,13 +163,10 @@ fn verify_login_names_the_teams_and_roles_openmetadata_does_not_have() {
         "roles": [{"id": "8e1f3a5c-2b4d-4c6e-8a0b-1c3e5f7a9b02", "name": "DataConsumer"}],
     });
     let om = StandIn::start_holding("2.0", "2.0.7", None, None, None, Some(&directory));
-    let (_, v) = run_json(
-        mapped(d.path(), &realm)
-            .env("OMSSO_LOGIN_PASSWORD", "pw-Alice-1")
-            .env("OMSSO_OM_URL", &om.url)
-            .env("OMSSO_OM_TOKEN", ADMIN_TOKEN)
-            .args(["verify", "--login", "alice"]),
-    );
+    let mut cmd = mapped(d.path(), &realm);
+    cmd.env("OMSSO_OM_URL", &om.url)
+        .env("OMSSO_OM_TOKEN", ADMIN_TOKEN);
+    let (_, v) = login(cmd, "alice", "pw-Alice-1");
     let teams_roles = check(&v, "login-teams-roles");
     assert_eq!(teams_roles["status"], "warn", "{v}");
     assert_eq!(
@@ -223,19 +200,8 @@ fn verify_login_names_the_teams_and_roles_openmetadata_does_not_have() {
 fn a_mapper_changed_by_hand_fails_verify_and_ensure_puts_it_back() {
     let d = tempfile::tempdir().unwrap();
     let admin = Admin::login();
-    let realm = admin.new_realm("teams");
-    let (r, _) = run_json(mapped(d.path(), &realm).args(["keycloak", "ensure"]));
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    let r = run(keycloak(d.path(), "fetch", &realm).args(["--write", "creds.json"]));
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    let r = run(mapped(d.path(), &realm).args([
-        "render",
-        "--credentials",
-        "creds.json",
-        "--target",
-        "openmetadata-yaml",
-    ]));
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    let realm = mapped_realm(d.path(), &admin);
+    mapped_files(d.path(), &realm);
 
     // Someone turns on "Full group path": tokens then say "/Data Engineering", a name no
     // OpenMetadata team has.
@@ -273,20 +239,9 @@ fn a_mapper_changed_by_hand_fails_verify_and_ensure_puts_it_back() {
 
     // A user in no group and with no role of the client: a warning, not a failure (OpenMetadata
     // lets them in, with no team and no role).
-    let r = admin.post(
-        &format!("/{realm}/users"),
-        &json!({
-            "username": "bob", "enabled": true, "email": "bob@example.test",
-            "emailVerified": true, "firstName": "Bob", "lastName": "Jones",
-            "credentials": [{"type": "password", "value": "pw-Bob-1", "temporary": false}],
-        }),
-    );
-    assert_eq!(r.status().as_u16(), 201);
-    let (r, v) = run_json(
-        mapped(d.path(), &realm)
-            .env("OMSSO_LOGIN_PASSWORD", "pw-Bob-1")
-            .args(["verify", "--login", "bob"]),
-    );
+    let bob = person("bob", Some("bob@example.test"), true, "pw-Bob-1");
+    create_user(&admin, &realm, &bob);
+    let (r, v) = login(mapped(d.path(), &realm), "bob", "pw-Bob-1");
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
     let c = check(&v, "login-teams-roles");
     assert_eq!(c["status"], "warn", "{v}");
@@ -345,59 +300,73 @@ fn team_mapping_is_refused_for_a_release_without_it_and_named_where_it_exists() 
     );
 }
 
+/// What one target's render (`Run`) must show.
+type Shows = fn(&Run);
+
+/// Each target rendered with a team claim and roles from the realm: what it carries, and
+/// whether it says what it cannot.
 #[test]
 fn the_env_file_and_helm_values_say_they_cannot_carry_the_team_claim() {
+    let rows: [(&str, Shows); 3] = [
+        ("env", |env| {
+            assert!(
+                env.stdout
+                    .contains("\nAUTHORIZER_USE_ROLES_FROM_PROVIDER=true\n"),
+                "{}",
+                env.stdout
+            );
+            assert!(!env.stdout.contains("groups"), "{}", env.stdout);
+            assert!(
+                env.stderr.contains(
+                    "warning: openmetadata.env cannot carry openmetadata.team_claim: \
+                     OpenMetadata reads jwtTeamClaimMapping only from openmetadata.yaml or its \
+                     database"
+                ),
+                "{}",
+                env.stderr
+            );
+        }),
+        ("helm-values", |values| {
+            assert!(
+                values
+                    .stdout
+                    .contains("\n      useRolesFromProvider: true\n"),
+                "{}",
+                values.stdout
+            );
+            assert!(
+                values.stderr.contains("helm/values.yaml cannot carry"),
+                "{}",
+                values.stderr
+            );
+        }),
+        // openmetadata.yaml carries both, and says nothing.
+        ("openmetadata-yaml", |yaml| {
+            assert!(!yaml.stderr.contains("cannot carry"), "{}", yaml.stderr);
+            let doc = om_yaml(&yaml.stdout);
+            assert_eq!(
+                doc["authenticationConfiguration"]["jwtTeamClaimMapping"],
+                "groups"
+            );
+            assert_eq!(doc["authorizerConfiguration"]["useRolesFromProvider"], true);
+        }),
+    ];
     let d = tempfile::tempdir().unwrap();
     Creds::default().write(d.path());
-    let args = ["--team-claim", "groups", "--roles-from", "realm"];
-    let env = render(
-        d.path(),
-        &[&["--target", "env", "--stdout"][..], &args].concat(),
-    );
-    assert_eq!(env.code, 0, "{}", env.stderr);
-    assert!(
-        env.stdout
-            .contains("\nAUTHORIZER_USE_ROLES_FROM_PROVIDER=true\n"),
-        "{}",
-        env.stdout
-    );
-    assert!(!env.stdout.contains("groups"), "{}", env.stdout);
-    assert!(
-        env.stderr.contains(
-            "warning: openmetadata.env cannot carry openmetadata.team_claim: OpenMetadata reads \
-             jwtTeamClaimMapping only from openmetadata.yaml or its database"
-        ),
-        "{}",
-        env.stderr
-    );
-    let values = render(
-        d.path(),
-        &[&["--target", "helm-values", "--stdout"][..], &args].concat(),
-    );
-    assert_eq!(values.code, 0, "{}", values.stderr);
-    assert!(
-        values
-            .stdout
-            .contains("\n      useRolesFromProvider: true\n"),
-        "{}",
-        values.stdout
-    );
-    assert!(
-        values.stderr.contains("helm/values.yaml cannot carry"),
-        "{}",
-        values.stderr
-    );
-    // openmetadata.yaml carries both, and says nothing.
-    let yaml = render(
-        d.path(),
-        &[&["--target", "openmetadata-yaml", "--stdout"][..], &args].concat(),
-    );
-    assert_eq!(yaml.code, 0, "{}", yaml.stderr);
-    assert!(!yaml.stderr.contains("cannot carry"), "{}", yaml.stderr);
-    let doc = om_yaml(&yaml.stdout);
-    assert_eq!(
-        doc["authenticationConfiguration"]["jwtTeamClaimMapping"],
-        "groups"
-    );
-    assert_eq!(doc["authorizerConfiguration"]["useRolesFromProvider"], true);
+    each(&rows, |target, then| {
+        let r = render(
+            d.path(),
+            &[
+                "--target",
+                target,
+                "--stdout",
+                "--team-claim",
+                "groups",
+                "--roles-from",
+                "realm",
+            ],
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        then(&r);
+    });
 }

@@ -4,13 +4,14 @@
 use crate::support;
 
 use std::path::Path;
-use std::process::Command;
 
 use crate::support::fake_http::{Fake, Reply};
 use crate::support::keycloak::java_get;
 use crate::support::keycloak::{
-    check, configured, ensure_ok, keycloak, run_json, CLIENT_ID, NEED_OPENMETADATA, OM_URL,
+    check, configured, drop_default_scope, ensure_ok, fetch_and_render, run_json, CLIENT_ID,
+    NEED_OPENMETADATA, OM_URL,
 };
+use crate::support::table::each;
 use crate::support::{one_error, run, Admin};
 use serde_json::{json, Value};
 
@@ -20,17 +21,8 @@ fn rendered(dir: &Path) -> String {
     let admin = Admin::login();
     let realm = admin.new_realm("verify");
     ensure_ok(dir, &realm);
-    let r = run(keycloak(dir, "fetch", &realm).args(["--write", "creds.json"]));
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    let r = run(render(dir, &realm).args(["--credentials", "creds.json"]));
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    fetch_and_render(dir, &realm, configured(dir, &realm), &[]);
     realm
-}
-
-fn render(dir: &Path, realm: &str) -> Command {
-    let mut cmd = configured(dir, realm);
-    cmd.arg("render");
-    cmd
 }
 
 fn verify(dir: &Path, realm: &str) -> (support::Run, Value) {
@@ -121,71 +113,219 @@ fn fresh_output_passes_every_check() {
     );
 }
 
+/// A break of the rendered file: the text it replaces and the text it puts there (from the
+/// realm's name and the Keycloak URL), the checks that then fail (only those), and what else
+/// `then` asserts of the report.
+struct Edit {
+    edit: fn(realm: &str, kc: &str) -> (String, String),
+    failed: &'static [&'static str],
+    then: fn(v: &Value),
+}
+
+/// The edits of [`each_edit_of_the_rendered_file_fails_its_check`], one a row.
+const EDITS: [(&str, Edit); 6] = [
+    (
+        "an edited authority fails issuer-matches-authority",
+        Edit {
+            edit: |realm, kc| {
+                let issuer = format!("{kc}/realms/{realm}");
+                (
+                    format!("authority: \"{issuer}\""),
+                    format!("authority: \"{issuer}/protocol/openid-connect/auth\""),
+                )
+            },
+            failed: &["issuer-matches-authority", "token-issuer"],
+            then: |_| {},
+        },
+    ),
+    (
+        "a dropped public key URL fails public-key-urls",
+        Edit {
+            edit: |_, _| {
+                (
+                    "\n    - \"http://localhost:8585/api/v1/system/config/jwks\"".into(),
+                    String::new(),
+                )
+            },
+            failed: &["public-key-urls"],
+            then: |_| {},
+        },
+    ),
+    // OpenMetadata's own SSO validation asks for scopes the realm offers …
+    (
+        "a scope the realm lacks fails scopes-supported",
+        Edit {
+            edit: |_, _| {
+                (
+                    "scope: \"openid email profile\"".into(),
+                    "scope: \"openid email profile groups\"".into(),
+                )
+            },
+            failed: &["scopes-supported"],
+            then: |v| {
+                let detail = check(v, "scopes-supported")["detail"].as_str().unwrap();
+                assert!(detail.contains("`groups`"), "{detail}");
+            },
+        },
+    ),
+    // … and an ID token algorithm Keycloak signs with.
+    (
+        "a JWS algorithm Keycloak does not offer fails jws-algorithm-supported",
+        Edit {
+            edit: |_, _| {
+                (
+                    "    scope: \"openid email profile\"".into(),
+                    "    scope: \"openid email profile\"\n    preferredJwsAlgorithm: \
+                     \"RSA256\""
+                        .into(),
+                )
+            },
+            failed: &["jws-algorithm-supported"],
+            then: |_| {},
+        },
+    ),
+    // OpenMetadata 1.10+ refuses publicKeyUrls without the discovery's jwks_uri, verbatim:
+    // the same certs under another host name is not enough.
+    (
+        "a certs URL other than the discovery's jwks_uri fails jwks-uri-listed",
+        Edit {
+            edit: |realm, kc| {
+                let other_host = kc.replace("127.0.0.1", "localhost");
+                assert_ne!(kc, other_host, "the test Keycloak is on 127.0.0.1");
+                let certs = format!("/realms/{realm}/protocol/openid-connect/certs\"");
+                (
+                    format!("- \"{kc}{certs}"),
+                    format!("- \"{other_host}{certs}"),
+                )
+            },
+            failed: &["jwks-uri-listed"],
+            // The certs themselves still answer: only the verbatim rule fails.
+            then: |v| assert_eq!(check(v, "jwks-signing-key")["status"], "pass"),
+        },
+    ),
+    // Every public key URL must answer a JWKS (the server fetches each).
+    (
+        "a public key URL that answers no JWKS fails public-key-urls-answer",
+        Edit {
+            edit: |realm, kc| {
+                (
+                    "  publicKeyUrls:\n".into(),
+                    format!("  publicKeyUrls:\n    - \"{kc}/realms/{realm}/account\"\n"),
+                )
+            },
+            failed: &["public-key-urls-answer"],
+            then: |_| {},
+        },
+    ),
+];
+
+/// Each edit of the table on its own copy of one rendered file (the realm stays as it is).
 #[test]
-fn a_rotated_secret_fails_secret_authenticates() {
+fn each_edit_of_the_rendered_file_fails_its_check() {
     let d = tempfile::tempdir().unwrap();
     let realm = rendered(d.path());
-    let admin = Admin::login();
-    let uuid = admin.client(&realm, CLIENT_ID).unwrap()["id"]
+    let file = std::fs::read_to_string(d.path().join("out/openmetadata.yaml")).unwrap();
+    each(&EDITS, |_, row| {
+        let copy = tempfile::tempdir().unwrap();
+        std::fs::create_dir(copy.path().join("out")).unwrap();
+        std::fs::write(copy.path().join("out/openmetadata.yaml"), &file).unwrap();
+        let (from, to) = (row.edit)(&realm, support::keycloak_url());
+        edit_rendered(copy.path(), &from, &to);
+        let (r, v) = verify(copy.path(), &realm);
+        assert_eq!(r.code, 3, "{}", r.stderr);
+        assert_eq!(failed(&v), row.failed, "{v}");
+        (row.then)(&v);
+    });
+}
+
+/// A change in Keycloak behind a rendered file's back, and what `verify` (exit 3) then says.
+struct Change {
+    change: fn(admin: &Admin, realm: &str),
+    then: fn(r: &support::Run, v: &Value),
+}
+
+/// `change` applied to the client's representation in Keycloak.
+fn edit_client(admin: &Admin, realm: &str, change: impl FnOnce(&mut Value)) {
+    let mut client = admin.client(realm, CLIENT_ID).unwrap();
+    let uuid = client["id"].as_str().unwrap().to_string();
+    change(&mut client);
+    admin.put(&format!("/{realm}/clients/{uuid}"), &client);
+}
+
+fn client_uuid(admin: &Admin, realm: &str) -> String {
+    admin.client(realm, CLIENT_ID).unwrap()["id"]
         .as_str()
         .unwrap()
-        .to_string();
-    let r = admin.post(
-        &format!("/{realm}/clients/{uuid}/client-secret"),
-        &json!({}),
-    );
-    assert!(r.status().is_success());
-    let (r, v) = verify(d.path(), &realm);
-    assert_eq!(r.code, 3, "{}", r.stderr);
-    assert_eq!(failed(&v), ["secret-authenticates"], "{v}");
-    assert!(r.stderr.contains("secret-authenticates"), "{}", r.stderr);
+        .to_string()
 }
 
+/// Each change of the table in a realm of its own.
 #[test]
-fn a_removed_redirect_uri_fails_redirect_uri_registered() {
-    let d = tempfile::tempdir().unwrap();
-    let realm = rendered(d.path());
-    let admin = Admin::login();
-    let mut client = admin.client(&realm, CLIENT_ID).unwrap();
-    let uuid = client["id"].as_str().unwrap().to_string();
-    client["redirectUris"] = json!([format!("{OM_URL}/silent-callback")]);
-    admin.put(&format!("/{realm}/clients/{uuid}"), &client);
-    let (r, v) = verify(d.path(), &realm);
-    assert_eq!(r.code, 3, "{}", r.stderr);
-    assert_eq!(failed(&v), ["redirect-uri-registered"], "{v}");
+fn each_change_in_keycloak_fails_its_check() {
+    let rows = [
+        (
+            "a rotated secret fails secret-authenticates",
+            Change {
+                change: |admin, realm| {
+                    let uuid = client_uuid(admin, realm);
+                    let path = format!("/{realm}/clients/{uuid}/client-secret");
+                    assert!(admin.post(&path, &json!({})).status().is_success());
+                },
+                then: |r, v| {
+                    assert_eq!(failed(v), ["secret-authenticates"], "{v}");
+                    assert!(r.stderr.contains("secret-authenticates"), "{}", r.stderr);
+                },
+            },
+        ),
+        (
+            "a removed redirect URI fails redirect-uri-registered",
+            Change {
+                change: |admin, realm| {
+                    edit_client(admin, realm, |c| {
+                        c["redirectUris"] = json!([format!("{OM_URL}/silent-callback")])
+                    })
+                },
+                then: |_, v| assert_eq!(failed(v), ["redirect-uri-registered"], "{v}"),
+            },
+        ),
+        // The secret is not "rotated": the client has none.
+        (
+            "a public client is named by secret-authenticates",
+            Change {
+                change: |admin, realm| {
+                    edit_client(admin, realm, |c| c["publicClient"] = json!(true))
+                },
+                then: |_, v| {
+                    let hint = hint_of(v, "secret-authenticates");
+                    assert!(hint.contains("is public in Keycloak"), "{hint}");
+                    assert!(!hint.contains("rotated"), "{hint}");
+                },
+            },
+        ),
+        // The hint says what a token then lacks, not only `basic`/`sub`.
+        (
+            "a missing email scope gets an email hint",
+            Change {
+                change: remove_the_email_scope,
+                then: |_, v| {
+                    let hint = hint_of(v, "default-scopes");
+                    assert!(hint.contains("carry no email"), "{hint}");
+                },
+            },
+        ),
+    ];
+    each(&rows, |_, row| {
+        let d = tempfile::tempdir().unwrap();
+        let realm = rendered(d.path());
+        (row.change)(&Admin::login(), &realm);
+        let (r, v) = verify(d.path(), &realm);
+        assert_eq!(r.code, 3, "{}", r.stderr);
+        (row.then)(&r, &v);
+    });
 }
 
-#[test]
-fn an_edited_authority_fails_issuer_matches_authority() {
-    let d = tempfile::tempdir().unwrap();
-    let realm = rendered(d.path());
-    let issuer = format!("{}/realms/{realm}", support::keycloak_url());
-    edit_rendered(
-        d.path(),
-        &format!("authority: \"{issuer}\""),
-        &format!("authority: \"{issuer}/protocol/openid-connect/auth\""),
-    );
-    let (r, v) = verify(d.path(), &realm);
-    assert_eq!(r.code, 3, "{}", r.stderr);
-    assert_eq!(
-        failed(&v),
-        ["issuer-matches-authority", "token-issuer"],
-        "{v}"
-    );
-}
-
-#[test]
-fn a_dropped_public_key_url_fails_public_key_urls() {
-    let d = tempfile::tempdir().unwrap();
-    let realm = rendered(d.path());
-    edit_rendered(
-        d.path(),
-        "\n    - \"http://localhost:8585/api/v1/system/config/jwks\"",
-        "",
-    );
-    let (r, v) = verify(d.path(), &realm);
-    assert_eq!(r.code, 3, "{}", r.stderr);
-    assert_eq!(failed(&v), ["public-key-urls"], "{v}");
+fn remove_the_email_scope(admin: &Admin, realm: &str) {
+    drop_default_scope(admin, realm, &client_uuid(admin, realm), "email");
 }
 
 /// Gap: `verify --realm other` on a file written for realm `demo` passed every check (the
@@ -273,77 +413,6 @@ fn without_an_admin_login_the_checks_that_need_none_run_and_the_others_say_skip(
     );
 }
 
-/// OpenMetadata's own SSO validation asks for scopes the realm offers.
-#[test]
-fn a_scope_the_realm_lacks_fails_scopes_supported() {
-    let d = tempfile::tempdir().unwrap();
-    let realm = rendered(d.path());
-    edit_rendered(
-        d.path(),
-        "scope: \"openid email profile\"",
-        "scope: \"openid email profile groups\"",
-    );
-    let (r, v) = verify(d.path(), &realm);
-    assert_eq!(r.code, 3, "{}", r.stderr);
-    assert_eq!(failed(&v), ["scopes-supported"], "{v}");
-    assert!(check(&v, "scopes-supported")["detail"]
-        .as_str()
-        .unwrap()
-        .contains("`groups`"));
-}
-
-/// … and an ID token algorithm Keycloak signs with.
-#[test]
-fn a_jws_algorithm_keycloak_does_not_offer_fails_jws_algorithm_supported() {
-    let d = tempfile::tempdir().unwrap();
-    let realm = rendered(d.path());
-    edit_rendered(
-        d.path(),
-        "    scope: \"openid email profile\"",
-        "    scope: \"openid email profile\"\n    preferredJwsAlgorithm: \"RSA256\"",
-    );
-    let (r, v) = verify(d.path(), &realm);
-    assert_eq!(r.code, 3, "{}", r.stderr);
-    assert_eq!(failed(&v), ["jws-algorithm-supported"], "{v}");
-}
-
-/// OpenMetadata 1.10+ refuses publicKeyUrls without the discovery's jwks_uri, verbatim: the
-/// same certs under another host name is not enough.
-#[test]
-fn a_certs_url_other_than_the_discoverys_jwks_uri_fails_jwks_uri_listed() {
-    let d = tempfile::tempdir().unwrap();
-    let realm = rendered(d.path());
-    let kc = support::keycloak_url();
-    let other_host = kc.replace("127.0.0.1", "localhost");
-    assert_ne!(kc, other_host, "the test Keycloak is on 127.0.0.1");
-    edit_rendered(
-        d.path(),
-        &format!("- \"{kc}/realms/{realm}/protocol/openid-connect/certs\""),
-        &format!("- \"{other_host}/realms/{realm}/protocol/openid-connect/certs\""),
-    );
-    let (r, v) = verify(d.path(), &realm);
-    assert_eq!(r.code, 3, "{}", r.stderr);
-    assert_eq!(failed(&v), ["jwks-uri-listed"], "{v}");
-    // The certs themselves still answer: only the verbatim rule fails.
-    assert_eq!(check(&v, "jwks-signing-key")["status"], "pass");
-}
-
-/// Every public key URL must answer a JWKS (the server fetches each).
-#[test]
-fn a_public_key_url_that_answers_no_jwks_fails_public_key_urls_answer() {
-    let d = tempfile::tempdir().unwrap();
-    let realm = rendered(d.path());
-    let kc = support::keycloak_url();
-    edit_rendered(
-        d.path(),
-        "  publicKeyUrls:\n",
-        &format!("  publicKeyUrls:\n    - \"{kc}/realms/{realm}/account\"\n"),
-    );
-    let (r, v) = verify(d.path(), &realm);
-    assert_eq!(r.code, 3, "{}", r.stderr);
-    assert_eq!(failed(&v), ["public-key-urls-answer"], "{v}");
-}
-
 // ---------------------------------------------------------------------------------------------
 // Hints that point the right way (issue 21 §2)
 
@@ -410,55 +479,6 @@ fn a_client_in_another_realm_is_named_instead_of_ensure() {
     let _ = realm;
     let hint = hint_of(&v, "secret-authenticates");
     assert!(hint.contains("client-exists"), "{hint}");
-}
-
-/// A client switched to public: the secret is not "rotated", the client has none.
-#[test]
-fn a_public_client_is_named_by_secret_authenticates() {
-    let d = tempfile::tempdir().unwrap();
-    let realm = rendered(d.path());
-    let admin = Admin::login();
-    let mut client = admin.client(&realm, CLIENT_ID).unwrap();
-    let uuid = client["id"].as_str().unwrap().to_string();
-    client["publicClient"] = json!(true);
-    admin.put(&format!("/{realm}/clients/{uuid}"), &client);
-    let (r, v) = verify(d.path(), &realm);
-    assert_eq!(r.code, 3, "{}", r.stderr);
-    let hint = hint_of(&v, "secret-authenticates");
-    assert!(hint.contains("is public in Keycloak"), "{hint}");
-    assert!(!hint.contains("rotated"), "{hint}");
-}
-
-/// Without the email scope the hint says what a token then lacks, not only `basic`/`sub`.
-#[test]
-fn a_missing_email_scope_gets_an_email_hint() {
-    let d = tempfile::tempdir().unwrap();
-    let realm = rendered(d.path());
-    let admin = Admin::login();
-    let uuid = admin.client(&realm, CLIENT_ID).unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let path = format!("/{realm}/clients/{uuid}/default-client-scopes");
-    let email = admin
-        .get(&path)
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["name"] == "email")
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let r = admin
-        .request(reqwest::Method::DELETE, &format!("{path}/{email}"))
-        .send()
-        .unwrap();
-    assert!(r.status().is_success());
-    let (r, v) = verify(d.path(), &realm);
-    assert_eq!(r.code, 3, "{}", r.stderr);
-    let hint = hint_of(&v, "default-scopes");
-    assert!(hint.contains("carry no email"), "{hint}");
 }
 
 /// jws-algorithm-supported reads only the discovery list; the realm default or a client

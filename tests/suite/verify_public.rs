@@ -3,7 +3,12 @@
 //! `verify`, yet Keycloak refuses the login OpenMetadata's UI starts ("Implicit flow is
 //! disabled for the client").
 
-use crate::support::keycloak::{check, configured, keycloak, run_json, CLIENT_ID};
+use std::path::Path;
+
+use crate::support::keycloak::{
+    check, configured, create_user, fetch_and_render, keycloak, login, person, run_json, CLIENT_ID,
+};
+use crate::support::table::each;
 use crate::support::{one_error, run, Admin};
 use serde_json::Value;
 
@@ -32,67 +37,66 @@ fn run_refuses_a_public_client_with_the_implicit_flow_off() {
     assert!(!d.path().join("out").exists());
 }
 
+/// A public config rendered for the client as `keycloak ensure ENSURE` leaves it, and a real
+/// login through the UI's implicit flow: its exit code and what the login check says; `then`
+/// asserts the rest.
+struct Public {
+    ensure: &'static [&'static str],
+    code: i32,
+    login: &'static str,
+    then: fn(dir: &Path, realm: &str, login: &Value),
+}
+
 #[test]
-fn verify_fails_a_public_config_whose_client_has_the_implicit_flow_off() {
-    let d = tempfile::tempdir().unwrap();
-    let admin = Admin::login();
-    let realm = admin.new_realm("pub-verify");
-    // The client as `ensure --implicit-flow false` leaves it, and a public config rendered
-    // for it (what `run` used to write before it refused).
-    let r = run(keycloak(d.path(), "ensure", &realm).args(["--implicit-flow", "false"]));
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    let r = run(keycloak(d.path(), "fetch", &realm).args(["--write", "creds.json"]));
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    let r = run(configured(d.path(), &realm).args([
-        "render",
-        "--credentials",
-        "creds.json",
-        "--client-type",
-        "public",
-    ]));
-    assert_eq!(r.code, 0, "{}", r.stderr);
+fn public_configs_log_in_only_with_the_implicit_flow_on() {
+    let rows = [
+        // What `run` used to write before it refused: verify fails it, and the login meets
+        // Keycloak's refusal itself.
+        (
+            "verify fails a public config whose client has the implicit flow off",
+            Public {
+                ensure: &["--implicit-flow", "false"],
+                code: 3,
+                login: "fail",
+                then: implicit_flow_off,
+            },
+        ),
+        (
+            "a public config with the implicit flow on logs in",
+            Public {
+                ensure: &[],
+                code: 0,
+                login: "pass",
+                then: |_, _, v| {
+                    for name in ["client-flow", "silent-callback-registered"] {
+                        assert_eq!(status(v, name), "pass", "{name}: {v}");
+                    }
+                    assert_eq!(v["login"]["flow"], "implicit (id_token)");
+                },
+            },
+        ),
+    ];
+    each(&rows, |_, row| {
+        let d = tempfile::tempdir().unwrap();
+        let admin = Admin::login();
+        let realm = admin.new_realm("pub");
+        let r = run(keycloak(d.path(), "ensure", &realm).args(row.ensure));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let render = configured(d.path(), &realm);
+        fetch_and_render(d.path(), &realm, render, &["--client-type", "public"]);
+        let pat = person("pat", Some("pat@example.test"), true, "pw-pat");
+        create_user(&admin, &realm, &pat);
+        let (r, v) = login(configured(d.path(), &realm), "pat", "pw-pat");
+        assert_eq!(r.code, row.code, "{}\n{}", r.stdout, r.stderr);
+        assert_eq!(status(&v, "login"), row.login, "{v}");
+        (row.then)(d.path(), &realm, &v);
+    });
+}
 
-    let (r, v) = run_json(configured(d.path(), &realm).arg("verify"));
-    assert_eq!(r.code, 3, "{}\n{}", r.stdout, r.stderr);
-    assert_eq!(status(&v, "client-flow"), "fail", "{v}");
-    assert_eq!(status(&v, "silent-callback-registered"), "fail", "{v}");
-    let detail = v["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["name"] == "client-flow")
-        .unwrap()["detail"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    assert!(
-        detail.contains("Implicit flow is disabled for the client"),
-        "{detail}"
-    );
-
-    // And a real login through the UI's implicit flow meets Keycloak's refusal itself.
-    let r = admin.post(
-        &format!("/{realm}/users"),
-        &serde_json::json!({
-            "username": "pat", "enabled": true, "email": "pat@example.test",
-            "emailVerified": true, "firstName": "P", "lastName": "T",
-            "credentials": [{"type": "password", "value": "pw-pat", "temporary": false}],
-        }),
-    );
-    assert_eq!(r.status().as_u16(), 201);
-    let (r, v) = run_json(
-        configured(d.path(), &realm)
-            .env("OMSSO_LOGIN_PASSWORD", "pw-pat")
-            .args(["verify", "--login", "pat"]),
-    );
-    assert_eq!(r.code, 3, "{}", r.stderr);
-    let login = v["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["name"] == "login")
-        .unwrap();
-    assert_eq!(login["status"], "fail", "{login}");
+/// verify fails client-flow and silent-callback-registered, in Keycloak's words; the login
+/// fails with them too.
+fn implicit_flow_off(dir: &Path, realm: &str, login: &Value) {
+    let login = check(login, "login");
     assert!(
         login["detail"]
             .as_str()
@@ -101,42 +105,13 @@ fn verify_fails_a_public_config_whose_client_has_the_implicit_flow_off() {
             .contains("implicit flow is disabled"),
         "{login}"
     );
-}
-
-#[test]
-fn a_public_config_with_the_implicit_flow_on_logs_in() {
-    let d = tempfile::tempdir().unwrap();
-    let admin = Admin::login();
-    let realm = admin.new_realm("pub-ok");
-    let r = run(&mut keycloak(d.path(), "ensure", &realm));
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    let r = run(keycloak(d.path(), "fetch", &realm).args(["--write", "creds.json"]));
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    let r = run(configured(d.path(), &realm).args([
-        "render",
-        "--credentials",
-        "creds.json",
-        "--client-type",
-        "public",
-    ]));
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    let r = admin.post(
-        &format!("/{realm}/users"),
-        &serde_json::json!({
-            "username": "quinn", "enabled": true, "email": "quinn@example.test",
-            "emailVerified": true, "firstName": "Q", "lastName": "N",
-            "credentials": [{"type": "password", "value": "pw-quinn", "temporary": false}],
-        }),
+    let (r, v) = run_json(configured(dir, realm).arg("verify"));
+    assert_eq!(r.code, 3, "{}\n{}", r.stdout, r.stderr);
+    assert_eq!(status(&v, "client-flow"), "fail", "{v}");
+    assert_eq!(status(&v, "silent-callback-registered"), "fail", "{v}");
+    let detail = check(&v, "client-flow")["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("Implicit flow is disabled for the client"),
+        "{detail}"
     );
-    assert_eq!(r.status().as_u16(), 201);
-    let (r, v) = run_json(
-        configured(d.path(), &realm)
-            .env("OMSSO_LOGIN_PASSWORD", "pw-quinn")
-            .args(["verify", "--login", "quinn"]),
-    );
-    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
-    for name in ["client-flow", "silent-callback-registered", "login"] {
-        assert_eq!(status(&v, name), "pass", "{name}: {v}");
-    }
-    assert_eq!(v["login"]["flow"], "implicit (id_token)");
 }

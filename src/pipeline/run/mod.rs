@@ -19,6 +19,7 @@ use crate::omapi::{Client, OmError, ServerVersion};
 use crate::output::Report;
 use crate::render::write::Status;
 use crate::render::Target as Files;
+use crate::settings::table::OPENMETADATA_URL;
 use crate::settings::{ClientType, SecretSource, Settings};
 use crate::verify::deployed::{Deployed, KeycloakOf};
 use crate::verify::{live, report as checks, server};
@@ -288,7 +289,7 @@ impl Job<'_> {
         let url = om
             .url
             .as_deref()
-            .ok_or_else(|| settings.missing_error("openmetadata.url"))?;
+            .ok_or_else(|| settings.missing_error(&OPENMETADATA_URL))?;
         let path = settings.out_dir().join("openmetadata.yaml");
         let server = apply::Server {
             http: &om.http,

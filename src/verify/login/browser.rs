@@ -9,8 +9,9 @@ use reqwest::{Method, StatusCode};
 use secrecy::ExposeSecret;
 
 use super::{fail, page, Request, Stop};
+use crate::hint::Opt;
 use crate::http::{Http, HttpError, Purpose};
-use crate::settings::flag;
+use crate::settings::table::KEYCLOAK_CACERT;
 use crate::verify::discovery::named_elsewhere;
 
 /// Whether `location` is the redirect back to OpenMetadata.
@@ -40,7 +41,12 @@ impl Browser {
         let back = redirect_uri.to_string();
         let http = http
             .browser(authority, move |next| is_redirect_to(next.as_str(), &back))
-            .map_err(|e| fail(e.to_string(), format!("check {}", flag("keycloak.cacert"))))?;
+            .map_err(|e| {
+                fail(
+                    e.to_string(),
+                    format!("check {}", KEYCLOAK_CACERT.flag_name()),
+                )
+            })?;
         Ok(Browser { http })
     }
 
@@ -109,8 +115,11 @@ impl Browser {
                     req.user,
                     feedback.unwrap_or_else(|| format!("HTTP {status}"))
                 ),
-                "check the user name and password (OMSSO_LOGIN_PASSWORD or \
-                 --login-password-file), and that the user is enabled in the realm",
+                format!(
+                    "check the user name and password (OMSSO_LOGIN_PASSWORD or {}), and that \
+                     the user is enabled in the realm",
+                    Opt::LoginPasswordFile
+                ),
             ));
         }
         Err(Stop::Warn(
@@ -119,9 +128,11 @@ impl Browser {
                 req.user,
                 page::title(&html).unwrap_or_else(|| "another page".to_string())
             ),
-            "log in once in a browser and complete it (or fill in the user's details in \
-             Keycloak: email, first and last name), then run --login again"
-                .to_string(),
+            format!(
+                "log in once in a browser and complete it (or fill in the user's details in \
+                 Keycloak: email, first and last name), then run {} again",
+                Opt::Login
+            ),
         ))
     }
 }

@@ -332,6 +332,11 @@ impl Outcome {
         );
         assert!(self.installs().is_empty(), "{self:#?}");
     }
+
+    /// Exit 1, and nothing installed or downloaded on the way.
+    pub fn assert_stopped_before_installing(&self) {
+        assert_eq!((self.code, self.installs()), (1, vec![]), "{self:#?}");
+    }
 }
 
 /// A mirror of the reference files' sources on 127.0.0.1, in the upstream URL layout

@@ -80,11 +80,7 @@ fn assert_check_lists_without_installing(world: &World) {
         let head = head_of(&checked.stderr);
         let first = format!("error: not everything {what} needs is here; missing:");
         assert_eq!(head[..2], [first, apt_line(packages)], "{checked:#?}");
-        assert_eq!(
-            (checked.code, checked.installs()),
-            (1, vec![]),
-            "{checked:#?}"
-        );
+        checked.assert_stopped_before_installing();
     }
 }
 
@@ -103,8 +99,8 @@ fn a_fresh_machine_checked_for_the_demo_hears_what_the_demo_needs_and_nothing_mo
         expected,
         "{checked:#?}"
     );
-    assert_eq!((checked.code, checked.stdout.as_str()), (1, ""));
-    assert_eq!(checked.installs(), Vec::<&str>::new());
+    assert_eq!(checked.stdout, "", "{checked:#?}");
+    checked.assert_stopped_before_installing();
 }
 
 #[test]
@@ -123,8 +119,8 @@ fn a_fresh_machine_checked_for_the_tests_hears_everything_in_one_message() {
     assert!(checked.stderr.ends_with(
         "\nhint: scripts/setup --tests installs what is missing (Debian packages need root)\n"
     ));
-    assert_eq!((checked.code, checked.stdout.as_str()), (1, ""));
-    assert_eq!(checked.installs(), Vec::<&str>::new());
+    assert_eq!(checked.stdout, "", "{checked:#?}");
+    checked.assert_stopped_before_installing();
 }
 
 #[test]
@@ -278,11 +274,7 @@ fn not_root_it_installs_nothing_before_saying_what_needs_root_then_the_rest_as_t
             "{stopped:#?}"
         );
         assert!(stopped.stderr.ends_with("\nhint: run the apt-get line as root, then this again: it installs the rest as dev\n"), "{stopped:#?}");
-        assert_eq!(
-            (stopped.code, stopped.installs()),
-            (1, vec![]),
-            "{stopped:#?}"
-        );
+        stopped.assert_stopped_before_installing();
     }
     // Once root installed the Debian packages, the rest needs no root.
     let mirror = mirror(None);
@@ -321,20 +313,12 @@ fn what_it_cannot_install_it_names_before_trying_anything() {
             .ends_with("\nhint: what is marked (not installed by scripts/setup) comes first\n"),
         "{stopped:#?}"
     );
-    assert_eq!(
-        (stopped.code, stopped.installs()),
-        (1, vec![]),
-        "{stopped:#?}"
-    );
+    stopped.assert_stopped_before_installing();
 
     // A python3 whose pip cannot install (here: it has none).
     let stopped = World::fresh().without("site/pip").setup(&["--tests"]);
     assert_eq!(head_of(&stopped.stderr)[1], "  pip for python3 (<world>/bin/python3) -> it has no pip: put a python3 with pip first on PATH (pyenv, or python3 -m venv ~/.venv/omsso && . ~/.venv/omsso/bin/activate) (not installed by scripts/setup)", "{stopped:#?}");
-    assert_eq!(
-        (stopped.code, stopped.installs()),
-        (1, vec![]),
-        "{stopped:#?}"
-    );
+    stopped.assert_stopped_before_installing();
 }
 
 #[test]
@@ -353,9 +337,5 @@ fn a_failure_nobody_foresaw_still_names_itself() {
             && line.ends_with(": `mkdir -p \"$repo/target\"` failed (exit 1)"),
         "{stopped:#?}"
     );
-    assert_eq!(
-        (stopped.code, stopped.installs()),
-        (1, vec![]),
-        "{stopped:#?}"
-    );
+    stopped.assert_stopped_before_installing();
 }

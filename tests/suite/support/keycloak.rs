@@ -37,7 +37,7 @@ pub fn configured(dir: &Path, realm: &str) -> Command {
 
 /// Runs a command that prints one JSON document and parses it.
 pub fn run_json(cmd: &mut Command) -> (Run, Value) {
-    let r = run(cmd.args(["--output", "json"]));
+    let r = run(cmd.args(["--format", "json"]));
     let v = serde_json::from_str(&r.stdout).unwrap_or_else(|e| {
         panic!(
             "stdout is not one JSON document ({e}): {}\nstderr: {}",
@@ -116,6 +116,74 @@ pub fn client_credentials(realm: &str, secret: &str) -> Result<Value, u16> {
         .decode(payload)
         .unwrap();
     Ok(serde_json::from_slice(&bytes).unwrap())
+}
+
+/// `keycloak fetch --write creds.json`, then `render --credentials creds.json ARGS` run by
+/// `render` (omsso with the render's settings, e.g. [`configured`]): the files rendered from
+/// the client's live credentials. Both must succeed.
+pub fn fetch_and_render(dir: &Path, realm: &str, mut render: Command, args: &[&str]) {
+    let r = run(keycloak(dir, "fetch", realm).args(["--write", "creds.json"]));
+    assert_eq!(r.code, 0, "fetch: {}", r.stderr);
+    let r = run(render
+        .args(["render", "--credentials", "creds.json"])
+        .args(args));
+    assert_eq!(r.code, 0, "render: {}", r.stderr);
+}
+
+/// A user's representation: `username` with `password`, enabled or not, with a verified
+/// `email` or none.
+pub fn person(username: &str, email: Option<&str>, enabled: bool, password: &str) -> Value {
+    let mut u = json!({
+        "username": username,
+        "enabled": enabled,
+        "firstName": "Test",
+        "lastName": "User",
+        "credentials": [{ "type": "password", "value": password, "temporary": false }],
+    });
+    if let Some(e) = email {
+        u["email"] = json!(e);
+        u["emailVerified"] = json!(true);
+    }
+    u
+}
+
+/// Creates `user` (see [`person`]) in `realm`; returns its id.
+pub fn create_user(admin: &Admin, realm: &str, user: &Value) -> String {
+    let r = admin.post(&format!("/{realm}/users"), user);
+    assert_eq!(r.status().as_u16(), 201, "create user {user}");
+    let location = r.headers()["location"].to_str().unwrap().to_string();
+    location.rsplit('/').next().unwrap().to_string()
+}
+
+/// `verify --login USER --output json` run by `cmd` (omsso with the realm's settings), the
+/// password in OMSSO_LOGIN_PASSWORD (never argv).
+pub fn login(mut cmd: Command, user: &str, password: &str) -> (Run, Value) {
+    run_json(
+        cmd.env("OMSSO_LOGIN_PASSWORD", password)
+            .args(["verify", "--login", user]),
+    )
+}
+
+/// Takes the client scope `name` off the default scopes of the client `uuid` (as a person
+/// does in the console); returns the scope's id.
+pub fn drop_default_scope(admin: &Admin, realm: &str, uuid: &str, name: &str) -> String {
+    let scopes = admin.get(&format!("/{realm}/client-scopes"));
+    let id = scopes
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == name)
+        .unwrap_or_else(|| panic!("no client scope {name}: {scopes}"))["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let path = format!("/{realm}/clients/{uuid}/default-client-scopes/{id}");
+    let r = admin
+        .request(reqwest::Method::DELETE, &path)
+        .send()
+        .unwrap();
+    assert!(r.status().is_success(), "DELETE {path}: {}", r.status());
+    id
 }
 
 /// Creates an enabled user with a password and no roles at all in `realm`.
@@ -292,7 +360,7 @@ pub fn passed_or_needs_openmetadata(check: &Value) -> bool {
             && NEED_OPENMETADATA.contains(&check["name"].as_str().unwrap_or_default()))
 }
 
-/// The live check `name` in a `verify --output json` (or `run`) document; fails the test when
+/// The live check `name` in a `verify --format json` (or `run`) document; fails the test when
 /// the report has no such check.
 pub fn check<'a>(v: &'a Value, name: &str) -> &'a Value {
     v["checks"]
@@ -303,7 +371,7 @@ pub fn check<'a>(v: &'a Value, name: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no check {name}: {v}"))
 }
 
-/// The fields an `ensure --output json` report plans to change, in order.
+/// The fields an `ensure --format json` report plans to change, in order.
 pub fn fields(report: &Value) -> Vec<String> {
     report["changes"]
         .as_array()

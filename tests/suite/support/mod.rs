@@ -18,6 +18,7 @@ pub mod om_standin;
 pub mod render;
 pub mod seal;
 pub mod sops;
+pub mod table;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
