@@ -19,11 +19,11 @@ pub async fn run(args: ApplyArgs, ctx: &Context) -> Result<()> {
     };
     match apply::apply_file(&ctx.settings, &ctx.ui, &input).await {
         Ok(report) => {
-            ctx.ui.emit(&report, || report.text.clone());
+            ctx.ui.report(&report);
             Ok(())
         }
         Err(Refusal::Validation(report)) => {
-            ctx.ui.emit(&report, || report.text.clone());
+            ctx.ui.report(&report);
             Err(report.refused())
         }
         Err(Refusal::Error(e)) => Err(e),

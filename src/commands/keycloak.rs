@@ -5,7 +5,8 @@
 use super::Context;
 use crate::cli::{CredentialsArgs, EnsureArgs, FetchArgs, KeycloakCommand, RotateArgs};
 use crate::commands::error::{Error, Result};
-use crate::credentials::Credentials;
+use crate::credentials::{Credentials, CredentialsView};
+use crate::output::Report;
 use crate::pipeline::ensure::{self, Ensure, Mode};
 use crate::pipeline::fetch;
 use crate::pipeline::rotate::{self, Rotate};
@@ -31,7 +32,7 @@ async fn ensure(args: EnsureArgs, ctx: &Context) -> Result<()> {
         insecure: args.connect.insecure,
     };
     let report = ensure::ensure(&ctx.settings, &ctx.ui, &input, &ctx.logins).await?;
-    ctx.ui.emit(&report, || report.text.clone());
+    ctx.ui.report(&report);
     if mode == Mode::Check && !report.up_to_date {
         let n = report.changes.len();
         return Err(Error::CheckFailed(format!(
@@ -68,40 +69,48 @@ fn deliver(creds: &Credentials, args: &CredentialsArgs, ctx: &Context) -> Result
         fetch::write_credentials(creds, path, args.force, out_dir, &ctx.ui)?;
     }
     fetch::warn_type_mismatch(creds, &ctx.settings, &ctx.ui);
-    ctx.ui.emit(&creds.view(args.show_secret), || {
-        credentials_text(creds, args.show_secret)
-    });
+    ctx.ui.report(&creds.view(args.show_secret));
     Ok(())
 }
 
-fn credentials_text(c: &Credentials, reveal: bool) -> String {
-    use secrecy::ExposeSecret;
-    let secret = match (&c.client_secret, reveal) {
-        (Some(s), true) => s.expose_secret().to_string(),
-        (Some(_), false) => "(hidden; --show-secret prints it)".to_string(),
-        (None, _) if c.client_type == ClientType::Public => "(none: public client)".to_string(),
-        (None, _) => "(none)".to_string(),
-    };
-    let optional = |v: &Option<String>| v.clone().unwrap_or_else(|| "(none)".to_string());
-    let rows = [
-        ("client_id", c.client_id.clone()),
-        ("client_type", c.client_type.to_string()),
-        ("client_secret", secret),
-        ("realm", c.realm.clone()),
-        ("authority (issuer)", c.issuer.clone()),
-        ("discovery_uri", c.discovery_uri.clone()),
-        ("jwks_uri", c.jwks_uri.clone()),
-        ("token_endpoint", optional(&c.token_endpoint)),
-        (
-            "authorization_endpoint",
-            optional(&c.authorization_endpoint),
-        ),
-        ("end_session_endpoint", optional(&c.end_session_endpoint)),
-        ("openmetadata_url", optional(&c.openmetadata_url)),
-    ];
-    let width = rows.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
-    // Values from Keycloak's answers (or a credentials file): one line each.
-    rows.iter()
-        .map(|(k, v)| format!("{k:width$}  {}\n", crate::output::one_line(v)))
-        .collect()
+/// One row per field. It lives here because it names `--show-secret`.
+impl<'a> Report for CredentialsView<'a> {
+    fn text(&self) -> String {
+        let secret = match (self.client_secret, self.client_secret_present) {
+            (Some(s), _) => s,
+            (None, true) => "(hidden; --show-secret prints it)",
+            (None, false) if self.client_type == ClientType::Public => "(none: public client)",
+            (None, false) => "(none)",
+        };
+        let optional = |v: Option<&'a str>| v.unwrap_or("(none)");
+        let client_type = self.client_type.to_string();
+        let rows = [
+            ("client_id", self.client_id),
+            ("client_type", client_type.as_str()),
+            ("client_secret", secret),
+            ("realm", self.realm),
+            ("authority (issuer)", self.issuer),
+            ("discovery_uri", self.discovery_uri),
+            ("jwks_uri", self.jwks_uri),
+            ("token_endpoint", optional(self.token_endpoint)),
+            (
+                "authorization_endpoint",
+                optional(self.authorization_endpoint),
+            ),
+            ("end_session_endpoint", optional(self.end_session_endpoint)),
+            ("openmetadata_url", optional(self.openmetadata_url)),
+        ];
+        let width = rows.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+        // Values from Keycloak's answers (or a credentials file): one line each.
+        rows.iter()
+            .map(|(k, v)| format!("{k:width$}  {}\n", crate::output::one_line(v)))
+            .collect()
+    }
+
+    fn summary(&self) -> String {
+        format!(
+            "credentials of {} client `{}`; authority {}",
+            self.client_type, self.client_id, self.issuer
+        )
+    }
 }

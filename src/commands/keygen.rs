@@ -8,6 +8,6 @@ use crate::pipeline::keygen;
 
 pub fn run(args: KeygenArgs, ctx: &Context) -> Result<()> {
     let report = keygen::keygen(&ctx.ui, &args.output_file)?;
-    ctx.ui.emit(&report, || report.recipient.clone());
+    ctx.ui.report(&report);
     Ok(())
 }

@@ -15,6 +15,6 @@ pub async fn run(args: RemoveAdminArgs, ctx: &Context) -> Result<()> {
         insecure: args.connect.insecure,
     };
     let report = remove_admin::remove_default_admin(&ctx.settings, &ctx.ui, &input).await?;
-    ctx.ui.emit(&report, || report.text.clone());
+    ctx.ui.report(&report);
     Ok(())
 }

@@ -6,7 +6,6 @@ use crate::cli::RenderArgs;
 use crate::commands::error::Result;
 use crate::output;
 use crate::pipeline::render::{self, Render, RenderOutput};
-use crate::render::write::Status;
 
 pub async fn run(args: RenderArgs, ctx: &Context) -> Result<()> {
     let input = Render {
@@ -25,26 +24,6 @@ pub async fn run(args: RenderArgs, ctx: &Context) -> Result<()> {
         }
         RenderOutput::Written(report) => report,
     };
-    ctx.ui.emit(&report, || {
-        report
-            .files
-            .iter()
-            .map(|w| {
-                let verb = match w.status {
-                    Status::Written => "wrote",
-                    Status::Unchanged => "unchanged",
-                };
-                let secret = match (w.holds_secret, w.path.file_name()) {
-                    (false, _) => "",
-                    // The private key file and the Secret that carries it.
-                    (true, Some(name)) if name == "private_key.der" || name == "jwt-keys.yaml" => {
-                        ", holds OpenMetadata's JWT private key"
-                    }
-                    (true, _) => ", holds the client secret",
-                };
-                format!("{verb} {} ({}{secret})\n", w.path.display(), w.mode)
-            })
-            .collect()
-    });
+    ctx.ui.report(&report);
     Ok(())
 }

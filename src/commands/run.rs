@@ -10,7 +10,7 @@ use crate::cli::RunArgs;
 use crate::commands::error::{Error, Result};
 use crate::exit::{Diagnose, Exit};
 use crate::keycloak::Logins;
-use crate::output::Ui;
+use crate::output::{Report, Ui};
 use crate::pipeline::run::{self as steps, EnvironmentsReport, ErrorDoc, Run, RunReport};
 use crate::settings::Settings;
 
@@ -33,20 +33,11 @@ pub async fn run(args: RunArgs, ctx: &Context) -> Result<()> {
     if args.all_envs {
         return all_envs(&args, ctx).await;
     }
-    let env = ctx.settings.env_name.clone();
-    let (report, result) = one(
-        &ctx.settings,
-        &ctx.ui,
-        &input(&args),
-        &ctx.logins,
-        env,
-        args.dry_run,
-    )
-    .await;
+    let (report, result) = one(&ctx.settings, &ctx.ui, &input(&args), &ctx.logins).await;
     match result {
         // A failed verify still produced the whole report: show it, then fail with exit 3.
         Ok(()) | Err(Error::CheckFailed(_)) => {
-            ctx.ui.emit(&report, || report.text());
+            ctx.ui.report(&report);
             result
         }
         Err(e) => Err(e),
@@ -59,15 +50,11 @@ async fn one(
     ui: &Ui,
     input: &Run,
     logins: &Logins,
-    env: Option<String>,
-    dry_run: bool,
 ) -> (RunReport, Result<()>) {
-    let mut report = RunReport::new(env, dry_run);
-    let result = steps::run(settings, ui, input, logins, &mut report).await;
-    report.ok = result.is_ok();
-    if let Some(plan) = &report.plan {
+    let (report, result) = steps::run(settings, ui, input, logins).await;
+    if let Some(plan) = report.steps.ensure.as_ref().filter(|_| input.dry_run) {
         if !ui.json() {
-            crate::output::print_stdout(plan);
+            crate::output::print_stdout(plan.text().trim_end());
         }
     }
     (report, result)
@@ -94,7 +81,7 @@ async fn all_envs(args: &RunArgs, ctx: &Context) -> Result<()> {
                 Ok(settings)
             });
             let (mut report, result) = match resolved {
-                Ok(settings) => one(&settings, &ui, input, &ctx.logins, env, args.dry_run).await,
+                Ok(settings) => one(&settings, &ui, input, &ctx.logins).await,
                 Err(e) => (RunReport::new(env, args.dry_run), Err(e.into())),
             };
             if let Err(e) = &result {
@@ -123,12 +110,7 @@ async fn all_envs(args: &RunArgs, ctx: &Context) -> Result<()> {
         environments: results.iter().map(|(r, _)| r).collect(),
         ok: failed.is_empty(),
     };
-    ctx.ui.emit(&doc, || {
-        doc.environments
-            .iter()
-            .map(|r| r.text())
-            .collect::<String>()
-    });
+    ctx.ui.report(&doc);
     match worst {
         None => Ok(()),
         Some(exit) => Err(Error::Several(

@@ -17,7 +17,7 @@ pub async fn run(args: SealArgs, ctx: &Context) -> Result<()> {
         &credentials,
         &handoff(&args.handoff),
     )?;
-    ctx.ui.emit(&report, || report.text.clone());
+    ctx.ui.report(&report);
     Ok(())
 }
 

@@ -6,10 +6,7 @@
 use super::Context;
 use crate::cli::VerifyArgs;
 use crate::commands::error::{Error, Result};
-use crate::lint::FileKind;
-use crate::openmetadata::Release;
-use crate::output::one_line;
-use crate::pipeline::verify::{self, FileReport, Live};
+use crate::pipeline::verify::{self, plural, Live};
 use crate::settings::{SecretSource, Source};
 
 pub async fn run(args: VerifyArgs, ctx: &Context) -> Result<()> {
@@ -17,8 +14,7 @@ pub async fn run(args: VerifyArgs, ctx: &Context) -> Result<()> {
         return live(args, ctx).await;
     }
     let report = verify::lint_files(&ctx.settings, &args.files, args.kind)?;
-    ctx.ui
-        .emit(&report, || text_report(&report.files, &report.release));
+    ctx.ui.report(&report);
     if report.errors > 0 {
         let files = report.files.iter().filter(|r| r.errors > 0).count();
         return Err(Error::CheckFailed(format!(
@@ -60,7 +56,7 @@ async fn live(args: VerifyArgs, ctx: &Context) -> Result<()> {
             .filter(|s| !s.prompts() && s.describe().is_some()),
     };
     let report = verify::live(&ctx.settings, &ctx.ui, &input, &ctx.logins).await?;
-    ctx.ui.emit(&report, || report.text());
+    ctx.ui.report(&report);
     let failed = report.failed();
     if failed.is_empty() {
         Ok(())
@@ -71,58 +67,5 @@ async fn live(args: VerifyArgs, ctx: &Context) -> Result<()> {
             report.checks.len(),
             failed.join(", ")
         )))
-    }
-}
-
-fn text_report(reports: &[FileReport], release: &Release) -> String {
-    let mut out = String::new();
-    for r in reports {
-        for f in &r.findings {
-            let at = match f.line {
-                Some(l) => format!("{}:{l}", r.path),
-                None => r.path.clone(),
-            };
-            // Messages quote values from the file under review: one line each.
-            out.push_str(&format!(
-                "{}: {}[{}] {}\n    hint: {}\n",
-                one_line(&at),
-                f.severity.label(),
-                f.check,
-                one_line(&f.message),
-                one_line(&f.hint)
-            ));
-        }
-        let summary = if r.findings.is_empty() {
-            "no findings".to_string()
-        } else {
-            format!(
-                "{} {}, {} {}, {} info",
-                r.errors,
-                plural(r.errors, "error"),
-                r.warnings,
-                plural(r.warnings, "warning"),
-                r.infos
-            )
-        };
-        // A SOPS file is judged by SOPS's format, not by a release.
-        let target = match r.kind {
-            FileKind::Helm => format!(" for chart {}", release.chart.version),
-            FileKind::Sops => String::new(),
-            _ => format!(" for OpenMetadata {}", release.version),
-        };
-        out.push_str(&format!(
-            "{} ({}{target}): {summary}\n",
-            r.path,
-            r.kind.label()
-        ));
-    }
-    out
-}
-
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        word.to_string()
-    } else {
-        format!("{word}s")
     }
 }

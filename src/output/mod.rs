@@ -4,6 +4,7 @@
 pub mod files;
 mod git;
 pub mod interrupt;
+mod report;
 mod shown;
 
 use std::fmt::Display;
@@ -15,6 +16,7 @@ use serde::Serialize;
 use crate::exit::Diagnose;
 
 pub use files::OutputError;
+pub use report::Report;
 pub use shown::{one_line, terminal_safe};
 
 /// How results are printed on stdout.
@@ -124,6 +126,11 @@ impl Ui {
                 ));
             }
         }
+    }
+
+    /// The result of a command: its text for people, or the report as JSON for machines.
+    pub fn report<R: Report>(&self, report: &R) {
+        self.emit(report, || report.text());
     }
 
     /// The result of a command: `text` for people, `value` as JSON for machines.

@@ -16,6 +16,7 @@ use crate::http::Http;
 use crate::omapi::compare::{self, Difference};
 use crate::omapi::{Client, OmError, ServerVersion, Validation};
 use crate::openmetadata::{api, OmVersion};
+use crate::output::Report;
 use crate::settings::table::OPENMETADATA_VERSION;
 use crate::settings::{SecretSource, Settings};
 use crate::verify::VerifyError;
@@ -34,6 +35,8 @@ pub struct Apply {
 /// What an apply did (or, dry, would do).
 #[derive(Debug, Serialize)]
 pub struct Applied {
+    /// The openmetadata.yaml applied.
+    pub file: String,
     pub om_url: String,
     pub server_version: Option<String>,
     /// The release line the server was judged by.
@@ -54,19 +57,25 @@ pub struct ApplyReport {
     pub apply: Applied,
     pub file: String,
     pub ok: bool,
-    /// The text report.
-    #[serde(skip)]
-    pub text: String,
 }
 
 impl ApplyReport {
-    pub fn new(path: &Path, applied: Applied) -> ApplyReport {
+    pub fn new(applied: Applied) -> ApplyReport {
         ApplyReport {
             ok: applied.validation.as_ref().is_none_or(Validation::ok),
-            file: path.display().to_string(),
-            text: text(path, &applied),
+            file: applied.file.clone(),
             apply: applied,
         }
+    }
+}
+
+impl Report for ApplyReport {
+    fn text(&self) -> String {
+        self.apply.text()
+    }
+
+    fn summary(&self) -> String {
+        self.apply.summary()
     }
 }
 
@@ -109,24 +118,46 @@ pub async fn apply_file(
         super::warn_insecure(progress);
     }
     let http = Http::new(settings.timeout(), settings.cacert(), args.insecure)?;
-    let applied = apply(
-        settings,
-        progress,
-        &http,
-        &om_url,
-        &body,
+    let request = Request {
+        file: &args.path,
+        body: &body,
         token,
-        args.dry_run,
-    )
-    .await;
-    match applied {
-        Ok(a) => Ok(ApplyReport::new(&args.path, a)),
-        Err(Stopped::Validation(a)) => Err(Refusal::Validation(ApplyReport::new(&args.path, a))),
+        dry_run: args.dry_run,
+    };
+    let server = Server {
+        version: Client::new(&http, &om_url).version().await?,
+        http: &http,
+        url: &om_url,
+    };
+    match apply(settings, progress, &server, request).await {
+        Ok(a) => Ok(ApplyReport::new(a)),
+        Err(Stopped::Validation(a)) => Err(Refusal::Validation(ApplyReport::new(a))),
         Err(Stopped::Error(e)) => Err(Refusal::Error(e)),
     }
 }
 
-/// Why [`apply`] stopped (the file's path not known there).
+/// The running OpenMetadata an apply talks to, and the version it reported (asked once).
+pub struct Server<'a> {
+    pub http: &'a Http,
+    /// Its base URL, without a trailing slash.
+    pub url: &'a str,
+    pub version: Option<ServerVersion>,
+}
+
+/// What one apply sends, and whether it only plans.
+pub struct Request<'a> {
+    /// The openmetadata.yaml the body comes from.
+    pub file: &'a Path,
+    /// Its security sections ([`security_body`]).
+    pub body: &'a Value,
+    /// The OpenMetadata admin token.
+    pub token: SecretString,
+    /// The difference only: nothing is validated or changed.
+    pub dry_run: bool,
+}
+
+/// Why [`apply`] stopped: the server refused the file (what it said is in the [`Applied`]), or
+/// anything else.
 pub enum Stopped {
     Validation(Applied),
     Error(Error),
@@ -156,41 +187,21 @@ pub fn security_body(blocks: &Value, path: &Path) -> Result<Value, VerifyError> 
 pub async fn apply(
     settings: &Settings,
     progress: &dyn Progress,
-    http: &Http,
-    om_url: &str,
-    body: &Value,
-    token: SecretString,
-    dry_run: bool,
+    server: &Server<'_>,
+    request: Request<'_>,
 ) -> Result<Applied, Stopped> {
-    let server = Client::new(http, om_url).version().await?;
-    apply_known(
-        settings, progress, http, om_url, server, body, token, dry_run,
-    )
-    .await
-}
-
-/// [`apply`] when the server's version is known already (`run` asks once).
-#[allow(clippy::too_many_arguments)]
-pub async fn apply_known(
-    settings: &Settings,
-    progress: &dyn Progress,
-    http: &Http,
-    om_url: &str,
-    server: Option<ServerVersion>,
-    body: &Value,
-    token: SecretString,
-    dry_run: bool,
-) -> Result<Applied, Stopped> {
-    let line = release_line(settings, progress, om_url, server.as_ref())?;
+    let (om_url, version) = (server.url, &server.version);
+    let line = release_line(settings, progress, om_url, version.as_ref())?;
     if let Some(warning) = crate::http::cleartext_warning(om_url, "the OpenMetadata admin token") {
         progress.warn(&warning);
     }
-    let client = Client::new(http, om_url).with_token(token);
+    let client = Client::new(server.http, om_url).with_token(request.token);
     let mut applied = Applied {
+        file: request.file.display().to_string(),
         om_url: om_url.to_string(),
-        server_version: server.as_ref().map(|v| v.reported.clone()),
+        server_version: version.as_ref().map(|v| v.reported.clone()),
         line: line.line().name(),
-        dry_run,
+        dry_run: request.dry_run,
         changes: None,
         validation: None,
         applied: false,
@@ -200,16 +211,16 @@ pub async fn apply_known(
     let current = client
         .security_config()
         .await
-        .map_err(|e| no_api(e, &server))?;
-    applied.changes = Some(compare::changes(&current, body));
-    if dry_run {
+        .map_err(|e| no_api(e, version))?;
+    applied.changes = Some(compare::changes(&current, request.body));
+    if request.dry_run {
         return Ok(applied);
     }
-    let body = &compare::merged(&current, body);
+    let body = &compare::merged(&current, request.body);
     let validation = client
         .validate(body)
         .await
-        .map_err(|e| no_api(e, &server))?;
+        .map_err(|e| no_api(e, version))?;
     let ok = validation.ok();
     applied.validation = Some(validation);
     if !ok {
@@ -281,57 +292,67 @@ fn no_api(e: OmError, server: &Option<ServerVersion>) -> Error {
     }
 }
 
-/// The text report (also `run`'s apply step summary).
-pub fn text(path: &Path, a: &Applied) -> String {
-    let server = format!(
-        "OpenMetadata {} at {}",
-        a.server_version.as_deref().unwrap_or(&a.line),
-        a.om_url
-    );
-    if let (Some(changes), true) = (&a.changes, a.dry_run) {
-        if changes.is_empty() {
-            return format!(
-                "{server}: already uses {} (secrets are not compared: the server masks them)\n",
-                path.display()
-            );
-        }
-        let mut out = format!(
-            "{server}: {} would change {} field{} (secrets are masked on both sides, so a changed \
-             secret does not show):\n",
-            path.display(),
-            changes.len(),
-            if changes.len() == 1 { "" } else { "s" }
-        );
-        for c in changes {
-            out.push_str(&format!("  {c}\n"));
-        }
-        return out;
+impl Applied {
+    fn server(&self) -> String {
+        format!(
+            "OpenMetadata {} at {}",
+            self.server_version.as_deref().unwrap_or(&self.line),
+            self.om_url
+        )
     }
-    match &a.validation {
-        Some(v) if !v.ok() => {
-            let mut out = format!(
-                "{server}: its SSO validation refused {} (nothing was changed):\n",
-                path.display()
-            );
-            for e in &v.errors {
-                out.push_str(&format!("  {}: {}\n", e.field, e.error));
-            }
-            out
+
+    fn refused(&self) -> Option<&Validation> {
+        self.validation.as_ref().filter(|v| !v.ok())
+    }
+}
+
+/// The text report; its first line is the summary (`run`'s apply step), the lines under it
+/// name each field that changes (or each error of a refused validation).
+impl Report for Applied {
+    fn text(&self) -> String {
+        let lines: Vec<String> = match (self.refused(), &self.changes) {
+            (Some(v), _) => v
+                .errors
+                .iter()
+                .map(|e| format!("{}: {}", e.field, e.error))
+                .collect(),
+            (None, Some(changes)) => changes.iter().map(ToString::to_string).collect(),
+            (None, None) => Vec::new(),
+        };
+        let mut out = self.summary();
+        // A dry run's or a refusal's headline introduces its lines.
+        if self.refused().is_some() || (self.dry_run && !lines.is_empty()) {
+            out.push(':');
         }
-        _ => {
-            let changes = a.changes.as_deref().unwrap_or_default();
-            let mut out = format!(
-                "{server}: applied {} (validated by the server, saved, read back from {}): {} \
-                 field{} changed, the keys the file does not set kept as they were\n",
-                path.display(),
+        out.push('\n');
+        for line in lines {
+            out.push_str(&format!("  {line}\n"));
+        }
+        out
+    }
+
+    fn summary(&self) -> String {
+        let (server, file) = (self.server(), &self.file);
+        let changes = self.changes.as_deref().unwrap_or_default();
+        let fields = |n: usize| format!("{n} field{}", if n == 1 { "" } else { "s" });
+        if self.refused().is_some() {
+            return format!("{server}: its SSO validation refused {file} (nothing was changed)");
+        }
+        match (self.dry_run, changes.len()) {
+            (true, 0) => format!(
+                "{server}: already uses {file} (secrets are not compared: the server masks them)"
+            ),
+            (true, n) => format!(
+                "{server}: {file} would change {} (secrets are masked on both sides, so a \
+                 changed secret does not show)",
+                fields(n)
+            ),
+            (false, n) => format!(
+                "{server}: applied {file} (validated by the server, saved, read back from {}): \
+                 {} changed, the keys the file does not set kept as they were",
                 api::AUTH_CONFIG_PATH,
-                changes.len(),
-                if changes.len() == 1 { "" } else { "s" }
-            );
-            for c in changes {
-                out.push_str(&format!("  {c}\n"));
-            }
-            out
+                fields(n)
+            ),
         }
     }
 }

@@ -12,6 +12,7 @@ use crate::keycloak::client::{Applied, ClientPlan};
 use crate::keycloak::{
     self, Action, Connection, Desired, KeycloakError, Logins, Plan, RequestCounts, Session,
 };
+use crate::output::Report;
 use crate::settings::{HttpUrl, Settings};
 
 /// Logs in to the admin API of the Keycloak at `keycloak.url`, or joins the login `logins`
@@ -99,9 +100,30 @@ pub struct EnsureReport {
     pub token_requests: usize,
     pub unavailable_scopes: Vec<String>,
     pub up_to_date: bool,
-    /// The text report.
-    #[serde(skip)]
-    pub text: String,
+}
+
+impl Report for EnsureReport {
+    fn text(&self) -> String {
+        self.said().text()
+    }
+
+    fn summary(&self) -> String {
+        self.said().summary()
+    }
+}
+
+impl EnsureReport {
+    fn said(&self) -> Said<'_> {
+        Said {
+            client_id: &self.client_id,
+            realm: &self.realm,
+            action: self.action,
+            done: self.mode == Mode::Apply,
+            create_realm: self.create_realm,
+            changes: &self.changes,
+            notes: &self.notes,
+        }
+    }
 }
 
 /// `keycloak ensure`: logs in, then plans (and with [`Mode::Apply`] converges) the client.
@@ -135,7 +157,6 @@ pub async fn ensure(
         token_requests: requests.token,
         unavailable_scopes: plan.scopes.unavailable.clone(),
         up_to_date: plan.up_to_date(),
-        text: plan_text(&plan, args.mode),
     })
 }
 
@@ -175,33 +196,97 @@ fn plan_uuid(plan: &Plan) -> Option<String> {
     }
 }
 
-/// The plan as text: "is up to date", or what was (or would be) created or changed.
-pub fn plan_text(plan: &Plan, mode: Mode) -> String {
-    let d = &plan.desired;
-    let who = format!("client `{}` in realm `{}`", d.client_id, d.realm);
-    if plan.up_to_date() {
-        return format!("{who} is up to date");
+/// What `run`'s ensure step did (field names as `run --format json` prints them under
+/// `steps.ensure`).
+#[derive(Serialize)]
+pub struct EnsureStep {
+    pub action: Action,
+    pub applied: bool,
+    pub changes: Vec<FieldChange>,
+    pub client_id: String,
+    pub create_realm: bool,
+    pub notes: Vec<String>,
+    pub realm: String,
+}
+
+impl EnsureStep {
+    /// The step's part of the run: the plan, and whether it was applied.
+    pub fn new(plan: &Plan, applied: bool) -> EnsureStep {
+        EnsureStep {
+            action: plan.action(),
+            applied,
+            changes: plan.changes(),
+            client_id: plan.desired.client_id.clone(),
+            create_realm: plan.create_realm,
+            notes: plan.notes(),
+            realm: plan.desired.realm.clone(),
+        }
     }
-    let verb = match (mode, plan.action()) {
-        (Mode::Apply, Action::Create) => "created",
-        (Mode::Apply, _) => "updated",
-        (_, Action::Create) => "would create",
-        (_, _) => "would update",
-    };
-    let mut out = format!("{verb} {who}:\n");
-    if plan.create_realm {
-        let realm_verb = if mode == Mode::Apply {
-            "created"
-        } else {
-            "would create"
+
+    fn said(&self) -> Said<'_> {
+        Said {
+            client_id: &self.client_id,
+            realm: &self.realm,
+            action: self.action,
+            done: self.applied,
+            create_realm: self.create_realm,
+            changes: &self.changes,
+            notes: &self.notes,
+        }
+    }
+}
+
+impl Report for EnsureStep {
+    fn text(&self) -> String {
+        self.said().text()
+    }
+
+    fn summary(&self) -> String {
+        self.said().summary()
+    }
+}
+
+/// The plan in words, from what a report keeps of it: "is up to date", or what was (or would
+/// be) created or changed. `keycloak ensure` and `run`'s ensure step say it alike.
+struct Said<'a> {
+    client_id: &'a str,
+    realm: &'a str,
+    action: Action,
+    /// Keycloak was changed (else: would be).
+    done: bool,
+    create_realm: bool,
+    changes: &'a [FieldChange],
+    notes: &'a [String],
+}
+
+impl Said<'_> {
+    fn summary(&self) -> String {
+        let who = format!("client `{}` in realm `{}`", self.client_id, self.realm);
+        let verb = match (self.done, self.action) {
+            (_, Action::None) => return format!("{who} is up to date"),
+            (true, Action::Create) => "created",
+            (true, _) => "updated",
+            (false, Action::Create) => "would create",
+            (false, _) => "would update",
         };
-        out.push_str(&format!("  realm `{}`: {realm_verb}\n", d.realm));
+        format!("{verb} {who}")
     }
-    for c in plan.changes() {
-        out.push_str(&format!("  {c}\n"));
+
+    fn text(&self) -> String {
+        if self.action == Action::None {
+            return format!("{}\n", self.summary());
+        }
+        let mut out = format!("{}:\n", self.summary());
+        if self.create_realm {
+            let verb = if self.done { "created" } else { "would create" };
+            out.push_str(&format!("  realm `{}`: {verb}\n", self.realm));
+        }
+        for c in self.changes {
+            out.push_str(&format!("  {c}\n"));
+        }
+        for note in self.notes {
+            out.push_str(&format!("  note: {note}\n"));
+        }
+        out
     }
-    for note in plan.notes() {
-        out.push_str(&format!("  note: {note}\n"));
-    }
-    out
 }

@@ -7,6 +7,7 @@ use std::time::SystemTime;
 use serde::Serialize;
 
 use super::{Progress, Result};
+use crate::output::Report;
 use crate::seal;
 
 /// `keygen`'s report (field names as `keygen --format json` prints them).
@@ -14,6 +15,17 @@ use crate::seal;
 pub struct KeygenReport {
     pub identity_file: String,
     pub recipient: String,
+}
+
+/// The text is the public key alone, for `seal -r "$(omsso keygen -o FILE)"`.
+impl Report for KeygenReport {
+    fn text(&self) -> String {
+        format!("{}\n", self.recipient)
+    }
+
+    fn summary(&self) -> String {
+        format!("wrote identity {} ({})", self.identity_file, self.recipient)
+    }
 }
 
 pub fn keygen(progress: &dyn Progress, path: &Path) -> Result<KeygenReport> {

@@ -11,6 +11,7 @@ use super::{Progress, Result};
 use crate::http::Http;
 use crate::omapi::default_admin::Guard;
 use crate::omapi::{Client, OmError, User};
+use crate::output::Report;
 use crate::settings::{SecretSource, Settings};
 
 /// The inputs besides the settings.
@@ -35,8 +36,26 @@ pub struct RemoveAdminReport {
     pub guard: Option<Guard>,
     pub dry_run: bool,
     pub removed: bool,
-    #[serde(skip)]
-    pub text: String,
+}
+
+impl Report for RemoveAdminReport {
+    fn text(&self) -> String {
+        let (Some(user), Some(guard)) = (&self.user, &self.guard) else {
+            return format!("{}\n", self.summary());
+        };
+        format!("{}{}\n", plan(&self.om_url, user, guard), self.summary())
+    }
+
+    fn summary(&self) -> String {
+        let om_url = &self.om_url;
+        match (&self.user, self.removed) {
+            (None, _) => format!("{om_url} has no user `admin`: nothing to remove"),
+            (Some(user), true) => {
+                format!("removed the user `admin` (id {}) from {om_url}", user.id)
+            }
+            (Some(_), false) => "dry run: nothing was removed".to_string(),
+        }
+    }
 }
 
 pub async fn remove_default_admin(
@@ -65,10 +84,8 @@ pub async fn remove_default_admin(
         guard: None,
         dry_run: args.dry_run,
         removed: false,
-        text: String::new(),
     };
     let Some(user) = client.default_admin().await? else {
-        report.text = format!("{om_url} has no user `admin`: nothing to remove\n");
         return Ok(report);
     };
     let guard = client.default_admin_guard().await?;
@@ -76,7 +93,6 @@ pub async fn remove_default_admin(
     report.user = Some(user.clone());
     report.guard = Some(guard);
     if args.dry_run {
-        report.text = format!("{plan}dry run: nothing was removed\n");
         return Ok(report);
     }
     if !args.yes {
@@ -99,10 +115,6 @@ pub async fn remove_default_admin(
         .into());
     }
     report.removed = true;
-    report.text = format!(
-        "{plan}removed the user `admin` (id {}) from {om_url}\n",
-        user.id
-    );
     Ok(report)
 }
 

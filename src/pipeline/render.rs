@@ -13,6 +13,7 @@ use crate::credentials::Credentials;
 use crate::keycloak::Logins;
 use crate::lint::{self, Kind, KEY_CHECKS};
 use crate::openmetadata::{compose, Chart, OmVersion, Release};
+use crate::output::Report;
 use crate::render::{self, write, RenderInput, RenderedFile, Target};
 use crate::settings::{ClientType, Settings};
 use crate::sops::secret as sops;
@@ -43,6 +44,43 @@ pub struct RenderReport {
     pub warnings: Vec<String>,
 }
 
+impl Report for RenderReport {
+    fn text(&self) -> String {
+        self.files
+            .iter()
+            .map(|w| {
+                let verb = match w.status {
+                    write::Status::Written => "wrote",
+                    write::Status::Unchanged => "unchanged",
+                };
+                let secret = match (w.holds_secret, w.path.file_name()) {
+                    (false, _) => "",
+                    // The private key file and the Secret that carries it.
+                    (true, Some(name)) if name == "private_key.der" || name == "jwt-keys.yaml" => {
+                        ", holds OpenMetadata's JWT private key"
+                    }
+                    (true, _) => ", holds the client secret",
+                };
+                format!("{verb} {} ({}{secret})\n", w.path.display(), w.mode)
+            })
+            .collect()
+    }
+
+    fn summary(&self) -> String {
+        let written = self
+            .files
+            .iter()
+            .filter(|w| w.status == write::Status::Written)
+            .count();
+        format!(
+            "{} files for OpenMetadata {} ({written} written, {} unchanged)",
+            self.files.len(),
+            self.om_version,
+            self.files.len() - written
+        )
+    }
+}
+
 pub enum RenderOutput {
     /// `to_stdout`: the bytes of the one rendered file.
     Stdout(Vec<u8>),
@@ -70,15 +108,13 @@ pub async fn render(
         (false, true) => KeyUse::Rotate,
         (false, false) => KeyUse::Write,
     };
-    let rendered = render_files(
-        settings,
-        progress,
-        credentials,
-        args.target,
-        args.templates.as_deref(),
+    let what = Rendering {
+        target: args.target,
+        templates: args.templates.as_deref(),
         version,
         keys,
-    )?;
+    };
+    let rendered = render_files(settings, progress, credentials, what)?;
     if args.to_stdout {
         let mut files = rendered.files;
         // `--target env` prints the env file; its compose override goes with written renders.
@@ -107,17 +143,30 @@ pub struct Rendered {
     pub warnings: Vec<String>,
 }
 
-/// Renders `target` for `credentials` and the release `version`, and warns about what
-/// OpenMetadata would not see.
+/// What to render: which files, from which templates, for which release, and what becomes of
+/// OpenMetadata's JWT key pair.
+pub struct Rendering<'a> {
+    pub target: Target,
+    /// A folder whose files replace the built-in templates of the same name.
+    pub templates: Option<&'a Path>,
+    pub version: OmVersion,
+    pub keys: KeyUse,
+}
+
+/// Renders what `what` names for `credentials`, and warns about what OpenMetadata would not
+/// see.
 pub fn render_files(
     settings: &Settings,
     progress: &dyn Progress,
     credentials: Credentials,
-    target: Target,
-    templates: Option<&Path>,
-    version: OmVersion,
-    key_use: KeyUse,
+    what: Rendering,
 ) -> Result<Rendered> {
+    let Rendering {
+        target,
+        templates,
+        version,
+        keys: key_use,
+    } = what;
     let mut input = RenderInput::new(credentials, settings)?;
     input.version = version;
     let keys = jwt::keys(settings, progress, &input.om_url, key_use)?;

@@ -2,7 +2,7 @@
 //! check that can fail (inputs, recipients, signing key, existing files) runs before anything
 //! is asked for or written.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use serde::Serialize;
@@ -11,9 +11,10 @@ use super::{Progress, Result};
 use crate::credentials::Credentials;
 use crate::output::files::prepare_out_dir;
 use crate::output::one_line;
+use crate::output::Report;
 use crate::seal::error::BundleError;
 use crate::seal::{
-    self, Recipient, RecipientInfo, SealError, SealOptions, SealTo, SigningKey, Target,
+    self, Claim, Recipient, RecipientInfo, SealError, SealOptions, SealTo, SigningKey, Target,
 };
 use crate::settings::{ClientType, SecretSource, Settings};
 
@@ -63,6 +64,26 @@ impl Handoff {
             .clone()
             .unwrap_or_else(|| settings.out_dir().join(seal::DEFAULT_FILE_NAME))
     }
+
+    /// Whom for and where, decided once before anything is asked for or sealed.
+    pub fn plan(&self, settings: &Settings) -> Result<Plan> {
+        Ok(Plan {
+            target: self.target(settings)?,
+            claim: Claim::look(&self.path(settings))?,
+            out_dir: self
+                .output_file
+                .is_none()
+                .then(|| settings.out_dir().to_path_buf()),
+        })
+    }
+}
+
+/// A seal decided: whom for, and the destination as it was looked at.
+pub struct Plan {
+    pub target: Target,
+    pub claim: Claim,
+    /// The output folder, made (with its .gitignore) when the handoff goes there.
+    out_dir: Option<PathBuf>,
 }
 
 /// What a seal wrote (field names as `seal --format json` prints them).
@@ -81,12 +102,35 @@ pub struct SealReport {
     pub sealed_to: &'static str,
     pub signature: Option<String>,
     pub signed_by: Option<String>,
-    /// The text report.
-    #[serde(skip)]
-    pub text: String,
+}
+
+impl SealReport {
     /// Every file written: the handoff, its signature and its recipients record.
-    #[serde(skip)]
-    pub written: Vec<PathBuf>,
+    pub fn written(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(&self.file)
+            .chain(&self.signature)
+            .chain(&self.recipients_record)
+            .map(String::as_str)
+    }
+}
+
+impl Report for SealReport {
+    fn text(&self) -> String {
+        let mut text = format!("{}\n", self.summary());
+        if let (Some(sig), Some(key)) = (&self.signature, &self.signed_by) {
+            text.push_str(&format!("signed  {sig} ({key})\n"));
+        }
+        text
+    }
+
+    fn summary(&self) -> String {
+        let to = match self.sealed_to {
+            "passphrase" => "a passphrase".to_string(),
+            _ => plural(self.recipients.len(), "recipient"),
+        };
+        let format = if self.armor { "armored" } else { "binary" };
+        format!("sealed  {} ({format}, {to})", self.file)
+    }
 }
 
 /// `seal`: refuses credentials without a secret, decides the target, seals.
@@ -97,8 +141,8 @@ pub fn seal(
     handoff: &Handoff,
 ) -> Result<SealReport> {
     check_secret(credentials)?;
-    let target = handoff.target(settings)?;
-    seal_to(settings, progress, credentials, handoff, target)
+    let plan = handoff.plan(settings)?;
+    seal_to(progress, credentials, handoff, plan)
 }
 
 /// A public client's bundle carries everything but a secret; a confidential one without its
@@ -110,17 +154,20 @@ fn check_secret(credentials: &Credentials) -> Result<()> {
     Ok(())
 }
 
-/// Seals `credentials` for `target` (already resolved) and writes the handoff file.
+/// Seals `credentials` as `plan` decided and writes the handoff file.
 pub fn seal_to(
-    settings: &Settings,
     progress: &dyn Progress,
     credentials: &Credentials,
     handoff: &Handoff,
-    target: Target,
+    plan: Plan,
 ) -> Result<SealReport> {
     check_secret(credentials)?;
-    let path = handoff.path(settings);
-    seal::check_writable(&path, handoff.sign_with.is_some(), handoff.force)?;
+    let Plan {
+        target,
+        claim,
+        out_dir,
+    } = plan;
+    claim.refuse_taken(handoff.sign_with.is_some(), handoff.force)?;
     let signing_key = match &handoff.sign_with {
         Some(key) => Some(SigningKey::load(key, &handoff.sign_passphrase)?),
         None => None,
@@ -136,18 +183,12 @@ pub fn seal_to(
         Some(key) => Some(key.sign(&sealed.ciphertext).map_err(SealError::from)?),
         None => None,
     };
-    if handoff.output_file.is_none() {
-        prepare_out_dir(settings.out_dir())?;
+    if let Some(dir) = &out_dir {
+        prepare_out_dir(dir)?;
     }
     let passphrase = matches!(options.to, SealTo::Passphrase(_));
     let recipients = (!passphrase).then_some(sealed.bundle.recipients.as_slice());
-    let written = seal::write(
-        &path,
-        &sealed.ciphertext,
-        signature.as_deref(),
-        recipients,
-        handoff.force,
-    )?;
+    let written = seal::write(&claim, &sealed.ciphertext, signature.as_deref(), recipients)?;
     progress.secret_files(&[written.file.as_path()]);
     if let Some(stale) = &written.removed_stale_signature {
         progress.warn(&format!(
@@ -207,24 +248,7 @@ fn report(
     passphrase: bool,
     signing_key: Option<&SigningKey>,
 ) -> SealReport {
-    let to = if passphrase {
-        "a passphrase".to_string()
-    } else {
-        plural(bundle.recipients.len(), "recipient")
-    };
-    let format = if armor { "armored" } else { "binary" };
-    let mut text = format!("sealed  {} ({format}, {to})\n", written.file.display());
-    if let (Some(sig), Some(key)) = (&written.signature, signing_key) {
-        text.push_str(&format!(
-            "signed  {} ({})\n",
-            sig.display(),
-            key.fingerprint()
-        ));
-    }
     let shown = |p: &Option<PathBuf>| p.as_ref().map(|p| p.display().to_string());
-    let mut all = vec![written.file.clone()];
-    all.extend(written.signature.clone());
-    all.extend(written.record.clone());
     SealReport {
         armor,
         client_id: bundle.client_id,
@@ -242,31 +266,23 @@ fn report(
         },
         signature: shown(&written.signature),
         signed_by: signing_key.map(SigningKey::fingerprint),
-        text,
-        written: all,
     }
 }
 
 /// age output differs on every seal, so an existing handoff is kept as it is when it was
 /// sealed for what is asked now (recipients, passphrase, armor, signature); otherwise it is
 /// refused, like a rendered file that differs. Returns the files kept: the handoff, its
-/// signature and its recipients record.
-pub fn keep_existing(path: &Path, target: &Target, handoff: &Handoff) -> Result<Vec<PathBuf>> {
+/// signature and its recipients record, those of them that are there.
+pub fn keep_existing<'a>(plan: &'a Plan, handoff: &Handoff) -> Result<&'a [PathBuf]> {
     seal::reuse::check(
-        path,
+        &plan.claim.file,
         &seal::reuse::Wanted {
-            target,
+            target: &plan.target,
             armor: handoff.armor,
             sign_with: handoff.sign_with.as_deref(),
         },
     )?;
-    let mut kept = vec![path.to_path_buf()];
-    kept.extend(
-        [seal::signature_path(path), seal::reuse::record_path(path)]
-            .into_iter()
-            .filter(|p| p.exists()),
-    );
-    Ok(kept)
+    Ok(plan.claim.present())
 }
 
 fn recipient_list(credentials: &Credentials, recipients: &[Recipient]) -> String {

@@ -13,6 +13,7 @@ use crate::keycloak::{Logins, Session};
 use crate::lint::{self, sops_secret, FileKind, Finding, Severity};
 use crate::omapi::Client;
 use crate::openmetadata::Release;
+use crate::output::{one_line, Report};
 use crate::settings::{HttpUrl, SecretSource, Settings};
 use crate::verify::deployed::{Deployed, KeycloakOf};
 use crate::verify::{back_door, live, login, report, server, VerifyError};
@@ -71,8 +72,10 @@ impl LiveReport {
     pub fn failed(&self) -> Vec<&'static str> {
         report::failed(&self.checks)
     }
+}
 
-    pub fn text(&self) -> String {
+impl Report for LiveReport {
+    fn text(&self) -> String {
         format!(
             "{}: live checks against Keycloak {} (realm `{}`) and the running OpenMetadata\n{}{}\n",
             self.file,
@@ -81,6 +84,20 @@ impl LiveReport {
             report::text(&self.checks),
             self.counts,
         )
+    }
+
+    fn summary(&self) -> String {
+        checks_summary(&self.checks, &self.counts)
+    }
+}
+
+/// The one line that sums up live checks. Only ok counts as passed: warnings and skips are
+/// named in the line, not hidden in it.
+pub fn checks_summary(checks: &[report::Check], counts: &report::Counts) -> String {
+    let failed = report::failed(checks);
+    match failed.is_empty() {
+        true => report::summary_line(checks),
+        false => format!("FAILED: {} ({counts})", failed.join(", ")),
     }
 }
 
@@ -275,8 +292,76 @@ pub struct LintReport {
     pub ok: bool,
     pub om_version: String,
     pub warnings: usize,
-    #[serde(skip)]
-    pub release: Release,
+}
+
+/// Each finding with its hint, then one line per file.
+impl Report for LintReport {
+    fn text(&self) -> String {
+        let mut out = String::new();
+        for r in &self.files {
+            for f in &r.findings {
+                let at = match f.line {
+                    Some(l) => format!("{}:{l}", r.path),
+                    None => r.path.clone(),
+                };
+                // Messages quote values from the file under review: one line each.
+                out.push_str(&format!(
+                    "{}: {}[{}] {}\n    hint: {}\n",
+                    one_line(&at),
+                    f.severity.label(),
+                    f.check,
+                    one_line(&f.message),
+                    one_line(&f.hint)
+                ));
+            }
+            out.push_str(&format!("{}\n", self.file_line(r)));
+        }
+        out
+    }
+
+    fn summary(&self) -> String {
+        format!(
+            "{} {}, {} {}, {} info in {} {}",
+            self.errors,
+            plural(self.errors, "error"),
+            self.warnings,
+            plural(self.warnings, "warning"),
+            self.infos,
+            self.files.len(),
+            plural(self.files.len(), "file")
+        )
+    }
+}
+
+impl LintReport {
+    fn file_line(&self, r: &FileReport) -> String {
+        let summary = if r.findings.is_empty() {
+            "no findings".to_string()
+        } else {
+            format!(
+                "{} {}, {} {}, {} info",
+                r.errors,
+                plural(r.errors, "error"),
+                r.warnings,
+                plural(r.warnings, "warning"),
+                r.infos
+            )
+        };
+        // A SOPS file is judged by SOPS's format, not by a release.
+        let target = match r.kind {
+            FileKind::Helm => format!(" for chart {}", self.chart_version),
+            FileKind::Sops => String::new(),
+            _ => format!(" for OpenMetadata {}", self.om_version),
+        };
+        format!("{} ({}{target}): {summary}", r.path, r.kind.label())
+    }
+}
+
+pub fn plural(n: usize, word: &str) -> String {
+    match n {
+        1 => word.to_string(),
+        _ => format!("{word}s"),
+    }
 }
 
 /// The static lint of `files` (`-` = stdin), each of `kind` or detected.
@@ -338,7 +423,6 @@ pub fn lint_files(
         om_version: release.version.to_string(),
         warnings: reports.iter().map(|r| r.warnings).sum(),
         files: reports,
-        release,
     })
 }
 

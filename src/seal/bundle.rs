@@ -64,24 +64,24 @@ pub struct Bundle {
 /// in the sealed payload, and for `open --show-secret`.
 #[derive(Serialize)]
 pub struct BundleView<'a> {
-    format: &'static str,
-    version: &'a str,
-    created_at: &'a str,
-    expires_at: Option<&'a str>,
-    note: Option<&'a str>,
-    client_id: &'a str,
-    client_type: ClientType,
+    pub format: &'static str,
+    pub version: &'a str,
+    pub created_at: &'a str,
+    pub expires_at: Option<&'a str>,
+    pub note: Option<&'a str>,
+    pub client_id: &'a str,
+    pub client_type: ClientType,
     #[serde(skip_serializing_if = "Option::is_none")]
-    client_secret: Option<&'a str>,
-    realm: &'a str,
-    issuer: &'a str,
-    discovery_uri: &'a str,
-    jwks_uri: &'a str,
-    openmetadata_url: Option<&'a str>,
-    token_endpoint: Option<&'a str>,
-    authorization_endpoint: Option<&'a str>,
-    end_session_endpoint: Option<&'a str>,
-    recipients: &'a [RecipientInfo],
+    pub client_secret: Option<&'a str>,
+    pub realm: &'a str,
+    pub issuer: &'a str,
+    pub discovery_uri: &'a str,
+    pub jwks_uri: &'a str,
+    pub openmetadata_url: Option<&'a str>,
+    pub token_endpoint: Option<&'a str>,
+    pub authorization_endpoint: Option<&'a str>,
+    pub end_session_endpoint: Option<&'a str>,
+    pub recipients: &'a [RecipientInfo],
 }
 
 impl Bundle {

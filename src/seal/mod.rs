@@ -176,37 +176,72 @@ pub struct Written {
     pub removed_stale_signature: Option<PathBuf>,
 }
 
-/// Refuses early (before any prompt or work) when `path` or its signature exists and
-/// `force` is not set.
-pub fn check_writable(path: &Path, signing: bool, force: bool) -> Result<(), SealError> {
-    let sig = signature_path(path);
-    files::check_target(&reuse::record_path(path))?;
-    for p in std::iter::once(path).chain(signing.then_some(sig.as_path())) {
-        files::check_target(p)?;
-        // A link counts as taken too (even a dangling one): only --force replaces it.
-        if !force && p.symlink_metadata().is_ok() {
-            return Err(OutputError::Exists {
-                path: p.to_path_buf(),
-            }
-            .into());
-        }
-    }
-    Ok(())
+/// Where a handoff goes, looked at once, before anything is asked for, sealed or written: the
+/// file, its signature (`<file>.sig`) and its recipients record (`<file>.recipients.json`),
+/// each a path a file can be written to, and which of them are there already (a link counts,
+/// even a dangling one). Sealing and keeping both go by this one look.
+#[derive(Debug)]
+pub struct Claim {
+    pub file: PathBuf,
+    signature: PathBuf,
+    record: PathBuf,
+    /// Those of the three that exist, in that order.
+    present: Vec<PathBuf>,
 }
 
-/// Writes the sealed file (0600, atomically) and, when given, its signature as `<path>.sig`,
-/// and for a seal to `recipients` the record of them beside it (`<path>.recipients.json`,
-/// see [`reuse`]). Nothing is replaced without `force`.
+impl Claim {
+    pub fn look(file: &Path) -> Result<Claim, SealError> {
+        let (signature, record) = (signature_path(file), reuse::record_path(file));
+        let mut present = Vec::new();
+        for p in [file, signature.as_path(), record.as_path()] {
+            files::check_target(p)?;
+            if p.symlink_metadata().is_ok() {
+                present.push(p.to_path_buf());
+            }
+        }
+        Ok(Claim {
+            file: file.to_path_buf(),
+            signature,
+            record,
+            present,
+        })
+    }
+
+    /// The handoff file is there already.
+    pub fn taken(&self) -> bool {
+        self.present.first() == Some(&self.file)
+    }
+
+    /// The handoff and its companions that are there already.
+    pub fn present(&self) -> &[PathBuf] {
+        &self.present
+    }
+
+    /// Refuses, without `force`, a handoff already there, or a signature already there when
+    /// this seal signs.
+    pub fn refuse_taken(&self, signing: bool, force: bool) -> Result<(), SealError> {
+        let taken = |p: &PathBuf| self.present.contains(p);
+        let refused = [Some(&self.file), signing.then_some(&self.signature)]
+            .into_iter()
+            .flatten()
+            .find(|p| taken(p));
+        match refused {
+            Some(p) if !force => Err(OutputError::Exists { path: p.clone() }.into()),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Writes the sealed file (0600, atomically) and, when given, its signature, and for a seal
+/// to `recipients` the record of them, at the places `claim` looked at (see [`reuse`]). A
+/// signature or record left from an earlier seal is removed: it would not match.
 pub fn write(
-    path: &Path,
+    claim: &Claim,
     ciphertext: &[u8],
     signature: Option<&str>,
     recipients: Option<&[RecipientInfo]>,
-    force: bool,
 ) -> Result<Written, SealError> {
-    check_writable(path, signature.is_some(), force)?;
-    let sig_path = signature_path(path);
-    let record_path = reuse::record_path(path);
+    let path = claim.file.as_path();
     let record = recipients.map(|r| reuse::record(path, ciphertext, r));
     let mut written = Written {
         file: path.to_path_buf(),
@@ -221,44 +256,50 @@ pub fn write(
     }];
     if let Some(sig) = signature {
         pending.push(files::Pending {
-            path: &sig_path,
+            path: &claim.signature,
             bytes: sig.as_bytes(),
             mode: PUBLIC_MODE,
         });
     }
     if let Some(record) = &record {
         pending.push(files::Pending {
-            path: &record_path,
+            path: &claim.record,
             bytes: record,
             mode: PUBLIC_MODE,
         });
-        written.record = Some(record_path.clone());
+        written.record = Some(claim.record.clone());
     }
     // The file, its signature and its record as one change: never a new file beside an old
     // signature or record.
     files::write_all_atomic(&pending)?;
-    if record.is_none() && record_path.symlink_metadata().is_ok() {
+    if record.is_none() {
         // A record of the recipients of the file this one replaced.
-        std::fs::remove_file(&record_path).map_err(|source| OutputError::Io {
-            op: "remove stale record",
-            path: record_path.clone(),
-            source,
-        })?;
+        remove_stale(&claim.record, "remove stale record")?;
     }
     match signature {
-        Some(_) => written.signature = Some(sig_path),
+        Some(_) => written.signature = Some(claim.signature.clone()),
         // An old signature beside a new file would only ever fail to verify.
-        None if sig_path.symlink_metadata().is_ok() => {
-            std::fs::remove_file(&sig_path).map_err(|source| OutputError::Io {
-                op: "remove stale signature",
-                path: sig_path.clone(),
-                source,
-            })?;
-            written.removed_stale_signature = Some(sig_path);
+        None => {
+            if remove_stale(&claim.signature, "remove stale signature")? {
+                written.removed_stale_signature = Some(claim.signature.clone());
+            }
         }
-        None => {}
     }
     Ok(written)
+}
+
+/// Removes what an earlier seal left at `path`; `false` when nothing was there.
+fn remove_stale(path: &Path, op: &'static str) -> Result<bool, SealError> {
+    match std::fs::remove_file(path) {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+        Err(source) => Err(OutputError::Io {
+            op,
+            path: path.to_path_buf(),
+            source,
+        }
+        .into()),
+    }
 }
 
 #[derive(Debug)]

@@ -265,3 +265,24 @@ fn a_confidential_client_without_secret_is_not_sealed() {
     assert_clean_failure(&r, 2, "no client secret");
     assert!(!kit.exists("out"));
 }
+
+/// seal looks at its destination once, before anything is asked for or sealed: the handoff,
+/// its signature and its recipients record. A folder where the signature goes (every unsigned
+/// seal removes a stale one) is refused up front and nothing is written. Before, the handoff
+/// and its record were written, and only then did removing the "stale signature" fail.
+#[test]
+fn a_folder_where_the_signature_goes_is_refused_before_anything_is_written() {
+    let kit = Kit::new();
+    let recipient = kit.age_keygen("me.txt");
+    std::fs::create_dir(kit.path("h.age.sig")).unwrap();
+    let before = kit.files();
+    let r = kit.seal(&["-r", &recipient, "-o", "h.age"]);
+    assert_clean_failure(&r, 1, "cannot write h.age.sig");
+    assert!(r.stderr.contains("nothing was written"), "{}", r.stderr);
+    assert!(
+        !r.stderr.contains("Sealing"),
+        "refused before the recipient list: {}",
+        r.stderr
+    );
+    assert_eq!(kit.files(), before, "no handoff beside the folder");
+}

@@ -1,6 +1,7 @@
 //! run: the whole job for one environment: ensure → fetch → render → seal → (apply) → verify.
 //! Everything that can be checked offline is checked before Keycloak is touched; the running
-//! OpenMetadata is asked for its version once, and the seal target is decided once.
+//! OpenMetadata is asked for its version once, and the seal is decided once. Each step returns
+//! its part of the run's report, which [`Job::steps`] puts in place and shows as one line.
 
 use std::path::{Path, PathBuf};
 
@@ -8,11 +9,14 @@ use secrecy::SecretString;
 
 mod report;
 
-use super::{apply, ensure, fetch, release, render, seal, Error, Progress, Result};
+use super::jwt::KeyUse;
+use super::render::Rendering;
+use super::{apply, ensure, fetch, release, render, seal, Error, Opt, Progress, Result};
 use crate::credentials::Credentials;
 use crate::http::Http;
 use crate::keycloak::{Desired, Logins, Session};
 use crate::omapi::{Client, OmError, ServerVersion};
+use crate::output::Report;
 use crate::render::write::Status;
 use crate::render::Target as Files;
 use crate::settings::table::OPENMETADATA_URL;
@@ -20,9 +24,9 @@ use crate::settings::{ClientType, SecretSource, Settings};
 use crate::verify::deployed::{Deployed, KeycloakOf};
 use crate::verify::{live, report as checks, server};
 
-use report::file_entry;
-use report::{EnsureStep, FetchStep, RenderStep, SealStep, VerifyStep};
+use report::{entry_of, file_entry, FileEntry};
 pub use report::{EnvironmentsReport, ErrorDoc, RunReport};
+use report::{FetchStep, KeptHandoff, RenderStep, SealStep, VerifyStep};
 
 /// The inputs of [`run`] besides the settings.
 pub struct Run {
@@ -41,173 +45,152 @@ pub struct Run {
     pub handoff: seal::Handoff,
 }
 
-/// One progress line per step: its name, then what it did.
-fn step(progress: &dyn Progress, name: &str, summary: &str) {
-    progress.step(&format!("{name:<7} {summary}"));
-}
-
-/// What the offline checks decided, for the steps.
-struct Prepared {
-    desired: Option<Desired>,
-    target: Option<crate::seal::Target>,
-    om_token: Option<SecretString>,
-}
-
-/// Runs one environment, filling `report` as the steps go (it is complete, and worth showing,
-/// when the verify step fails with [`Error::CheckFailed`]).
+/// Runs one environment. The report holds every step that was done: it is complete, and worth
+/// showing, when the verify step fails with [`Error::CheckFailed`].
 pub async fn run(
     settings: &Settings,
     progress: &dyn Progress,
     args: &Run,
     logins: &Logins,
-    report: &mut RunReport,
-) -> Result<()> {
-    let prepared = prepare(settings, args)?;
-    let session = ensure::connect(settings, progress, args.insecure, logins).await?;
-    let result = steps(settings, progress, args, &session, prepared, report).await;
-    report.requests = Some(session.requests());
-    result
+) -> (RunReport, Result<()>) {
+    let job = Job {
+        settings,
+        progress,
+        args,
+        logins,
+    };
+    let mut report = RunReport::new(settings.env_name.clone(), args.dry_run);
+    let result = job.all(&mut report).await;
+    report.ok = result.is_ok();
+    (report, result)
 }
 
-/// Everything that can be checked offline, before Keycloak is touched.
-fn prepare(settings: &Settings, args: &Run) -> Result<Prepared> {
-    settings.realm()?;
-    let desired = match args.ensure {
-        true => Some(Desired::from_settings(settings, args.create_realm)?),
-        false => None,
-    };
-    let target = match args.handoff.wanted(settings) {
-        true => Some(args.handoff.target(settings)?),
-        false => None,
-    };
-    if settings.client_type() == ClientType::Confidential {
-        // SOPS recipients (settings or .sops.yaml) that cannot be used fail before Keycloak.
-        render::sops_recipients(settings)?;
+/// What every step of one run reads.
+struct Job<'a> {
+    settings: &'a Settings,
+    progress: &'a dyn Progress,
+    args: &'a Run,
+    logins: &'a Logins,
+}
+
+/// What the offline checks decided, for the steps.
+struct Prepared {
+    desired: Option<Desired>,
+    seal: Option<seal::Plan>,
+    om_token: Option<SecretString>,
+}
+
+/// What the render step leaves: its part of the report, the files it wrote, and the
+/// openmetadata.yaml as the live checks read it.
+struct Rendered {
+    step: RenderStep,
+    files: Vec<FileEntry>,
+    deployed: Deployed,
+}
+
+impl Job<'_> {
+    async fn all(&self, report: &mut RunReport) -> Result<()> {
+        let prepared = self.prepare()?;
+        let session = ensure::connect(
+            self.settings,
+            self.progress,
+            self.args.insecure,
+            self.logins,
+        )
+        .await?;
+        let result = self.steps(&session, prepared, report).await;
+        report.requests = Some(session.requests());
+        result
     }
-    // Applying: the token, and a configured release without the security API, fail here too.
-    let om_token = match &args.apply_token {
-        Some(source) => {
-            if let Some((v, _)) = settings.om_version_given() {
-                if !v.line().has_security_api() {
-                    return Err(OmError::LineWithoutApi {
-                        version: v.to_string(),
-                        hint: crate::openmetadata::api::how_to_deploy(v.line()),
-                    }
-                    .into());
-                }
-            }
-            Some(source.read()?)
-        }
-        None => None,
-    };
-    Ok(Prepared {
-        desired,
-        target,
-        om_token,
-    })
-}
 
-async fn steps(
-    settings: &Settings,
-    progress: &dyn Progress,
-    args: &Run,
-    session: &Session,
-    prepared: Prepared,
-    report: &mut RunReport,
-) -> Result<()> {
-    if let Some(desired) = &prepared.desired {
-        ensure_step(progress, args, session, desired, report).await?;
-        if args.dry_run {
+    /// Everything that can be checked offline, before Keycloak is touched.
+    fn prepare(&self) -> Result<Prepared> {
+        let (settings, args) = (self.settings, self.args);
+        settings.realm()?;
+        let desired = match args.ensure {
+            true => Some(Desired::from_settings(settings, args.create_realm)?),
+            false => None,
+        };
+        let seal = match args.handoff.wanted(settings) {
+            true => Some(args.handoff.plan(settings)?),
+            false => None,
+        };
+        if settings.client_type() == ClientType::Confidential {
+            // SOPS recipients (settings or .sops.yaml) that cannot be used fail before Keycloak.
+            render::sops_recipients(settings)?;
+        }
+        // Applying: the token, and a configured release without the security API, fail here too.
+        let om_token = match &args.apply_token {
+            Some(source) => {
+                if let Some((v, _)) = settings.om_version_given() {
+                    if !v.line().has_security_api() {
+                        return Err(OmError::LineWithoutApi {
+                            version: v.to_string(),
+                            hint: crate::openmetadata::api::how_to_deploy(v.line()),
+                        }
+                        .into());
+                    }
+                }
+                Some(source.read()?)
+            }
+            None => None,
+        };
+        Ok(Prepared {
+            desired,
+            seal,
+            om_token,
+        })
+    }
+
+    /// The steps in order, each part put in `done` as it comes.
+    async fn steps(
+        &self,
+        session: &Session,
+        prepared: Prepared,
+        done: &mut RunReport,
+    ) -> Result<()> {
+        if let Some(desired) = &prepared.desired {
+            let apply = !self.args.dry_run;
+            let (plan, applied) = ensure::converge(session, desired, apply, self.progress).await?;
+            let part = ensure::EnsureStep::new(&plan, applied.is_some());
+            done.steps.ensure = Some(self.shown("ensure", part));
+            if self.args.dry_run {
+                return Ok(());
+            }
+        }
+        let credentials = fetch::over(session, self.settings, self.progress).await?;
+        done.steps.fetch = Some(self.shown("fetch", FetchStep::of(&credentials)));
+        let om = self.ask(&credentials).await?;
+        let rendered = self.render(&om, credentials.clone())?;
+        done.files = rendered.files;
+        done.steps.render = Some(self.shown("render", rendered.step));
+        if let Some(plan) = prepared.seal {
+            let (part, files) = self.seal(&credentials, plan)?;
+            done.files.extend(files);
+            done.steps.seal = Some(self.shown("seal", part));
+        }
+        if let Some(token) = prepared.om_token {
+            let part = self.apply(&om, &rendered.deployed, token).await?;
+            done.steps.apply = Some(self.shown("apply", part));
+        }
+        if !self.args.verify {
             return Ok(());
         }
+        let part = self.verify(session, om, &rendered.deployed).await?;
+        let verdict = verdict(&part);
+        done.steps.verify = Some(self.shown("verify", part));
+        verdict
     }
-    let credentials = fetch_step(settings, progress, session, report).await?;
-    let om = OpenMetadata::ask(settings, args, &credentials).await?;
-    let deployed = render_step(settings, progress, args, &om, credentials.clone(), report)?;
-    if let Some(target) = prepared.target {
-        seal_step(settings, progress, args, &credentials, target, report)?;
-    }
-    if let Some(token) = prepared.om_token {
-        let om_url = om
-            .url
-            .as_deref()
-            .ok_or_else(|| settings.missing_error(&OPENMETADATA_URL))?;
-        apply_step(settings, progress, &om, om_url, &deployed, token, report).await?;
-    }
-    if !args.verify {
-        return Ok(());
-    }
-    verify_step(settings, progress, args, session, om, &deployed, report).await
-}
 
-async fn ensure_step(
-    progress: &dyn Progress,
-    args: &Run,
-    session: &Session,
-    desired: &Desired,
-    report: &mut RunReport,
-) -> Result<()> {
-    let (plan, applied) = ensure::converge(session, desired, !args.dry_run, progress).await?;
-    let mode = match applied {
-        Some(_) => ensure::Mode::Apply,
-        None => ensure::Mode::DryRun,
-    };
-    let text = ensure::plan_text(&plan, mode);
-    let summary = text
-        .lines()
-        .next()
-        .unwrap_or_default()
-        .trim_end_matches(':');
-    step(progress, "ensure", summary);
-    report.steps.ensure = Some(EnsureStep {
-        action: plan.action(),
-        applied: applied.is_some(),
-        changes: plan.changes(),
-    });
-    if args.dry_run {
-        report.plan = Some(text.trim_end().to_string());
+    /// One progress line per step: its name, then what it did.
+    fn shown<R: Report>(&self, name: &str, part: R) -> R {
+        self.progress.step(&format!("{name:<7} {}", part.summary()));
+        part
     }
-    Ok(())
-}
 
-async fn fetch_step(
-    settings: &Settings,
-    progress: &dyn Progress,
-    session: &Session,
-    report: &mut RunReport,
-) -> Result<Credentials> {
-    let credentials = fetch::over(session, settings, progress).await?;
-    step(
-        progress,
-        "fetch",
-        &format!(
-            "credentials of {} client `{}`; authority {}",
-            credentials.client_type, credentials.client_id, credentials.issuer
-        ),
-    );
-    report.steps.fetch = Some(FetchStep {
-        client_id: credentials.client_id.clone(),
-        client_type: credentials.client_type,
-        issuer: credentials.issuer.clone(),
-    });
-    Ok(credentials)
-}
-
-/// The running OpenMetadata: where it is, and what it said when asked for its version (once).
-struct OpenMetadata {
-    url: Option<String>,
-    /// Its own client: `requests` counts Keycloak's only.
-    http: Http,
-    /// `None`: not asked (no URL).
-    answer: Option<Result<Option<ServerVersion>, OmError>>,
-}
-
-impl OpenMetadata {
-    async fn ask(
-        settings: &Settings,
-        args: &Run,
-        credentials: &Credentials,
-    ) -> Result<OpenMetadata> {
+    /// Where the running OpenMetadata is, and its version (asked once).
+    async fn ask(&self, credentials: &Credentials) -> Result<OpenMetadata> {
+        let (settings, args) = (self.settings, self.args);
         let url = match settings.om_url() {
             Ok(u) => Some(u.as_str().trim_end_matches('/').to_string()),
             Err(_) => credentials.openmetadata_url.clone(),
@@ -232,213 +215,178 @@ impl OpenMetadata {
         Ok(OpenMetadata { url, http, answer })
     }
 
+    /// Renders every file for the release the server runs (or the configured one) and writes
+    /// them.
+    fn render(&self, om: &OpenMetadata, credentials: Credentials) -> Result<Rendered> {
+        let (settings, progress) = (self.settings, self.progress);
+        if let (Some(url), Some(Err(e))) = (&om.url, &om.answer) {
+            tracing::info!("no release from OpenMetadata at {url}: {e}");
+        }
+        let version = match &om.url {
+            Some(url) => release::decide(settings, progress, url, om.version()),
+            None => settings.om_version(),
+        };
+        let what = Rendering {
+            target: Files::All,
+            templates: self.args.templates.as_deref(),
+            version,
+            keys: KeyUse::Write,
+        };
+        let rendered = render::render_files(settings, progress, credentials, what)?;
+        let secret = rendered.input.credentials.client_secret.as_ref();
+        let force = self.args.handoff.force;
+        let written = render::write_files(settings, progress, &rendered.files, force, secret)?;
+        let count = |status| written.iter().filter(|w| w.status == status).count();
+        let yaml = rendered
+            .files
+            .iter()
+            .find(|f| f.rel_path == Path::new("openmetadata.yaml"))
+            .map(|f| String::from_utf8_lossy(&f.bytes).into_owned())
+            .unwrap_or_default();
+        let deployed = Deployed::from_yaml(&yaml).map_err(|reason| {
+            crate::verify::VerifyError::NotOpenMetadataConfig {
+                path: settings.out_dir().join("openmetadata.yaml"),
+                reason,
+            }
+        })?;
+        Ok(Rendered {
+            step: RenderStep {
+                om_version: rendered.input.version.to_string(),
+                warnings: rendered.warnings,
+                written: count(Status::Written),
+                unchanged: count(Status::Unchanged),
+            },
+            files: written.iter().map(file_entry).collect(),
+            deployed,
+        })
+    }
+
+    /// Seals the handoff, or keeps the one already there: age output differs on every seal, so
+    /// keeping it leaves every file of a re-run byte-identical. A changed secret already needs
+    /// `force` to replace the rendered files, and that same `force` seals again.
+    fn seal(
+        &self,
+        credentials: &Credentials,
+        plan: seal::Plan,
+    ) -> Result<(SealStep, Vec<FileEntry>)> {
+        let handoff = &self.args.handoff;
+        if plan.claim.taken() && !handoff.force {
+            let kept = seal::keep_existing(&plan, handoff)?;
+            let part = SealStep::Kept(KeptHandoff {
+                file: plan.claim.file.display().to_string(),
+                kept: true,
+                again: self.progress.option(Opt::Force),
+            });
+            return Ok((part, kept.iter().map(|p| entry_of(p, "kept")).collect()));
+        }
+        let sealed = seal::seal_to(self.progress, credentials, handoff, plan)?;
+        let files = sealed
+            .written()
+            .map(|p| entry_of(Path::new(p), "written"))
+            .collect();
+        Ok((SealStep::Sealed(Box::new(sealed)), files))
+    }
+
+    /// Validate → replace → read back, as `omsso apply`.
+    async fn apply(
+        &self,
+        om: &OpenMetadata,
+        deployed: &Deployed,
+        token: SecretString,
+    ) -> Result<apply::Applied> {
+        let settings = self.settings;
+        let url = om
+            .url
+            .as_deref()
+            .ok_or_else(|| settings.missing_error(&OPENMETADATA_URL))?;
+        let path = settings.out_dir().join("openmetadata.yaml");
+        let server = apply::Server {
+            http: &om.http,
+            url,
+            version: om.version().cloned(),
+        };
+        let request = apply::Request {
+            file: &path,
+            body: &apply::security_body(&deployed.blocks, &path)?,
+            token,
+            dry_run: false,
+        };
+        match apply::apply(settings, self.progress, &server, request).await {
+            Ok(applied) => Ok(applied),
+            Err(apply::Stopped::Validation(applied)) => {
+                // The field errors on stderr with the progress, then the error.
+                self.progress.step(applied.text().trim_end());
+                Err(apply::ApplyReport::new(applied).refused())
+            }
+            Err(apply::Stopped::Error(e)) => Err(e),
+        }
+    }
+
+    /// The live checks of what was just rendered (and applied).
+    async fn verify(
+        &self,
+        session: &Session,
+        om: OpenMetadata,
+        deployed: &Deployed,
+    ) -> Result<VerifyStep> {
+        let kc = KeycloakOf {
+            base: session.base().to_string(),
+            realm: self.settings.realm()?.to_string(),
+        };
+        let net = live::Net {
+            http: session.http(),
+            admin: Some(session),
+        };
+        let mut c = checks::Checks(live::run(&net, &kc, deployed).await?);
+        // The server cannot run what was just written unless it was applied.
+        let expect = match self.args.apply_token {
+            Some(_) => server::Expect::Deployed,
+            None => server::Expect::JustRendered,
+        };
+        server::run_answered(
+            &mut c,
+            &om.http,
+            om.url.as_deref(),
+            om.answer,
+            &deployed.blocks,
+            self.settings.om_version_given(),
+            expect,
+        )
+        .await;
+        let checks = c.0;
+        Ok(VerifyStep {
+            counts: checks::Counts::of(&checks),
+            checks,
+        })
+    }
+}
+
+/// A verify step that found failures fails the run (exit 3), its report shown in full.
+fn verdict(step: &VerifyStep) -> Result<()> {
+    let failed = checks::failed(&step.checks);
+    if failed.is_empty() {
+        return Ok(());
+    }
+    Err(Error::CheckFailed(format!(
+        "{} of {} live checks failed: {} (see `omsso verify`)",
+        failed.len(),
+        step.checks.len(),
+        failed.join(", ")
+    )))
+}
+
+/// The running OpenMetadata: where it is, and what it said when asked for its version (once).
+struct OpenMetadata {
+    url: Option<String>,
+    /// Its own client: `requests` counts Keycloak's only.
+    http: Http,
+    /// `None`: not asked (no URL).
+    answer: Option<Result<Option<ServerVersion>, OmError>>,
+}
+
+impl OpenMetadata {
     /// The server's version, when it answered with one.
     fn version(&self) -> Option<&ServerVersion> {
         self.answer.as_ref()?.as_ref().ok()?.as_ref()
     }
-}
-
-/// Renders every file for the release the server runs (or the configured one), writes them,
-/// and returns the openmetadata.yaml as the live checks read it.
-fn render_step(
-    settings: &Settings,
-    progress: &dyn Progress,
-    args: &Run,
-    om: &OpenMetadata,
-    credentials: Credentials,
-    report: &mut RunReport,
-) -> Result<Deployed> {
-    if let (Some(url), Some(Err(e))) = (&om.url, &om.answer) {
-        tracing::info!("no release from OpenMetadata at {url}: {e}");
-    }
-    let version = match &om.url {
-        Some(url) => release::decide(settings, progress, url, om.version()),
-        None => settings.om_version(),
-    };
-    let rendered = render::render_files(
-        settings,
-        progress,
-        credentials,
-        Files::All,
-        args.templates.as_deref(),
-        version,
-        super::jwt::KeyUse::Write,
-    )?;
-    let secret = rendered.input.credentials.client_secret.as_ref();
-    let written = render::write_files(
-        settings,
-        progress,
-        &rendered.files,
-        args.handoff.force,
-        secret,
-    )?;
-    let changed = written
-        .iter()
-        .filter(|w| w.status == Status::Written)
-        .count();
-    step(
-        progress,
-        "render",
-        &format!(
-            "{} files for OpenMetadata {} ({changed} written, {} unchanged)",
-            written.len(),
-            rendered.input.version,
-            written.len() - changed
-        ),
-    );
-    report.steps.render = Some(RenderStep {
-        om_version: rendered.input.version.to_string(),
-        warnings: rendered.warnings,
-    });
-    for w in &written {
-        report.files.push(file_entry(w));
-    }
-    let yaml = rendered
-        .files
-        .iter()
-        .find(|f| f.rel_path == Path::new("openmetadata.yaml"))
-        .map(|f| String::from_utf8_lossy(&f.bytes).into_owned())
-        .unwrap_or_default();
-    Ok(Deployed::from_yaml(&yaml).map_err(|reason| {
-        crate::verify::VerifyError::NotOpenMetadataConfig {
-            path: settings.out_dir().join("openmetadata.yaml"),
-            reason,
-        }
-    })?)
-}
-
-/// Seals the handoff, or keeps the one already there: age output differs on every seal, so
-/// keeping it leaves every file of a re-run byte-identical. A changed secret already needs
-/// `force` to replace the rendered files, and that same `force` seals again.
-fn seal_step(
-    settings: &Settings,
-    progress: &dyn Progress,
-    args: &Run,
-    credentials: &Credentials,
-    target: crate::seal::Target,
-    report: &mut RunReport,
-) -> Result<()> {
-    let path = args.handoff.path(settings);
-    if path.symlink_metadata().is_ok() && !args.handoff.force {
-        for f in seal::keep_existing(&path, &target, &args.handoff)? {
-            report.file(&f, "kept");
-        }
-        step(
-            progress,
-            "seal",
-            &format!(
-                "kept {} ({} seals it again)",
-                path.display(),
-                progress.option(crate::pipeline::Opt::Force)
-            ),
-        );
-        report.steps.seal = Some(SealStep::Kept {
-            file: path.display().to_string(),
-            kept: true,
-        });
-        return Ok(());
-    }
-    let sealed = seal::seal_to(settings, progress, credentials, &args.handoff, target)?;
-    for f in &sealed.written {
-        report.file(f, "written");
-    }
-    step(
-        progress,
-        "seal",
-        sealed.text.lines().next().unwrap_or_default(),
-    );
-    report.steps.seal = Some(SealStep::Sealed(Box::new(sealed)));
-    Ok(())
-}
-
-/// Validate → replace → read back, as `omsso apply`.
-async fn apply_step(
-    settings: &Settings,
-    progress: &dyn Progress,
-    om: &OpenMetadata,
-    om_url: &str,
-    deployed: &Deployed,
-    token: SecretString,
-    report: &mut RunReport,
-) -> Result<()> {
-    let path = settings.out_dir().join("openmetadata.yaml");
-    let body = apply::security_body(&deployed.blocks, &path)?;
-    let server = match &om.answer {
-        Some(Ok(v)) => v.clone(),
-        _ => None,
-    };
-    match apply::apply_known(
-        settings, progress, &om.http, om_url, server, &body, token, false,
-    )
-    .await
-    {
-        Ok(applied) => {
-            step(progress, "apply", apply::text(&path, &applied).trim_end());
-            report.steps.apply = Some(applied);
-            Ok(())
-        }
-        Err(apply::Stopped::Validation(applied)) => {
-            // The field errors on stderr with the progress, then the error.
-            progress.step(apply::text(&path, &applied).trim_end());
-            let report = apply::ApplyReport::new(&path, applied);
-            Err(report.refused())
-        }
-        Err(apply::Stopped::Error(e)) => Err(e),
-    }
-}
-
-async fn verify_step(
-    settings: &Settings,
-    progress: &dyn Progress,
-    args: &Run,
-    session: &Session,
-    om: OpenMetadata,
-    deployed: &Deployed,
-    report: &mut RunReport,
-) -> Result<()> {
-    let kc = KeycloakOf {
-        base: session.base().to_string(),
-        realm: settings.realm()?.to_string(),
-    };
-    let net = live::Net {
-        http: session.http(),
-        admin: Some(session),
-    };
-    let mut c = checks::Checks(live::run(&net, &kc, deployed).await?);
-    // The server cannot run what was just written unless it was applied.
-    let expect = match args.apply_token {
-        Some(_) => server::Expect::Deployed,
-        None => server::Expect::JustRendered,
-    };
-    server::run_answered(
-        &mut c,
-        &om.http,
-        om.url.as_deref(),
-        om.answer,
-        &deployed.blocks,
-        settings.om_version_given(),
-        expect,
-    )
-    .await;
-    let checks = c.0;
-    let failed = checks::failed(&checks);
-    let counts = checks::Counts::of(&checks);
-    // Only ok counts as passed: warnings and skips are named in the line, not hidden in it.
-    let summary = if failed.is_empty() {
-        checks::summary_line(&checks)
-    } else {
-        format!("FAILED: {} ({counts})", failed.join(", "))
-    };
-    step(progress, "verify", &summary);
-    let result = match failed.is_empty() {
-        true => Ok(()),
-        false => Err(Error::CheckFailed(format!(
-            "{} of {} live checks failed: {} (see `omsso verify`)",
-            failed.len(),
-            checks.len(),
-            failed.join(", ")
-        ))),
-    };
-    report.steps.verify = Some(VerifyStep { checks, counts });
-    result
 }

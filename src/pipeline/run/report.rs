@@ -5,8 +5,10 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use super::super::{apply, seal};
-use crate::keycloak::{Action, RequestCounts};
+use super::super::{apply, ensure, seal, verify};
+use crate::credentials::Credentials;
+use crate::keycloak::RequestCounts;
+use crate::output::Report;
 use crate::render::write::{Status, Written};
 use crate::settings::ClientType;
 use crate::verify::report;
@@ -27,7 +29,7 @@ pub struct Steps {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub apply: Option<apply::Applied>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ensure: Option<EnsureStep>,
+    pub ensure: Option<ensure::EnsureStep>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fetch: Option<FetchStep>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -39,36 +41,111 @@ pub struct Steps {
 }
 
 #[derive(Serialize)]
-pub struct EnsureStep {
-    pub action: Action,
-    pub applied: bool,
-    pub changes: Vec<crate::change::FieldChange>,
-}
-
-#[derive(Serialize)]
 pub struct FetchStep {
     pub client_id: String,
     pub client_type: ClientType,
     pub issuer: String,
 }
 
+impl FetchStep {
+    pub fn of(credentials: &Credentials) -> FetchStep {
+        FetchStep {
+            client_id: credentials.client_id.clone(),
+            client_type: credentials.client_type,
+            issuer: credentials.issuer.clone(),
+        }
+    }
+}
+
+impl Report for FetchStep {
+    fn text(&self) -> String {
+        format!("{}\n", self.summary())
+    }
+
+    fn summary(&self) -> String {
+        format!(
+            "credentials of {} client `{}`; authority {}",
+            self.client_type, self.client_id, self.issuer
+        )
+    }
+}
+
 #[derive(Serialize)]
 pub struct RenderStep {
     pub om_version: String,
     pub warnings: Vec<String>,
+    /// How many files were written, and how many were left as they were.
+    pub written: usize,
+    pub unchanged: usize,
+}
+
+impl Report for RenderStep {
+    fn text(&self) -> String {
+        let mut out = format!("{}\n", self.summary());
+        for w in &self.warnings {
+            out.push_str(&format!("  warning: {w}\n"));
+        }
+        out
+    }
+
+    fn summary(&self) -> String {
+        format!(
+            "{} files for OpenMetadata {} ({} written, {} unchanged)",
+            self.written + self.unchanged,
+            self.om_version,
+            self.written,
+            self.unchanged
+        )
+    }
 }
 
 #[derive(Serialize)]
 #[serde(untagged)]
 pub enum SealStep {
     Sealed(Box<seal::SealReport>),
-    Kept { file: String, kept: bool },
+    Kept(KeptHandoff),
+}
+
+/// A handoff kept as it was: it was sealed for what is asked now.
+#[derive(Serialize)]
+pub struct KeptHandoff {
+    pub file: String,
+    pub kept: bool,
+    /// How the user asks for a new seal (`--force`): the command line spells it.
+    #[serde(skip)]
+    pub again: &'static str,
+}
+
+impl Report for SealStep {
+    fn text(&self) -> String {
+        match self {
+            SealStep::Sealed(sealed) => sealed.text(),
+            SealStep::Kept(_) => format!("{}\n", self.summary()),
+        }
+    }
+
+    fn summary(&self) -> String {
+        match self {
+            SealStep::Sealed(sealed) => sealed.summary(),
+            SealStep::Kept(k) => format!("kept {} ({} seals it again)", k.file, k.again),
+        }
+    }
 }
 
 #[derive(Serialize)]
 pub struct VerifyStep {
     pub checks: Vec<report::Check>,
     pub counts: report::Counts,
+}
+
+impl Report for VerifyStep {
+    fn text(&self) -> String {
+        format!("{}{}\n", report::text(&self.checks), self.counts)
+    }
+
+    fn summary(&self) -> String {
+        verify::checks_summary(&self.checks, &self.counts)
+    }
 }
 
 /// A failed environment's error (`run --all-envs`).
@@ -94,9 +171,6 @@ pub struct RunReport {
     pub requests: Option<RequestCounts>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<ErrorDoc>,
-    /// A dry run's plan, as text.
-    #[serde(skip)]
-    pub plan: Option<String>,
 }
 
 impl RunReport {
@@ -107,30 +181,28 @@ impl RunReport {
             ..RunReport::default()
         }
     }
+}
 
-    /// The text summary: the outcome and the files.
-    pub fn text(&self) -> String {
-        let mut out = String::new();
-        if let Some(env) = &self.environment {
-            out.push_str(&format!("environment {env}: "));
-        }
-        out.push_str(match (self.ok, self.dry_run) {
-            (true, true) => "dry run: nothing was changed or written\n",
-            (true, false) => "done\n",
-            (false, _) => "FAILED\n",
-        });
+/// The outcome and the files.
+impl Report for RunReport {
+    fn text(&self) -> String {
+        let mut out = format!("{}\n", self.summary());
         for f in &self.files {
             out.push_str(&format!("  {:<44} {}  {}\n", f.path, f.mode, f.status));
         }
         out
     }
 
-    pub(super) fn file(&mut self, path: &Path, status: &'static str) {
-        self.files.push(FileEntry {
-            path: path.display().to_string(),
-            mode: mode_of(path),
-            status,
-        });
+    fn summary(&self) -> String {
+        let outcome = match (self.ok, self.dry_run) {
+            (true, true) => "dry run: nothing was changed or written",
+            (true, false) => "done",
+            (false, _) => "FAILED",
+        };
+        match &self.environment {
+            Some(env) => format!("environment {env}: {outcome}"),
+            None => outcome.to_string(),
+        }
     }
 }
 
@@ -141,6 +213,21 @@ pub struct EnvironmentsReport<'a> {
     pub ok: bool,
 }
 
+impl Report for EnvironmentsReport<'_> {
+    fn text(&self) -> String {
+        self.environments.iter().map(|r| r.text()).collect()
+    }
+
+    fn summary(&self) -> String {
+        let failed = self.environments.iter().filter(|r| !r.ok).count();
+        match failed {
+            0 => format!("{} environments: done", self.environments.len()),
+            n => format!("{n} of {} environments failed", self.environments.len()),
+        }
+    }
+}
+
+/// A file the run wrote or found unchanged.
 pub(super) fn file_entry(w: &Written) -> FileEntry {
     FileEntry {
         path: w.path.display().to_string(),
@@ -149,6 +236,15 @@ pub(super) fn file_entry(w: &Written) -> FileEntry {
             Status::Written => "written",
             Status::Unchanged => "unchanged",
         },
+    }
+}
+
+/// A file of the handoff, written or kept: its mode as it is on disk.
+pub(super) fn entry_of(path: &Path, status: &'static str) -> FileEntry {
+    FileEntry {
+        path: path.display().to_string(),
+        mode: mode_of(path),
+        status,
     }
 }
 
@@ -169,11 +265,14 @@ mod tests {
         r.steps.render = Some(RenderStep {
             om_version: "1.12.7".into(),
             warnings: vec![],
+            written: 0,
+            unchanged: 7,
         });
-        r.steps.seal = Some(SealStep::Kept {
+        r.steps.seal = Some(SealStep::Kept(KeptHandoff {
             file: "out/omsso-handoff.age".into(),
             kept: true,
-        });
+            again: "--force",
+        }));
         r.files.push(FileEntry {
             path: "out/omsso-handoff.age".into(),
             mode: "0600".into(),
@@ -187,7 +286,7 @@ mod tests {
                 "ok": false,
                 "dry_run": false,
                 "steps": {
-                    "render": { "om_version": "1.12.7", "warnings": [] },
+                    "render": { "om_version": "1.12.7", "warnings": [], "written": 0, "unchanged": 7 },
                     "seal": { "file": "out/omsso-handoff.age", "kept": true },
                 },
                 "files": [{ "path": "out/omsso-handoff.age", "mode": "0600", "status": "kept" }],
