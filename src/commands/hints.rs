@@ -86,6 +86,16 @@ fn settings_flag_hint(e: &SettingsError) -> Option<String> {
         SettingsError::NoEnvironments => {
             "add an `environments:` section to the settings file, or run without --all-envs".into()
         }
+        SettingsError::NoSecret {
+            env,
+            file_option: Some(option),
+            ..
+        } => format!("set {env}, pass --{option} FILE (`-` reads stdin), or run on a terminal"),
+        SettingsError::Prompt {
+            env,
+            file_option: Some(option),
+            ..
+        } => format!("set {env} or pass --{option} FILE instead"),
         SettingsError::Realm(r @ RealmError::Master) => format!(
             "{}, or add --create-realm to create it",
             r.hint(&flag("keycloak.realm"))

@@ -110,10 +110,13 @@ pub enum SettingsError {
         /// What the command can use instead, when it can.
         instead: Option<&'static str>,
     },
+    /// `file_option`: the option that takes a file holding it, when the caller named one
+    /// ([`SecretSource::file_option`]); the command layer's hint spells it as a flag.
     #[error("the {what} is not given")]
     NoSecret {
         what: &'static str,
         env: &'static str,
+        file_option: Option<&'static str>,
     },
     #[error("the two entries of the {what} differ")]
     Mismatch { what: &'static str },
@@ -121,6 +124,8 @@ pub enum SettingsError {
     Prompt {
         what: &'static str,
         source: std::io::Error,
+        env: &'static str,
+        file_option: Option<&'static str>,
     },
     /// A public client told to log in with the implicit flow while that flow is switched off.
     #[error(
@@ -190,13 +195,11 @@ impl Diagnose for SettingsError {
                 ) + &instead_of_login(*instead)
             }
             SettingsError::NoSecret { env, .. } => {
-                format!(
-                    "set {env}, pass its --...-file option (`-` reads stdin), or run on a terminal"
-                )
+                format!("set {env}, name a file holding it, or run on a terminal")
             }
             SettingsError::Mismatch { .. } => "type the same value twice".to_string(),
-            SettingsError::Prompt { .. } => {
-                "provide it through its environment variable or --...-file instead".to_string()
+            SettingsError::Prompt { env, .. } => {
+                format!("set {env} instead, or name a file holding it")
             }
             SettingsError::ImplicitFlowOff { .. } => format!(
                 "leave openmetadata.implicit_flow unset (or true), or log in with the auth code \

@@ -75,6 +75,7 @@ impl Settings {
                 _ => None,
             };
             SecretSource::pick(secret.what, secret.env, file, sources.get(s.key))
+                .file_option(s.flag)
         };
         let admin_password = secret("admin.password_file");
         let admin_client_secret = secret("admin.client_secret_file");
@@ -137,7 +138,10 @@ impl Settings {
                 Required::AdminLogin if !self.admin_login_configured() => {
                     missing.push(super::ADMIN_LOGIN)
                 }
-                Required::AdminLoginOr(other) if !self.admin_login_configured() => {
+                // Its secret too: the error then names the other way before any request.
+                Required::AdminLoginOr(other)
+                    if !self.admin_login_configured() || !self.admin_secret_given() =>
+                {
                     missing.push(super::ADMIN_LOGIN);
                     instead = Some(*other);
                 }
@@ -246,6 +250,16 @@ impl Settings {
     /// without one, `verify` runs the checks that need none.
     pub fn admin_login_configured(&self) -> bool {
         self.is_set("admin.username") || self.is_set("admin.client_id")
+    }
+
+    /// Whether the secret of the admin login [`admin_login`](Self::admin_login) would use has
+    /// a source (a file, its env var, or the terminal to ask on).
+    fn admin_secret_given(&self) -> bool {
+        let source = match self.is_set("admin.client_id") {
+            true => &self.admin_client_secret,
+            false => &self.admin_password,
+        };
+        source.describe().is_some()
     }
 
     /// The release line as configured (flag, env or file), `None` when left to the default.

@@ -22,7 +22,14 @@ fn rendered(dir: &Path) -> String {
     ensure_ok(dir, &realm);
     let r = run(keycloak(dir, "fetch", &realm).args(["--write", "creds.json"]));
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let r = run(render(dir, &realm).args(["--credentials", "creds.json"]));
+    // openmetadata.yaml alone: Helm values beside it, for this Keycloak on 127.0.0.1, would
+    // warn `localhost-from-container` (tests/suite/localhost_pod.rs).
+    let r = run(render(dir, &realm).args([
+        "--credentials",
+        "creds.json",
+        "--target",
+        "openmetadata-yaml",
+    ]));
     assert_eq!(r.code, 0, "{}", r.stderr);
     realm
 }

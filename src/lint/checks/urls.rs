@@ -222,7 +222,8 @@ fn localhost_from_container(v: &AuthView, f: &Field, r: &mut Report) {
                 f.key
             ),
             "use the Keycloak address the server reaches, e.g. http://keycloak:8080 in compose, \
-             the Keycloak Service name in Kubernetes, or host.docker.internal",
+             the Keycloak Service name in Kubernetes, or host.docker.internal (omsso writes it \
+             from keycloak.internal_url)",
         );
     }
 }
