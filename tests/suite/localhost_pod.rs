@@ -50,7 +50,7 @@ fn run_and_live_verify_warn_as_the_lint_does() {
         .map(|w| w.as_str().unwrap())
         .collect();
     let mut live_expected = Vec::new();
-    for file in ["helm/values.yaml", "openmetadata.env"] {
+    for file in ["openmetadata.env", "helm/values.yaml"] {
         let findings = lint_findings(d.path(), &format!("out/{file}"));
         assert!(!findings.is_empty(), "{file}: the lint finds none");
         for (line, message, hint) in findings {
