@@ -107,17 +107,26 @@ pub(super) fn keycloak_urls(v: &AuthView, r: &mut Report) {
              administering Keycloak",
         );
     }
-    // The authority is the browser's address for Keycloak; only the URLs the server fetches
-    // itself must be reachable from its container (openmetadata.yaml may run outside one).
-    // The server tries the publicKeyUrls in turn until one has the key (OpenMetadata's
-    // MultiUrlJwkProvider): a local certs URL beside another one costs nothing (omsso lists
-    // the issued URL after keycloak.internal_url's, as OpenMetadata's validation wants it).
     if LOCALHOST_FROM_CONTAINER.applies_to(v.kind) {
-        let reachable_certs = certs.iter().any(|f| local_host(f).is_none());
-        let certs = certs.into_iter().filter(|_| !reachable_certs);
-        for f in discovery.into_iter().chain(certs) {
-            localhost_from_container(v, f, r);
-        }
+        fetched_from_container(v, discovery, certs, r);
+    }
+}
+
+/// The authority is the browser's address for Keycloak; only the URLs the server fetches
+/// itself must be reachable from its container (openmetadata.yaml may run outside one). The
+/// server tries the publicKeyUrls in turn until one has the key (OpenMetadata's
+/// MultiUrlJwkProvider): a local certs URL beside another one costs nothing (omsso lists the
+/// issued URL after keycloak.internal_url's, as OpenMetadata's validation wants it).
+fn fetched_from_container(
+    v: &AuthView,
+    discovery: Option<&Field>,
+    certs: Vec<&Field>,
+    r: &mut Report,
+) {
+    let reachable_certs = certs.iter().any(|f| local_host(f).is_none());
+    let certs = certs.into_iter().filter(|_| !reachable_certs);
+    for f in discovery.into_iter().chain(certs) {
+        localhost_from_container(v, f, r);
     }
 }
 
@@ -220,8 +229,8 @@ fn localhost_from_container(v: &AuthView, f: &Field, r: &mut Report) {
                 f.key
             ),
             "use the Keycloak address the server reaches, e.g. http://keycloak:8080 in compose, \
-             the Keycloak Service name in Kubernetes, or host.docker.internal (omsso writes it \
-             from keycloak.internal_url)",
+             the Keycloak Service name in Kubernetes, or host.docker.internal; omsso writes it \
+             from keycloak.internal_url",
         );
     }
 }
