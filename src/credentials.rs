@@ -10,6 +10,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
 use crate::exit::{Diagnose, Exit};
+use crate::hint::{Hint, Opt};
 use crate::input::{self, Accept};
 use crate::settings::ClientType;
 
@@ -32,16 +33,19 @@ impl Diagnose for CredentialsError {
         Exit::Usage
     }
 
-    fn hint(&self) -> Option<String> {
+    fn hint(&self) -> Option<Hint> {
         Some(match self {
-            CredentialsError::PublicWithSecret { .. } => "a public client has no secret: \
-                 remove client_secret, or set client_type: confidential if the client is \
-                 confidential in Keycloak (`omsso keycloak fetch` writes the file from what \
-                 Keycloak holds)"
-                .to_string(),
-            _ => "write one with `omsso keycloak fetch` (JSON or YAML with \
-                 client_id, client_secret, realm, issuer, discovery_uri, jwks_uri)"
-                .to_string(),
+            CredentialsError::PublicWithSecret { .. } => Hint::new(
+                "a public client has no secret: remove client_secret, or set client_type: \
+                 confidential if the client is confidential in Keycloak (`omsso keycloak fetch \
+                 {} FILE` writes the file from what Keycloak holds)",
+                [Opt::Write.into()],
+            ),
+            _ => Hint::new(
+                "write one with `omsso keycloak fetch {} FILE` (JSON or YAML with client_id, \
+                 client_secret, realm, issuer, discovery_uri, jwks_uri)",
+                [Opt::Write.into()],
+            ),
         })
     }
 }

@@ -4,6 +4,8 @@
 
 use std::process::ExitCode;
 
+use crate::hint::Hint;
+
 /// Exit codes, as documented in `--help` and docs/EXIT-CODES.md.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
@@ -27,8 +29,9 @@ pub trait Diagnose: std::error::Error {
     fn exit(&self) -> Exit {
         Exit::Runtime
     }
-    /// One line telling the user what to do next. Never contains a secret.
-    fn hint(&self) -> Option<String> {
+    /// One line telling the user what to do next, naming settings and options by reference
+    /// so the command layer can spell them as flags. Never contains a secret.
+    fn hint(&self) -> Option<Hint> {
         None
     }
     /// The one-line message shown for it: its `Display`, unless the layer that knows the

@@ -14,6 +14,7 @@ pub mod commands;
 pub mod credentials;
 pub mod escape;
 pub mod exit;
+pub mod hint;
 mod http;
 mod input;
 pub mod jwt_keys;

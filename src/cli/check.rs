@@ -23,7 +23,7 @@ Examples:
   OMSSO_LOGIN_PASSWORD=… omsso verify --login alice   # and a real login as alice
   omsso verify --om-config /etc/openmetadata/openmetadata.yaml
   omsso verify --file out/openmetadata.yaml      # static lint, no Keycloak
-  omsso verify --file .env --kind env --output json
+  omsso verify --file .env --kind env --format json
   omsso verify --file values.yaml --file openmetadata.env
 
 Exit codes: 0 no error found, 1 Keycloak unreachable, 2 usage (unreadable file, unknown
@@ -129,8 +129,10 @@ pub struct ApplyArgs {
 /// Where OpenMetadata's admin token comes from (never argv).
 #[derive(Debug, Clone, Args)]
 pub struct OmTokenArgs {
-    /// File holding OpenMetadata's admin token (a JWT), `-` for stdin (or OMSSO_OM_TOKEN, or
-    /// the prompt)
+    /// File holding OpenMetadata's admin token, `-` for stdin
+    ///
+    /// The token is a JWT: an admin's personal access token, or a bot token with the admin
+    /// role. Without this option: OMSSO_OM_TOKEN, or the prompt.
     #[arg(long, value_name = "FILE")]
     pub om_token_file: Option<PathBuf>,
 }

@@ -25,34 +25,64 @@ pub struct SealArgs {
 /// credentials file, or a sealed handoff bundle. The last two need no Keycloak.
 #[derive(Debug, Args)]
 pub struct SourceArgs {
-    /// Read the credentials from this file (JSON or YAML, as `keycloak fetch --write` writes
-    /// it) instead of Keycloak
+    /// Read the credentials from this file instead of Keycloak
+    ///
+    /// JSON or YAML, as `keycloak fetch --write` writes it.
     #[arg(long, env = "OMSSO_CREDENTIALS", value_name = "FILE")]
     pub credentials: Option<PathBuf>,
-    /// Read the credentials from a sealed handoff bundle instead of Keycloak
+    /// Read the credentials from a sealed handoff bundle
+    ///
+    /// Instead of Keycloak; the options below open and check it.
     #[arg(long, value_name = "FILE", conflicts_with = "credentials")]
     pub from_bundle: Option<PathBuf>,
-    /// With --from-bundle: identity file that opens it (repeatable)
+    /// Identity file that opens it (repeatable)
     #[arg(
         short = 'i',
         long = "identity",
         value_name = "FILE",
-        requires = "from_bundle"
+        requires = "from_bundle",
+        help_heading = "Reading a sealed bundle (--from-bundle)"
     )]
     pub identities: Vec<PathBuf>,
-    /// With --from-bundle: file holding the identity's passphrase (or OMSSO_IDENTITY_PASSPHRASE)
-    #[arg(long, value_name = "FILE", requires = "from_bundle")]
+    /// File holding the identity's passphrase
+    ///
+    /// Or OMSSO_IDENTITY_PASSPHRASE.
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "from_bundle",
+        help_heading = "Reading a sealed bundle (--from-bundle)"
+    )]
     pub identity_passphrase_file: Option<PathBuf>,
-    /// With --from-bundle: file holding the passphrase of a passphrase-sealed bundle (or
-    /// OMSSO_SEAL_PASSPHRASE)
-    #[arg(long, value_name = "FILE", requires = "from_bundle")]
+    /// File holding the bundle's passphrase
+    ///
+    /// For a bundle sealed to a passphrase (or OMSSO_SEAL_PASSPHRASE).
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "from_bundle",
+        help_heading = "Reading a sealed bundle (--from-bundle)"
+    )]
     pub bundle_passphrase_file: Option<PathBuf>,
-    /// With --from-bundle: require a valid signature by a key in this allowed_signers file
-    #[arg(long, value_name = "ALLOWED_SIGNERS", requires = "from_bundle")]
+    /// Require a signature by a key in this allowed_signers file
+    ///
+    /// An OpenSSH allowed_signers file; a bundle without a valid signature is refused.
+    #[arg(
+        long,
+        value_name = "ALLOWED_SIGNERS",
+        requires = "from_bundle",
+        help_heading = "Reading a sealed bundle (--from-bundle)"
+    )]
     pub signers: Option<PathBuf>,
-    /// With --signers: the signature must be by this principal's key (as `ssh-keygen -Y
-    /// verify -I`)
-    #[arg(long, value_name = "PRINCIPAL", requires = "signers")]
+    /// The signature must be by this principal's key
+    ///
+    /// With --signers, as `ssh-keygen -Y verify -I`.
+    #[arg(
+        long,
+        value_name = "PRINCIPAL",
+        requires = "signers",
+        help_heading = "Reading a sealed bundle (--from-bundle)"
+    )]
     pub signer: Option<String>,
     #[command(flatten)]
     pub connect: ConnectArgs,
@@ -72,22 +102,30 @@ pub struct HandoffArgs {
     /// A note for the receiver, stored in the bundle
     #[arg(long, value_name = "TEXT")]
     pub note: Option<String>,
-    /// Advisory expiry in days (at most 36500), stored in the bundle (the receiver is warned
-    /// after it)
+    /// Advisory expiry in days, stored in the bundle
+    ///
+    /// At most 36500; the receiver is warned after it.
     // Bounded: a date past the year 9999 cannot be written as RFC 3339 (it panicked).
     #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(1..=36500))]
     pub expires_in: Option<u32>,
-    /// Where to write the sealed file [default: <output.dir>/collate-handoff.age]
+    /// Where to write the sealed file
+    ///
+    /// Default: <output.dir>/collate-handoff.age.
     #[arg(short = 'o', long = "output-file", value_name = "PATH")]
     pub output_file: Option<PathBuf>,
-    /// Replace an existing sealed file (and its signature); with `run`, also rendered files
-    /// that differ
+    /// Replace the sealed file (with `run`: rendered files too)
+    ///
+    /// An existing sealed file and its signature; with `run`, also rendered files that differ.
     #[arg(long)]
     pub force: bool,
-    /// Sign the sealed file with this OpenSSH private key; writes <file>.sig
+    /// Sign the sealed file with this OpenSSH private key
+    ///
+    /// Writes <file>.sig.
     #[arg(long, value_name = "SSH_PRIVATE_KEY")]
     pub sign_with: Option<PathBuf>,
-    /// File holding the signing key's passphrase, `-` for stdin (or OMSSO_SIGN_PASSPHRASE)
+    /// File holding the signing key's passphrase
+    ///
+    /// `-` for stdin (or OMSSO_SIGN_PASSPHRASE).
     #[arg(long, value_name = "FILE", requires = "sign_with")]
     pub sign_passphrase_file: Option<PathBuf>,
 }
@@ -98,7 +136,9 @@ pub struct SealTargetArgs {
     /// Seal to a passphrase instead of recipients
     #[arg(long)]
     pub passphrase: bool,
-    /// File holding the passphrase, `-` for stdin; implies --passphrase
+    /// Passphrase file (`-`: stdin); implies --passphrase
+    ///
+    /// The file holding the passphrase, `-` for stdin.
     #[arg(long, value_name = "FILE")]
     pub passphrase_file: Option<PathBuf>,
 }
@@ -109,26 +149,33 @@ pub struct OpenArgs {
     /// The sealed file (armored or binary)
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
-    /// Identity file: age identities, a passphrase-encrypted identity file, or an OpenSSH
-    /// private key (repeatable)
+    /// Identity file (repeatable)
+    ///
+    /// Age identities, a passphrase-encrypted identity file, or an OpenSSH private key.
     #[arg(short, long = "identity", value_name = "FILE")]
     pub identities: Vec<PathBuf>,
-    /// File holding the passphrase of protected identity files, `-` for stdin (or
-    /// OMSSO_IDENTITY_PASSPHRASE)
+    /// File holding the identity files' passphrase
+    ///
+    /// For protected identity files; `-` for stdin (or OMSSO_IDENTITY_PASSPHRASE).
     #[arg(long, value_name = "FILE")]
     pub identity_passphrase_file: Option<PathBuf>,
-    /// For a file sealed to a passphrase: the file holding it, `-` for stdin (or
-    /// OMSSO_SEAL_PASSPHRASE, or the prompt)
+    /// File holding the passphrase it was sealed to
+    ///
+    /// `-` for stdin (or OMSSO_SEAL_PASSPHRASE, or the prompt).
     #[arg(long, value_name = "FILE", conflicts_with = "identities")]
     pub passphrase_file: Option<PathBuf>,
-    /// Require a valid signature by a key in this OpenSSH allowed_signers file
+    /// Require a signature by a key in this allowed_signers file
+    ///
+    /// An OpenSSH allowed_signers file; a bundle without a valid signature is refused.
     #[arg(long, value_name = "ALLOWED_SIGNERS")]
     pub signers: Option<PathBuf>,
     /// The signature file [default: FILE.sig]
     #[arg(long, value_name = "SIG", requires = "signers")]
     pub signature: Option<PathBuf>,
-    /// The signature must be by this principal's key in the allowed_signers file (as
-    /// `ssh-keygen -Y verify -I`); without it, any key listed there is accepted
+    /// The signature must be by this principal's key
+    ///
+    /// As `ssh-keygen -Y verify -I`; without it, any key in the allowed_signers file is
+    /// accepted.
     #[arg(long, value_name = "PRINCIPAL", requires = "signers")]
     pub signer: Option<String>,
     /// Fail (exit 3) unless the bundle is for this client id

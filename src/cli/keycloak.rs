@@ -34,7 +34,10 @@ Exit codes: 0 done or up to date, 1 Keycloak or network failure, 2 configuration
 /// How omsso reaches Keycloak, for every command that talks to it.
 #[derive(Debug, Clone, Copy, Default, Args)]
 pub struct ConnectArgs {
-    /// Do not verify Keycloak's TLS certificate (dangerous: prefer --cacert FILE)
+    /// Do not verify Keycloak's TLS certificate (dangerous)
+    ///
+    /// Anyone between omsso and Keycloak could then read the admin login and the client
+    /// secret: prefer --cacert FILE, which trusts the CA that signed Keycloak's certificate.
     #[arg(long)]
     pub insecure: bool,
 }

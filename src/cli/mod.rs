@@ -55,13 +55,55 @@ fn build(shape: Shape) -> clap::Command {
         Shape::Man => Cli::command().args(settings::args(&all)),
         Shape::Completions => Cli::command(),
     };
-    let top = top.after_help(format!("{EXIT_CODES}\n\n{SETTINGS_HELP}"));
+    let top = top
+        .after_help(SETTINGS_HELP)
+        .after_long_help(format!("{EXIT_CODES}\n\n{SETTINGS_HELP}"));
     with_settings(top, "", shape)
 }
 
 const SETTINGS_HELP: &str = "\
 Settings: flag > OMSSO_* env var > omsso.yaml > default. `omsso <command> --help` lists the
 settings a command reads; docs/SETTINGS.md lists them all; `omsso config show` shows their values.";
+
+/// What `-h` says in place of a command's settings flags (`--help` lists them).
+fn settings_short_help(reads: &[&str]) -> Option<String> {
+    let mut sections: Vec<&str> = Vec::new();
+    for s in crate::settings::SETTINGS
+        .iter()
+        .filter(|s| reads.contains(&s.key))
+    {
+        if !sections.contains(&s.section()) {
+            sections.push(s.section());
+        }
+    }
+    if sections.is_empty() {
+        return None;
+    }
+    let names: Vec<String> = sections.iter().map(|s| format!("{s}.*")).collect();
+    Some(format!(
+        "Settings ({}): `--help` lists their flags; docs/SETTINGS.md all of them; \
+`omsso config show` their values.",
+        names.join(", ")
+    ))
+}
+
+/// A command's `-h`: its own options and the names of its settings sections; its settings
+/// flags and its longer text (`after_help`: steps, examples, exit codes) stay in `--help`.
+fn short_help(cmd: clap::Command, reads: &[&str]) -> clap::Command {
+    let Some(settings) = settings_short_help(reads) else {
+        return cmd;
+    };
+    let long = match (cmd.get_after_long_help(), cmd.get_after_help()) {
+        (Some(long), _) | (None, Some(long)) => Some(long.clone()),
+        (None, None) => None,
+    };
+    let cmd = cmd.after_help(settings);
+    match long {
+        Some(long) => cmd.after_long_help(long),
+        // Without its own text, --help would repeat the -h line below the flags it names.
+        None => cmd.after_long_help(""),
+    }
+}
 
 /// Adds the settings arguments to every leaf command below `cmd` (whose path is `path`).
 fn with_settings(mut cmd: clap::Command, path: &str, shape: Shape) -> clap::Command {
@@ -84,7 +126,7 @@ fn with_settings(mut cmd: clap::Command, path: &str, shape: Shape) -> clap::Comm
                 if shape == Shape::Completions {
                     sub.args(args.filter(|a| !a.is_hide_set()))
                 } else {
-                    sub.args(args)
+                    short_help(sub, &reads).args(args)
                 }
             }
         });
@@ -140,7 +182,7 @@ impl GlobalArgs {
     /// The output options the rest of omsso knows.
     pub fn output_options(&self) -> crate::output::Options {
         crate::output::Options {
-            format: match self.output {
+            format: match self.format {
                 OutputFormat::Text => crate::output::Format::Text,
                 OutputFormat::Json => crate::output::Format::Json,
             },
@@ -150,13 +192,27 @@ impl GlobalArgs {
     }
 }
 
+/// The options every command takes, under their own heading so that a command's `-h` shows its
+/// own options first. `--format` and `--environment` were `--output` and `--env`: a
+/// newcomer read `--output` as the place to write (beside `-o/--output-file`) and `--env` as
+/// the docker env file (`--target env`). The old spellings stay as hidden aliases for one
+/// release (docs/GUIDE.md, "Global options").
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// Project settings file
     #[arg(long, global = true, env = "OMSSO_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Named environment from the settings file's `environments:` section
-    #[arg(long = "env", global = true, env = "OMSSO_ENV", value_name = "NAME")]
+    /// An `environments:` entry of the settings file
+    ///
+    /// Its keys overlay the file's base sections.
+    #[arg(
+        long = "environment",
+        alias = "env",
+        global = true,
+        env = "OMSSO_ENV",
+        value_name = "NAME"
+    )]
     pub env_name: Option<String>,
     /// More detail on stderr (-v, -vv)
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
@@ -167,12 +223,13 @@ pub struct GlobalArgs {
     /// Result format on stdout
     #[arg(
         long,
+        alias = "output",
         global = true,
         value_enum,
         default_value_t,
         value_name = "FORMAT"
     )]
-    pub output: OutputFormat,
+    pub format: OutputFormat,
     /// No colours, even on a terminal (NO_COLOR is honoured too)
     #[arg(long, global = true)]
     pub no_color: bool,
@@ -186,25 +243,34 @@ pub enum Command {
     /// Provision the OpenMetadata client in Keycloak and read its credentials
     #[command(subcommand)]
     Keycloak(KeycloakCommand),
-    /// Write OpenMetadata's auth configuration (openmetadata.yaml, docker env file, Helm values
-    /// and Secret) from the client's credentials: read from Keycloak (admin login), or from a
-    /// file (--credentials)
+    /// Write OpenMetadata's auth config (openmetadata.yaml, env file, Helm values)
+    ///
+    /// And the Helm Secret, from the client's credentials: read from Keycloak (admin login),
+    /// or from a file (--credentials)
     Render(RenderArgs),
-    /// The whole job: ensure the client, fetch its credentials, render, seal, verify
+    /// The whole job: ensure the client, fetch, render, seal, verify
+    ///
+    /// Ensure the client, fetch its credentials, render, seal, verify.
     Run(RunArgs),
     /// Encrypt the client credentials for the Collate team (age), optionally signed
     Seal(SealArgs),
     /// Decrypt and check a sealed handoff bundle
     Open(OpenArgs),
-    /// Create an age identity file to receive sealed handoffs; prints its public key
+    /// Create an age identity file to receive sealed handoffs
+    ///
+    /// Prints its public key.
     Keygen(KeygenArgs),
-    /// Check an OpenMetadata auth configuration; with --file, lint files without Keycloak
+    /// Check an OpenMetadata auth configuration live, or lint files (--file)
+    ///
+    /// Without --file, against the live Keycloak; with --file, offline.
     Verify(VerifyArgs),
-    /// Push the rendered security configuration to a running OpenMetadata 1.10+ (validate,
-    /// save, read back)
+    /// Push the security configuration to a running OpenMetadata 1.10+
+    ///
+    /// Validate, save, read back.
     Apply(ApplyArgs),
-    /// Delete OpenMetadata's basic-auth default admin once an SSO admin can administer the
-    /// server (plan, confirmation, lockout guard)
+    /// Delete OpenMetadata's basic-auth default admin (with a lockout guard)
+    ///
+    /// Only once an SSO admin can administer the server; shows the plan, then asks.
     RemoveDefaultAdmin(RemoveAdminArgs),
     /// Print a shell completion script on stdout
     Completions(CompletionsArgs),

@@ -199,19 +199,22 @@ impl Diagnose for NotRead {
         Exit::Usage
     }
 
-    fn hint(&self) -> Option<String> {
+    fn hint(&self) -> Option<crate::hint::Hint> {
         let readers: Vec<String> = PATHS
             .iter()
             .filter(|p| reads(p).contains(&self.key))
             .map(|p| format!("`omsso {p}`"))
             .collect();
-        Some(format!(
-            "{} ({}) is read by {}; `omsso {} --help` lists the settings this command reads",
-            self.flag,
-            self.key,
-            readers.join(", "),
-            self.command
-        ))
+        Some(
+            format!(
+                "{} ({}) is read by {}; `omsso {} --help` lists the settings this command reads",
+                self.flag,
+                self.key,
+                readers.join(", "),
+                self.command
+            )
+            .into(),
+        )
     }
 }
 

@@ -18,12 +18,15 @@ pub struct RenderArgs {
     /// Replace existing files that differ from what omsso would write
     #[arg(long)]
     pub force: bool,
-    /// Replace OpenMetadata's JWT key pair with a new one: every bot token and personal access
-    /// token the server issued stops working (the plan is shown first; the files that change
-    /// are replaced only with --force)
+    /// Replace OpenMetadata's JWT key pair: every token it issued stops working
+    ///
+    /// Every bot token and personal access token the server issued stops working. The plan
+    /// is shown first; the files that change are replaced only with --force.
     #[arg(long, conflicts_with = "stdout")]
     pub rotate_jwt_keys: bool,
-    /// Folder whose files replace the built-in templates of the same name
+    /// Folder of your own templates
+    ///
+    /// Its files replace the built-in templates of the same name
     #[arg(long, env = "OMSSO_TEMPLATES", value_name = "DIR")]
     pub templates: Option<PathBuf>,
     #[command(flatten)]

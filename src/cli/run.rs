@@ -36,13 +36,17 @@ pub struct RunArgs {
     /// Skip the live checks at the end
     #[arg(long)]
     pub no_verify: bool,
-    /// After rendering, push the security configuration to the running OpenMetadata 1.10+
-    /// (as `omsso apply`; token: OMSSO_OM_TOKEN, --om-token-file or the prompt)
+    /// Push the security configuration to OpenMetadata after rendering
+    ///
+    /// As `omsso apply`, to the running OpenMetadata 1.10+; token: OMSSO_OM_TOKEN,
+    /// --om-token-file or the prompt
     #[arg(long, conflicts_with = "dry_run")]
     pub apply: bool,
     #[command(flatten)]
     pub om_token: OmTokenArgs,
-    /// Folder whose files replace the built-in templates of the same name
+    /// Folder of your own templates
+    ///
+    /// Its files replace the built-in templates of the same name
     #[arg(long, env = "OMSSO_TEMPLATES", value_name = "DIR")]
     pub templates: Option<PathBuf>,
     /// Run every environment of the settings file, concurrently

@@ -37,13 +37,15 @@ pub fn arg(s: &'static Setting) -> Arg {
     }
 }
 
-/// Every settings argument, under its section's heading; those not in `shown` are hidden
+/// Every settings argument, under its section's heading, in `--help` only (`-h` names the
+/// sections instead: they are most of a command's flags); those not in `shown` are hidden
 /// (still parsed, so that giving one is a clear error rather than clap's "unexpected
 /// argument", and so that their env vars are read everywhere).
 pub fn args<'a>(shown: &'a [&str]) -> impl Iterator<Item = Arg> + 'a {
     SETTINGS.iter().map(move |s| {
         arg(s)
             .help_heading(s.section_title())
+            .hide_short_help(true)
             .hide(!shown.contains(&s.key))
     })
 }

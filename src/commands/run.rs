@@ -91,7 +91,7 @@ async fn all_envs(args: &RunArgs, ctx: &Context) -> Result<()> {
                 ui.error_lines(e);
                 report.error = Some(ErrorDoc {
                     exit_code: e.exit() as u8,
-                    hint: e.hint(),
+                    hint: e.hint().map(|h| h.to_string()),
                     message: e.message(),
                 });
             }

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::exit::{Diagnose, Exit};
+use crate::hint::Hint;
 
 #[derive(Debug, thiserror::Error)]
 pub enum HttpError {
@@ -94,9 +95,9 @@ impl Diagnose for HttpError {
         }
     }
 
-    fn hint(&self) -> Option<String> {
+    fn hint(&self) -> Option<Hint> {
         use HttpError::*;
-        Some(match self {
+        Some(Hint::from(match self {
             CaCertRead { .. } | CaCertInvalid { .. } => "the CA certificate file must be a \
                  readable PEM file with the CA certificate(s) that signed the server's \
                  certificate"
@@ -114,13 +115,15 @@ impl Diagnose for HttpError {
                  self-signed, trust that CA (a PEM file: that CA, or the certificate itself); \
                  also check http:// vs https:// in the URL"
                 .to_string(),
-            RedirectRefused { .. } => redirect_hint("the URL", "the server"),
+            RedirectRefused { .. } => {
+                return Some(redirect_hint(Hint::from("the URL"), "the server"))
+            }
             Foreign { .. } => "omsso sends credentials only to the address it was given, over \
                  its scheme: if that server also answers there, give that address; otherwise \
                  whatever named it (an answer, a page, a proxy) may be trying to capture them"
                 .to_string(),
             TooLarge { .. } => "check the URL: it should point at the server's API".to_string(),
-        })
+        }))
     }
 }
 
@@ -135,13 +138,12 @@ pub fn ca_as_server_hint(whose: &str) -> String {
     )
 }
 
-/// The hint for a refused redirect: `setting` names where the URL is set, `server` who serves.
-pub fn redirect_hint(setting: &str, server: &str) -> String {
-    format!(
-        "point {setting} at the address {server} really serves on, over https, so no \
-         redirect is needed; a proxy that sends requests elsewhere may be trying to capture \
-         credentials"
-    )
+/// The hint for a refused redirect: `url` names where the URL is set, `server` who serves.
+pub fn redirect_hint(url: impl Into<Hint>, server: &str) -> Hint {
+    Hint::from("point ").and(url.into()).text(format!(
+        " at the address {server} really serves on, over https, so no redirect is needed; a \
+         proxy that sends requests elsewhere may be trying to capture credentials"
+    ))
 }
 
 fn capitalise(s: &str) -> String {

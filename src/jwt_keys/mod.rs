@@ -27,6 +27,7 @@ mod public;
 use std::path::PathBuf;
 
 use crate::exit::{Diagnose, Exit};
+use crate::hint::Hint;
 
 pub use files::{generate, KeyFiles, Loaded, PRIVATE_KEY_FILE, PUBLIC_KEY_FILE};
 pub use jwk::{Jwk, Jwks};
@@ -85,8 +86,8 @@ impl Diagnose for JwtKeyError {
         }
     }
 
-    fn hint(&self) -> Option<String> {
-        Some(match self {
+    fn hint(&self) -> Option<Hint> {
+        Some(Hint::from(match self {
             JwtKeyError::Read { .. } => "the key file must be a regular file you can read".into(),
             JwtKeyError::BadFile {
                 reason: KeyDataError::TooShort { .. },
@@ -109,7 +110,7 @@ impl Diagnose for JwtKeyError {
                 private.display()
             ),
             JwtKeyError::Generate(_) => "check that the system's random source works".into(),
-        })
+        }))
     }
 }
 

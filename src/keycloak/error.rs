@@ -3,6 +3,7 @@
 //! texts are safe to quote (they never echo credentials), request bodies are never quoted.
 
 use crate::exit::{Diagnose, Exit};
+use crate::hint::{Hint, Opt, Ref};
 use crate::http::HttpError;
 use crate::settings::SettingsError;
 
@@ -134,97 +135,121 @@ impl Diagnose for KeycloakError {
         }
     }
 
-    /// What to change, in settings keys and Keycloak's screens; the command line's flags for
-    /// them are added by `commands::hints`.
-    fn hint(&self) -> Option<String> {
+    /// What to change: settings and options by reference, Keycloak's screens by name.
+    fn hint(&self) -> Option<Hint> {
         use KeycloakError::*;
         Some(match self {
             Settings(e) => return e.hint(),
             Http(e) => http_hint(e),
             LoginRejected { password_grant, .. } => login_hint(*password_grant),
             Forbidden { .. } => forbidden_hint(self)?,
-            RotateUnknown { .. } => "read the current secret with `omsso keycloak fetch`; if                  it changed, the old one no longer works: redeploy the new one"
-                .to_string(),
-            AuthPrefix { .. } => "drop /auth from keycloak.url and from every Keycloak URL \
-                 in the files (re-run omsso render)"
-                .to_string(),
-            NotKeycloak { .. } => "check keycloak.url: it is Keycloak's base URL, e.g.                  https://sso.example.com (include a path prefix if Keycloak serves under one)"
-                .to_string(),
-            RealmNotFound { .. } => "check keycloak.realm; `omsso keycloak ensure` creates                  it when asked to"
-                .to_string(),
-            ClientNotFound { .. } => "run `omsso keycloak ensure` first to create it, or                  check openmetadata.client_id"
-                .to_string(),
-            PublicClient { .. } => public_client_hint("openmetadata.client_type confidential"),
+            RotateUnknown { .. } => Hint::new(
+                "read the current secret with `omsso keycloak fetch` ({} or {} FILE); if it \
+                 changed, the old one no longer works: redeploy the new one",
+                [Opt::ShowSecret.into(), Opt::Write.into()],
+            ),
+            AuthPrefix { .. } => Hint::new(
+                "drop /auth from {} and from every Keycloak URL in the files (re-run omsso \
+                 render)",
+                [URL],
+            ),
+            NotKeycloak { .. } => Hint::new(
+                "check {}: it is Keycloak's base URL, e.g. https://sso.example.com (include a \
+                 path prefix if Keycloak serves under one)",
+                [URL],
+            ),
+            RealmNotFound { .. } => Hint::new(
+                "check {}; `omsso keycloak ensure {}` creates it",
+                [Ref::Setting("keycloak.realm"), Opt::CreateRealm.into()],
+            ),
+            ClientNotFound { .. } => Hint::new(
+                "run `omsso keycloak ensure` first to create it, or check {}",
+                [Ref::Setting("openmetadata.client_id")],
+            ),
+            PublicClient { .. } => public_client_hint(),
             Rejected { description, .. } if description.to_lowercase().contains("implicit") => {
-                implicit_flow_hint("forbids the implicit flow", "openmetadata.implicit_flow false")
+                implicit_flow_hint("forbids the implicit flow")
             }
-            Rejected { .. } => "Keycloak's message says what it refused; check the realm's                  client policies and omsso's settings"
-                .to_string(),
+            Rejected { .. } => "Keycloak's message says what it refused; check the realm's \
+                 client policies and omsso's settings"
+                .into(),
             Status { status: 500.., .. } => {
-                "Keycloak failed; its server log has the details".to_string()
+                "Keycloak failed; its server log has the details".into()
             }
-            Status { status: 401, .. } => "Keycloak refused omsso's fresh admin token: check                  that the admin user or client still exists and is enabled"
-                .to_string(),
-            Status { .. } | BadResponse { .. } => not_keycloak_api_hint("keycloak.url"),
+            Status { status: 401, .. } => "Keycloak refused omsso's fresh admin token: check \
+                 that the admin user or client still exists and is enabled"
+                .into(),
+            Status { .. } | BadResponse { .. } => not_keycloak_api_hint(),
             NotKept { fields } if fields.iter().any(|f| f == "implicitFlowEnabled") => {
-                implicit_flow_hint("turns the implicit flow off", "openmetadata.implicit_flow false")
+                implicit_flow_hint("turns the implicit flow off")
             }
-            NotKept { .. } => not_kept_hint("a dry run of `omsso keycloak ensure`"),
-            NotConfirmed => "confirm at the prompt to regenerate it (the old secret stops                  working at once)"
-                .to_string(),
-            Declined => "nothing was changed".to_string(),
+            NotKept { .. } => Hint::new(
+                "a client policy of the realm may rewrite these fields on every update (Realm \
+                 settings → Client policies); `omsso keycloak ensure {}` shows them",
+                [Opt::DryRun.into()],
+            ),
+            NotConfirmed => Hint::new(
+                "pass {} to regenerate it without a prompt (the old secret stops working at \
+                 once)",
+                [Opt::Yes.into()],
+            ),
+            Declined => "nothing was changed".into(),
         })
     }
 }
 
-/// `to_confidential` says how to make the client confidential (a setting, or a flag).
-pub fn public_client_hint(to_confidential: &str) -> String {
-    format!(
+/// Where Keycloak's URL is set.
+const URL: Ref = Ref::Setting("keycloak.url");
+
+/// Making a public client confidential, which gives it a secret.
+pub fn public_client_hint() -> Hint {
+    Hint::new(
         "a public client logs in without a secret; to give it one, make it confidential \
-         first ({to_confidential}, then `omsso keycloak ensure`, which has Keycloak generate \
-         a new secret)"
+         first ({} confidential, then `omsso keycloak ensure`, which has Keycloak generate \
+         a new secret)",
+        [Ref::Setting("openmetadata.client_type")],
     )
 }
 
-/// A client policy that refuses the implicit flow (`what` it does); `off` turns it off.
-pub fn implicit_flow_hint(what: &str, off: &str) -> String {
-    format!(
-        "a client policy of this realm {what}: use {off} (the auth-code-only setup) or \
-         change the realm's client policies"
+/// A client policy that refuses the implicit flow (`what` it does).
+fn implicit_flow_hint(what: &str) -> Hint {
+    Hint::from(format!("a client policy of this realm {what}: use "))
+        .then(Ref::Setting("openmetadata.implicit_flow"))
+        .text(" false (the auth-code-only setup) or change the realm's client policies")
+}
+
+fn not_keycloak_api_hint() -> Hint {
+    Hint::new(
+        "check {} and the Keycloak version (omsso needs 17 or newer, or an older one under \
+         /auth)",
+        [URL],
     )
 }
 
-/// `url` names where Keycloak's URL is set (a setting, or a flag).
-pub fn not_keycloak_api_hint(url: &str) -> String {
-    format!(
-        "check {url} and the Keycloak version (omsso needs 17 or newer, or an older one \
-         under /auth)"
-    )
-}
-
-/// `dry_run` names how to preview an update (a dry run, or its flag).
-pub fn not_kept_hint(dry_run: &str) -> String {
-    format!(
-        "a client policy of the realm may rewrite these fields on every update (Realm \
-         settings → Client policies); {dry_run} shows them"
-    )
-}
-
-fn login_hint(password_grant: bool) -> String {
+fn login_hint(password_grant: bool) -> Hint {
     if password_grant {
-        "check the user name, the password (OMSSO_ADMIN_PASSWORD or admin.password_file) \
-         and admin.realm"
-            .to_string()
+        Hint::new(
+            "check the user name, the password (OMSSO_ADMIN_PASSWORD or {}) and {}",
+            [
+                Ref::Setting("admin.password_file"),
+                Ref::Setting("admin.realm"),
+            ],
+        )
     } else {
-        "check admin.client_id, its secret (OMSSO_ADMIN_CLIENT_SECRET or \
-         admin.client_secret_file), that the client has service accounts enabled, and \
-         admin.realm"
-            .to_string()
+        Hint::new(
+            "check {}, its secret (OMSSO_ADMIN_CLIENT_SECRET or {}), that the client has \
+             service accounts enabled, and {}",
+            [
+                Ref::Setting("admin.client_id"),
+                Ref::Setting("admin.client_secret_file"),
+                Ref::Setting("admin.realm"),
+            ],
+        )
     }
 }
 
 /// Where to grant the missing role; `None` for any other error.
-fn forbidden_hint(e: &KeycloakError) -> Option<String> {
+fn forbidden_hint(e: &KeycloakError) -> Option<Hint> {
     let KeycloakError::Forbidden {
         principal,
         login_realm,
@@ -236,12 +261,20 @@ fn forbidden_hint(e: &KeycloakError) -> Option<String> {
         return None;
     };
     Some(if *role == Role::CreateRealm {
-        format!(
+        Hint::from(format!(
             "grant {principal} the realm role `create-realm` in realm `master`, or create \
-             the realm another way and do not ask omsso to"
-        )
+             the realm another way and drop "
+        ))
+        .then(Opt::CreateRealm)
     } else if login_realm != "master" && login_realm != realm {
-        foreign_login_hint(principal, login_realm, realm, *role, "admin.realm")
+        Hint::from(format!(
+            "a login in realm `{login_realm}` can only administer realm `{login_realm}`: log \
+             in to `master` or to `{realm}` ("
+        ))
+        .then(Ref::Setting("admin.realm"))
+        .text(format!(
+            "), as {principal} holding the `realm-management` role `{role}`"
+        ))
     } else {
         let client = if login_realm == "master" && realm != "master" {
             format!("`{realm}-realm` client role")
@@ -252,50 +285,39 @@ fn forbidden_hint(e: &KeycloakError) -> Option<String> {
             "grant {principal} the {client} `{role}` in realm `{login_realm}` (or the realm \
              role `admin` in `master`)"
         )
+        .into()
     })
 }
 
-/// A login in one realm that cannot administer another; `admin_realm` names where the login
-/// realm is set (a setting, or a flag).
-pub fn foreign_login_hint(
-    principal: &str,
-    login_realm: &str,
-    realm: &str,
-    role: Role,
-    admin_realm: &str,
-) -> String {
-    format!(
-        "a login in realm `{login_realm}` can only administer realm `{login_realm}`: log in \
-         to `master` or to `{realm}` ({admin_realm}), as {principal} holding the \
-         `realm-management` role `{role}`"
-    )
-}
-
 /// A transport failure talking to Keycloak, in Keycloak's terms.
-fn http_hint(e: &HttpError) -> String {
+fn http_hint(e: &HttpError) -> Hint {
+    const CACERT: Ref = Ref::Setting("keycloak.cacert");
     match e {
-        HttpError::CaCertRead { .. } | HttpError::CaCertInvalid { .. } => {
-            "keycloak.cacert must name a readable PEM file with the CA certificate(s) that \
-             signed Keycloak's certificate"
-                .to_string()
-        }
-        HttpError::Client(_) => "check keycloak.cacert".to_string(),
-        HttpError::Connect { .. } | HttpError::Transport { .. } => "check keycloak.url and \
-             that Keycloak is running and reachable from this machine"
-            .to_string(),
-        HttpError::Timeout { .. } => "Keycloak is slow or a proxy swallows the request: check \
-             the URL, or raise keycloak.timeout"
-            .to_string(),
+        HttpError::CaCertRead { .. } | HttpError::CaCertInvalid { .. } => Hint::new(
+            "{} needs a readable PEM file with the CA certificate(s) that signed Keycloak's \
+             certificate",
+            [CACERT],
+        ),
+        HttpError::Client(_) => Hint::new("check {}", [CACERT]),
+        HttpError::Connect { .. } | HttpError::Transport { .. } => Hint::new(
+            "check {} and that Keycloak is running and reachable from this machine",
+            [URL],
+        ),
+        HttpError::Timeout { .. } => Hint::new(
+            "Keycloak is slow or a proxy swallows the request: check the URL, or raise {}",
+            [Ref::Setting("keycloak.timeout")],
+        ),
         HttpError::Tls { .. } if e.is_ca_used_as_end_entity() => {
-            crate::http::ca_as_server_hint("Keycloak's")
+            crate::http::ca_as_server_hint("Keycloak's").into()
         }
-        HttpError::Tls { .. } => "if Keycloak's certificate comes from a private CA or is \
-             self-signed, set keycloak.cacert (PEM: that CA, or the certificate itself); also \
-             check http:// vs https:// in keycloak.url"
-            .to_string(),
-        HttpError::RedirectRefused { .. } => crate::http::redirect_hint("keycloak.url", "Keycloak"),
+        HttpError::Tls { .. } => Hint::new(
+            "if Keycloak's certificate comes from a private CA or is self-signed, pass {} FILE \
+             (PEM: that CA, or the certificate itself); also check http:// vs https:// in {}",
+            [CACERT, URL],
+        ),
+        HttpError::RedirectRefused { .. } => crate::http::redirect_hint(URL, "Keycloak"),
         HttpError::Foreign { .. } => e.hint().unwrap_or_default(),
-        HttpError::TooLarge { .. } => not_keycloak_api_hint("keycloak.url"),
+        HttpError::TooLarge { .. } => not_keycloak_api_hint(),
     }
 }
 
@@ -317,13 +339,22 @@ mod tests {
     fn forbidden_names_the_role_and_where_to_grant_it() {
         let e = forbidden("data", "data", Role::ManageClients);
         assert!(e.to_string().contains("`manage-clients`"), "{e}");
-        assert!(e.hint().unwrap().contains("`realm-management` client role"));
+        assert!(e
+            .hint()
+            .unwrap()
+            .to_string()
+            .contains("`realm-management` client role"));
         let e = forbidden("master", "data", Role::ManageClients);
-        assert!(e.hint().unwrap().contains("`data-realm` client role"));
+        assert!(e
+            .hint()
+            .unwrap()
+            .to_string()
+            .contains("`data-realm` client role"));
         let e = forbidden("other", "data", Role::ViewClients);
         assert!(e
             .hint()
             .unwrap()
+            .to_string()
             .contains("can only administer realm `other`"));
         assert_eq!(e.exit(), Exit::Usage);
     }
@@ -337,6 +368,7 @@ mod tests {
         assert!(e
             .hint()
             .unwrap()
+            .to_string()
             .contains("openmetadata.implicit_flow false"));
         assert_eq!(e.exit(), Exit::Runtime);
     }

@@ -12,6 +12,7 @@ use super::registry::*;
 use super::view::{self, AuthView};
 use super::yaml_tree::{self, Node};
 use super::{checks, env_yaml, quickstart, Kind};
+use crate::hint::Opt;
 use crate::openmetadata::{compose, server, Release};
 
 /// Where the auth blocks sit in a Helm values file: under `openmetadata.config` in a full
@@ -113,19 +114,21 @@ fn yaml_format(text: &str, kind: Kind, release: &Release, r: &mut Report) -> Opt
         }
     };
     if view.is_none() {
-        let (block, hint) = if kind == Kind::Helm {
+        let (block, file) = if kind == Kind::Helm {
             (
                 "openmetadata.config.authentication",
-                "lint the chart values that set openmetadata.config.authentication, or pass \
-                 --kind if this is another kind of file",
+                "the chart values that set openmetadata.config.authentication",
             )
         } else {
             (
                 "authenticationConfiguration",
-                "lint the openmetadata.yaml that holds authenticationConfiguration, or pass \
-                 --kind if this is another kind of file",
+                "the openmetadata.yaml that holds authenticationConfiguration",
             )
         };
+        let hint = format!(
+            "lint {file}, or pass {} if this is another kind of file",
+            Opt::Kind
+        );
         r.add(
             AUTH_BLOCK_MISSING,
             Severity::Error,

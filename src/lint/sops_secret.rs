@@ -12,6 +12,7 @@ use super::registry::*;
 use super::sops_keys;
 use super::yaml_tree;
 use super::FileKind;
+use crate::hint::Opt;
 use crate::seal::age_file::Sealed;
 use crate::seal::error::Origin;
 use crate::seal::{Identities, Recipient};
@@ -118,7 +119,8 @@ fn split(text: &str, lines: &Lines, r: &mut Report) -> Option<(Node, Node)> {
             None,
             "there is no top-level `sops` block, so nothing can decrypt this file",
             format!(
-                "encrypt it with `omsso render --target helm-secret {} …` or `sops -e`",
+                "encrypt it with `omsso render {} helm-secret {} …` or `sops -e`",
+                Opt::Target,
                 flag("helm.sops.age_recipients")
             ),
         );

@@ -2,6 +2,7 @@
 //! server and the endpoint, never the admin token or the client secret.
 
 use crate::exit::{Diagnose, Exit};
+use crate::hint::{Hint, Opt, Ref};
 use crate::http::HttpError;
 
 #[derive(Debug, thiserror::Error)]
@@ -81,67 +82,62 @@ impl Diagnose for OmError {
         }
     }
 
-    /// What to change, in settings keys; `commands::hints` adds the flags for them.
-    fn hint(&self) -> Option<String> {
+    /// What to change: settings and options by reference.
+    fn hint(&self) -> Option<Hint> {
         Some(match self {
-            OmError::Unreachable { .. } => unreachable_hint("openmetadata.url"),
-            OmError::TokenRefused { .. } => token_hint("a token file"),
+            OmError::Unreachable { .. } => Hint::new(
+                "check {} (OpenMetadata's address from this machine) and that the server is up",
+                [URL],
+            ),
+            OmError::TokenRefused { .. } => Hint::new(
+                "the admin token comes from OMSSO_OM_TOKEN, {} or the prompt: use a personal \
+                 access token of an admin, or the ingestion bot's token, from OpenMetadata's \
+                 settings",
+                [Opt::OmTokenFile.into()],
+            ),
             OmError::NotAdmin { .. } => "use the token of an OpenMetadata admin (a user in \
                  adminPrincipals, or a bot with the admin role)"
-                .to_string(),
-            OmError::NoSecurityApi { .. } => no_security_api_hint("openmetadata.url"),
-            OmError::LineWithoutApi { hint, .. } | OmError::AdminKept { hint, .. } => hint.clone(),
-            OmError::NotConfirmed => "confirm at the prompt on a terminal, or confirm in \
-                 advance; see the plan first with a dry run"
-                .to_string(),
-            OmError::Declined => "nothing was changed".to_string(),
-            OmError::Refused { .. } => refused_hint("openmetadata.version"),
+                .into(),
+            OmError::NoSecurityApi { .. } => Hint::new(
+                "OpenMetadata before 1.10 keeps no security configuration in its database: \
+                 deploy the rendered files instead (and check {})",
+                [URL],
+            ),
+            OmError::LineWithoutApi { hint, .. } | OmError::AdminKept { hint, .. } => {
+                hint.clone().into()
+            }
+            OmError::NotConfirmed => Hint::new(
+                "confirm at the prompt on a terminal, or pass {} (see the plan first with {})",
+                [Opt::Yes.into(), Opt::DryRun.into()],
+            ),
+            OmError::Declined => "nothing was changed".into(),
+            OmError::Refused { .. } => Hint::new(
+                "the server's models reject a key or value: render for the server's release \
+                 ({}) and try again",
+                [Ref::Setting("openmetadata.version")],
+            ),
             OmError::ValidationFailed { .. } => "fix the fields listed above (omsso verify \
                  names the same checks), render again and re-run apply; nothing was changed"
-                .to_string(),
+                .into(),
             OmError::Status { status: 500.., .. } => {
-                "OpenMetadata failed; its server log has the details".to_string()
+                "OpenMetadata failed; its server log has the details".into()
             }
-            OmError::Status { .. } | OmError::BadResponse { .. } => {
-                base_url_hint("openmetadata.url")
-            }
+            OmError::Status { .. }
+            | OmError::BadResponse { .. }
+            | OmError::Http(HttpError::TooLarge { .. }) => Hint::new(
+                "check {}: it is OpenMetadata's base URL, e.g. https://om.example.com",
+                [URL],
+            ),
             OmError::NotKept { .. } => "the server saved something else than it was sent, or \
                  another change came in between: run `omsso verify` to see what it uses"
-                .to_string(),
+                .into(),
             OmError::Http(HttpError::RedirectRefused { .. }) => {
-                crate::http::redirect_hint("openmetadata.url", "OpenMetadata")
+                crate::http::redirect_hint(URL, "OpenMetadata")
             }
             OmError::Http(e) => return e.hint(),
         })
     }
 }
 
-/// `url` names where OpenMetadata's URL is set (a setting, or a flag); so do the others.
-pub fn unreachable_hint(url: &str) -> String {
-    format!("check {url} (OpenMetadata's address from this machine) and that the server is up")
-}
-
-pub fn token_hint(file: &str) -> String {
-    format!(
-        "the admin token comes from OMSSO_OM_TOKEN, {file} or the prompt: use a personal \
-         access token of an admin, or the ingestion bot's token, from OpenMetadata's settings"
-    )
-}
-
-pub fn no_security_api_hint(url: &str) -> String {
-    format!(
-        "OpenMetadata before 1.10 keeps no security configuration in its database: deploy the \
-         rendered files instead (and check {url})"
-    )
-}
-
-pub fn refused_hint(version: &str) -> String {
-    format!(
-        "the server's models reject a key or value: render for the server's release \
-         ({version}) and try again"
-    )
-}
-
-pub fn base_url_hint(url: &str) -> String {
-    format!("check {url}: it is OpenMetadata's base URL, e.g. https://om.example.com")
-}
+/// Where OpenMetadata's URL is set.
+const URL: Ref = Ref::Setting("openmetadata.url");

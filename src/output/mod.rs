@@ -142,12 +142,12 @@ impl Ui {
         }
     }
 
-    /// `error: …` and `hint: …` on stderr; with `--output json` also a JSON document on
+    /// `error: …` and `hint: …` on stderr; with `--format json` also a JSON document on
     /// stdout so a pipeline reading stdout sees the failure (except for a failed check, whose
     /// report is that document).
     pub fn error(&self, e: &dyn Diagnose) {
         self.error_lines(e);
-        let hint = e.hint();
+        let hint = e.hint().map(|h| h.to_string());
         // A failed check already printed its report as the JSON document; a second
         // document would make stdout unparseable.
         if self.json() && !e.reported() {
@@ -163,7 +163,7 @@ impl Ui {
     pub fn error_lines(&self, e: &dyn Diagnose) {
         // An error is one line: a line break in it (from a file, a bundle, Keycloak) is
         // escaped, so nothing can pass for a `hint:` of omsso's own.
-        let (error, hint) = (e.message(), e.hint());
+        let (error, hint) = (e.message(), e.hint().map(|h| h.to_string()));
         eprintln!(
             "{}{} {}",
             self.prefix,

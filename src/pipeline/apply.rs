@@ -48,7 +48,7 @@ pub struct Applied {
     pub applied: bool,
 }
 
-/// `apply`'s report (field names as `apply --output json` prints them).
+/// `apply`'s report (field names as `apply --format json` prints them).
 #[derive(Serialize)]
 pub struct ApplyReport {
     pub apply: Applied,

@@ -58,7 +58,7 @@ pub struct Ensure {
     pub insecure: bool,
 }
 
-/// What `ensure` found and did (field names as `keycloak ensure --output json` prints them).
+/// What `ensure` found and did (field names as `keycloak ensure --format json` prints them).
 #[derive(Serialize)]
 pub struct EnsureReport {
     pub action: Action,

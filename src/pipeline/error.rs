@@ -2,7 +2,8 @@
 //! a check that ran and found problems (its report is complete), or several runs of `run
 //! --all-envs`. Every module keeps its own error enum and says which exit code and hint it
 //! carries through [`Diagnose`](crate::exit::Diagnose); this type only gathers them. The
-//! command layer gives it its `Diagnose` (commands/hints.rs), adding the hints that name flags.
+//! command layer gives it its `Diagnose` (commands/hints.rs), spelling the settings a hint
+//! names as flags.
 
 use crate::exit::{Diagnose, Exit};
 

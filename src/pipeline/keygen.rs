@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::{Progress, Result};
 use crate::seal;
 
-/// `keygen`'s report (field names as `keygen --output json` prints them).
+/// `keygen`'s report (field names as `keygen --format json` prints them).
 #[derive(Serialize)]
 pub struct KeygenReport {
     pub identity_file: String,

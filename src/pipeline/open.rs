@@ -44,7 +44,7 @@ pub fn open(
     Ok((opened, expired))
 }
 
-/// `open`'s report (field names as `open --output json` prints them).
+/// `open`'s report (field names as `open --format json` prints them).
 #[derive(Serialize)]
 pub struct OpenReport<'a> {
     pub bundle: BundleView<'a>,

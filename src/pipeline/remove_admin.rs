@@ -25,7 +25,7 @@ pub struct RemoveAdmin {
     pub insecure: bool,
 }
 
-/// What was seen and done (field names as `--output json` prints them).
+/// What was seen and done (field names as `--format json` prints them).
 #[derive(Serialize)]
 pub struct RemoveAdminReport {
     pub om_url: String,

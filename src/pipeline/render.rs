@@ -32,7 +32,7 @@ pub struct Render {
     pub rotate_jwt_keys: bool,
 }
 
-/// What `render` wrote (field names as `render --output json` prints them).
+/// What `render` wrote (field names as `render --format json` prints them).
 #[derive(Serialize)]
 pub struct RenderReport {
     pub client_type: &'static str,

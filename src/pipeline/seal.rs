@@ -68,7 +68,7 @@ impl Handoff {
     }
 }
 
-/// What a seal wrote (field names as `seal --output json` prints them).
+/// What a seal wrote (field names as `seal --format json` prints them).
 #[derive(Serialize)]
 pub struct SealReport {
     pub armor: bool,

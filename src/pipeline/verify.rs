@@ -54,7 +54,7 @@ pub struct OpenMetadataSeen {
     pub version: Option<String>,
 }
 
-/// `verify`'s live report (field names as `verify --output json` prints them).
+/// `verify`'s live report (field names as `verify --format json` prints them).
 #[derive(Serialize)]
 pub struct LiveReport {
     pub checks: Vec<report::Check>,
@@ -279,7 +279,7 @@ pub struct FileReport {
     pub findings: Vec<Finding>,
 }
 
-/// `verify --file`'s report (field names as `--output json` prints them).
+/// `verify --file`'s report (field names as `--format json` prints them).
 #[derive(Serialize)]
 pub struct LintReport {
     pub chart_version: String,

@@ -17,6 +17,7 @@ use secrecy::ExposeSecret;
 
 use crate::credentials::Credentials;
 use crate::exit::{Diagnose, Exit};
+use crate::hint::{Hint, Opt, Ref};
 use crate::settings::{
     ChartVersion, ClientType, HttpUrl, OmVersion, ResponseType, Settings, SettingsError,
 };
@@ -435,13 +436,15 @@ impl Diagnose for RenderError {
         }
     }
 
-    fn hint(&self) -> Option<String> {
+    fn hint(&self) -> Option<Hint> {
+        const CLIENT_TYPE: Ref = Ref::Setting("openmetadata.client_type");
         Some(match self {
             RenderError::Settings(e) => return e.hint(),
             RenderError::Output(e) => return e.hint(),
-            RenderError::TemplatesDir { .. } | RenderError::ReadTemplate { .. } => {
-                "give a folder holding files named like the built-in templates".into()
-            }
+            RenderError::TemplatesDir { .. } | RenderError::ReadTemplate { .. } => Hint::new(
+                "{} takes a folder holding files named like the built-in templates",
+                [Opt::Templates.into()],
+            ),
             RenderError::Undefined { .. } => {
                 "use only the variables the built-in templates use (see templates/ in the omsso \
                  sources); `{% if … %}` guards optional ones"
@@ -453,12 +456,15 @@ impl Diagnose for RenderError {
                  openmetadata.yaml or Helm output, which can carry it"
                     .into()
             }
-            RenderError::NoSecret => "set openmetadata.client_type to public for a public \
-                 client, or use credentials that include client_secret"
-                .into(),
-            RenderError::PublicHasNoSecret => "render the Helm values instead, or set \
-                 openmetadata.client_type to confidential"
-                .into(),
+            RenderError::NoSecret => Hint::new(
+                "pass {} public for a public client, or use credentials that include \
+                 client_secret",
+                [CLIENT_TYPE],
+            ),
+            RenderError::PublicHasNoSecret => Hint::new(
+                "use {} helm-values, or {} confidential",
+                [Opt::Target.into(), CLIENT_TYPE],
+            ),
             RenderError::NoJwtKeys => "set jwt.enabled to true and render into the output \
                  folder once (that makes the key pair), then print the Secret"
                 .into(),
@@ -474,14 +480,14 @@ impl Diagnose for RenderError {
                  address that issues the tokens"
                     .into()
             }
-            RenderError::NotInRelease { since: Some(s), .. } => {
-                format!(
-                    "set openmetadata.version to {s} or newer if that is what you run, or unset it"
-                )
-            }
+            RenderError::NotInRelease { since: Some(s), .. } => Hint::from("pass ")
+                .then(Ref::Setting("openmetadata.version"))
+                .text(format!(
+                    " {s} or newer if that is what you run, or unset it"
+                )),
             RenderError::NotInRelease { .. } => "unset it".into(),
             RenderError::SessionExpiryTooShort { min, .. } => {
-                format!("give openmetadata.session_expiry at least {min} (seconds)")
+                format!("give openmetadata.session_expiry at least {min} (seconds)").into()
             }
             RenderError::PublicSessionExpiry { .. } => {
                 "unset openmetadata.session_expiry, or use a confidential client (or \
@@ -493,20 +499,18 @@ impl Diagnose for RenderError {
                  https://<extension-id>.chromiumapp.org/callback"
                     .into()
             }
-            RenderError::KeyNotReleased { .. } => {
-                "remove that key from the template, or pick the release that has it \
-                 (openmetadata.version)"
-                    .into()
-            }
-            RenderError::StdoutNeedsOneFile { .. } => {
-                "choose one target: openmetadata-yaml, env, helm-values, helm-secret or \
-                 helm-jwt-secret"
-                    .into()
-            }
-            RenderError::WouldOverwrite { .. } => {
-                "the differences are shown above; replace the files on purpose (force the write)"
-                    .into()
-            }
+            RenderError::KeyNotReleased { .. } => Hint::new(
+                "remove that key from the template ({}), or pick the release that has it with {}",
+                [Opt::Templates.into(), Ref::Setting("openmetadata.version")],
+            ),
+            RenderError::StdoutNeedsOneFile { .. } => Hint::new(
+                "choose {} openmetadata-yaml, env, helm-values, helm-secret or helm-jwt-secret",
+                [Opt::Target.into()],
+            ),
+            RenderError::WouldOverwrite { .. } => Hint::new(
+                "the differences are shown above; pass {} to replace the files",
+                [Opt::Force.into()],
+            ),
         })
     }
 }

@@ -1,5 +1,5 @@
 //! omsso.yaml: the base sections plus named environments (`environments: {dev: …}`) that
-//! overlay them; `--env NAME` picks one.
+//! overlay them; `--environment NAME` picks one.
 
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -1,6 +1,6 @@
 //! omsso.yaml + OMSSO_* env vars + flags → [`Settings`]. Precedence: flag > env > file > default.
 //! A file may hold named environments (`environments: {dev: …, prod: …}`) that overlay its
-//! base sections; `--env NAME` picks one.
+//! base sections; `--environment NAME` picks one.
 
 mod docs;
 mod file;
@@ -16,6 +16,7 @@ mod value;
 use std::path::PathBuf;
 
 use crate::exit::{Diagnose, Exit};
+use crate::hint::{Hint, Opt};
 
 pub use self::openmetadata::{ClientType, Namespace, ResponseType, RoleSource, SecretName};
 pub use self::url::HttpUrl;
@@ -149,10 +150,13 @@ impl Diagnose for SettingsError {
         Exit::Usage
     }
 
-    fn hint(&self) -> Option<String> {
-        Some(match self {
+    fn hint(&self) -> Option<Hint> {
+        Some(Hint::from(match self {
             SettingsError::Read { .. } => {
-                "check the settings file's path (OMSSO_CONFIG)".to_string()
+                return Some(Hint::new(
+                    "check the path given by {} / OMSSO_CONFIG",
+                    [Opt::Config.into()],
+                ))
             }
             SettingsError::Parse { .. } => {
                 "fix that line; examples/omsso.yaml lists every key with a comment".to_string()
@@ -164,7 +168,13 @@ impl Diagnose for SettingsError {
                 format!("defined environments: {}", available.join(", "))
             }
             SettingsError::EnvWithoutFile(_) => {
-                format!("create {DEFAULT_CONFIG}, or name the settings file (OMSSO_CONFIG)")
+                return Some(
+                    Hint::from(format!("create {DEFAULT_CONFIG} or pass "))
+                        .then(Opt::Config)
+                        .text(" FILE (")
+                        .then(Opt::Env)
+                        .text(" / OMSSO_ENV picks one of its environments)"),
+                )
             }
             SettingsError::Missing { key } => {
                 let s = table::setting(key);
@@ -175,7 +185,7 @@ impl Diagnose for SettingsError {
                 )
             }
             SettingsError::MissingSeveral { keys, instead } => missing_several_hint(keys, *instead),
-            SettingsError::Realm(e) => e.hint(&table::setting("keycloak.realm").flag_name()),
+            SettingsError::Realm(e) => return Some(e.hint()),
             SettingsError::Empty { key } => format!("give `{key}` a value"),
             SettingsError::SecretFile { .. } => {
                 "the file must exist and be readable by you".to_string()
@@ -184,7 +194,10 @@ impl Diagnose for SettingsError {
                 "the file or variable holding it has no content".to_string()
             }
             SettingsError::NoEnvironments => {
-                "add an `environments:` section to the settings file".to_string()
+                return Some(Hint::new(
+                    "add an `environments:` section to the settings file, or run without {}",
+                    [Opt::AllEnvs.into()],
+                ))
             }
             SettingsError::NoAdminLogin { instead } => {
                 format!(
@@ -194,10 +207,22 @@ impl Diagnose for SettingsError {
                     flag("admin.client_id")
                 ) + &instead_of_login(*instead)
             }
+            // The caller named the option that takes the file (the settings table's row,
+            // or the command's own option).
+            SettingsError::NoSecret {
+                env,
+                file_option: Some(option),
+                ..
+            } => format!("set {env}, pass --{option} FILE (`-` reads stdin), or run on a terminal"),
             SettingsError::NoSecret { env, .. } => {
                 format!("set {env}, name a file holding it, or run on a terminal")
             }
             SettingsError::Mismatch { .. } => "type the same value twice".to_string(),
+            SettingsError::Prompt {
+                env,
+                file_option: Some(option),
+                ..
+            } => format!("set {env} or pass --{option} FILE instead"),
             SettingsError::Prompt { env, .. } => {
                 format!("set {env} instead, or name a file holding it")
             }
@@ -206,7 +231,7 @@ impl Diagnose for SettingsError {
                  flow and PKCE instead ({} code)",
                 flag("openmetadata.response_type")
             ),
-        })
+        }))
     }
 }
 

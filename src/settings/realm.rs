@@ -11,6 +11,8 @@
 
 use std::fmt;
 
+use crate::hint::{Hint, Opt, Ref};
+
 /// The characters Keycloak refuses in a realm name.
 const RESERVED: &[char] = &[
     ':', '/', '?', '#', '@', '!', '$', '&', '(', ')', '*', '+', ',', ';', '=', '[', ']', '\\',
@@ -25,18 +27,19 @@ pub enum RealmError {
 }
 
 impl RealmError {
-    /// `flag` is the realm setting's flag, from the settings table.
-    pub fn hint(&self, flag: &str) -> String {
+    pub fn hint(&self) -> Hint {
+        const REALM: Ref = Ref::Setting("keycloak.realm");
         match self {
-            RealmError::Master => format!(
+            RealmError::Master => Hint::new(
                 "Keycloak's `master` realm is for administering Keycloak itself \
                  (OpenMetadata's guide: \"we can't use the realm master for new clients\"); \
-                 choose another realm with {flag}"
+                 choose another realm with {}, or add {} to create it",
+                [REALM, Opt::CreateRealm.into()],
             ),
-            RealmError::Name { .. } => format!(
-                "check {flag} (keycloak.realm): Keycloak refuses the characters : / ? # @ ! $ \
-                 & ( ) * + , ; = [ ] \\ in realm names, and cannot serve a realm named `.` or \
-                 `..`"
+            RealmError::Name { .. } => Hint::new(
+                "check {}: Keycloak refuses the characters : / ? # @ ! $ & ( ) * + , ; = [ ] \\ \
+                 in realm names, and cannot serve a realm named `.` or `..`",
+                [REALM],
             ),
         }
     }

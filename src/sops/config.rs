@@ -14,6 +14,7 @@ use regex::Regex;
 use serde::Deserialize;
 
 use crate::exit::{Diagnose, Exit};
+use crate::hint::{Hint, Ref};
 
 pub const FILE_NAME: &str = ".sops.yaml";
 
@@ -93,27 +94,27 @@ impl Diagnose for ConfigError {
         }
     }
 
-    fn hint(&self) -> Option<String> {
+    fn hint(&self) -> Option<Hint> {
+        const AGE: Ref = Ref::Setting("helm.sops.age_recipients");
         Some(match self.problem {
             Problem::Read(_)
             | Problem::Parse(_)
             | Problem::Regex { .. }
-            | Problem::AgeShape { .. } => {
-                "fix the file (sops reads it the same way), or name the recipients with \
-                 helm.sops.age_recipients, which takes precedence"
-                    .to_string()
-            }
-            Problem::Untrusted(_) => {
+            | Problem::AgeShape { .. } => Hint::new(
+                "fix the file (sops reads it the same way), or name the recipients with {}, \
+                 which takes precedence",
+                [AGE],
+            ),
+            Problem::Untrusted(_) => Hint::new(
                 "check who put it there; make it yours and not writable by others (chmod \
-                 o-w), or name the recipients with helm.sops.age_recipients, which takes \
-                 precedence"
-                    .to_string()
-            }
-            Problem::NonAge { .. } | Problem::Shamir { .. } | Problem::NoAge { .. } => {
-                "give the age recipients with helm.sops.age_recipients (they take precedence \
-                 over .sops.yaml), or add a rule for this file with age keys only"
-                    .to_string()
-            }
+                 o-w), or name the recipients with {}, which takes precedence",
+                [AGE],
+            ),
+            Problem::NonAge { .. } | Problem::Shamir { .. } | Problem::NoAge { .. } => Hint::new(
+                "give the age recipients with {} (they take precedence over .sops.yaml), or \
+                 add a rule for this file with age keys only",
+                [AGE],
+            ),
         })
     }
 }
@@ -350,7 +351,11 @@ mod tests {
             matches!(e.problem, Problem::Untrusted("every user may write it")),
             "{e}"
         );
-        assert!(e.hint().unwrap().contains("helm.sops.age_recipients"));
+        assert!(e
+            .hint()
+            .unwrap()
+            .to_string()
+            .contains("helm.sops.age_recipients"));
         std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o664)).unwrap();
         assert!(find(&dir.path().join("repo/x.yaml")).unwrap().is_some());
         // Owners: this user or root, never another.

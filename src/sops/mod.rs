@@ -33,6 +33,7 @@ use secrecy::{ExposeSecret, SecretBox};
 use sha2::{Digest, Sha512};
 
 use crate::exit::{Diagnose, Exit};
+use crate::hint::{Hint, Opt};
 pub use keys::sops_identities;
 use metadata::{Metadata, MetadataError, Rule};
 use tree::{Node, Scalar, TreeError};
@@ -249,23 +250,23 @@ impl Diagnose for SopsError {
         }
     }
 
-    fn hint(&self) -> Option<String> {
+    fn hint(&self) -> Option<Hint> {
         Some(match self {
-            SopsError::NotASecret { .. } => {
-                "the Secret template (or its override) must render one Kubernetes \
-                 Secret whose data/stringData values are strings"
-                    .to_string()
-            }
+            SopsError::NotASecret { .. } => Hint::new(
+                "the Secret template (or its {} override) must render one Kubernetes Secret \
+                 whose data/stringData values are strings",
+                [Opt::Templates.into()],
+            ),
             SopsError::Config(e) => return e.hint(),
-            SopsError::ExistingNotSops { .. } | SopsError::ExistingPlaintext { .. } => {
+            SopsError::ExistingNotSops { .. } | SopsError::ExistingPlaintext { .. } => Hint::new(
                 "its content is not shown (it may hold a secret in plaintext): move it away, or \
-                 replace it on purpose (force the write)"
-                    .to_string()
-            }
+                 pass {} to replace it",
+                [Opt::Force.into()],
+            ),
             SopsError::Identities { .. } => {
                 "fix or unset SOPS_AGE_KEY_FILE / SOPS_AGE_KEY / SOPS_AGE_SSH_PRIVATE_KEY_FILE \
                  (omsso reads them as sops does, to compare the existing file)"
-                    .to_string()
+                    .into()
             }
             SopsError::Recipient(e) => return e.hint(),
         })

@@ -67,7 +67,11 @@ fn unanswered(c: &mut Checks, check: super::registry::CheckInfo, e: &OmError) {
                 flag("openmetadata.url")
             ),
         ),
-        _ => c.fail(check, e.to_string(), e.hint().unwrap_or_default()),
+        _ => c.fail(
+            check,
+            e.to_string(),
+            e.hint().map(|h| h.render(flag)).unwrap_or_default(),
+        ),
     }
 }
 

@@ -3,6 +3,7 @@
 //! `UPDATE_DOCS=1 cargo test --lib checks_doc` rewrites it.
 
 use super::registry::LIVE_CHECKS;
+use crate::hint::Opt;
 use crate::lint::registry::{Clients, Scope, FILE_CHECKS};
 use crate::lint::{FileKind, Severity};
 
@@ -44,13 +45,14 @@ pub fn markdown() -> String {
             or_never(c.skipped)
         ));
     }
-    out.push_str(
-        "\n## File checks (`omsso verify --file`; render lints its own output with them)\n\n\
+    out.push_str(&format!(
+        "\n## File checks (`omsso verify {}`; render lints its own output with them)\n\n\
          An `error` makes verify exit 3; a `warning` or `info` does not. A value that is only \
-         the default of `${VAR:-default}` is reported as a warning at most.\n\n\
+         the default of `${{VAR:-default}}` is reported as a warning at most.\n\n\
          | check | formats | severity | what it checks | skipped when |\n\
          |---|---|---|---|---|\n",
-    );
+        Opt::File
+    ));
     for c in FILE_CHECKS {
         let Scope::File(formats) = c.scope else {
             continue;

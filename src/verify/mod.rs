@@ -23,6 +23,7 @@ pub mod server;
 use std::path::PathBuf;
 
 use crate::exit::{Diagnose, Exit};
+use crate::hint::{Hint, Opt, Ref};
 
 #[derive(Debug, thiserror::Error)]
 pub enum VerifyError {
@@ -69,27 +70,30 @@ impl Diagnose for VerifyError {
         }
     }
 
-    fn hint(&self) -> Option<String> {
+    fn hint(&self) -> Option<Hint> {
         Some(match self {
-            VerifyError::NotOpenMetadataConfig { .. } => {
-                "render it with `omsso render`, or name the rendered openmetadata.yaml".to_string()
-            }
+            VerifyError::NotOpenMetadataConfig { .. } => Hint::new(
+                "render it with `omsso render`, or name the file with {} PATH",
+                [Opt::OmConfig.into()],
+            ),
             VerifyError::RealmConflict { file_realm, .. } => format!(
                 "the file's authority decides the realm: drop the realm setting for verify, or \
                  check the file rendered for that realm (this one is for `{file_realm}`)"
-            ),
+            )
+            .into(),
             VerifyError::Read { .. } | VerifyError::NotText { .. } => {
                 "give the path of an openmetadata.yaml, a docker env file, Helm values or a \
                  SOPS-encrypted Secret"
-                    .to_string()
+                    .into()
             }
-            VerifyError::UnknownKind { .. } => {
-                "say which it is: yaml, env, helm or sops".to_string()
-            }
-            VerifyError::PlainSecret { .. } => format!(
+            VerifyError::UnknownKind { .. } => Hint::new(
+                "say which it is with {} yaml|env|helm|sops",
+                [Opt::Kind.into()],
+            ),
+            VerifyError::PlainSecret { .. } => Hint::new(
                 "check the Helm values that name it (helm/values.yaml); a Secret is checked once \
                  SOPS-encrypted (omsso render writes it so with {})",
-                crate::settings::flag("helm.sops.age_recipients")
+                [Ref::Setting("helm.sops.age_recipients")],
             ),
         })
     }

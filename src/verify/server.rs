@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use super::registry::{CheckInfo, SERVER_CONFIG, SERVER_VERSION};
 use super::report::Checks;
+use crate::hint::Opt;
 use crate::http::Http;
 use crate::omapi::{compare, Client, OmError, ServerVersion};
 use crate::openmetadata::{api, lines, OmVersion};
@@ -226,7 +227,10 @@ async fn config_check(
         Expect::JustRendered => c.warn(
             NAME,
             detail,
-            format!("the files were just written; {how} (or use `omsso run --apply`)"),
+            format!(
+                "the files were just written; {how} (or use `omsso run {}`)",
+                Opt::Apply
+            ),
         ),
     }
 }

@@ -395,9 +395,16 @@ fn the_checks_find_what_they_look_for() {
         .any(|p| p.first().is_some_and(|s| s == "commands")));
 }
 
-/// Where flag names may be written: the command line's own layers, and the settings table,
-/// which holds each setting's flag as data (like its env var name).
-const FLAG_TEXT_ALLOWED: &[&str] = &["main.rs", "cli/", "commands/", "settings/table.rs"];
+/// Where flag names may be written: the command line's own layers, the settings table, which
+/// holds each setting's flag as data (like its env var name), and `hint.rs`, which spells the
+/// options that set no setting for the hints that name them (each checked below).
+const FLAG_TEXT_ALLOWED: &[&str] = &[
+    "main.rs",
+    "cli/",
+    "commands/",
+    "settings/table.rs",
+    "hint.rs",
+];
 
 /// Other programs' flags that share a name with one of omsso's, and where they are spelled.
 /// (file, flag, why it is not omsso's.)
@@ -406,18 +413,6 @@ const OTHER_PROGRAMS_FLAGS: &[(&str, &str, &str)] = &[(
     "force",
     "OpenMetadata's `openmetadata-ops.sh remove-security-config --force`",
 )];
-
-/// Texts whose wording has not moved to the command layer yet (issue 14, to empty): each
-/// (file, flag) may still name the flag; an entry that no longer does fails the test, so the
-/// list only shrinks. src/seal/ is being cleaned by its own branch.
-const NOT_MOVED_YET: &[(&str, &str)] = &[
-    ("lint/format.rs", "kind"),
-    ("lint/sops_secret.rs", "target"),
-    ("verify/checks_doc.rs", "file"),
-    ("verify/login/browser.rs", "login-password-file"),
-    ("verify/login/browser.rs", "login"),
-    ("verify/server.rs", "apply"),
-];
 
 /// Every long flag of omsso (and its aliases), from the clap definition `main` parses with,
 /// with every setting's flag at the top level as the man page has them.
@@ -482,7 +477,6 @@ fn no_flag_name_below_the_command_layer() {
     assert_eq!(flags_in_strings(sample, &flags), want);
 
     let mut offenders = Vec::new();
-    let mut not_moved: BTreeSet<(&str, &str)> = NOT_MOVED_YET.iter().copied().collect();
     for src in sources() {
         let file = src.file.display().to_string();
         if FLAG_TEXT_ALLOWED
@@ -492,22 +486,44 @@ fn no_flag_name_below_the_command_layer() {
             continue;
         }
         for (line, flag) in flags_in_strings(&src.code, &flags) {
-            let known = |(f, name): (&str, &str)| f == file && name == flag;
-            if NOT_MOVED_YET.iter().any(|&e| known(e)) {
-                not_moved.retain(|&e| !known(e));
-            } else if !OTHER_PROGRAMS_FLAGS.iter().any(|&(f, n, _)| known((f, n))) {
+            let known = |&(f, name, _): &(&str, &str, &str)| f == file && name == flag;
+            if !OTHER_PROGRAMS_FLAGS.iter().any(known) {
                 offenders.push(format!("{file}:{line} --{flag}"));
             }
         }
     }
     assert!(
-        not_moved.is_empty(),
-        "NOT_MOVED_YET lists texts that no longer name their flag; drop them: {not_moved:?}"
-    );
-    assert!(
         offenders.is_empty(),
-        "omsso flags named below the command layer (word it in src/commands/ or take it from \
-         the settings table):\n{}",
+        "omsso flags named below the command layer (name the setting or option in a \
+         `hint::Hint`, or take its flag from the settings table or `hint::Opt`):\n{}",
         offenders.join("\n")
+    );
+}
+
+/// The options a hint names (`omsso::hint::Opt`, spelled in src/hint.rs) are options of the
+/// real command line, so a renamed flag cannot leave a hint pointing at nothing.
+#[test]
+fn every_option_a_hint_names_is_a_real_flag() {
+    fn shorts(cmd: &clap::Command, out: &mut BTreeSet<String>) {
+        for arg in cmd.get_arguments() {
+            out.extend(arg.get_short().map(|c| c.to_string()));
+        }
+        for sub in cmd.get_subcommands() {
+            shorts(sub, out);
+        }
+    }
+    let (longs, mut short) = (omsso_flags(), BTreeSet::new());
+    shorts(&omsso::cli::command(), &mut short);
+    let unknown: Vec<&str> = omsso::hint::Opt::ALL
+        .iter()
+        .map(|o| o.flag())
+        .filter(|f| match f.strip_prefix("--") {
+            Some(long) => !longs.contains(long),
+            None => !short.contains(f.trim_start_matches('-')),
+        })
+        .collect();
+    assert!(
+        unknown.is_empty(),
+        "hint options omsso does not have: {unknown:?}"
     );
 }

@@ -185,3 +185,122 @@ fn a_url_without_a_scheme_is_told_to_add_https() {
         r.stderr
     );
 }
+
+/// Every command of omsso as its words (`[]` the top level, `["keycloak", "ensure"]`, …), from
+/// the clap definition `main` parses with.
+fn command_paths() -> Vec<Vec<String>> {
+    fn walk(cmd: &clap::Command, path: Vec<String>, out: &mut Vec<Vec<String>>) {
+        for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+            let mut p = path.clone();
+            p.push(sub.get_name().to_string());
+            walk(sub, p, out);
+        }
+        out.push(path);
+    }
+    let mut out = Vec::new();
+    walk(&omsso::cli::command(), Vec::new(), &mut out);
+    out
+}
+
+/// The clap command at `path`.
+fn command_at(path: &[String]) -> clap::Command {
+    let mut cmd = omsso::cli::command();
+    for word in path {
+        cmd = cmd.find_subcommand(word).unwrap().clone();
+    }
+    cmd
+}
+
+/// `omsso <path> <flag>` at 100 columns (clap's width when stdout is not a terminal, unless
+/// COLUMNS says otherwise).
+fn help_text(path: &[String], flag: &str) -> String {
+    let d = tempfile::tempdir().unwrap();
+    let r = run(omsso(d.path()).env("COLUMNS", "100").args(path).arg(flag));
+    assert_eq!(r.code, 0, "{path:?} {flag}: {}", r.stderr);
+    r.stdout
+}
+
+/// The bound on `-h`, measured (`COLUMNS=100 omsso <command> -h | wc -l` for every command):
+/// the longest today are `open` 40, `seal` 39, `run` 38 and `render` 36 lines; before `-h`
+/// left the settings flags to `--help` they were 48, 110, 186 and 173. 45 leaves room for a
+/// few more options of a command's own; one settings section shown in `-h` again adds 10 to 40.
+const SHORT_HELP_LINES: usize = 45;
+
+/// Issue 24: `render -h` and `run -h` were 141 and 158 lines, most of them the settings flags.
+#[test]
+fn short_help_shows_a_commands_own_options_and_names_its_settings_sections() {
+    for path in command_paths() {
+        let short = help_text(&path, "-h");
+        let lines = short.lines().count();
+        assert!(
+            lines <= SHORT_HELP_LINES,
+            "`omsso {} -h` is {lines} lines (bound {SHORT_HELP_LINES}):\n{short}",
+            path.join(" ")
+        );
+        for s in omsso::settings::SETTINGS {
+            let flag = format!("--{} <", s.flag);
+            assert!(!short.contains(&flag), "{path:?} -h lists {flag}");
+        }
+        assert!(short.contains("Global options:\n"), "{path:?}: {short}");
+    }
+    let render = help_text(&["render".into()], "-h");
+    assert!(
+        render.contains("Settings (keycloak.*, admin.*, openmetadata.*, jwt.*, helm.*, output.*)"),
+        "{render}"
+    );
+    for own in ["--target", "--credentials", "--from-bundle", "--signer"] {
+        assert!(render.contains(own), "render -h lacks {own}");
+    }
+    let seal = help_text(&["seal".into()], "-h");
+    assert!(
+        seal.contains("seal.*") && !seal.contains("helm.*"),
+        "{seal}"
+    );
+}
+
+/// `--help` still lists every option a command takes (its own, the global ones, and each
+/// setting it reads), and none of the old spellings.
+#[test]
+fn long_help_lists_every_option() {
+    for path in command_paths() {
+        let long = help_text(&path, "--help");
+        let cmd = command_at(&path);
+        for arg in cmd.get_arguments().filter(|a| !a.is_hide_set()) {
+            if let Some(name) = arg.get_long() {
+                let flag = format!("--{name}");
+                assert!(
+                    long.contains(&flag),
+                    "`omsso {} --help` lacks {flag}",
+                    path.join(" ")
+                );
+            }
+        }
+        for old in ["--output <", "--env <"] {
+            assert!(!long.contains(old), "{path:?} --help shows {old}");
+        }
+    }
+}
+
+/// `--output` and `--env` were renamed `--format` and `--environment` (docs/GUIDE.md, "Global
+/// options"); the old spellings keep working, unchanged, for one release.
+#[test]
+fn the_old_spellings_of_format_and_environment_still_work() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(
+        d.path().join("omsso.yaml"),
+        "keycloak:\n  realm: base\nenvironments:\n  prod:\n    keycloak:\n      realm: from-prod\n",
+    )
+    .unwrap();
+    let show = |args: &[&str]| {
+        let r = run(omsso(d.path()).args(args).args(["config", "show"]));
+        assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+        r.stdout
+    };
+    let new = show(&["--format", "json", "--environment", "prod"]);
+    assert!(new.contains("\"from-prod\""), "{new}");
+    assert_eq!(show(&["--output", "json", "--env", "prod"]), new);
+    assert_eq!(show(&["--output=json", "--env=prod"]), new);
+    // Given twice under both names, clap refuses as it would the same name twice.
+    let r = run(omsso(d.path()).args(["--format", "json", "--output", "text", "config", "show"]));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+}

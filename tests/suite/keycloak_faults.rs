@@ -194,7 +194,7 @@ fn idempotent_requests_are_retried_through_503s_and_succeed() {
         "keycloak",
         "fetch",
         "--show-secret",
-        "--output",
+        "--format",
         "json",
     ]));
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -355,7 +355,7 @@ fn a_keycloak_under_auth_is_found_when_the_first_login_misses() {
     });
     *base.lock().unwrap() = fake.url.clone();
     let dir = tempfile::tempdir().unwrap();
-    let r = run(omsso_against(&fake, dir.path()).args(["keycloak", "fetch", "--output", "json"]));
+    let r = run(omsso_against(&fake, dir.path()).args(["keycloak", "fetch", "--format", "json"]));
     assert_eq!(r.code, 0, "{}", r.stderr);
     let v: Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(v["issuer"], format!("{}/auth/realms/data", fake.url));
@@ -391,7 +391,7 @@ fn environments_on_one_keycloak_share_one_login() {
         "--all-envs",
         "--no-ensure",
         "--no-verify",
-        "--output",
+        "--format",
         "json",
     ]));
     assert_eq!(r.code, 0, "{}", r.stderr);

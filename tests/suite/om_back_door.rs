@@ -247,7 +247,7 @@ fn remove_default_admin_plans_asks_and_deletes_only_when_an_sso_admin_stays() {
     assert_eq!(server.sent("DELETE"), 0);
     assert_eq!(names(&server), ["admin", "alice"]);
 
-    let r = remove(&server, &["--yes", "--output", "json"]);
+    let r = remove(&server, &["--yes", "--format", "json"]);
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
     let v: Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(v["removed"], true, "{v}");

@@ -139,7 +139,7 @@ fn lint_env(dir: &Path, public_key: &Path) -> Value {
     )
     .unwrap();
     let r = run(omsso(dir)
-        .args(["verify", "--output", "json", "--file"])
+        .args(["verify", "--format", "json", "--file"])
         .arg(&env));
     serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{e}: {}", r.stdout))
 }

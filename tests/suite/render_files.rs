@@ -84,7 +84,7 @@ fn default_rendering_matches_the_snapshots() {
 fn files_get_the_right_modes_and_the_folder_a_gitignore() {
     let dir = tempfile::tempdir().unwrap();
     Creds::default().write(dir.path());
-    let r = render(dir.path(), &["--output", "json"]);
+    let r = render(dir.path(), &["--format", "json"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let out = dir.path().join("out");
     assert_eq!(mode(&out), 0o700);
@@ -119,7 +119,7 @@ fn files_get_the_right_modes_and_the_folder_a_gitignore() {
         std::fs::Permissions::from_mode(0o644),
     )
     .unwrap();
-    let r = render(dir.path(), &["--output", "json"]);
+    let r = render(dir.path(), &["--format", "json"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let report: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert!(report["files"]

@@ -27,7 +27,7 @@ helm:
 #[test]
 fn file_settings_reach_the_rendering_and_config_show() {
     let d = dir_with(FILE);
-    let r = run(omsso(d.path()).args(["config", "show", "--output", "json"]));
+    let r = run(omsso(d.path()).args(["config", "show", "--format", "json"]));
     assert_eq!(r.code, 0, "{}", r.stderr);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(v["settings"]["openmetadata.version"], "1.10");
@@ -67,7 +67,7 @@ fn file_settings_reach_the_rendering_and_config_show() {
     let r = run(omsso(d.path())
         .env("OMSSO_OM_VERSION", "1.7")
         .env("OMSSO_HELM_SECRET_NAME", "from-env")
-        .args(["config", "show", "--output", "json", "--om-version", "1.8"]));
+        .args(["config", "show", "--format", "json", "--om-version", "1.8"]));
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(v["settings"]["openmetadata.version"], "1.8");
     assert_eq!(v["settings"]["helm.secret_name"], "from-env");

@@ -125,7 +125,7 @@ fn keycloak_stopping_after_fetch_fails_verify_with_complete_files() {
         "out/collate-handoff.age",
         "-i",
         "collate.key",
-        "--output",
+        "--format",
         "json",
         "--show-secret",
     ]));

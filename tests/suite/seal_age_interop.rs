@@ -51,7 +51,7 @@ fn age_cli_decrypts_an_x25519_and_ssh_ed25519_seal_to_the_exact_bundle() {
         "-i",
         "collate.txt",
         "--show-secret",
-        "--output",
+        "--format",
         "json",
     ]));
     assert_eq!(opened, plain);
@@ -95,7 +95,7 @@ fn binary_output_and_ssh_rsa_recipients_work_with_the_age_cli() {
     assert!(kit.read("h.age").starts_with(b"age-encryption.org/v1\n"));
     let plain: Value = serde_json::from_slice(&kit.age_decrypt("rsa", "h.age")).unwrap();
     assert_eq!(plain["client_id"], CLIENT_ID);
-    let opened = opened_bundle(&kit.open(&["h.age", "-i", "rsa", "--output", "json"]));
+    let opened = opened_bundle(&kit.open(&["h.age", "-i", "rsa", "--format", "json"]));
     assert_eq!(opened["client_id"], CLIENT_ID);
     assert!(opened.get("client_secret").is_none(), "redacted by default");
 }
@@ -136,7 +136,7 @@ fn omsso_opens_what_the_age_cli_encrypted_with_r_uppercase_r_and_armor() {
         ("by-R.age", "ssh"),
         ("armored.age", "me.txt"),
     ] {
-        let r = kit.open(&[file, "-i", identity, "--show-secret", "--output", "json"]);
+        let r = kit.open(&[file, "-i", identity, "--show-secret", "--format", "json"]);
         assert_eq!(opened_bundle(&r), expected, "{file} with {identity}");
     }
 
@@ -203,7 +203,7 @@ fn passphrase_seals_round_trip_and_never_mix_with_recipients() {
     assert!(r.stdout.contains("a passphrase"), "{}", r.stdout);
     let r = support::run(
         kit.omsso()
-            .args(["open", "p.age", "--output", "json", "--show-secret"])
+            .args(["open", "p.age", "--format", "json", "--show-secret"])
             .env("OMSSO_SEAL_PASSPHRASE", "correct horse"),
     );
     let opened = opened_bundle(&r);
@@ -248,7 +248,7 @@ fn default_recipients_come_from_the_settings_file_and_the_command_line_replaces_
         "omsso.yaml",
         "seal:\n  recipients_files: [collate.recipients]\n",
     );
-    let r = support::run(kit.omsso().args(["config", "show", "--output", "json"]));
+    let r = support::run(kit.omsso().args(["config", "show", "--format", "json"]));
     let shown: Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(
         shown["settings"]["seal.recipients_files"],
@@ -261,7 +261,7 @@ fn default_recipients_come_from_the_settings_file_and_the_command_line_replaces_
     assert!(r.stderr.contains("(Collate)"), "{}", r.stderr);
     kit.age_decrypt("team.txt", "a.age");
 
-    let r = kit.seal(&["-r", &me, "-o", "b.age", "--output", "json"]);
+    let r = kit.seal(&["-r", &me, "-o", "b.age", "--format", "json"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let doc: Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(doc["recipients"].as_array().unwrap().len(), 1);
@@ -352,7 +352,7 @@ fn keygen_writes_a_private_identity_and_prints_its_recipient() {
 
     let r = support::run(
         kit.omsso()
-            .args(["keygen", "-o", "j.txt", "--output", "json"]),
+            .args(["keygen", "-o", "j.txt", "--format", "json"]),
     );
     let doc: Value = serde_json::from_str(&r.stdout).unwrap();
     assert!(doc["recipient"].as_str().unwrap().starts_with("age1"));

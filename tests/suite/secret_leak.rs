@@ -1,6 +1,6 @@
 //! No secret ever leaks. Every subcommand runs against the real Keycloak with recognisable
 //! secrets (the admin password, the client secret, a seal passphrase, wrong ones on failing
-//! runs), once with `-vv` and once with `-vv --output json`, succeeding and failing. None of
+//! runs), once with `-vv` and once with `-vv --format json`, succeeding and failing. None of
 //! them may appear on stdout (except the client secret where the user asked for it:
 //! `--show-secret`, `render --stdout`), on stderr, in any file other than those meant to hold
 //! it, nor in the arguments or environment of any process omsso starts (traced with strace).
@@ -129,16 +129,16 @@ impl Scene {
         cmd
     }
 
-    /// Runs the command `make` builds with `-vv`, then with `-vv --output json`, each under
+    /// Runs the command `make` builds with `-vv`, then with `-vv --format json`, each under
     /// strace, and checks both runs. Returns the text run.
     fn check(&self, make: impl Fn() -> Command, codes: &[i32], show: Show) -> Run {
         let text = self.check_one(&make, &["-vv"], codes, show);
-        self.check_one(&make, &["-vv", "--output", "json"], codes, show);
+        self.check_one(&make, &["-vv", "--format", "json"], codes, show);
         text
     }
 
     /// One run of [`Scene::check`], with `extra` flags. The passphrase runs use this alone
-    /// (`-vv --output json`): scrypt makes each of them take seconds.
+    /// (`-vv --format json`): scrypt makes each of them take seconds.
     fn check_one(
         &self,
         make: &dyn Fn() -> Command,
@@ -414,7 +414,7 @@ fn seal_and_open_leak_nothing(s: &Scene, creds: &[&str]) {
                 "--force",
             ])
         },
-        &["-vv", "--output", "json"],
+        &["-vv", "--format", "json"],
         ok,
         Show::Nothing,
     );

@@ -244,7 +244,7 @@ fn a_json_credentials_file_is_read_as_json() {
         "-i",
         "id.txt",
         "--show-secret",
-        "--output",
+        "--format",
         "json",
     ]));
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();

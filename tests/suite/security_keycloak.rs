@@ -118,7 +118,7 @@ fn redirects_within_the_same_origin_are_followed() {
     });
     *base.lock().unwrap() = fake.url.clone();
     let dir = tempfile::tempdir().unwrap();
-    let r = fetch(dir.path(), &fake.url, &["--output", "json"]);
+    let r = fetch(dir.path(), &fake.url, &["--format", "json"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(v["issuer"], format!("{}/realms/data", fake.url));
@@ -219,7 +219,7 @@ fn a_token_that_claims_to_live_forever_does_not_crash_omsso() {
     let r = fetch(
         dir.path(),
         &fake.url,
-        &["--output", "json", "--show-secret"],
+        &["--format", "json", "--show-secret"],
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(!r.stderr.contains("panicked"), "{}", r.stderr);

@@ -125,7 +125,7 @@ fn apply_shows_no_secret_the_server_echoes_or_sends_and_no_line_it_forges() {
         &["--dry-run"],
     ));
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert_clean("apply --dry-run --output json", &r, &secrets);
+    assert_clean("apply --dry-run --format json", &r, &secrets);
     assert_eq!(v["apply"]["changes"].as_array().unwrap().len(), 1, "{v}");
 
     // L1 + L2: the server's validation quotes the client secret it was sent, in field errors

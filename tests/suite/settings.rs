@@ -13,7 +13,7 @@ fn dir_with(yaml: &str) -> tempfile::TempDir {
 }
 
 fn show_json(cmd: &mut std::process::Command) -> Value {
-    let r = run(cmd.args(["config", "show", "--output", "json"]));
+    let r = run(cmd.args(["config", "show", "--format", "json"]));
     assert_eq!(r.code, 0, "stderr: {}", r.stderr);
     serde_json::from_str(&r.stdout).unwrap()
 }
@@ -59,7 +59,7 @@ fn flag_beats_env_beats_file_beats_default() {
 #[test]
 fn flags_work_after_the_subcommand_too() {
     let d = dir_with(FILE);
-    let r = run(omsso(d.path()).args(["config", "show", "--realm", "late", "--output", "json"]));
+    let r = run(omsso(d.path()).args(["config", "show", "--realm", "late", "--format", "json"]));
     assert_eq!(r.code, 0, "{}", r.stderr);
     let v: Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(v["settings"]["keycloak.realm"], "late");
@@ -69,7 +69,7 @@ fn flags_work_after_the_subcommand_too() {
 #[test]
 fn named_environment_overlays_the_base_and_yields_to_env_vars() {
     let d = dir_with(FILE);
-    let v = show_json(omsso(d.path()).args(["--env", "prod"]));
+    let v = show_json(omsso(d.path()).args(["--environment", "prod"]));
     assert_eq!(v["environment"], "prod");
     assert_eq!(v["settings"]["keycloak.realm"], "from-prod");
     assert_eq!(v["settings"]["keycloak.url"], "https://sso.example.com");
@@ -78,7 +78,7 @@ fn named_environment_overlays_the_base_and_yields_to_env_vars() {
     let v = show_json(omsso(d.path().parent().unwrap()).args([
         "--config",
         &d.path().join("omsso.yaml").display().to_string(),
-        "--env",
+        "--environment",
         "prod",
     ]));
     assert_eq!(
@@ -164,7 +164,7 @@ fn bad_env_var_and_unknown_environment_are_usage_errors() {
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("not a url"), "{}", r.stderr);
 
-    let r = run(omsso(d.path()).args(["--env", "staging", "config", "show"]));
+    let r = run(omsso(d.path()).args(["--environment", "staging", "config", "show"]));
     assert_eq!(r.code, 2);
     assert!(
         r.stderr.contains("staging") && r.stderr.contains("prod"),
@@ -199,7 +199,7 @@ fn config_show_redacts_secrets_and_does_not_read_secret_files() {
         let r = run(omsso(d.path())
             .env("OMSSO_ADMIN_PASSWORD", "ENV-SECRET-456")
             .env("OMSSO_ADMIN_CLIENT_SECRET_FILE", "pw")
-            .args(["config", "show", "--output", format, "-vv"]));
+            .args(["config", "show", "--format", format, "-vv"]));
         assert_eq!(r.code, 0, "{}", r.stderr);
         for secret in ["ENV-SECRET-456", "FILE-SECRET-123"] {
             assert!(!r.stdout.contains(secret) && !r.stderr.contains(secret));
@@ -218,8 +218,8 @@ fn help_documents_exit_codes_and_version_works() {
         "Exit codes",
         "3  a check found",
         "--config",
-        "--env",
-        "--output",
+        "--environment",
+        "--format",
     ] {
         assert!(r.stdout.contains(needle), "{needle} missing from --help");
     }
@@ -236,7 +236,7 @@ fn the_shipped_example_file_is_valid_for_every_environment() {
         let mut cmd = omsso(d.path());
         cmd.arg("--config").arg(&example);
         if let Some(e) = env {
-            cmd.args(["--env", e]);
+            cmd.args(["--environment", e]);
         }
         let v = show_json(&mut cmd);
         assert_eq!(v["settings"]["admin.username"], "omsso-admin");

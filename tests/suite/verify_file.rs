@@ -73,7 +73,7 @@ fn expect_with(
     args: &[&str],
     expected: &[(&str, Option<u64>)],
 ) -> Vec<(String, Option<u64>, String)> {
-    let json_args: Vec<&str> = args.iter().copied().chain(["--output", "json"]).collect();
+    let json_args: Vec<&str> = args.iter().copied().chain(["--format", "json"]).collect();
     let r = verify(&[path], &json_args);
     let v = json(&r);
     let got = findings(&v);
@@ -223,7 +223,7 @@ fn clean_files_together_exit_0_and_report_each() {
         fixture("clean-values.yaml"),
     ];
     let paths: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
-    let r = verify(&paths, &["--output", "json"]);
+    let r = verify(&paths, &["--format", "json"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let v = json(&r);
     let kinds: Vec<&str> = v["files"]
@@ -392,7 +392,7 @@ fn upstream_helm_values_are_a_basic_login() {
 fn json_fields_are_stable_and_stdout_is_one_document_on_exit_3() {
     let r = verify(
         &[&fixture("helm-issue-20811.yaml"), &fixture("clean.env")],
-        &["--output", "json"],
+        &["--format", "json"],
     );
     assert_eq!(r.code, 3);
     let v = json(&r);
@@ -462,7 +462,7 @@ fn kind_can_be_forced_and_stdin_read() {
     // Forced to a kind that does not match, the file is judged as that kind.
     let r = verify(
         &[&fixture("clean.env")],
-        &["--kind", "helm", "--output", "json"],
+        &["--kind", "helm", "--format", "json"],
     );
     assert_eq!(r.code, 3);
     assert_eq!(findings(&json(&r))[0].0, "auth-block-missing");

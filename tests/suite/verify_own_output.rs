@@ -19,7 +19,7 @@ fn credentials(dir: &std::path::Path) {
 /// `verify --file` for the release the files were rendered for.
 fn lint(dir: &std::path::Path, version: &str, files: &[&str]) -> Value {
     let mut cmd = omsso(dir);
-    cmd.args(["verify", "--output", "json", "--om-version", version]);
+    cmd.args(["verify", "--format", "json", "--om-version", version]);
     for f in files {
         cmd.args(["--file", f]);
     }

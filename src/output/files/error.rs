@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use crate::exit::{Diagnose, Exit};
+use crate::hint::{Hint, Opt};
 
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
@@ -32,23 +33,21 @@ impl Diagnose for OutputError {
         }
     }
 
-    fn hint(&self) -> Option<String> {
-        match self {
-            // How to force the write is the command line's to say (`commands::hints`).
-            OutputError::Exists { .. } => Some(
-                "replace it on purpose (force the write), or choose another output path"
-                    .to_string(),
+    fn hint(&self) -> Option<Hint> {
+        Some(match self {
+            OutputError::Exists { .. } => Hint::new(
+                "pass {} to replace it, or choose another output path",
+                [Opt::Force.into()],
             ),
-            OutputError::Link { .. } => Some(
-                "replace the link itself with the file on purpose (force the write; its target \
-                 is left alone), or choose another output path"
-                    .to_string(),
+            OutputError::Link { .. } => Hint::new(
+                "pass {} to replace the link itself with the file (its target is left alone), \
+                 or choose another output path",
+                [Opt::Force.into()],
             ),
-            OutputError::NotAFile { .. } | OutputError::NotAFolder { .. } => Some(
-                "move what is in the way, or choose another output path; nothing was written"
-                    .to_string(),
-            ),
-            OutputError::Io { source, path, .. } => Some(match source.kind() {
+            OutputError::NotAFile { .. } | OutputError::NotAFolder { .. } => {
+                "move what is in the way, or choose another output path; nothing was written".into()
+            }
+            OutputError::Io { source, path, .. } => Hint::from(match source.kind() {
                 std::io::ErrorKind::PermissionDenied => format!(
                     "check that you may write to {}",
                     path.parent().unwrap_or(path).display()
@@ -59,6 +58,6 @@ impl Diagnose for OutputError {
                 std::io::ErrorKind::NotFound => "check that the folder exists".into(),
                 _ => "check the path and the free disk space".into(),
             }),
-        }
+        })
     }
 }

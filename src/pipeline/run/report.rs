@@ -1,5 +1,5 @@
 //! What `run` reports: each step's detail, the files it left, and the outcome (field names
-//! as `run --output json` prints them).
+//! as `run --format json` prints them).
 
 use std::path::Path;
 
@@ -134,7 +134,7 @@ impl RunReport {
     }
 }
 
-/// The report of `run --all-envs` (field names as `--output json` prints them).
+/// The report of `run --all-envs` (field names as `--format json` prints them).
 #[derive(Serialize)]
 pub struct EnvironmentsReport<'a> {
     pub environments: Vec<&'a RunReport>,

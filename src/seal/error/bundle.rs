@@ -2,6 +2,7 @@
 //! decrypted file. Messages never quote the payload (it holds the secret).
 
 use crate::exit::{Diagnose, Exit};
+use crate::hint::{Hint, Opt};
 
 #[derive(Debug, thiserror::Error)]
 pub enum BundleError {
@@ -34,13 +35,15 @@ impl Diagnose for BundleError {
         }
     }
 
-    /// What to change, without the command line's flags: `commands::hints` adds those.
-    fn hint(&self) -> Option<String> {
+    /// What to change: settings and options by reference (`crate::hint`).
+    fn hint(&self) -> Option<Hint> {
         use BundleError::*;
         Some(match self {
-            NoClientSecret => "fetch them again (`omsso keycloak fetch`, writing a file), or \
-                 set client_type: public in the credentials file if the client is public"
-                .into(),
+            NoClientSecret => Hint::new(
+                "fetch them again (`omsso keycloak fetch {} FILE`), or set client_type: public \
+                 in the credentials file if the client is public",
+                [Opt::Write.into()],
+            ),
             NotABundle { .. } | MissingField { .. } | BadField { .. } => {
                 "the sender must seal it with `omsso seal`".into()
             }

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use super::passphrase_hint;
 use crate::exit::{Diagnose, Exit};
+use crate::hint::{Hint, Opt};
 
 #[derive(Debug, thiserror::Error)]
 pub enum IdentityError {
@@ -38,8 +39,8 @@ impl Diagnose for IdentityError {
         }
     }
 
-    /// What to change, without the command line's flags: `commands::hints` adds those.
-    fn hint(&self) -> Option<String> {
+    /// What to change: settings and options by reference (`crate::hint`).
+    fn hint(&self) -> Option<Hint> {
         Some(match self {
             IdentityError::Read { .. } => "check the path; the file must be readable by you".into(),
             IdentityError::Malformed { .. } | IdentityError::Empty { .. } => "pass an age \
@@ -50,7 +51,9 @@ impl Diagnose for IdentityError {
             IdentityError::Unsupported { .. } => {
                 "age opens files with age identities, ssh-ed25519 and ssh-rsa keys".into()
             }
-            IdentityError::Passphrase { .. } => passphrase_hint("OMSSO_IDENTITY_PASSPHRASE"),
+            IdentityError::Passphrase { .. } => {
+                passphrase_hint("OMSSO_IDENTITY_PASSPHRASE", Opt::IdentityPassphraseFile)
+            }
             IdentityError::Exists { .. } => "choose another path: replacing it would make \
                  everything sealed to its key unreadable"
                 .into(),

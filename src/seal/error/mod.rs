@@ -15,6 +15,7 @@ mod signing;
 use std::path::PathBuf;
 
 use crate::exit::{Diagnose, Exit};
+use crate::hint::{Hint, Opt};
 use crate::output::OutputError;
 use crate::settings::SettingsError;
 
@@ -73,21 +74,24 @@ impl Diagnose for SealError {
         }
     }
 
-    /// What to change, without the command line's flags: `commands::hints` adds those.
-    fn hint(&self) -> Option<String> {
+    fn hint(&self) -> Option<Hint> {
         match self {
-            SealError::HandoffOutdated { .. } => Some(
-                "seal it again for the current settings, forcing the write (a copy of the old \
-                 file already sent still opens for whom it was sealed)"
-                    .into(),
-            ),
-            SealError::Cancelled => Some("answer y to seal, or confirm in advance".into()),
+            SealError::HandoffOutdated { .. } => Some(Hint::new(
+                "pass {} to seal it again for the current settings (a copy of the old file \
+                 already sent still opens for whom it was sealed)",
+                [Opt::Force.into()],
+            )),
+            SealError::Cancelled => {
+                Some(Hint::new("answer y to seal, or pass {}", [Opt::Yes.into()]))
+            }
             _ => self.inner().and_then(Diagnose::hint),
         }
     }
 }
 
 /// Where a passphrase comes from: `env`, a file, or the prompt.
-fn passphrase_hint(env: &str) -> String {
-    format!("check the passphrase ({env}, a passphrase file, or the prompt)")
+fn passphrase_hint(env: &str, file: Opt) -> Hint {
+    Hint::from(format!("check the passphrase ({env}, "))
+        .then(file)
+        .text(", or the prompt)")
 }

@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use crate::exit::{Diagnose, Exit};
+use crate::hint::{Hint, Opt};
 
 #[derive(Debug, thiserror::Error)]
 pub enum OpenError {
@@ -46,14 +47,18 @@ impl Diagnose for OpenError {
         }
     }
 
-    /// What to change, without the command line's flags: `commands::hints` adds those.
-    fn hint(&self) -> Option<String> {
+    /// What to change: settings and options by reference (`crate::hint`).
+    fn hint(&self) -> Option<Hint> {
         use OpenError::*;
         Some(match self {
-            NeedsPassphrase { .. } => "open it with its passphrase instead of an identity (a \
-                 passphrase file, OMSSO_SEAL_PASSPHRASE, or the prompt)"
-                .into(),
-            NeedsIdentity { .. } => "give the identity file (the key the sender sealed to)".into(),
+            NeedsPassphrase { .. } => Hint::new(
+                "drop {} and give the passphrase ({}, OMSSO_SEAL_PASSPHRASE, or the prompt)",
+                [Opt::Identity.into(), Opt::PassphraseFile.into()],
+            ),
+            NeedsIdentity { .. } => Hint::new(
+                "pass {} IDENTITY_FILE (the key the sender sealed to)",
+                [Opt::Identity.into()],
+            ),
             Read { .. } => "check the path; the file must be readable by you".into(),
             NotAge { .. } | UnknownAgeFormat { .. } | TooLarge { .. } => {
                 "check that this is the .age file you were sent".into()

@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 
 use crate::exit::{Diagnose, Exit};
+use crate::hint::{Hint, Opt, Ref};
 
 /// Where a recipient came from, for messages: `keys.txt:3` or `recipient 2 (flag --recipient)`.
 #[derive(Debug, Clone)]
@@ -93,8 +94,10 @@ impl Diagnose for RecipientError {
         Exit::Usage
     }
 
-    /// What to change, without the command line's flags: `commands::hints` adds those.
-    fn hint(&self) -> Option<String> {
+    /// What to change: settings and options by reference (`crate::hint`).
+    fn hint(&self) -> Option<Hint> {
+        const RECIPIENTS: Ref = Ref::Setting("seal.recipients");
+        const FILES: Ref = Ref::Setting("seal.recipients_files");
         Some(match self {
             RecipientError::Recipient { problem, .. } => problem.hint().into(),
             RecipientError::File { .. } => {
@@ -103,12 +106,21 @@ impl Diagnose for RecipientError {
             RecipientError::EmptyFile { .. } => {
                 "add the recipients' public keys to it, one a line".into()
             }
-            RecipientError::NoRecipients => "give recipients (public keys, or a recipients \
-                 file; or set seal.recipients in omsso.yaml), or seal to a passphrase"
-                .into(),
-            RecipientError::PassphraseWithRecipients { .. } => "seal either to recipients or \
-                 to a passphrase (a passphrase file, OMSSO_SEAL_PASSPHRASE), not both"
-                .into(),
+            RecipientError::NoRecipients => Hint::new(
+                "pass {} RECIPIENT or {} FILE (or set seal.recipients in omsso.yaml), or {} to \
+                 seal to a passphrase",
+                [RECIPIENTS, FILES, Opt::Passphrase.into()],
+            ),
+            RecipientError::PassphraseWithRecipients { .. } => Hint::new(
+                "seal either to recipients ({}, {}) or to a passphrase ({}, {}, \
+                 OMSSO_SEAL_PASSPHRASE), not both",
+                [
+                    RECIPIENTS,
+                    FILES,
+                    Opt::Passphrase.into(),
+                    Opt::PassphraseFile.into(),
+                ],
+            ),
         })
     }
 }

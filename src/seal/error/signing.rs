@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use super::passphrase_hint;
 use crate::exit::{Diagnose, Exit};
+use crate::hint::{Hint, Opt};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SignError {
@@ -63,27 +64,33 @@ impl Diagnose for SignError {
         }
     }
 
-    /// What to change, without the command line's flags: `commands::hints` adds those.
-    fn hint(&self) -> Option<String> {
+    /// What to change: settings and options by reference (`crate::hint`).
+    fn hint(&self) -> Option<Hint> {
         use SignError::*;
         Some(match self {
-            KeyRead { .. } | KeyMalformed { .. } => "the signing key must be an OpenSSH \
-                 private key (e.g. ~/.ssh/id_ed25519)"
-                .into(),
-            KeyPassphrase { .. } => passphrase_hint("OMSSO_SIGN_PASSPHRASE"),
+            KeyRead { .. } | KeyMalformed { .. } => Hint::new(
+                "{} takes an OpenSSH private key (e.g. ~/.ssh/id_ed25519)",
+                [Opt::SignWith.into()],
+            ),
+            KeyPassphrase { .. } => {
+                passphrase_hint("OMSSO_SIGN_PASSPHRASE", Opt::SignPassphraseFile)
+            }
             KeyUnsupported { .. } => "sign with an ssh-ed25519 or ssh-rsa key".into(),
             AllowedSignersRead { .. } | AllowedSignersMalformed { .. } => {
                 "use the OpenSSH allowed_signers format: `PRINCIPALS [OPTIONS] KEYTYPE KEY`".into()
             }
-            Missing { .. } => {
-                "ask the sender to sign what they seal, or give the signature file".into()
-            }
-            Read { .. } | Malformed { .. } => {
-                "the .sig file must be the one `omsso seal` wrote when signing".into()
-            }
-            Namespace { .. } => {
-                "sign with `ssh-keygen -Y sign -n omsso-handoff` or with `omsso seal`".into()
-            }
+            Missing { .. } => Hint::new(
+                "ask the sender to seal with {}, or pass {} FILE",
+                [Opt::SignWith.into(), Opt::Signature.into()],
+            ),
+            Read { .. } | Malformed { .. } => Hint::new(
+                "the .sig file must be the one `omsso seal {}` wrote",
+                [Opt::SignWith.into()],
+            ),
+            Namespace { .. } => Hint::new(
+                "sign with `ssh-keygen -Y sign -n omsso-handoff` or `omsso seal {}`",
+                [Opt::SignWith.into()],
+            ),
             SignerNotAllowed { .. } => "do not use this file; if the signer is genuine, add \
                  their key to the allowed signers file"
                 .into(),

@@ -9,6 +9,7 @@ use reqwest::{Method, StatusCode};
 use secrecy::ExposeSecret;
 
 use super::{fail, page, Request, Stop};
+use crate::hint::Opt;
 use crate::http::{Http, HttpError, Purpose};
 use crate::settings::flag;
 use crate::verify::discovery::named_elsewhere;
@@ -109,8 +110,11 @@ impl Browser {
                     req.user,
                     feedback.unwrap_or_else(|| format!("HTTP {status}"))
                 ),
-                "check the user name and password (OMSSO_LOGIN_PASSWORD or \
-                 --login-password-file), and that the user is enabled in the realm",
+                format!(
+                    "check the user name and password (OMSSO_LOGIN_PASSWORD or {}), and that \
+                     the user is enabled in the realm",
+                    Opt::LoginPasswordFile
+                ),
             ));
         }
         Err(Stop::Warn(
@@ -119,9 +123,11 @@ impl Browser {
                 req.user,
                 page::title(&html).unwrap_or_else(|| "another page".to_string())
             ),
-            "log in once in a browser and complete it (or fill in the user's details in \
-             Keycloak: email, first and last name), then run --login again"
-                .to_string(),
+            format!(
+                "log in once in a browser and complete it (or fill in the user's details in \
+                 Keycloak: email, first and last name), then run {} again",
+                Opt::Login
+            ),
         ))
     }
 }

@@ -42,7 +42,7 @@ pub struct Request {
     pub password: SecretString,
 }
 
-/// What `--output json` adds about the login.
+/// What `--format json` adds about the login.
 #[derive(Debug, Serialize)]
 pub struct Report {
     pub user: String,

@@ -96,7 +96,7 @@ fn verify(case: &Case, file: &Path, json: bool) -> Run {
     let mut cmd = omsso(dir.path());
     cmd.arg("verify").arg("--file").arg(file).args(case.args);
     if json {
-        cmd.args(["--output", "json"]);
+        cmd.args(["--format", "json"]);
     }
     run(&mut cmd)
 }

@@ -88,7 +88,7 @@ fn recipients_are_a_setting_and_bad_ones_are_refused() {
         &format!("helm:\n  sops:\n    age_recipients:\n      - {alice}\n"),
     );
     let show = |env: &[(&str, &str)]| {
-        let mut cmd = s.omsso(&["config", "show", "--output", "json"]);
+        let mut cmd = s.omsso(&["config", "show", "--format", "json"]);
         for (k, v) in env {
             cmd.env(k, v);
         }
@@ -166,7 +166,7 @@ fn run_writes_the_sops_secret_instead_of_the_plaintext_one() {
         cmd.env_remove("SOPS_AGE_KEY_FILE")
             .env("HOME", s.path("home"))
             .env("XDG_CONFIG_HOME", s.path("home/.config"))
-            .args(["run", "--sops-age", &alice, "--output", "json"]);
+            .args(["run", "--sops-age", &alice, "--format", "json"]);
         for (k, v) in extra {
             cmd.env(k, s.path(v));
         }

@@ -13,7 +13,7 @@ fn a_second_render_keeps_the_file_byte_for_byte() {
         "helm-secret",
         "--sops-age",
         &alice,
-        "--output",
+        "--format",
         "json",
     ];
     let r = s.render(&args);

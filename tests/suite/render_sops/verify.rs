@@ -170,7 +170,7 @@ fn hand_edited_plaintext_is_flagged(s: &Scene, text: &str) {
         r.stdout
     );
     assert!(!r.stdout.contains("b3RoZXI="), "{}", r.stdout);
-    let r = run(&mut s.omsso(&["verify", "--file", "hand-edited.yaml", "--output", "json"]));
+    let r = run(&mut s.omsso(&["verify", "--file", "hand-edited.yaml", "--format", "json"]));
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(v["files"][0]["kind"], "sops");
     assert_eq!(v["files"][0]["findings"][0]["check"], "sops-plaintext");

@@ -37,7 +37,7 @@ pub fn configured(dir: &Path, realm: &str) -> Command {
 
 /// Runs a command that prints one JSON document and parses it.
 pub fn run_json(cmd: &mut Command) -> (Run, Value) {
-    let r = run(cmd.args(["--output", "json"]));
+    let r = run(cmd.args(["--format", "json"]));
     let v = serde_json::from_str(&r.stdout).unwrap_or_else(|e| {
         panic!(
             "stdout is not one JSON document ({e}): {}\nstderr: {}",
@@ -292,7 +292,7 @@ pub fn passed_or_needs_openmetadata(check: &Value) -> bool {
             && NEED_OPENMETADATA.contains(&check["name"].as_str().unwrap_or_default()))
 }
 
-/// The live check `name` in a `verify --output json` (or `run`) document; fails the test when
+/// The live check `name` in a `verify --format json` (or `run`) document; fails the test when
 /// the report has no such check.
 pub fn check<'a>(v: &'a Value, name: &str) -> &'a Value {
     v["checks"]
@@ -303,7 +303,7 @@ pub fn check<'a>(v: &'a Value, name: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no check {name}: {v}"))
 }
 
-/// The fields an `ensure --output json` report plans to change, in order.
+/// The fields an `ensure --format json` report plans to change, in order.
 pub fn fields(report: &Value) -> Vec<String> {
     report["changes"]
         .as_array()

@@ -186,7 +186,7 @@ pub fn assert_clean_failure(r: &Run, code: i32, needle: &str) {
     assert!(r.stdout.is_empty(), "no result on stdout: {}", r.stdout);
 }
 
-/// The bundle a successful `open --output json --show-secret` reports.
+/// The bundle a successful `open --format json --show-secret` reports.
 pub fn opened_bundle(r: &Run) -> serde_json::Value {
     assert_eq!(r.code, 0, "open failed: {}", r.stderr);
     let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
