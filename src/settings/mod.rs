@@ -207,31 +207,33 @@ impl Diagnose for SettingsError {
                     flag("admin.client_id")
                 ) + &instead_of_login(*instead)
             }
-            // The caller named the option that takes the file (the settings table's row,
-            // or the command's own option).
             SettingsError::NoSecret {
-                env,
-                file_option: Some(option),
-                ..
-            } => format!("set {env}, pass --{option} FILE (`-` reads stdin), or run on a terminal"),
-            SettingsError::NoSecret { env, .. } => {
-                format!("set {env}, name a file holding it, or run on a terminal")
-            }
+                env, file_option, ..
+            } => secret_hint(env, *file_option, false),
             SettingsError::Mismatch { .. } => "type the same value twice".to_string(),
             SettingsError::Prompt {
-                env,
-                file_option: Some(option),
-                ..
-            } => format!("set {env} or pass --{option} FILE instead"),
-            SettingsError::Prompt { env, .. } => {
-                format!("set {env} instead, or name a file holding it")
-            }
+                env, file_option, ..
+            } => secret_hint(env, *file_option, true),
             SettingsError::ImplicitFlowOff { .. } => format!(
                 "leave openmetadata.implicit_flow unset (or true), or log in with the auth code \
                  flow and PKCE instead ({} code)",
                 flag("openmetadata.response_type")
             ),
         }))
+    }
+}
+
+/// Where an absent secret can come from: its env var, the option that takes a file holding it
+/// when the caller named one (the settings table's row, or the command's own option), and the
+/// terminal unless asking there failed.
+fn secret_hint(env: &str, file_option: Option<&str>, prompt_failed: bool) -> String {
+    match (file_option, prompt_failed) {
+        (Some(o), false) => {
+            format!("set {env}, pass --{o} FILE (`-` reads stdin), or run on a terminal")
+        }
+        (Some(o), true) => format!("set {env} or pass --{o} FILE instead"),
+        (None, false) => format!("set {env}, name a file holding it, or run on a terminal"),
+        (None, true) => format!("set {env} instead, or name a file holding it"),
     }
 }
 
