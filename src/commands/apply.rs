@@ -42,4 +42,5 @@ pub fn token_source(args: &OmTokenArgs) -> SecretSource {
         args.om_token_file.clone(),
         origin.as_ref(),
     )
+    .file_option("om-token-file")
 }

@@ -22,6 +22,10 @@ pub fn run(args: OpenArgs, ctx: &Context) -> Result<()> {
             .clone()
             .map(|p| (p, crate::settings::Source::Flag("--passphrase-file".into()))),
     );
+    options.identity_passphrase = options
+        .identity_passphrase
+        .file_option("identity-passphrase-file");
+    options.passphrase = options.passphrase.file_option("passphrase-file");
     options.signers = args.signers.clone();
     options.signature = args.signature.clone();
     options.signer = args.signer.clone();

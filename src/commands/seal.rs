@@ -30,6 +30,7 @@ pub fn handoff(args: &HandoffArgs) -> seal::Handoff {
             .passphrase_file
             .clone()
             .map(|p| (p, Source::Flag("--passphrase-file".into()))),
+        passphrase_file_option: "passphrase-file",
         armor: !args.binary,
         yes: args.yes,
         note: args.note.clone(),
@@ -42,6 +43,7 @@ pub fn handoff(args: &HandoffArgs) -> seal::Handoff {
             SIGN_PASSPHRASE_ENV,
             args.sign_passphrase_file.clone(),
             Some(&Source::Flag("--sign-passphrase-file".into())),
-        ),
+        )
+        .file_option("sign-passphrase-file"),
     }
 }

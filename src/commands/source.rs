@@ -26,6 +26,10 @@ pub fn source(args: &SourceArgs) -> Source {
                 )
             }),
         );
+        options.identity_passphrase = options
+            .identity_passphrase
+            .file_option("identity-passphrase-file");
+        options.passphrase = options.passphrase.file_option("bundle-passphrase-file");
         options.signers = args.signers.clone();
         options.signer = args.signer.clone();
         return Source::Bundle(path.clone(), Box::new(options));

@@ -41,7 +41,8 @@ async fn live(args: VerifyArgs, ctx: &Context) -> Result<()> {
             "OMSSO_LOGIN_PASSWORD",
             file,
             origin.as_ref(),
-        );
+        )
+        .file_option("login-password-file");
         (user, source)
     });
     let input = Live {

@@ -42,6 +42,22 @@ pub struct Finding {
     pub hint: String,
 }
 
+impl Finding {
+    /// `file:line: [check] message (hint: …)`, on one line: the finding as a warning of a
+    /// command that is not the lint (render, run).
+    pub fn warning_in(&self, file: &str) -> String {
+        let at = match self.line {
+            Some(l) => format!("{file}:{l}"),
+            None => file.to_string(),
+        };
+        crate::output::one_line(&format!(
+            "{at}: [{}] {} (hint: {})",
+            self.check, self.message, self.hint
+        ))
+        .into_owned()
+    }
+}
+
 /// Collects findings for one file. It also remembers lines whose value is already known to be
 /// broken (a placeholder, a repeated key, a stray quote), so later checks do not pile more
 /// findings about the same typo onto that line.

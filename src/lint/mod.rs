@@ -28,6 +28,19 @@ pub use finding::{Finding, Severity};
 pub use format::lint;
 pub use registry::KEY_CHECKS;
 
+/// The findings of [`registry::DEPLOYMENT_CHECKS`] in one file: the lint's own checks, for
+/// the commands that report them outside `verify --file`.
+pub fn deployment_findings(
+    text: &str,
+    kind: Kind,
+    release: &crate::openmetadata::Release,
+) -> Vec<Finding> {
+    lint(text, kind, release)
+        .into_iter()
+        .filter(|f| registry::DEPLOYMENT_CHECKS.contains(&f.check))
+        .collect()
+}
+
 /// The three shapes of OpenMetadata auth configuration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
 #[serde(rename_all = "lowercase")]

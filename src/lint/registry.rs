@@ -260,7 +260,8 @@ pub const LOCALHOST_FROM_CONTAINER: CheckInfo = file(
     &[FileKind::Env, FileKind::Helm],
     Warning,
     "the URLs the server fetches itself (discovery, realm keys) do not point at localhost, \
-     which is its own container or pod",
+     which is its own container or pod (render and run warn about the files they write, live \
+     verify about those beside its file)",
     "the provider is not custom-oidc; openmetadata.yaml, which may run outside a container",
 );
 pub const CALLBACK_AUTH_CALLBACK: CheckInfo = file(
@@ -553,6 +554,11 @@ pub const FILE_CHECKS: &[CheckInfo] = &[
     SOPS_UNEXPECTED_KEY,
     SOPS_NOT_A_SECRET,
 ];
+
+/// The checks about where the server runs (its container or pod): besides `verify --file`,
+/// render and run warn with them about the files they write, and live verify about the env
+/// file and Helm values beside the file it checks ([`crate::lint::deployment_findings`]).
+pub const DEPLOYMENT_CHECKS: &[&str] = &[LOCALHOST_FROM_CONTAINER.name];
 
 /// The checks about keys and value types a release (or its chart) accepts; render refuses
 /// its own output when one of them fires.

@@ -185,6 +185,7 @@ pub fn render_files(
     }
     let mut files = render::render_all(&input, &[target], templates)?;
     check_release_keys(&files, &input)?;
+    warnings.extend(deployment_warnings(&files, &input));
     // The key files go with every rendering that is written (they are the pair's state);
     // a printed file never carries them.
     if let Some(k) = keys.filter(|_| key_use != KeyUse::Print) {
@@ -267,12 +268,7 @@ fn chart_warning(files: &[RenderedFile], input: &RenderInput) -> Option<String> 
 fn check_release_keys(files: &[RenderedFile], input: &RenderInput) -> Result<()> {
     let release = Release::new(input.version, input.chart_version);
     for f in files {
-        let kind = match f.rel_path.to_str() {
-            Some("openmetadata.yaml") => Kind::Yaml,
-            Some("openmetadata.env") => Kind::Env,
-            Some(render::HELM_VALUES) => Kind::Helm,
-            _ => continue,
-        };
+        let Some(kind) = lint_kind(f) else { continue };
         let refused = lint::lint(&f.redacted, kind, &release)
             .into_iter()
             .find(|x| KEY_CHECKS.contains(&x.check));
@@ -286,6 +282,32 @@ fn check_release_keys(files: &[RenderedFile], input: &RenderInput) -> Result<()>
         }
     }
     Ok(())
+}
+
+/// The auth configuration format of a rendered file, for the lint.
+fn lint_kind(f: &RenderedFile) -> Option<Kind> {
+    match f.rel_path.to_str() {
+        Some("openmetadata.yaml") => Some(Kind::Yaml),
+        Some("openmetadata.env") => Some(Kind::Env),
+        Some(render::HELM_VALUES) => Some(Kind::Helm),
+        _ => None,
+    }
+}
+
+/// What the lint says about where the server runs, e.g. Helm values that send the pod to
+/// `localhost` for Keycloak's keys (the pod itself): the same findings `verify --file`
+/// reports, as warnings, since the files still work where the server shares the host.
+fn deployment_warnings(files: &[RenderedFile], input: &RenderInput) -> Vec<String> {
+    let release = Release::new(input.version, input.chart_version);
+    files
+        .iter()
+        .filter_map(|f| Some((f, lint_kind(f)?)))
+        .flat_map(|(f, kind)| {
+            lint::deployment_findings(&f.redacted, kind, &release)
+                .into_iter()
+                .map(|x| x.warning_in(&f.rel_path.display().to_string()))
+        })
+        .collect()
 }
 
 /// Writes rendered files into the output folder; a file that differs is replaced only with

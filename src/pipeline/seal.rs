@@ -26,6 +26,8 @@ pub struct Handoff {
     pub passphrase: bool,
     /// The passphrase's file and where it was named (implies `passphrase`).
     pub passphrase_file: Option<seal::PassphraseFile>,
+    /// The option that takes that file, for the error when no passphrase is given.
+    pub passphrase_file_option: &'static str,
     /// ASCII armor (else binary age).
     pub armor: bool,
     /// Do not ask before sealing for the recipients listed.
@@ -56,6 +58,7 @@ impl Handoff {
             &settings.seal_recipients(),
             self.passphrase,
             self.passphrase_file.as_ref(),
+            self.passphrase_file_option,
         )?)
     }
 

@@ -151,6 +151,7 @@ pub async fn live(
         token: om_token,
     };
     back_door::run(&mut c, http, back_door).await;
+    deployment_findings(&mut c, settings, path.parent().unwrap_or(Path::new(".")));
     let login_report = match &login {
         Some(req) => Some(login::run(&mut c, http, &deployed, req, directory.as_ref()).await),
         None => None,
@@ -172,6 +173,24 @@ pub async fn live(
         },
         realm: kc.realm,
     })
+}
+
+/// The env file and Helm values rendered beside the checked file are what the container or pod
+/// runs with: what the lint says about where the server runs (a Keycloak URL on `localhost`,
+/// which there is the pod itself) goes into the report, as `verify --file` says it.
+fn deployment_findings(c: &mut report::Checks, settings: &Settings, dir: &Path) {
+    let release = Release::new(settings.om_version(), settings.helm_chart_version());
+    for (name, kind) in [
+        ("openmetadata.env", lint::Kind::Env),
+        (crate::render::HELM_VALUES, lint::Kind::Helm),
+    ] {
+        let path = dir.join(name);
+        // Not rendered (or unreadable): nothing of it is deployed from here to check.
+        let Ok(text) = read(&path) else { continue };
+        for f in lint::deployment_findings(&text, kind, &release) {
+            c.finding(&path.display().to_string(), &f);
+        }
+    }
 }
 
 /// Where the teams and roles a login claims are looked up: the OpenMetadata the back-door

@@ -76,11 +76,15 @@ pub fn resolve_target(
     configured: &SealRecipients,
     passphrase_requested: bool,
     passphrase_file: Option<&PassphraseFile>,
+    file_option: &'static str,
 ) -> Result<Target, SealError> {
     let requested = passphrase_requested || passphrase_file.is_some();
     let in_env = std::env::var_os(PASSPHRASE_ENV).is_some();
     let has_recipients = !configured.recipients.is_empty() || !configured.files.is_empty();
-    let source = || pick_secret("seal passphrase", PASSPHRASE_ENV, passphrase_file.cloned());
+    let source = || {
+        pick_secret("seal passphrase", PASSPHRASE_ENV, passphrase_file.cloned())
+            .file_option(file_option)
+    };
     let mixed = |from: String| {
         Err(RecipientError::PassphraseWithRecipients {
             recipients_from: from,

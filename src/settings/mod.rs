@@ -114,10 +114,13 @@ pub enum SettingsError {
         /// What the command can use instead, when it can.
         instead: Option<&'static str>,
     },
+    /// `file_option`: the option that takes a file holding it, when the caller named one
+    /// ([`SecretSource::file_option`]); the command layer's hint spells it as a flag.
     #[error("the {what} is not given")]
     NoSecret {
         what: &'static str,
         env: &'static str,
+        file_option: Option<&'static str>,
     },
     #[error("the two entries of the {what} differ")]
     Mismatch { what: &'static str },
@@ -125,6 +128,8 @@ pub enum SettingsError {
     Prompt {
         what: &'static str,
         source: std::io::Error,
+        env: &'static str,
+        file_option: Option<&'static str>,
     },
     /// A public client told to log in with the implicit flow while that flow is switched off.
     #[error(
@@ -216,21 +221,33 @@ impl Diagnose for SettingsError {
                     ADMIN_CLIENT_ID.flag_name()
                 ) + &instead_of_login(*instead)
             }
-            SettingsError::NoSecret { env, .. } => {
-                format!(
-                    "set {env}, pass its --...-file option (`-` reads stdin), or run on a terminal"
-                )
-            }
+            SettingsError::NoSecret {
+                env, file_option, ..
+            } => secret_hint(env, *file_option, false),
             SettingsError::Mismatch { .. } => "type the same value twice".to_string(),
-            SettingsError::Prompt { .. } => {
-                "provide it through its environment variable or --...-file instead".to_string()
-            }
+            SettingsError::Prompt {
+                env, file_option, ..
+            } => secret_hint(env, *file_option, true),
             SettingsError::ImplicitFlowOff { .. } => format!(
                 "leave openmetadata.implicit_flow unset (or true), or log in with the auth code \
                  flow and PKCE instead ({} code)",
                 OPENMETADATA_RESPONSE_TYPE.flag_name()
             ),
         }))
+    }
+}
+
+/// Where an absent secret can come from: its env var, the option that takes a file holding it
+/// when the caller named one (the settings table's row, or the command's own option), and the
+/// terminal unless asking there failed.
+fn secret_hint(env: &str, file_option: Option<&str>, prompt_failed: bool) -> String {
+    match (file_option, prompt_failed) {
+        (Some(o), false) => {
+            format!("set {env}, pass --{o} FILE (`-` reads stdin), or run on a terminal")
+        }
+        (Some(o), true) => format!("set {env} or pass --{o} FILE instead"),
+        (None, false) => format!("set {env}, name a file holding it, or run on a terminal"),
+        (None, true) => format!("set {env} instead, or name a file holding it"),
     }
 }
 

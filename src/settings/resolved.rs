@@ -86,6 +86,7 @@ impl Settings {
                 _ => None,
             };
             SecretSource::pick(secret.what, secret.env, file, sources.get(s.key))
+                .file_option(s.flag)
         };
         let admin_password = secret(&ADMIN_PASSWORD_FILE);
         let admin_client_secret = secret(&ADMIN_CLIENT_SECRET_FILE);
@@ -147,7 +148,10 @@ impl Settings {
                 Required::AdminLogin if !self.admin_login_configured() => {
                     missing.push(Required::AdminLogin)
                 }
-                Required::AdminLoginOr(other) if !self.admin_login_configured() => {
+                // Its secret too: the error then names the other way before any request.
+                Required::AdminLoginOr(other)
+                    if !self.admin_login_configured() || !self.admin_secret_given() =>
+                {
                     missing.push(Required::AdminLogin);
                     instead = Some(*other);
                 }
@@ -267,6 +271,16 @@ impl Settings {
     /// without one, `verify` runs the checks that need none.
     pub fn admin_login_configured(&self) -> bool {
         self.is_set(&ADMIN_USERNAME) || self.is_set(&ADMIN_CLIENT_ID)
+    }
+
+    /// Whether the secret of the admin login [`admin_login`](Self::admin_login) would use has
+    /// a source (a file, its env var, or the terminal to ask on).
+    fn admin_secret_given(&self) -> bool {
+        let source = match self.is_set(&ADMIN_CLIENT_ID) {
+            true => &self.admin_client_secret,
+            false => &self.admin_password,
+        };
+        source.describe().is_some()
     }
 
     /// The release line as configured (flag, env or file), `None` when left to the default.

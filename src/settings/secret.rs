@@ -25,6 +25,9 @@ pub struct SecretSource {
     env_var: &'static str,
     kind: Kind,
     origin: Source,
+    /// The long option (without its dashes) that names a file holding the secret, set by
+    /// whoever knows the command line, so an absent secret's error can point at it.
+    file_option: Option<&'static str>,
 }
 
 impl SecretSource {
@@ -56,7 +59,15 @@ impl SecretSource {
             env_var,
             kind,
             origin,
+            file_option: None,
         }
+    }
+
+    /// Names the option that takes a file holding the secret (`admin-password-file`): the
+    /// settings table's row for its own secrets, the command for the others.
+    pub fn file_option(mut self, option: &'static str) -> SecretSource {
+        self.file_option = Some(option);
+        self
     }
 
     /// `<redacted>` when a value will be available, `null` when none is configured. Never
@@ -122,12 +133,19 @@ impl SecretSource {
                     path: PathBuf::from("-"),
                     source,
                 })?,
-            Kind::Prompt => rpassword::prompt_password(prompt)
-                .map_err(|source| SettingsError::Prompt { what, source })?,
+            Kind::Prompt => {
+                rpassword::prompt_password(prompt).map_err(|source| SettingsError::Prompt {
+                    what,
+                    source,
+                    env: self.env_var,
+                    file_option: self.file_option,
+                })?
+            }
             Kind::Absent => {
                 return Err(SettingsError::NoSecret {
                     what,
                     env: self.env_var,
+                    file_option: self.file_option,
                 })
             }
         };

@@ -103,6 +103,31 @@ impl Checks {
         });
     }
 
+    /// A lint finding about a file the live checks read beside theirs, under the lint's own
+    /// check name (a file check of [`crate::lint::registry`]).
+    pub fn finding(&mut self, file: &str, f: &crate::lint::Finding) {
+        debug_assert!(
+            crate::lint::registry::FILE_CHECKS
+                .iter()
+                .any(|c| c.name == f.check),
+            "{} is not registered",
+            f.check
+        );
+        let at = match f.line {
+            Some(l) => format!("{file}:{l}"),
+            None => file.to_string(),
+        };
+        self.0.push(Check {
+            name: f.check,
+            status: match f.severity {
+                crate::lint::Severity::Error => Status::Fail,
+                _ => Status::Warn,
+            },
+            detail: format!("{at}: {}", f.message),
+            hint: Some(f.hint.clone()),
+        });
+    }
+
     /// Records `ok` as a pass, anything else as a failure.
     pub fn expect(&mut self, check: CheckInfo, ok: Result<String, (String, String)>) {
         match ok {

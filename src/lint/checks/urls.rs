@@ -107,12 +107,26 @@ pub(super) fn keycloak_urls(v: &AuthView, r: &mut Report) {
              administering Keycloak",
         );
     }
-    // The authority is the browser's address for Keycloak; only the URLs the server fetches
-    // itself must be reachable from its container (openmetadata.yaml may run outside one).
     if LOCALHOST_FROM_CONTAINER.applies_to(v.kind) {
-        for f in discovery.into_iter().chain(certs) {
-            localhost_from_container(v, f, r);
-        }
+        fetched_from_container(v, discovery, certs, r);
+    }
+}
+
+/// The authority is the browser's address for Keycloak; only the URLs the server fetches
+/// itself must be reachable from its container (openmetadata.yaml may run outside one). The
+/// server tries the publicKeyUrls in turn until one has the key (OpenMetadata's
+/// MultiUrlJwkProvider): a local certs URL beside another one costs nothing (omsso lists the
+/// issued URL after keycloak.internal_url's, as OpenMetadata's validation wants it).
+fn fetched_from_container(
+    v: &AuthView,
+    discovery: Option<&Field>,
+    certs: Vec<&Field>,
+    r: &mut Report,
+) {
+    let reachable_certs = certs.iter().any(|f| local_host(f).is_none());
+    let certs = certs.into_iter().filter(|_| !reachable_certs);
+    for f in discovery.into_iter().chain(certs) {
+        localhost_from_container(v, f, r);
     }
 }
 
@@ -199,14 +213,7 @@ fn discovery_shape(v: &AuthView, d: &Field, r: &mut Report) {
 /// The OpenMetadata server fetches the discovery document and the realm keys itself; in a
 /// container `localhost` is the container (NOTES §6 item 8).
 fn localhost_from_container(v: &AuthView, f: &Field, r: &mut Report) {
-    let Some(host) = f
-        .text()
-        .and_then(|t| url::Url::parse(t.trim()).ok())
-        .and_then(|u| u.host_str().map(str::to_string))
-    else {
-        return;
-    };
-    if matches!(host.as_str(), "localhost" | "127.0.0.1" | "[::1]") {
+    if let Some(host) = local_host(f) {
         let place = if v.kind == Kind::Helm {
             "pod"
         } else {
@@ -222,9 +229,19 @@ fn localhost_from_container(v: &AuthView, f: &Field, r: &mut Report) {
                 f.key
             ),
             "use the Keycloak address the server reaches, e.g. http://keycloak:8080 in compose, \
-             the Keycloak Service name in Kubernetes, or host.docker.internal",
+             the Keycloak Service name in Kubernetes, or host.docker.internal; omsso writes it \
+             from keycloak.internal_url",
         );
     }
+}
+
+/// The host of the URL in `f` when it is this machine's own (`localhost`, a loopback address).
+fn local_host(f: &Field) -> Option<String> {
+    let host = f
+        .text()
+        .and_then(|t| url::Url::parse(t.trim()).ok())
+        .and_then(|u| u.host_str().map(str::to_string))?;
+    matches!(host.as_str(), "localhost" | "127.0.0.1" | "[::1]").then_some(host)
 }
 
 pub(super) fn is_http_url(text: &str) -> bool {
