@@ -103,6 +103,8 @@ pub struct Rendered {
     pub input: RenderInput,
     pub files: Vec<RenderedFile>,
     pub warnings: Vec<String>,
+    /// OpenMetadata's JWT key pair was made for this rendering (no server runs it yet).
+    pub jwt_made: bool,
 }
 
 /// Renders `target` for `credentials` and the release `version`, and warns about what
@@ -136,7 +138,9 @@ pub fn render_files(
     check_release_keys(&files, &input)?;
     // The key files go with every rendering that is written (they are the pair's state);
     // a printed file never carries them.
+    let mut jwt_made = false;
     if let Some(k) = keys.filter(|_| key_use != KeyUse::Print) {
+        jwt_made = k.made;
         files.extend(k.files);
     }
     warnings.extend(chart_warning(&files, &input));
@@ -160,6 +164,7 @@ pub fn render_files(
         input,
         files,
         warnings,
+        jwt_made,
     })
 }
 

@@ -140,6 +140,7 @@ pub async fn live(settings: &Settings, progress: &dyn Progress, args: &Live) -> 
         deployed: &deployed,
         file_dir: path.parent().unwrap_or(Path::new(".")),
         token: om_token,
+        expect: server::Expect::Deployed,
     };
     back_door::run(&mut c, http, back_door).await;
     let login_report = match &login {

@@ -17,7 +17,7 @@ use crate::render::write::Status;
 use crate::render::Target as Files;
 use crate::settings::{ClientType, SecretSource, Settings};
 use crate::verify::deployed::{Deployed, KeycloakOf};
-use crate::verify::{live, report as checks, server};
+use crate::verify::{back_door, live, report as checks, server};
 
 use report::file_entry;
 use report::{EnsureStep, FetchStep, RenderStep, SealStep, VerifyStep};
@@ -36,6 +36,9 @@ pub struct Run {
     pub verify: bool,
     /// Apply the configuration through OpenMetadata's API, with this admin token.
     pub apply_token: Option<SecretSource>,
+    /// OpenMetadata's admin token for the default-admin check, when one was given without
+    /// `apply_token` (never prompted for, as `verify`).
+    pub check_token: Option<SecretSource>,
     pub templates: Option<PathBuf>,
     pub handoff: seal::Handoff,
 }
@@ -50,6 +53,8 @@ struct Prepared {
     desired: Option<Desired>,
     target: Option<crate::seal::Target>,
     om_token: Option<SecretString>,
+    /// The admin token the live checks use: the apply token, else the one given for them.
+    check_token: Option<SecretString>,
 }
 
 /// Runs one environment, filling `report` as the steps go (it is complete, and worth showing,
@@ -98,10 +103,16 @@ fn prepare(settings: &Settings, args: &Run) -> Result<Prepared> {
         }
         None => None,
     };
+    let check_token = match (&om_token, &args.check_token) {
+        (Some(token), _) => Some(token.clone()),
+        (None, Some(source)) if args.verify => Some(source.read()?),
+        (None, _) => None,
+    };
     Ok(Prepared {
         desired,
         target,
         om_token,
+        check_token,
     })
 }
 
@@ -120,8 +131,9 @@ async fn steps(
         }
     }
     let credentials = fetch_step(settings, progress, session, report).await?;
-    let om = OpenMetadata::ask(settings, args, &credentials).await?;
-    let deployed = render_step(settings, progress, args, &om, credentials.clone(), report)?;
+    let mut om = OpenMetadata::ask(settings, args, &credentials).await?;
+    om.token = prepared.check_token;
+    let rendered = render_step(settings, progress, args, &om, credentials.clone(), report)?;
     if let Some(target) = prepared.target {
         seal_step(settings, progress, args, &credentials, target, report)?;
     }
@@ -130,12 +142,21 @@ async fn steps(
             .url
             .as_deref()
             .ok_or_else(|| settings.missing_error("openmetadata.url"))?;
-        apply_step(settings, progress, &om, om_url, &deployed, token, report).await?;
+        apply_step(
+            settings,
+            progress,
+            &om,
+            om_url,
+            &rendered.deployed,
+            token,
+            report,
+        )
+        .await?;
     }
     if !args.verify {
         return Ok(());
     }
-    verify_step(settings, progress, args, session, om, &deployed, report).await
+    verify_step(settings, progress, args, session, om, &rendered, report).await
 }
 
 async fn ensure_step(
@@ -198,6 +219,8 @@ struct OpenMetadata {
     http: Http,
     /// `None`: not asked (no URL).
     answer: Option<Result<Option<ServerVersion>, OmError>>,
+    /// Its admin token, for the live checks, when one was given.
+    token: Option<SecretString>,
 }
 
 impl OpenMetadata {
@@ -227,7 +250,12 @@ impl OpenMetadata {
             }
             None => None,
         };
-        Ok(OpenMetadata { url, http, answer })
+        Ok(OpenMetadata {
+            url,
+            http,
+            answer,
+            token: None,
+        })
     }
 
     /// The server's version, when it answered with one.
@@ -236,8 +264,16 @@ impl OpenMetadata {
     }
 }
 
+/// What the live checks read of the rendering.
+struct Rendered {
+    /// The openmetadata.yaml as the live checks read it.
+    deployed: Deployed,
+    /// OpenMetadata's JWT key pair was made by this run: no server can serve it yet.
+    key_made: bool,
+}
+
 /// Renders every file for the release the server runs (or the configured one), writes them,
-/// and returns the openmetadata.yaml as the live checks read it.
+/// and returns what the live checks read of them.
 fn render_step(
     settings: &Settings,
     progress: &dyn Progress,
@@ -245,7 +281,7 @@ fn render_step(
     om: &OpenMetadata,
     credentials: Credentials,
     report: &mut RunReport,
-) -> Result<Deployed> {
+) -> Result<Rendered> {
     if let (Some(url), Some(Err(e))) = (&om.url, &om.answer) {
         tracing::info!("no release from OpenMetadata at {url}: {e}");
     }
@@ -297,12 +333,16 @@ fn render_step(
         .find(|f| f.rel_path == Path::new("openmetadata.yaml"))
         .map(|f| String::from_utf8_lossy(&f.bytes).into_owned())
         .unwrap_or_default();
-    Ok(Deployed::from_yaml(&yaml).map_err(|reason| {
+    let deployed = Deployed::from_yaml(&yaml).map_err(|reason| {
         crate::verify::VerifyError::NotOpenMetadataConfig {
             path: settings.out_dir().join("openmetadata.yaml"),
             reason,
         }
-    })?)
+    })?;
+    Ok(Rendered {
+        deployed,
+        key_made: rendered.jwt_made,
+    })
 }
 
 /// Seals the handoff, or keeps the one already there: age output differs on every seal, so
@@ -390,10 +430,11 @@ async fn verify_step(
     progress: &dyn Progress,
     args: &Run,
     session: &Session,
-    om: OpenMetadata,
-    deployed: &Deployed,
+    mut om: OpenMetadata,
+    rendered: &Rendered,
     report: &mut RunReport,
 ) -> Result<()> {
+    let deployed = &rendered.deployed;
     let kc = KeycloakOf {
         base: session.base().to_string(),
         realm: settings.realm()?.to_string(),
@@ -412,12 +453,13 @@ async fn verify_step(
         &mut c,
         &om.http,
         om.url.as_deref(),
-        om.answer,
+        om.answer.take(),
         &deployed.blocks,
         settings.om_version_given(),
         expect,
     )
     .await;
+    back_door_checks(&mut c, settings, progress, args, &om, rendered).await;
     let checks = c.0;
     let failed = checks::failed(&checks);
     let counts = checks::Counts::of(&checks);
@@ -439,4 +481,34 @@ async fn verify_step(
     };
     report.steps.verify = Some(VerifyStep { checks, counts });
     result
+}
+
+/// OpenMetadata's back door, as `verify` checks it (its JWKS, and with a token the default
+/// admin), but right after this run made the JWT key pair, judged as what it is: a key no
+/// server can serve yet (`back_door::not_yet` says why that warns instead of failing).
+async fn back_door_checks(
+    c: &mut checks::Checks,
+    settings: &Settings,
+    progress: &dyn Progress,
+    args: &Run,
+    om: &OpenMetadata,
+    rendered: &Rendered,
+) {
+    if let (Some(url), Some(_), None) = (&om.url, &om.token, &args.apply_token) {
+        // The apply step already warned for its token.
+        if let Some(w) = crate::http::cleartext_warning(url, "the OpenMetadata admin token") {
+            progress.warn(&w);
+        }
+    }
+    let inputs = back_door::Inputs {
+        om_url: om.url.as_deref(),
+        deployed: &rendered.deployed,
+        file_dir: settings.out_dir(),
+        token: om.token.clone(),
+        expect: match rendered.key_made {
+            true => server::Expect::JustRendered,
+            false => server::Expect::Deployed,
+        },
+    };
+    back_door::run(c, &om.http, inputs).await;
 }
