@@ -20,10 +20,9 @@ pub const PUBLIC_KEY_PATH: &str = "./conf/public_key.der";
 pub const PRIVATE_KEY_PATH: &str = "./conf/private_key.der";
 
 /// The RFC 7638 thumbprint of the quickstart public key (RSA 2048, e = 65537). The key was
-/// derived from the two tokens the released `openmetadata-ingestion` 1.12.14.2 wheel publishes
-/// (both verify against it with `openssl dgst -sha256 -verify`); see the shared reference's
-/// PROVENANCE.md, "The quickstart JWT key". tests/suite/quickstart_key.rs recomputes it from
-/// that key and those tokens.
+/// derived from the two tokens every released `openmetadata-ingestion` wheel publishes
+/// (`scripts/quickstart-key` derives the key and prints this thumbprint);
+/// tests/suite/quickstart_key.rs checks both tokens of every release line's wheel against it.
 pub const THUMBPRINT: &str = "Db0dhKG2UYMwVssQYb4_2XxUSyB2gmaXm-nOhX2Hvug";
 
 /// The quickstart Fernet key (`fernetConfiguration.fernetKey`, `FERNET_KEY`, Helm

@@ -1,8 +1,7 @@
 //! OpenMetadata's back door on the running server (issue 19): `verify` reads the server's own
 //! JWKS (no login) and fails while it serves the quickstart key, recognised by the key itself
-//! whatever its key id (the key OpenMetadata's published tokens verify with: reference
-//! `openmetadata/quickstart/`, see tests/suite/quickstart_key.rs), fails while it serves
-//! another key than the file configures (not restarted, or other key files), and with the
+//! whatever its key id (the key OpenMetadata's published tokens verify with: see
+//! tests/suite/quickstart_key.rs), fails while it serves another key than the file configures (not restarted, or other key files), and with the
 //! admin token fails while the basic-auth default admin exists. The server is the stand-in
 //! (users held to the release's `User` model), Keycloak the real one.
 
@@ -15,7 +14,6 @@ use serde_json::{json, Value};
 use crate::om_server::{om, realm_with_client, render};
 use crate::support::keycloak::{self, check, run_json};
 use crate::support::om_standin::{StandIn, ADMIN_TOKEN};
-use crate::support::reference;
 
 /// The JWK OpenMetadata's server writes for the DER public key at `der`
 /// (`JWTTokenGenerator.getJWKSResponse`: `n` as Java's `BigInteger.toByteArray()`, base64url
@@ -95,7 +93,7 @@ fn status<'a>(v: &'a Value, name: &str) -> &'a str {
 fn the_quickstart_key_and_the_default_admin_fail_and_the_rendered_key_passes() {
     let d = tempfile::tempdir().unwrap();
     let fresh = fresh_key(d.path());
-    let quickstart = reference("openmetadata/quickstart/public_key.der");
+    let quickstart = crate::quickstart_key::quickstart_key_file(d.path());
     // The quickstart key under a key id of its own: still the quickstart key.
     let jwks = json!({"keys": [served_jwk(&quickstart, "renamed-but-the-same-key")]});
     let server = StandIn::start_serving("1.12", "1.12.7", None, Some(&jwks), None);

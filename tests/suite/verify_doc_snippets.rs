@@ -1,46 +1,39 @@
-//! `omsso verify --file` on the snippets of OpenMetadata's own Keycloak doc pages, verbatim
-//! (read from the reference folder at test time): what the docs hand users, and what is wrong
-//! with it.
+//! `omsso verify --file` on the snippets of OpenMetadata's own Keycloak doc pages, verbatim: what
+//! the docs hand users, and what is wrong with it. The snippets are read at test time from the
+//! reference NOTES.md §1–3, which quotes the `authcode` tab (a confidential client) of each page
+//! (open-metadata/docs-om @3cbae06, `v1.12.x-SNAPSHOT/deployment/security/keycloak/{docker,
+//! bare-metal,kubernetes}.mdx`) without its leading `# Auth Code Flow` comment lines for §2–3.
+//! NOTES.md is the source because the docs repository is not reachable from every machine the
+//! tests run on (this project's CI among them), while the reference folder is.
 
 use std::path::{Path, PathBuf};
 
 use crate::support::reference;
 use crate::verify_file::expect;
 
-// The docs' own snippets (NOTES.md §1–3), verbatim: the `authcode` tab (a confidential client)
-// of OpenMetadata's Keycloak page for each deployment.
-
-/// The Keycloak doc pages whose snippets these tests lint: Docker (an env file), bare metal
-/// (openmetadata.yaml), Kubernetes (Helm values). open-metadata/docs-om at the commit
-/// scripts/reference-files.tsv pins.
-pub const DOC_PAGES: [&str; 3] = ["docker", "bare-metal", "kubernetes"];
-
-/// Where the doc page `page` (one of [`DOC_PAGES`]) is in the reference folder: the upstream path.
-pub fn doc_page(page: &str) -> String {
-    format!("openmetadata/docs/v1.12.x-SNAPSHOT/deployment/security/keycloak/{page}.mdx")
-}
-
-/// The fenced block of the `authcode` tab of the doc page `page`, written to a file in `dir`.
-fn doc_snippet(page: &str, ext: &str, dir: &Path) -> PathBuf {
-    assert!(DOC_PAGES.contains(&page), "{page} is not in DOC_PAGES");
-    let mdx = reference(&doc_page(page));
-    let text = std::fs::read_to_string(&mdx).unwrap();
-    let tab = &text[text
-        .find("<Tab title=\"authcode\">")
-        .unwrap_or_else(|| panic!("{}: no authcode tab", mdx.display()))..];
-    let start = tab.find("```\n").expect("code block") + 4;
-    let block = &tab[start..];
+/// The first fenced block after the heading `## {section}.` of the reference NOTES.md, written
+/// to a file in `dir`.
+fn doc_snippet(section: u32, ext: &str, dir: &Path) -> PathBuf {
+    let path = reference("openmetadata/NOTES.md");
+    let notes = std::fs::read_to_string(&path).unwrap();
+    let heading = format!("\n## {section}.");
+    let at = notes
+        .find(&heading)
+        .unwrap_or_else(|| panic!("{}: no section {section}", path.display()));
+    let section_text = &notes[at..];
+    let start = section_text.find("```\n").expect("code block") + 4;
+    let block = &section_text[start..];
     let block = &block[..block.find("```").expect("block end")];
-    let path = dir.join(format!("{page}-authcode.{ext}"));
-    std::fs::write(&path, block).unwrap();
-    path
+    let file = dir.join(format!("notes-section-{section}.{ext}"));
+    std::fs::write(&file, block).unwrap();
+    file
 }
 
 #[test]
 fn docs_docker_env_snippet() {
     let dir = tempfile::tempdir().unwrap();
     let got = expect(
-        &doc_snippet("docker", "env", dir.path()),
+        &doc_snippet(1, "env", dir.path()),
         &[
             // Trailing `# comments` on unquoted values.
             ("env-inline-comment", Some(4)),
@@ -73,25 +66,25 @@ fn docs_docker_env_snippet() {
 fn docs_openmetadata_yaml_snippet() {
     let dir = tempfile::tempdir().unwrap();
     expect(
-        &doc_snippet("bare-metal", "yaml", dir.path()),
+        &doc_snippet(2, "yaml", dir.path()),
         &[
-            ("principal-domain-example", Some(9)),
+            ("principal-domain-example", Some(8)),
             // No providerName (a doc omission the notes point out).
-            ("missing-key", Some(10)),
+            ("missing-key", Some(9)),
+            ("placeholder", Some(12)),
             ("placeholder", Some(13)),
-            ("placeholder", Some(14)),
-            ("authority-not-issuer", Some(15)),
-            ("placeholder", Some(16)),
+            ("authority-not-issuer", Some(14)),
+            ("placeholder", Some(15)),
             // No tenant, which the schema requires.
-            ("missing-key", Some(19)),
-            ("placeholder", Some(20)),
-            ("placeholder", Some(22)),
+            ("missing-key", Some(18)),
+            ("placeholder", Some(19)),
+            ("placeholder", Some(21)),
             // discoveryUri:"{Keycloak-server-URL}/realms/…" (no space; /realms vs /auth/realms)
-            ("yaml-missing-space", Some(23)),
-            ("placeholder", Some(23)),
-            ("realm-path-mixed", Some(23)),
+            ("yaml-missing-space", Some(22)),
+            ("placeholder", Some(22)),
+            ("realm-path-mixed", Some(22)),
             // callbackUrl: http://localhost:8585/callback"
-            ("stray-quote", Some(24)),
+            ("stray-quote", Some(23)),
         ],
     );
 }
@@ -100,16 +93,16 @@ fn docs_openmetadata_yaml_snippet() {
 fn docs_helm_values_snippet() {
     let dir = tempfile::tempdir().unwrap();
     expect(
-        &doc_snippet("kubernetes", "yaml", dir.path()),
+        &doc_snippet(3, "yaml", dir.path()),
         &[
-            ("principal-domain-example", Some(12)),
-            ("placeholder", Some(18)),
-            ("placeholder", Some(19)),
+            ("principal-domain-example", Some(10)),
+            ("placeholder", Some(16)),
+            ("placeholder", Some(17)),
             // authority: "{Keycloak-server-URL}/realms/{…}/protocol/openid-connect/auth"
-            ("authority-not-issuer", Some(20)),
-            ("placeholder", Some(21)),
-            ("yaml-missing-space", Some(32)),
-            ("placeholder", Some(32)),
+            ("authority-not-issuer", Some(18)),
+            ("placeholder", Some(19)),
+            ("yaml-missing-space", Some(30)),
+            ("placeholder", Some(30)),
         ],
     );
 }

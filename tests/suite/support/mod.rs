@@ -68,7 +68,9 @@ pub fn reference(rel: &str) -> PathBuf {
             .into_iter()
             .find(|s| s.path == rel || s.path.starts_with(&prefix))
             .map_or_else(
-                || "no public source: scripts/reference-files.tsv does not list it".to_string(),
+                || "not in scripts/reference-files.tsv: no public source, only the team's reference \
+                     folder ../shared/reference has it"
+                    .to_string(),
                 |s| format!("from {} (scripts/reference-files.tsv)", s.url),
             );
         panic!("reference file missing: {} ({source})", p.display());
