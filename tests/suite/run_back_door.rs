@@ -16,7 +16,7 @@ use crate::om_back_door::{served_jwk, user};
 use crate::om_server::om;
 use crate::support::keycloak::{self, check, run_json};
 use crate::support::om_standin::{StandIn, ADMIN_TOKEN};
-use crate::support::{reference, run, Admin};
+use crate::support::{run, Admin};
 
 /// The key id the rendered openmetadata.yaml in `dir/out` names.
 fn rendered_key_id(dir: &Path) -> String {
@@ -134,7 +134,7 @@ fn a_key_run_just_made_warns_with_the_next_steps_and_passes_once_the_server_serv
 fn a_server_on_the_quickstart_key_is_reported_by_run_and_fails_once_the_pair_is_kept() {
     let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let realm = Admin::login().new_realm("run-qs");
-    let quickstart = reference("openmetadata/quickstart/public_key.der");
+    let quickstart = crate::quickstart_key::quickstart_key_file(a.path());
     let kid = omsso::openmetadata::quickstart::KEY_ID;
     let jwks = serde_json::json!({ "keys": [served_jwk(&quickstart, kid)] });
     let users = serde_json::json!([user("alice", "alice@example.com", true)]);
