@@ -50,7 +50,8 @@ fn not_yet(c: &mut Checks, expect: Expect, check: CheckInfo, detail: String, hin
         Expect::JustRendered => {
             let (why, next) = match check.name == DEFAULT_ADMIN_GONE.name {
                 true => (
-                    "a new setup: the server does not run its SSO configuration yet",
+                    "a new setup, whose key pair this run just made: the account can go once \
+                     the server runs these files and an SSO admin can sign in",
                     "deploy the files and restart OpenMetadata (with `admin` out of \
                      adminPrincipals), make sure an SSO admin can sign in, then delete the \
                      account with omsso remove-default-admin and run omsso verify",
@@ -197,6 +198,11 @@ fn literal(value: Option<&String>) -> Option<&str> {
     value.map(String::as_str).filter(|v| !v.contains("${"))
 }
 
+/// What to do when the server serves another key than the file's.
+const RESTART: &str = "restart OpenMetadata so it loads the key files (it reads them only at \
+                       start), and check that the key paths in its configuration are where \
+                       the files are mounted";
+
 fn rendered_check(c: &mut Checks, url: &str, served: &[Served], inputs: &Inputs<'_>) {
     let d = inputs.deployed;
     let key_id = literal(d.jwt_key_id.as_ref());
@@ -209,11 +215,11 @@ fn rendered_check(c: &mut Checks, url: &str, served: &[Served], inputs: &Inputs<
         );
         return;
     }
-    let listed: Vec<String> = served.iter().map(Served::describe).collect();
-    let listed = listed.join(", ");
-    let restart = "restart OpenMetadata so it loads the key files (it reads them only at \
-                   start), and check that the key paths in its configuration are where the \
-                   files are mounted";
+    let listed = served
+        .iter()
+        .map(Served::describe)
+        .collect::<Vec<_>>()
+        .join(", ");
     let file_key = match path.map(|p| read_key(p, inputs.file_dir)) {
         Some(Ok(Some((at, key)))) => Some((at, key)),
         Some(Err(detail)) => {
@@ -223,29 +229,7 @@ fn rendered_check(c: &mut Checks, url: &str, served: &[Served], inputs: &Inputs<
         _ => None,
     };
     let Some((at, key)) = file_key else {
-        // The key file is on the server only: the key id is all there is to compare.
-        let Some(kid) = key_id else {
-            c.skip(
-                OWN_KEY_RENDERED,
-                "the file sets no key id and its public key file cannot be read here",
-                "run verify where the rendered key files are",
-            );
-            return;
-        };
-        match served.iter().any(|s| s.kid == kid) {
-            true => c.pass(
-                OWN_KEY_RENDERED,
-                format!("{url} serves key id `{kid}` (the key file is not readable here)"),
-            ),
-            false => not_yet(
-                c,
-                inputs.expect,
-                OWN_KEY_RENDERED,
-                format!("{url} serves {listed}, not the file's key id `{kid}`"),
-                restart,
-            ),
-        }
-        return;
+        return by_key_id(c, url, served, key_id, &listed, inputs.expect);
     };
     let thumbprint = key.thumbprint();
     match served.iter().find(|s| s.key.as_ref() == Some(&key)) {
@@ -259,7 +243,7 @@ fn rendered_check(c: &mut Checks, url: &str, served: &[Served], inputs: &Inputs<
                 s.kid,
                 key_id.unwrap_or_default()
             ),
-            restart,
+            RESTART,
         ),
         Some(s) => c.pass(
             OWN_KEY_RENDERED,
@@ -278,7 +262,40 @@ fn rendered_check(c: &mut Checks, url: &str, served: &[Served], inputs: &Inputs<
                  server was not restarted since the keys changed, or it reads other key files",
                 at.display()
             ),
-            restart,
+            RESTART,
+        ),
+    }
+}
+
+/// [`rendered_check`] when the key file is on the server only: the key id is all there is to
+/// compare.
+fn by_key_id(
+    c: &mut Checks,
+    url: &str,
+    served: &[Served],
+    key_id: Option<&str>,
+    listed: &str,
+    expect: Expect,
+) {
+    let Some(kid) = key_id else {
+        c.skip(
+            OWN_KEY_RENDERED,
+            "the file sets no key id and its public key file cannot be read here",
+            "run verify where the rendered key files are",
+        );
+        return;
+    };
+    match served.iter().any(|s| s.kid == kid) {
+        true => c.pass(
+            OWN_KEY_RENDERED,
+            format!("{url} serves key id `{kid}` (the key file is not readable here)"),
+        ),
+        false => not_yet(
+            c,
+            expect,
+            OWN_KEY_RENDERED,
+            format!("{url} serves {listed}, not the file's key id `{kid}`"),
+            RESTART,
         ),
     }
 }
@@ -383,5 +400,42 @@ fn judge_admin(c: &mut Checks, base: &str, user: &User, deployed: &Deployed, exp
             "if nobody signs in as `admin` through Keycloak, take it out of adminPrincipals \
              and delete the user",
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::verify::report::Status;
+
+    /// The same finding fails for `verify` and warns, still saying what the server does, right
+    /// after `run` made the key pair.
+    #[test]
+    fn a_just_made_pair_turns_a_back_door_failure_into_a_warning_with_the_next_steps() {
+        for (expect, status) in [
+            (Expect::Deployed, Status::Fail),
+            (Expect::JustRendered, Status::Warn),
+        ] {
+            let mut c = Checks::default();
+            let detail = "http://om serves the quickstart key".to_string();
+            not_yet(&mut c, expect, OWN_KEY_NOT_QUICKSTART, detail, "rotate");
+            let [check] = c.0.as_slice() else {
+                panic!("one check: {:?}", c.0)
+            };
+            assert_eq!(check.status, status);
+            assert!(check
+                .detail
+                .starts_with("http://om serves the quickstart key"));
+            let hint = check.hint.as_deref().unwrap();
+            match expect {
+                Expect::Deployed => assert_eq!(hint, "rotate"),
+                Expect::JustRendered => assert!(
+                    check.detail.contains("just made")
+                        && hint.contains("restart OpenMetadata")
+                        && hint.contains("omsso verify"),
+                    "{check:?}"
+                ),
+            }
+        }
     }
 }

@@ -46,16 +46,9 @@ fn om_run(dir: &Path, realm: &str, server: &StandIn) -> std::process::Command {
     cmd
 }
 
-#[test]
-fn a_key_run_just_made_warns_with_the_next_steps_and_passes_once_the_server_serves_it() {
-    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let realm = Admin::login().new_realm("run-bd");
-    // A fresh server: its own key (neither the quickstart one nor the rendered one) and the
-    // basic-auth admin its first start created.
-    let server = StandIn::start("1.12", "1.12.7");
-
-    // Text: the first run made the pair; the report says so and what to do, and passes.
-    let r = run(&mut om_run(a.path(), &realm, &server));
+/// Text: the first run made the pair; the report says so and what to do next, and passes.
+fn first_run_in_text(dir: &Path, realm: &str, server: &StandIn) {
+    let r = run(&mut om_run(dir, realm, server));
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
     keycloak::assert_no_secret(&r, ADMIN_TOKEN);
     let verify_line = r.stderr.lines().find(|l| l.starts_with("verify")).unwrap();
@@ -75,6 +68,17 @@ fn a_key_run_just_made_warns_with_the_next_steps_and_passes_once_the_server_serv
     ] {
         assert!(r.stdout.contains(line), "{line}: {}", r.stdout);
     }
+}
+
+#[test]
+fn a_key_run_just_made_warns_with_the_next_steps_and_passes_once_the_server_serves_it() {
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let realm = Admin::login().new_realm("run-bd");
+    // A fresh server: its own key (neither the quickstart one nor the rendered one) and the
+    // basic-auth admin its first start created.
+    let server = StandIn::start("1.12", "1.12.7");
+
+    first_run_in_text(a.path(), &realm, &server);
 
     // JSON, another output folder (another pair): the same findings, as warnings.
     let (r, v) = run_json(&mut om_run(b.path(), &realm, &server));

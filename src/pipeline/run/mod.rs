@@ -105,7 +105,7 @@ fn prepare(settings: &Settings, args: &Run) -> Result<Prepared> {
     };
     let check_token = match (&om_token, &args.check_token) {
         (Some(token), _) => Some(token.clone()),
-        (None, Some(source)) if args.verify => Some(source.read()?),
+        (None, Some(source)) if args.verify && !args.dry_run => Some(source.read()?),
         (None, _) => None,
     };
     Ok(Prepared {
