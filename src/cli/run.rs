@@ -11,7 +11,9 @@ Steps: ensure (skip with --no-ensure; --dry-run prints the plan and stops) -> fe
 (every target into the output folder) -> seal (when recipients are configured or given, or
 --passphrase) -> apply (with --apply: push the security configuration to OpenMetadata 1.10+,
 as `omsso apply`) -> verify (live checks; skip with --no-verify). The verify line counts ok,
-warn, skip and FAIL apart; only ok counts as passed.
+warn, skip and FAIL apart; only ok counts as passed. The checks include OpenMetadata's back
+door (its JWT key; the default admin with OMSSO_OM_TOKEN or --om-token-file); in the run that
+makes the key pair they warn with the next steps instead of failing.
 
 A second run changes nothing in Keycloak and leaves every file byte-identical: an existing
 sealed handoff is kept unless --force, which also replaces rendered files that differ.

@@ -30,6 +30,12 @@ pub async fn run(args: ApplyArgs, ctx: &Context) -> Result<()> {
     }
 }
 
+/// The admin token's source when one was given (`--om-token-file`, `OMSSO_OM_TOKEN`), never
+/// the prompt: the live checks run without it.
+pub fn given_token(args: &OmTokenArgs) -> Option<SecretSource> {
+    Some(token_source(args)).filter(|s| !s.prompts() && s.describe().is_some())
+}
+
 /// Where the admin token comes from: `--om-token-file`, `OMSSO_OM_TOKEN`, or the prompt.
 pub fn token_source(args: &OmTokenArgs) -> SecretSource {
     let origin = args

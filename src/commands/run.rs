@@ -24,6 +24,7 @@ fn input(args: &RunArgs) -> Run {
         apply_token: args
             .apply
             .then(|| super::apply::token_source(&args.om_token)),
+        check_token: super::apply::given_token(&args.om_token),
         templates: args.templates.clone(),
         handoff: super::seal::handoff(&args.handoff),
     }

@@ -53,8 +53,7 @@ async fn live(args: VerifyArgs, ctx: &Context) -> Result<()> {
         login,
         insecure: args.connect.insecure,
         // Given, or nothing: verify never prompts for the token.
-        om_token: Some(super::apply::token_source(&args.token))
-            .filter(|s| !s.prompts() && s.describe().is_some()),
+        om_token: super::apply::given_token(&args.token),
     };
     let report = verify::live(&ctx.settings, &ctx.ui, &input, &ctx.logins).await?;
     ctx.ui.report(&report);

@@ -32,7 +32,9 @@ fn row(p: Purpose) -> (&'static str, &'static str) {
             "wherever the file points",
         ),
         Purpose::Admin => (
-            "Keycloak's admin API; OpenMetadata's security endpoints (`apply`, and `run`'s apply step)",
+            "Keycloak's admin API; OpenMetadata's security endpoints (`apply`, and `run`'s apply \
+             step) and user look-ups (`default-admin-gone` in `verify` and `run`, \
+             `remove-default-admin`)",
             "the Keycloak URL (`keycloak.url`; for `verify`, the file's authority); the \
              OpenMetadata URL (`openmetadata.url`, else the file's)",
         ),

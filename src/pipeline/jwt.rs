@@ -29,6 +29,8 @@ pub enum KeyUse {
 pub struct Keys {
     pub input: JwtInput,
     pub files: Vec<RenderedFile>,
+    /// The pair was made now (none existed, or a rotation): no server runs it yet.
+    pub made: bool,
 }
 
 /// The pair for this rendering, `None` when `jwt.enabled` is false (or nothing may be made:
@@ -90,6 +92,7 @@ pub fn keys(
             secret_name: settings.helm_jwt_secret_name().to_string(),
         },
         files: key_files,
+        made: loaded.generated,
     }))
 }
 

@@ -141,6 +141,8 @@ pub struct Rendered {
     pub input: RenderInput,
     pub files: Vec<RenderedFile>,
     pub warnings: Vec<String>,
+    /// OpenMetadata's JWT key pair was made for this rendering (no server runs it yet).
+    pub jwt_made: bool,
 }
 
 /// What to render: which files, from which templates, for which release, and what becomes of
@@ -188,7 +190,9 @@ pub fn render_files(
     warnings.extend(deployment_warnings(&files, &input));
     // The key files go with every rendering that is written (they are the pair's state);
     // a printed file never carries them.
+    let mut jwt_made = false;
     if let Some(k) = keys.filter(|_| key_use != KeyUse::Print) {
+        jwt_made = k.made;
         files.extend(k.files);
     }
     warnings.extend(chart_warning(&files, &input));
@@ -212,6 +216,7 @@ pub fn render_files(
         input,
         files,
         warnings,
+        jwt_made,
     })
 }
 

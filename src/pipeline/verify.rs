@@ -149,6 +149,7 @@ pub async fn live(
         deployed: &deployed,
         file_dir: path.parent().unwrap_or(Path::new(".")),
         token: om_token,
+        expect: server::Expect::Deployed,
     };
     back_door::run(&mut c, http, back_door).await;
     deployment_findings(&mut c, settings, path.parent().unwrap_or(Path::new(".")));

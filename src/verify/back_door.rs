@@ -13,8 +13,9 @@ use std::path::{Path, PathBuf};
 use secrecy::SecretString;
 
 use super::deployed::Deployed;
-use super::registry::{DEFAULT_ADMIN_GONE, OWN_KEY_NOT_QUICKSTART, OWN_KEY_RENDERED};
+use super::registry::{CheckInfo, DEFAULT_ADMIN_GONE, OWN_KEY_NOT_QUICKSTART, OWN_KEY_RENDERED};
 use super::report::Checks;
+use super::server::Expect;
 use crate::exit::Diagnose;
 use crate::http::Http;
 use crate::input::{self, Accept};
@@ -31,6 +32,43 @@ pub struct Inputs<'a> {
     pub file_dir: &'a Path,
     /// OpenMetadata's admin token, when one was given (never prompted for here).
     pub token: Option<SecretString>,
+    /// Whether the server can run the file's key pair yet: [`Expect::JustRendered`] right
+    /// after `run` made the pair (see [`not_yet`]), else [`Expect::Deployed`].
+    pub expect: Expect,
+}
+
+/// A finding that deploying a key pair `run` just made resolves: the server loads key files
+/// only at start, and nothing has restarted it on files written a moment ago. `verify` (and a
+/// `run` that kept its pair) fails it; right after `run` made the pair it is a warning that
+/// still says what the server does, plus the next steps. Failing there would make the first
+/// `run` of every new setup exit 3 for the very state it has just written the fix for, and a
+/// check that fails on the happy path teaches people to ignore exit 3. A `run` that finds
+/// the pair already made judges as `verify` does: the files were there to deploy.
+fn not_yet(c: &mut Checks, expect: Expect, check: CheckInfo, detail: String, hint: &str) {
+    match expect {
+        Expect::Deployed => c.fail(check, detail, hint),
+        Expect::JustRendered => {
+            let (why, next) = match check.name == DEFAULT_ADMIN_GONE.name {
+                true => (
+                    "a new setup, whose key pair this run just made: the account can go once \
+                     the server runs these files and an SSO admin can sign in",
+                    "deploy the files and restart OpenMetadata (with `admin` out of \
+                     adminPrincipals), make sure an SSO admin can sign in, then delete the \
+                     account with omsso remove-default-admin and run omsso verify",
+                ),
+                false => (
+                    "this run just made the key pair, and the server loads key files only at \
+                     start",
+                    "the key pair was just made: deploy the files (openmetadata.yaml, the env \
+                     file and its compose override, or the Helm values and the jwt-keys \
+                     Secret), restart OpenMetadata so it loads the key files, then run omsso \
+                     verify (which fails while the server serves another key)",
+                ),
+            };
+            let detail = detail.trim_end_matches('.');
+            c.warn(check, format!("{detail} ({why})"), next)
+        }
+    }
 }
 
 pub async fn run(c: &mut Checks, http: &Http, inputs: Inputs<'_>) {
@@ -57,7 +95,7 @@ pub async fn run(c: &mut Checks, http: &Http, inputs: Inputs<'_>) {
 }
 
 /// An OpenMetadata out of reach is a skip; any other failure fails the check.
-fn unanswered(c: &mut Checks, check: super::registry::CheckInfo, e: &OmError) {
+fn unanswered(c: &mut Checks, check: CheckInfo, e: &OmError) {
     match e {
         OmError::Unreachable { .. } => c.skip(
             check,
@@ -113,11 +151,11 @@ fn key_checks(c: &mut Checks, url: &str, body: &[u8], inputs: &Inputs<'_>) {
             return;
         }
     };
-    quickstart_check(c, url, &served);
+    quickstart_check(c, url, &served, inputs.expect);
     rendered_check(c, url, &served, inputs);
 }
 
-fn quickstart_check(c: &mut Checks, url: &str, served: &[Served]) {
+fn quickstart_check(c: &mut Checks, url: &str, served: &[Served], expect: Expect) {
     let quickstart: Vec<&Served> = served
         .iter()
         .filter(|s| {
@@ -127,7 +165,9 @@ fn quickstart_check(c: &mut Checks, url: &str, served: &[Served]) {
         })
         .collect();
     if let Some(s) = quickstart.first() {
-        c.fail(
+        not_yet(
+            c,
+            expect,
             OWN_KEY_NOT_QUICKSTART,
             format!(
                 "{url} serves the quickstart key under key id `{}` (thumbprint {}): the server \
@@ -143,7 +183,9 @@ fn quickstart_check(c: &mut Checks, url: &str, served: &[Served]) {
         return;
     }
     if served.iter().all(|s| s.key.is_none()) {
-        c.fail(
+        not_yet(
+            c,
+            expect,
             OWN_KEY_NOT_QUICKSTART,
             format!("{url} serves no RSA key (a server without its own key pair)"),
             "configure jwtTokenConfiguration with a key pair and restart the server",
@@ -162,6 +204,11 @@ fn literal(value: Option<&String>) -> Option<&str> {
     value.map(String::as_str).filter(|v| !v.contains("${"))
 }
 
+/// What to do when the server serves another key than the file's.
+const RESTART: &str = "restart OpenMetadata so it loads the key files (it reads them only at \
+                       start), and check that the key paths in its configuration are where \
+                       the files are mounted";
+
 fn rendered_check(c: &mut Checks, url: &str, served: &[Served], inputs: &Inputs<'_>) {
     let d = inputs.deployed;
     let key_id = literal(d.jwt_key_id.as_ref());
@@ -174,11 +221,11 @@ fn rendered_check(c: &mut Checks, url: &str, served: &[Served], inputs: &Inputs<
         );
         return;
     }
-    let listed: Vec<String> = served.iter().map(Served::describe).collect();
-    let listed = listed.join(", ");
-    let restart = "restart OpenMetadata so it loads the key files (it reads them only at \
-                   start), and check that the key paths in its configuration are where the \
-                   files are mounted";
+    let listed = served
+        .iter()
+        .map(Served::describe)
+        .collect::<Vec<_>>()
+        .join(", ");
     let file_key = match path.map(|p| read_key(p, inputs.file_dir)) {
         Some(Ok(Some((at, key)))) => Some((at, key)),
         Some(Err(detail)) => {
@@ -188,31 +235,13 @@ fn rendered_check(c: &mut Checks, url: &str, served: &[Served], inputs: &Inputs<
         _ => None,
     };
     let Some((at, key)) = file_key else {
-        // The key file is on the server only: the key id is all there is to compare.
-        let Some(kid) = key_id else {
-            c.skip(
-                OWN_KEY_RENDERED,
-                "the file sets no key id and its public key file cannot be read here",
-                "run verify where the rendered key files are",
-            );
-            return;
-        };
-        match served.iter().any(|s| s.kid == kid) {
-            true => c.pass(
-                OWN_KEY_RENDERED,
-                format!("{url} serves key id `{kid}` (the key file is not readable here)"),
-            ),
-            false => c.fail(
-                OWN_KEY_RENDERED,
-                format!("{url} serves {listed}, not the file's key id `{kid}`"),
-                restart,
-            ),
-        }
-        return;
+        return by_key_id(c, url, served, key_id, &listed, inputs.expect);
     };
     let thumbprint = key.thumbprint();
     match served.iter().find(|s| s.key.as_ref() == Some(&key)) {
-        Some(s) if key_id.is_some_and(|kid| kid != s.kid) => c.fail(
+        Some(s) if key_id.is_some_and(|kid| kid != s.kid) => not_yet(
+            c,
+            inputs.expect,
             OWN_KEY_RENDERED,
             format!(
                 "{url} serves the key of {} under key id `{}`, but the file says `{}`",
@@ -220,7 +249,7 @@ fn rendered_check(c: &mut Checks, url: &str, served: &[Served], inputs: &Inputs<
                 s.kid,
                 key_id.unwrap_or_default()
             ),
-            restart,
+            RESTART,
         ),
         Some(s) => c.pass(
             OWN_KEY_RENDERED,
@@ -230,14 +259,49 @@ fn rendered_check(c: &mut Checks, url: &str, served: &[Served], inputs: &Inputs<
                 s.kid
             ),
         ),
-        None => c.fail(
+        None => not_yet(
+            c,
+            inputs.expect,
             OWN_KEY_RENDERED,
             format!(
                 "{url} serves {listed}, not the key of {} (thumbprint {thumbprint}): the \
                  server was not restarted since the keys changed, or it reads other key files",
                 at.display()
             ),
-            restart,
+            RESTART,
+        ),
+    }
+}
+
+/// [`rendered_check`] when the key file is on the server only: the key id is all there is to
+/// compare.
+fn by_key_id(
+    c: &mut Checks,
+    url: &str,
+    served: &[Served],
+    key_id: Option<&str>,
+    listed: &str,
+    expect: Expect,
+) {
+    let Some(kid) = key_id else {
+        c.skip(
+            OWN_KEY_RENDERED,
+            "the file sets no key id and its public key file cannot be read here",
+            "run verify where the rendered key files are",
+        );
+        return;
+    };
+    match served.iter().any(|s| s.kid == kid) {
+        true => c.pass(
+            OWN_KEY_RENDERED,
+            format!("{url} serves key id `{kid}` (the key file is not readable here)"),
+        ),
+        false => not_yet(
+            c,
+            expect,
+            OWN_KEY_RENDERED,
+            format!("{url} serves {listed}, not the file's key id `{kid}`"),
+            RESTART,
         ),
     }
 }
@@ -283,7 +347,7 @@ async fn admin_check(c: &mut Checks, client: Client<'_>, inputs: &Inputs<'_>) {
         );
         return;
     };
-    judge_admin(c, client.base(), &user, inputs.deployed);
+    judge_admin(c, client.base(), &user, inputs.deployed, inputs.expect);
 }
 
 /// Tells the start-up account from an SSO user who happens to be called `admin`. The server's
@@ -291,7 +355,7 @@ async fn admin_check(c: &mut Checks, client: Client<'_>, inputs: &Inputs<'_>) {
 /// sign is what the start-up bootstrap writes (`UserUtil.addUsers`/`createOrUpdateUser`): an
 /// admin, email `admin@<principalDomain>`, verified; the quickstart's domain is
 /// `open-metadata.org`, which no SSO login of a real organisation has.
-fn judge_admin(c: &mut Checks, base: &str, user: &User, deployed: &Deployed) {
+fn judge_admin(c: &mut Checks, base: &str, user: &User, deployed: &Deployed, expect: Expect) {
     let seen = format!(
         "user `{}` (email {}, isAdmin {}, isBot {}, isEmailVerified {}, updatedBy {})",
         user.name,
@@ -318,7 +382,9 @@ fn judge_admin(c: &mut Checks, base: &str, user: &User, deployed: &Deployed) {
             format!("{base} has {seen}: a bot, not the basic-auth admin"),
         );
     } else if qs::is_quickstart_email(&user.email) {
-        c.fail(
+        not_yet(
+            c,
+            expect,
             DEFAULT_ADMIN_GONE,
             format!(
                 "{base} still has the basic-auth default admin: {seen}, the account its first \
@@ -340,5 +406,42 @@ fn judge_admin(c: &mut Checks, base: &str, user: &User, deployed: &Deployed) {
             "if nobody signs in as `admin` through Keycloak, take it out of adminPrincipals \
              and delete the user",
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::verify::report::Status;
+
+    /// The same finding fails for `verify` and warns, still saying what the server does, right
+    /// after `run` made the key pair.
+    #[test]
+    fn a_just_made_pair_turns_a_back_door_failure_into_a_warning_with_the_next_steps() {
+        for (expect, status) in [
+            (Expect::Deployed, Status::Fail),
+            (Expect::JustRendered, Status::Warn),
+        ] {
+            let mut c = Checks::default();
+            let detail = "http://om serves the quickstart key".to_string();
+            not_yet(&mut c, expect, OWN_KEY_NOT_QUICKSTART, detail, "rotate");
+            let [check] = c.0.as_slice() else {
+                panic!("one check: {:?}", c.0)
+            };
+            assert_eq!(check.status, status);
+            assert!(check
+                .detail
+                .starts_with("http://om serves the quickstart key"));
+            let hint = check.hint.as_deref().unwrap();
+            match expect {
+                Expect::Deployed => assert_eq!(hint, "rotate"),
+                Expect::JustRendered => assert!(
+                    check.detail.contains("just made")
+                        && hint.contains("restart OpenMetadata")
+                        && hint.contains("omsso verify"),
+                    "{check:?}"
+                ),
+            }
+        }
     }
 }

@@ -21,8 +21,9 @@ use crate::settings::Source;
 pub enum Expect {
     /// The file is what the server should run (`verify`): a difference fails.
     Deployed,
-    /// The file was just written (`run` without `--apply`): the server cannot have it yet, so
-    /// a difference is a warning that says how to deploy it.
+    /// The file was just written (`run` without `--apply`; for the back-door key checks, `run`
+    /// that just made the JWT key pair): the server cannot have it yet, so a difference is a
+    /// warning that says how to deploy it.
     JustRendered,
 }
 

@@ -35,6 +35,7 @@ mod render_settings;
 mod render_sops;
 mod render_sources;
 mod run;
+mod run_back_door;
 mod run_faults;
 mod seal_age_interop;
 mod seal_bad_input;

@@ -18,7 +18,7 @@ use crate::support::om_standin::{StandIn, ADMIN_TOKEN};
 /// The JWK OpenMetadata's server writes for the DER public key at `der`
 /// (`JWTTokenGenerator.getJWKSResponse`: `n` as Java's `BigInteger.toByteArray()`, base64url
 /// with padding), its modulus read by the real `openssl`.
-fn served_jwk(der: &Path, kid: &str) -> Value {
+pub(crate) fn served_jwk(der: &Path, kid: &str) -> Value {
     let out = Command::new("openssl")
         .args([
             "rsa", "-pubin", "-inform", "DER", "-noout", "-modulus", "-in",
@@ -75,7 +75,7 @@ fn configure_key(dir: &Path, public: &str, kid: &str) {
     std::fs::write(&path, text).unwrap();
 }
 
-fn user(name: &str, email: &str, admin: bool) -> Value {
+pub(crate) fn user(name: &str, email: &str, admin: bool) -> Value {
     // A distinct id per name (the UUID's last group: the name's bytes).
     let tail: u64 = name
         .bytes()

@@ -425,7 +425,13 @@ fn run_apply_pushes_the_configuration_and_verify_confirms_it() {
     let d = tempfile::tempdir().unwrap();
     let admin = Admin::login();
     let realm = admin.new_realm("run-apply");
-    let server = StandIn::start("1.13", "1.13.6");
+    // No default admin left (run's back-door checks: tests/suite/run_back_door.rs).
+    let users = serde_json::json!([crate::om_back_door::user(
+        "alice",
+        "alice@example.com",
+        true
+    )]);
+    let server = StandIn::start_serving("1.13", "1.13.6", None, None, Some(&users));
     // render, apply and verify all need the server's version; one run asks once.
     let versions_asked = |from: usize| {
         server.requests()[from..]
@@ -444,6 +450,8 @@ fn run_apply_pushes_the_configuration_and_verify_confirms_it() {
     assert!(c["hint"].as_str().unwrap().contains("--apply"), "{c}");
     assert_eq!(server.sent("PUT"), 0);
 
+    // The server restarted on the key pair the first run made (apply cannot load key files).
+    crate::run_back_door::serve_rendered_key(&server, d.path());
     let (r, v) = run_json(
         om(d.path(), &realm, &server)
             .env("OMSSO_OM_TOKEN", ADMIN_TOKEN)

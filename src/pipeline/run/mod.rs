@@ -22,7 +22,7 @@ use crate::render::Target as Files;
 use crate::settings::table::OPENMETADATA_URL;
 use crate::settings::{ClientType, SecretSource, Settings};
 use crate::verify::deployed::{Deployed, KeycloakOf};
-use crate::verify::{live, report as checks, server};
+use crate::verify::{back_door, live, report as checks, server};
 
 use report::{entry_of, file_entry, FileEntry};
 pub use report::{EnvironmentsReport, ErrorDoc, RunReport};
@@ -41,6 +41,9 @@ pub struct Run {
     pub verify: bool,
     /// Apply the configuration through OpenMetadata's API, with this admin token.
     pub apply_token: Option<SecretSource>,
+    /// OpenMetadata's admin token for the default-admin check, when one was given without
+    /// `apply_token` (never prompted for, as `verify`).
+    pub check_token: Option<SecretSource>,
     pub templates: Option<PathBuf>,
     pub handoff: seal::Handoff,
 }
@@ -78,6 +81,8 @@ struct Prepared {
     desired: Option<Desired>,
     seal: Option<seal::Plan>,
     om_token: Option<SecretString>,
+    /// The admin token the live checks use: the apply token, else the one given for them.
+    check_token: Option<SecretString>,
 }
 
 /// What the render step leaves: its part of the report, the files it wrote, and the
@@ -86,6 +91,8 @@ struct Rendered {
     step: RenderStep,
     files: Vec<FileEntry>,
     deployed: Deployed,
+    /// OpenMetadata's JWT key pair was made by this run: no server can serve it yet.
+    key_made: bool,
 }
 
 impl Job<'_> {
@@ -135,10 +142,16 @@ impl Job<'_> {
             }
             None => None,
         };
+        let check_token = match (&om_token, &args.check_token) {
+            (Some(token), _) => Some(token.clone()),
+            (None, Some(source)) if args.verify && !args.dry_run => Some(source.read()?),
+            (None, _) => None,
+        };
         Ok(Prepared {
             desired,
             seal,
             om_token,
+            check_token,
         })
     }
 
@@ -160,7 +173,8 @@ impl Job<'_> {
         }
         let credentials = fetch::over(session, self.settings, self.progress).await?;
         done.steps.fetch = Some(self.shown("fetch", FetchStep::of(&credentials)));
-        let om = self.ask(&credentials).await?;
+        let mut om = self.ask(&credentials).await?;
+        om.token = prepared.check_token;
         let rendered = self.render(&om, credentials.clone())?;
         done.files = rendered.files;
         done.steps.render = Some(self.shown("render", rendered.step));
@@ -176,7 +190,9 @@ impl Job<'_> {
         if !self.args.verify {
             return Ok(());
         }
-        let part = self.verify(session, om, &rendered.deployed).await?;
+        let part = self
+            .verify(session, om, &rendered.deployed, rendered.key_made)
+            .await?;
         let verdict = verdict(&part);
         done.steps.verify = Some(self.shown("verify", part));
         verdict
@@ -212,7 +228,12 @@ impl Job<'_> {
             }
             None => None,
         };
-        Ok(OpenMetadata { url, http, answer })
+        Ok(OpenMetadata {
+            url,
+            http,
+            answer,
+            token: None,
+        })
     }
 
     /// Renders every file for the release the server runs (or the configured one) and writes
@@ -258,6 +279,7 @@ impl Job<'_> {
             },
             files: written.iter().map(file_entry).collect(),
             deployed,
+            key_made: rendered.jwt_made,
         })
     }
 
@@ -328,6 +350,7 @@ impl Job<'_> {
         session: &Session,
         om: OpenMetadata,
         deployed: &Deployed,
+        key_made: bool,
     ) -> Result<VerifyStep> {
         let kc = KeycloakOf {
             base: session.base().to_string(),
@@ -353,11 +376,44 @@ impl Job<'_> {
             expect,
         )
         .await;
+        let om = OpenMetadata { answer: None, ..om };
+        self.back_door(&mut c, &om, deployed, key_made).await;
         let checks = c.0;
         Ok(VerifyStep {
             counts: checks::Counts::of(&checks),
             checks,
         })
+    }
+}
+
+impl Job<'_> {
+    /// OpenMetadata's back door, as `verify` checks it (its JWKS, and with a token the default
+    /// admin), but right after this run made the JWT key pair, judged as what it is: a key no
+    /// server can serve yet (`back_door::not_yet` says why that warns instead of failing).
+    async fn back_door(
+        &self,
+        c: &mut checks::Checks,
+        om: &OpenMetadata,
+        deployed: &Deployed,
+        key_made: bool,
+    ) {
+        if let (Some(url), Some(_), None) = (&om.url, &om.token, &self.args.apply_token) {
+            // The apply step already warned for its token.
+            if let Some(w) = crate::http::cleartext_warning(url, "the OpenMetadata admin token") {
+                self.progress.warn(&w);
+            }
+        }
+        let inputs = back_door::Inputs {
+            om_url: om.url.as_deref(),
+            deployed,
+            file_dir: self.settings.out_dir(),
+            token: om.token.clone(),
+            expect: match key_made {
+                true => server::Expect::JustRendered,
+                false => server::Expect::Deployed,
+            },
+        };
+        back_door::run(c, &om.http, inputs).await;
     }
 }
 
@@ -382,6 +438,8 @@ struct OpenMetadata {
     http: Http,
     /// `None`: not asked (no URL).
     answer: Option<Result<Option<ServerVersion>, OmError>>,
+    /// Its admin token, for the live checks, when one was given.
+    token: Option<SecretString>,
 }
 
 impl OpenMetadata {

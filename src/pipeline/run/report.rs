@@ -190,6 +190,21 @@ impl Report for RunReport {
         for f in &self.files {
             out.push_str(&format!("  {:<44} {}  {}\n", f.path, f.mode, f.status));
         }
+        // The live checks that warned or failed, with their hints: the verify line on stderr
+        // names them, this says what each found and what to do (a new setup's back-door
+        // warnings carry its next steps).
+        if let Some(verify) = &self.steps.verify {
+            let notable: Vec<report::Check> = verify
+                .checks
+                .iter()
+                .filter(|c| matches!(c.status, report::Status::Warn | report::Status::Fail))
+                .cloned()
+                .collect();
+            if !notable.is_empty() {
+                out.push_str("checks that did not pass:\n");
+                out.push_str(&report::text(&notable));
+            }
+        }
         out
     }
 

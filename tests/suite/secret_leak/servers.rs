@@ -55,6 +55,27 @@ fn apply_leaks_nothing(s: &Scene) {
     s.check(|| apply(OM_TOKEN, &["--dry-run"]), &[0], Show::Nothing);
     s.check(|| apply(OM_TOKEN, &[]), &[2], Show::Nothing);
     assert!(om.seen().len() >= 6, "{:?}", om.seen());
+    // run's back-door checks send the token too (the default-admin look-up), and the server
+    // quotes a refused one in its 401.
+    let r = s.check(
+        || {
+            let run = [
+                "run",
+                "--no-ensure",
+                "--force",
+                "--yes",
+                "--om-version",
+                "1.12",
+            ];
+            let mut cmd = s.omsso(&run);
+            cmd.env("OMSSO_OM_URL", &om.url)
+                .env("OMSSO_OM_TOKEN", WRONG_OM_TOKEN);
+            cmd
+        },
+        &[3],
+        Show::Nothing,
+    );
+    assert!(r.stdout.contains("default-admin-gone"), "{}", r.stdout);
 }
 
 /// The file rendered through the echoing proxy (so the checks and the login go through it),

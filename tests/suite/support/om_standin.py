@@ -33,7 +33,8 @@ usage: om_standin.py --line X.Y --version X.Y.Z --token-file F [--reader-token-f
 --initial is the configuration the server runs at start (default: a fresh server's, basic
 login); --state is rewritten with the stored configuration (secret included) after each
 change; --log gets one JSON line per request (method, path, status). --jwks is the JWKS the
-server serves (default: a fixed stand-in key); --users the users it holds (default: a fresh
+server serves, read at each request (a test replaces the file for a server restarted on new
+key files; while it is absent: a fixed stand-in key); --users the users it holds (default: a fresh
 server's basic-auth `admin`, as its first start creates it), each held to the User model;
 --directory {"teams": [...], "roles": [...]} the teams and roles it holds (default: none), each
 held to the Team or Role model.
@@ -136,8 +137,7 @@ class Server:
         # Before 1.10 the server keeps no security configuration of its own: it serves its
         # file's, which the tests give as --initial.
         self.config = self.checked(initial)
-        self.jwks = (json.loads(pathlib.Path(args.jwks).read_text()) if args.jwks
-                     else OWN_JWKS)
+        self.jwks_file = pathlib.Path(args.jwks) if args.jwks else None
         users = (json.loads(pathlib.Path(args.users).read_text()) if args.users
                  else FIRST_START_USERS)
         # Each user as the release's User model reads and writes it.
@@ -149,6 +149,14 @@ class Server:
             mode="json", exclude_none=True, by_alias=True) for e in directory.get(kind, [])]
             for kind in ("teams", "roles")}
         self.save()
+
+    def own_jwks(self):
+        """The JWKS the server serves: --jwks as it is now (a test that replaces the file
+        plays a server restarted on new key files), the fixed stand-in key while it is
+        absent."""
+        if self.jwks_file and self.jwks_file.exists():
+            return json.loads(self.jwks_file.read_text())
+        return OWN_JWKS
 
     def checked(self, body):
         """The body as the release's SecurityConfiguration model reads it (raises on what
@@ -300,7 +308,7 @@ def handler(server):
             if self.path == "/api/v1/system/config/auth":
                 return self.answer(200, public_auth(server.config))
             if self.path == OWN_JWKS_PATH:
-                return self.answer(200, server.jwks)
+                return self.answer(200, server.own_jwks())
             for prefix, kind in BY_NAME.items():
                 if self.path.startswith(prefix):
                     if self.admin():

@@ -72,9 +72,13 @@ impl StandIn {
             .arg(dir.path().join("state.json"))
             .arg("--log")
             .arg(dir.path().join("requests.jsonl"));
+        // The JWKS file is read at each request: [`StandIn::serve_jwks`] replaces it.
+        cmd.arg("--jwks").arg(dir.path().join("jwks.json"));
+        if let Some(v) = jwks {
+            file("jwks.json", &v.to_string());
+        }
         for (flag, name, value) in [
             ("--initial", "initial.json", initial),
-            ("--jwks", "jwks.json", jwks),
             ("--users", "users.json.in", users),
             ("--directory", "directory.json", directory),
         ] {
@@ -108,6 +112,14 @@ impl StandIn {
             child,
             dir,
         }
+    }
+
+    /// From now on the server serves `jwks` as its own JWKS: the server restarted on new key
+    /// files.
+    pub fn serve_jwks(&self, jwks: &Value) {
+        let tmp = self.dir.path().join("jwks.json.tmp");
+        std::fs::write(&tmp, jwks.to_string()).unwrap();
+        std::fs::rename(&tmp, self.dir.path().join("jwks.json")).unwrap();
     }
 
     /// Every request so far: `{method, path, status}`.
