@@ -4,6 +4,7 @@
 use super::Context;
 use crate::cli::{ApplyArgs, OmTokenArgs};
 use crate::commands::error::Result;
+use crate::hint::Opt;
 use crate::pipeline::apply::{self, Apply, Refusal};
 use crate::settings::{SecretSource, Source};
 
@@ -48,5 +49,5 @@ pub fn token_source(args: &OmTokenArgs) -> SecretSource {
         args.om_token_file.clone(),
         origin.as_ref(),
     )
-    .file_option("om-token-file")
+    .file_option(Opt::OmTokenFile)
 }

@@ -4,6 +4,7 @@
 use super::Context;
 use crate::cli::OpenArgs;
 use crate::commands::error::Result;
+use crate::hint::Opt;
 use crate::output::{one_line, Report};
 use crate::pipeline::open::{self, Open, OpenReport};
 use crate::seal::{OpenOptions, RecipientInfo};
@@ -24,8 +25,8 @@ pub fn run(args: OpenArgs, ctx: &Context) -> Result<()> {
     );
     options.identity_passphrase = options
         .identity_passphrase
-        .file_option("identity-passphrase-file");
-    options.passphrase = options.passphrase.file_option("passphrase-file");
+        .file_option(Opt::IdentityPassphraseFile);
+    options.passphrase = options.passphrase.file_option(Opt::PassphraseFile);
     options.signers = args.signers.clone();
     options.signature = args.signature.clone();
     options.signer = args.signer.clone();

@@ -4,6 +4,7 @@
 use super::Context;
 use crate::cli::{HandoffArgs, SealArgs};
 use crate::commands::error::Result;
+use crate::hint::Opt;
 use crate::pipeline::{fetch, seal};
 use crate::seal::SIGN_PASSPHRASE_ENV;
 use crate::settings::{SecretSource, Source};
@@ -30,7 +31,7 @@ pub fn handoff(args: &HandoffArgs) -> seal::Handoff {
             .passphrase_file
             .clone()
             .map(|p| (p, Source::Flag("--passphrase-file".into()))),
-        passphrase_file_option: "passphrase-file",
+        passphrase_file_option: Opt::PassphraseFile,
         armor: !args.binary,
         yes: args.yes,
         note: args.note.clone(),
@@ -44,6 +45,6 @@ pub fn handoff(args: &HandoffArgs) -> seal::Handoff {
             args.sign_passphrase_file.clone(),
             Some(&Source::Flag("--sign-passphrase-file".into())),
         )
-        .file_option("sign-passphrase-file"),
+        .file_option(Opt::SignPassphraseFile),
     }
 }

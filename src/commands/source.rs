@@ -3,6 +3,7 @@
 //! default).
 
 use crate::cli::SourceArgs;
+use crate::hint::Opt;
 use crate::pipeline::fetch::Source;
 use crate::seal;
 
@@ -28,8 +29,8 @@ pub fn source(args: &SourceArgs) -> Source {
         );
         options.identity_passphrase = options
             .identity_passphrase
-            .file_option("identity-passphrase-file");
-        options.passphrase = options.passphrase.file_option("bundle-passphrase-file");
+            .file_option(Opt::IdentityPassphraseFile);
+        options.passphrase = options.passphrase.file_option(Opt::BundlePassphraseFile);
         options.signers = args.signers.clone();
         options.signer = args.signer.clone();
         return Source::Bundle(path.clone(), Box::new(options));

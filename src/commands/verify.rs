@@ -6,6 +6,7 @@
 use super::Context;
 use crate::cli::VerifyArgs;
 use crate::commands::error::{Error, Result};
+use crate::hint::Opt;
 use crate::pipeline::verify::{self, plural, Live};
 use crate::settings::{SecretSource, Source};
 
@@ -42,7 +43,7 @@ async fn live(args: VerifyArgs, ctx: &Context) -> Result<()> {
             file,
             origin.as_ref(),
         )
-        .file_option("login-password-file");
+        .file_option(Opt::LoginPasswordFile);
         (user, source)
     });
     let input = Live {

@@ -27,7 +27,7 @@ pub struct Handoff {
     /// The passphrase's file and where it was named (implies `passphrase`).
     pub passphrase_file: Option<seal::PassphraseFile>,
     /// The option that takes that file, for the error when no passphrase is given.
-    pub passphrase_file_option: &'static str,
+    pub passphrase_file_option: crate::hint::Opt,
     /// ASCII armor (else binary age).
     pub armor: bool,
     /// Do not ask before sealing for the recipients listed.

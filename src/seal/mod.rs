@@ -76,7 +76,7 @@ pub fn resolve_target(
     configured: &SealRecipients,
     passphrase_requested: bool,
     passphrase_file: Option<&PassphraseFile>,
-    file_option: &'static str,
+    file_option: crate::hint::Opt,
 ) -> Result<Target, SealError> {
     let requested = passphrase_requested || passphrase_file.is_some();
     let in_env = std::env::var_os(PASSPHRASE_ENV).is_some();

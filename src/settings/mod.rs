@@ -16,7 +16,7 @@ mod value;
 use std::path::PathBuf;
 
 use crate::exit::{Diagnose, Exit};
-use crate::hint::{Hint, Opt};
+use crate::hint::{Hint, Opt, Ref};
 
 pub use self::openmetadata::{ClientType, Namespace, ResponseType, RoleSource, SecretName};
 pub use self::url::HttpUrl;
@@ -120,7 +120,7 @@ pub enum SettingsError {
     NoSecret {
         what: &'static str,
         env: &'static str,
-        file_option: Option<&'static str>,
+        file_option: Option<Ref>,
     },
     #[error("the two entries of the {what} differ")]
     Mismatch { what: &'static str },
@@ -129,7 +129,7 @@ pub enum SettingsError {
         what: &'static str,
         source: std::io::Error,
         env: &'static str,
-        file_option: Option<&'static str>,
+        file_option: Option<Ref>,
     },
     /// A public client told to log in with the implicit flow while that flow is switched off.
     #[error(
@@ -223,11 +223,11 @@ impl Diagnose for SettingsError {
             }
             SettingsError::NoSecret {
                 env, file_option, ..
-            } => secret_hint(env, *file_option, false),
+            } => return Some(secret_hint(env, *file_option, false)),
             SettingsError::Mismatch { .. } => "type the same value twice".to_string(),
             SettingsError::Prompt {
                 env, file_option, ..
-            } => secret_hint(env, *file_option, true),
+            } => return Some(secret_hint(env, *file_option, true)),
             SettingsError::ImplicitFlowOff { .. } => format!(
                 "leave openmetadata.implicit_flow unset (or true), or log in with the auth code \
                  flow and PKCE instead ({} code)",
@@ -240,14 +240,16 @@ impl Diagnose for SettingsError {
 /// Where an absent secret can come from: its env var, the option that takes a file holding it
 /// when the caller named one (the settings table's row, or the command's own option), and the
 /// terminal unless asking there failed.
-fn secret_hint(env: &str, file_option: Option<&str>, prompt_failed: bool) -> String {
+fn secret_hint(env: &str, file_option: Option<Ref>, prompt_failed: bool) -> Hint {
     match (file_option, prompt_failed) {
-        (Some(o), false) => {
-            format!("set {env}, pass --{o} FILE (`-` reads stdin), or run on a terminal")
-        }
-        (Some(o), true) => format!("set {env} or pass --{o} FILE instead"),
-        (None, false) => format!("set {env}, name a file holding it, or run on a terminal"),
-        (None, true) => format!("set {env} instead, or name a file holding it"),
+        (Some(o), false) => Hint::from(format!("set {env}, pass "))
+            .then(o)
+            .text(" FILE (`-` reads stdin), or run on a terminal"),
+        (Some(o), true) => Hint::from(format!("set {env} or pass "))
+            .then(o)
+            .text(" FILE instead"),
+        (None, false) => format!("set {env}, name a file holding it, or run on a terminal").into(),
+        (None, true) => format!("set {env} instead, or name a file holding it").into(),
     }
 }
 

@@ -86,7 +86,7 @@ impl Settings {
                 _ => None,
             };
             SecretSource::pick(secret.what, secret.env, file, sources.get(s.key))
-                .file_option(s.flag)
+                .file_option(crate::hint::Ref::Setting(s.key))
         };
         let admin_password = secret(&ADMIN_PASSWORD_FILE);
         let admin_client_secret = secret(&ADMIN_CLIENT_SECRET_FILE);

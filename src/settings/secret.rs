@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use secrecy::{ExposeSecret, SecretString};
 
 use super::{SettingsError, Source};
+use crate::hint::Ref;
 use crate::input::{self, Accept};
 
 #[derive(Debug, Clone)]
@@ -25,9 +26,9 @@ pub struct SecretSource {
     env_var: &'static str,
     kind: Kind,
     origin: Source,
-    /// The long option (without its dashes) that names a file holding the secret, set by
-    /// whoever knows the command line, so an absent secret's error can point at it.
-    file_option: Option<&'static str>,
+    /// The option that names a file holding the secret (a setting's flag, or a command's own
+    /// option), set by whoever knows it, so an absent secret's hint can point at it.
+    file_option: Option<Ref>,
 }
 
 impl SecretSource {
@@ -65,8 +66,8 @@ impl SecretSource {
 
     /// Names the option that takes a file holding the secret (`admin-password-file`): the
     /// settings table's row for its own secrets, the command for the others.
-    pub fn file_option(mut self, option: &'static str) -> SecretSource {
-        self.file_option = Some(option);
+    pub fn file_option(mut self, option: impl Into<Ref>) -> SecretSource {
+        self.file_option = Some(option.into());
         self
     }
 
