@@ -15,9 +15,6 @@
 use reqwest::Method;
 use serde_json::{json, Map, Value};
 
-use super::error::Role;
-use super::lookup::expect_failed;
-use super::session::Op;
 use super::urls::Admin;
 use super::{KeycloakError, Session};
 use crate::change::FieldChange;
@@ -183,7 +180,7 @@ pub async fn apply(
             uuid,
             mapper: None,
         };
-        send(session, realm, Method::POST, resource, m, &action).await?;
+        super::scopes::write(session, realm, Method::POST, resource, Some(m), &action).await?;
         done.push(name_of(m).to_string());
     }
     for (_, m) in &plan.update {
@@ -197,30 +194,10 @@ pub async fn apply(
             uuid,
             mapper: Some(id),
         };
-        send(session, realm, Method::PUT, resource, m, &action).await?;
+        super::scopes::write(session, realm, Method::PUT, resource, Some(m), &action).await?;
         done.push(name_of(m).to_string());
     }
     Ok(done)
-}
-
-async fn send(
-    session: &Session,
-    realm: &str,
-    method: Method,
-    resource: Admin<'_>,
-    body: &Value,
-    action: &str,
-) -> Result<(), KeycloakError> {
-    let op = Op {
-        realm,
-        role: Role::ManageClients,
-        action,
-    };
-    let reply = session.admin(method, resource, Some(body), op).await?;
-    if reply.status.is_success() {
-        return Ok(());
-    }
-    Err(expect_failed(session, &reply, realm, action))
 }
 
 /// How a client's own mappers put `claim` into the ID token: `Ok` with the mapper's name, or

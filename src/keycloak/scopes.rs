@@ -172,7 +172,7 @@ pub async fn apply(
                 scope.name
             );
             let resource = link(ScopeList::Optional);
-            write(session, realm, Method::DELETE, resource, &action).await?;
+            write(session, realm, Method::DELETE, resource, None, &action).await?;
         }
         let action = format!(
             "add default scope `{}` to client `{client_id}` in realm `{realm}`",
@@ -183,6 +183,7 @@ pub async fn apply(
             realm,
             Method::PUT,
             link(ScopeList::Default),
+            None,
             &action,
         )
         .await?;
@@ -190,11 +191,14 @@ pub async fn apply(
     Ok(())
 }
 
-async fn write(
+/// One write to a client's configuration (scopes, mappers), with or without a body; a
+/// refusal is read as what the admin login lacks (`manage-clients`).
+pub(super) async fn write(
     session: &Session,
     realm: &str,
     method: Method,
     resource: Admin<'_>,
+    body: Option<&serde_json::Value>,
     action: &str,
 ) -> Result<(), KeycloakError> {
     let op = Op {
@@ -202,7 +206,7 @@ async fn write(
         role: Role::ManageClients,
         action,
     };
-    let reply = session.admin(method, resource, None, op).await?;
+    let reply = session.admin(method, resource, body, op).await?;
     if reply.status.is_success() {
         return Ok(());
     }

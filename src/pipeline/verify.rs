@@ -341,16 +341,21 @@ impl Report for LintReport {
 
     fn summary(&self) -> String {
         format!(
-            "{} {}, {} {}, {} info in {} {}",
-            self.errors,
-            plural(self.errors, "error"),
-            self.warnings,
-            plural(self.warnings, "warning"),
-            self.infos,
+            "{} in {} {}",
+            finding_counts(self.errors, self.warnings, self.infos),
             self.files.len(),
             plural(self.files.len(), "file")
         )
     }
+}
+
+/// "2 errors, 1 warning, 0 info": a file's findings, or all files'.
+fn finding_counts(errors: usize, warnings: usize, infos: usize) -> String {
+    format!(
+        "{errors} {}, {warnings} {}, {infos} info",
+        plural(errors, "error"),
+        plural(warnings, "warning")
+    )
 }
 
 impl LintReport {
@@ -358,14 +363,7 @@ impl LintReport {
         let summary = if r.findings.is_empty() {
             "no findings".to_string()
         } else {
-            format!(
-                "{} {}, {} {}, {} info",
-                r.errors,
-                plural(r.errors, "error"),
-                r.warnings,
-                plural(r.warnings, "warning"),
-                r.infos
-            )
+            finding_counts(r.errors, r.warnings, r.infos)
         };
         // A SOPS file is judged by SOPS's format, not by a release.
         let target = match r.kind {

@@ -348,7 +348,7 @@ impl Job<'_> {
     async fn verify(
         &self,
         session: &Session,
-        om: OpenMetadata,
+        mut om: OpenMetadata,
         deployed: &Deployed,
         key_made: bool,
     ) -> Result<VerifyStep> {
@@ -370,13 +370,12 @@ impl Job<'_> {
             &mut c,
             &om.http,
             om.url.as_deref(),
-            om.answer,
+            om.answer.take(),
             &deployed.blocks,
             self.settings.om_version_given(),
             expect,
         )
         .await;
-        let om = OpenMetadata { answer: None, ..om };
         self.back_door(&mut c, &om, deployed, key_made).await;
         let checks = c.0;
         Ok(VerifyStep {
